@@ -1,0 +1,97 @@
+/**
+ * Reads the configuration once: defaults, then an optional JSON file
+ * (WAITROOM_CONFIG), then environment variables. Every problem is reported at
+ * once with its path; the caller exits non-zero.
+ */
+import { readFileSync } from 'node:fs';
+import { WaitroomConfig, type WaitroomConfigInput } from './schema.js';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Json = Record<string, unknown>;
+
+/** Environment variables and where they go in the config. */
+const ENV_PATHS: Record<string, string[]> = {
+  NODE_ID: ['nodeId'],
+  LOG_LEVEL: ['logLevel'],
+  HOST: ['gateway', 'host'],
+  PORT: ['gateway', 'port'],
+  TRANSPORT: ['gateway', 'transport'],
+  PUBLIC_URL: ['gateway', 'publicUrl'],
+  TICK_MS: ['gateway', 'tickMs'],
+  RESERVATIONS_HOST: ['reservations', 'host'],
+  RESERVATIONS_PORT: ['reservations', 'port'],
+  RESERVATIONS_URL: ['reservations', 'publicUrl'],
+  STORE: ['store', 'kind'],
+  REDIS_URL: ['store', 'redisUrl'],
+  REDIS_PREFIX: ['store', 'keyPrefix'],
+};
+
+function setPath(target: Json, path: string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
+    node = node[key] as Json;
+  }
+  node[path[path.length - 1]!] = value;
+}
+
+function mergeInto(target: Json, source: Json): Json {
+  for (const [key, value] of Object.entries(source)) {
+    const existing = target[key];
+    if (isPlainObject(value) && isPlainObject(existing)) mergeInto(existing, value);
+    else target[key] = value;
+  }
+  return target;
+}
+
+function isPlainObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function readJsonFile(path: string): Json {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError([`WAITROOM_CONFIG: cannot read ${path}: ${(error as Error).message}`]);
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (!isPlainObject(parsed)) throw new Error('the top level must be an object');
+    return parsed;
+  } catch (error) {
+    throw new ConfigError([`${path}: not valid JSON: ${(error as Error).message}`]);
+  }
+}
+
+/** Parses `base` (e.g. the demo's generated parts) overlaid with the file and the environment. */
+export function loadConfig(base: WaitroomConfigInput | Json = {}, env: NodeJS.ProcessEnv = process.env): Readonly<WaitroomConfig> {
+  const merged = mergeInto(structuredClone(base) as Json, env.WAITROOM_CONFIG ? readJsonFile(env.WAITROOM_CONFIG) : {});
+  for (const [name, path] of Object.entries(ENV_PATHS)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') setPath(merged, path, value);
+  }
+  return parseConfig(merged);
+}
+
+export function parseConfig(input: unknown): Readonly<WaitroomConfig> {
+  const parsed = WaitroomConfig.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
+  }
+  return deepFreeze(parsed.data);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

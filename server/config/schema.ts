@@ -1,0 +1,106 @@
+/**
+ * The whole configuration, parsed once at start-up (server/config/load.ts).
+ * Safety limits have safe defaults; impossible combinations are rejected.
+ */
+import { z } from 'zod';
+import { EventConfig, reportDuplicates } from './event-schema.js';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const url = z.url();
+/** A PEM text, or `file:<path>` to read it from a file. */
+const keyText = z.string().min(1);
+const kid = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'key ids are 1–32 characters of A–Z, a–z, 0–9, _ and -');
+
+export const GatewayConfig = z
+  .object({
+    host: z.string().default('127.0.0.1'),
+    port: port.default(8080),
+    /** uws (native uWebSockets.js) or ws (pure Node; slower, for where the native binary cannot load). */
+    transport: z.enum(['uws', 'ws']).default('uws'),
+    /** The origin browsers reach the gateway at. */
+    publicUrl: url.optional(),
+    tickMs: z.coerce.number().int().min(20).max(1000).default(1000),
+    /** Joins arriving within this window share one store round trip. */
+    joinBatchMs: z.coerce.number().int().min(0).max(50).default(2),
+    maxFrameBytes: z.number().int().min(256).max(1 << 20).default(4096),
+    idleTimeoutSeconds: z.number().int().min(8).max(960).default(120),
+    maxBackpressureBytes: z.number().int().min(1024).max(16 << 20).default(64 << 10),
+    /** Invalid frames one connection may send before it is closed. */
+    maxInvalidFrames: z.number().int().min(1).max(1000).default(10),
+    /** Where built pages are served from. */
+    staticDir: z.string().default('dist/client'),
+  })
+  .strict();
+
+export const ReservationsConfig = z
+  .object({
+    host: z.string().default('127.0.0.1'),
+    port: port.default(8081),
+    publicUrl: url.optional(),
+    /** Browser origins allowed to call the API (CORS); the gateway's origin when empty. */
+    allowedOrigins: z.array(z.string()).default([]),
+    maxBodyBytes: z.number().int().min(512).max(1 << 20).default(8192),
+  })
+  .strict();
+
+export const StoreConfig = z
+  .object({
+    kind: z.enum(['memory', 'redis']).default('memory'),
+    redisUrl: z.string().default('redis://127.0.0.1:6379'),
+    /** Prefix of every Redis key; tests use a unique one each. */
+    keyPrefix: z.string().regex(/^[A-Za-z0-9_:-]{1,32}$/).default('wr'),
+  })
+  .strict();
+
+export const KeysConfig = z
+  .object({
+    grant: z
+      .object({
+        current: kid,
+        /** Ed25519 private keys (PKCS#8 PEM) by key id; gateways need the current one. */
+        privateKeys: z.record(kid, keyText).default({}),
+        /** Ed25519 public keys (SPKI PEM) by key id; the reservation handler needs these only. */
+        publicKeys: z.record(kid, keyText).default({}),
+      })
+      .strict(),
+    /** Gateways need these; the reservation handler does not. */
+    ticket: z
+      .object({
+        current: kid,
+        /** HMAC secrets (base64, at least 32 bytes; or `file:<path>`) by key id. */
+        secrets: z.record(kid, z.string().min(1)),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const ControllerConfig = z
+  .object({
+    enabled: z.boolean().default(true),
+    leaseMs: z.number().int().min(500).max(60_000).default(5000),
+    maxStepsPerTick: z.number().int().min(1).max(100_000).default(5000),
+  })
+  .strict();
+
+export const WaitroomConfig = z
+  .object({
+    nodeId: z.string().min(1).max(64).default(`node-${process.pid}`),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    gateway: GatewayConfig.default(GatewayConfig.parse({})),
+    reservations: ReservationsConfig.default(ReservationsConfig.parse({})),
+    store: StoreConfig.default(StoreConfig.parse({})),
+    controller: ControllerConfig.default(ControllerConfig.parse({})),
+    keys: KeysConfig,
+    events: z.array(EventConfig).min(1, 'configure at least one event'),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    reportDuplicates(config.events, 'events', ctx);
+    const ticket = config.keys.ticket;
+    if (ticket && !(ticket.current in ticket.secrets)) {
+      ctx.addIssue({ code: 'custom', path: ['keys', 'ticket', 'current'], message: `no secret for the current key id "${ticket.current}"` });
+    }
+  });
+export type WaitroomConfig = z.infer<typeof WaitroomConfig>;
+export type WaitroomConfigInput = z.input<typeof WaitroomConfig>;

@@ -1,0 +1,46 @@
+/** What the parts of a gateway share: its dependencies and, per event, its local room. */
+import type { Registry } from 'prom-client';
+import type { Clock } from '../clock.js';
+import type { EventConfig } from '../config/event-schema.js';
+import type { WaitroomConfig } from '../config/schema.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import type { Logger } from '../observability/log.js';
+import type { JoinBatcher } from '../queue/join-batcher.js';
+import type { QueueStore } from '../store/types.js';
+import type { Session } from './session.js';
+import type { TokenAuthority } from './token-authority.js';
+import type { Transport } from './transport/types.js';
+import { EventWaiters } from './waiters.js';
+
+/** One event as this node sees it. */
+export class EventRoom {
+  readonly waiters = new EventWaiters();
+  /** The last tick frame sent, for newcomers who should not wait a tick to see their place. */
+  lastFrame: Uint8Array | null = null;
+  /** Tickets whose holders disconnected since the last tick; recorded in the store once per tick. */
+  departed: number[] = [];
+
+  constructor(public config: EventConfig) {}
+}
+
+export interface GatewayContext {
+  readonly config: Readonly<WaitroomConfig>;
+  readonly clock: Clock;
+  readonly queue: QueueStore;
+  readonly tokens: TokenAuthority;
+  readonly metrics: GatewayMetrics;
+  readonly registry: Registry;
+  readonly log: Logger;
+  readonly batcher: JoinBatcher;
+  transport(): Transport;
+  room(eventId: string): EventRoom | undefined;
+  rooms(): Iterable<EventRoom>;
+  /** Sessions holding a ticket on this node, by `${eventId}:${ticketNo}`. */
+  readonly holders: Map<string, Session>;
+  /** Where an event's bookings are made (the reservation handler's booking endpoint). */
+  bookingUrl(eventId: string): string;
+}
+
+export function holderKey(eventId: string, ticketNo: number): string {
+  return `${eventId}:${ticketNo}`;
+}

@@ -1,0 +1,81 @@
+/**
+ * One tick of one event on one node: read the shared figures once, broadcast
+ * one identical frame to every waiter, record departures in one call, and
+ * check only the few waiters whose turn may have come. Nothing here is per
+ * waiter in the store (DESIGN.md rule 1).
+ */
+import { encode } from '../../shared/protocol/codec.js';
+import type { TickMessage } from '../../shared/protocol/messages.js';
+import { BUCKET_WIDTHS } from '../../shared/queue/left-segments.js';
+import { peopleAhead } from '../../shared/queue/position.js';
+import { eventState } from '../queue/event-state.js';
+import type { QueueFigures } from '../store/types.js';
+import { settleDue } from './admissions.js';
+import type { EventRoom, GatewayContext } from './context.js';
+import { eventTopic } from './session.js';
+
+export function tickFrame(room: EventRoom, figures: QueueFigures, now: number, degraded: boolean): TickMessage {
+  return {
+    type: 'tick',
+    e: room.config.id,
+    st: eventState(room.config, now, figures.paused),
+    c: figures.cursor,
+    i: figures.issued,
+    r: figures.ratePerMinute,
+    t: now,
+    l: figures.left.map(({ level, firstBucket, counts }) => ({ f: firstBucket * BUCKET_WIDTHS[level], w: BUCKET_WIDTHS[level], n: counts })),
+    ...(degraded ? { d: true } : {}),
+  };
+}
+
+export class EventTicker {
+  private lastFigures: QueueFigures | null = null;
+
+  constructor(
+    private readonly ctx: GatewayContext,
+    private readonly room: EventRoom,
+  ) {}
+
+  async tick(): Promise<void> {
+    const { ctx, room } = this;
+    const eventId = room.config.id;
+    const now = ctx.clock.now();
+    const stopTimer = ctx.metrics.tickSeconds.startTimer();
+    try {
+      await this.flushDepartures(now);
+      const figures = await ctx.queue.figures(eventId, now);
+      this.lastFigures = figures;
+      const frame = tickFrame(room, figures, now, false);
+      this.publish(frame);
+      ctx.metrics.activeBookers.set({ event: eventId }, figures.active);
+      ctx.metrics.queueWaiting.set({ event: eventId }, peopleAhead(frame, frame.i + 1));
+      const due = room.waiters.takeDue(figures.cursor);
+      if (due.length > 0) await settleDue(ctx, room, due, now);
+    } catch (error) {
+      // Fail closed: nobody is admitted; waiters keep their place and learn the queue is reconnecting.
+      if (this.lastFigures) this.publish(tickFrame(room, this.lastFigures, now, true));
+      ctx.log.warn({ err: error, event: eventId }, 'tick failed: queue store unreachable');
+    } finally {
+      ctx.metrics.waiting.set({ event: eventId }, room.waiters.count);
+      stopTimer();
+    }
+  }
+
+  private publish(frame: TickMessage): void {
+    const bytes = encode(frame);
+    this.room.lastFrame = bytes;
+    this.ctx.transport().publish(eventTopic(this.room.config.id), bytes);
+  }
+
+  private async flushDepartures(now: number): Promise<void> {
+    if (this.room.departed.length === 0) return;
+    const departed = this.room.departed;
+    this.room.departed = [];
+    try {
+      await this.ctx.queue.disconnect(this.room.config.id, departed, now);
+    } catch (error) {
+      this.room.departed.push(...departed);
+      throw error;
+    }
+  }
+}

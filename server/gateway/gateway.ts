@@ -1,0 +1,144 @@
+/**
+ * A gateway node: holds WebSocket connections, joins and resumes tickets,
+ * pushes one frame per event per tick, hands admitted clients their grants.
+ */
+import { decodeClientMessage } from '../../shared/protocol/codec.js';
+import { CloseCode, ErrorCode, PROTOCOL_VERSION } from '../../shared/protocol/index.js';
+import type { Registry } from 'prom-client';
+import type { Clock } from '../clock.js';
+import type { WaitroomConfig } from '../config/schema.js';
+import { createGatewayMetrics } from '../observability/metrics.js';
+import type { Logger } from '../observability/log.js';
+import { JoinBatcher } from '../queue/join-batcher.js';
+import type { QueueStore } from '../store/types.js';
+import { EventRoom, type GatewayContext } from './context.js';
+import { EventTicker } from './event-ticker.js';
+import { gatewayHttp } from './http-routes.js';
+import { forget, handleMessage } from './message-handler.js';
+import { Session } from './session.js';
+import type { TokenAuthority } from './token-authority.js';
+import { createTransport } from './transport/index.js';
+import type { Connection, Transport } from './transport/types.js';
+
+export interface GatewayOptions {
+  config: Readonly<WaitroomConfig>;
+  clock: Clock;
+  queue: QueueStore;
+  storeHealthy: () => Promise<boolean>;
+  tokens: TokenAuthority;
+  log: Logger;
+  /** Base URL of the reservation handler, as browsers reach it. */
+  reservationsUrl: () => string;
+  registry: Registry;
+}
+
+export class Gateway {
+  readonly context: GatewayContext;
+  private readonly sessions = new Map<Connection, Session>();
+  private readonly rooms = new Map<string, EventRoom>();
+  private readonly tickers: EventTicker[] = [];
+  private readonly transport: Transport;
+  private timer: NodeJS.Timeout | null = null;
+  private ticking: Promise<void> | null = null;
+  port = 0;
+
+  constructor(private readonly options: GatewayOptions) {
+    const { config } = options;
+    for (const event of config.events) this.rooms.set(event.id, new EventRoom(event));
+    const metrics = createGatewayMetrics(options.registry);
+    this.context = {
+      config,
+      clock: options.clock,
+      queue: options.queue,
+      tokens: options.tokens,
+      metrics,
+      registry: options.registry,
+      log: options.log,
+      batcher: new JoinBatcher((eventId, count) => options.queue.joinBatch(eventId, count, options.clock.now()), config.gateway.joinBatchMs),
+      transport: () => this.transport,
+      room: (eventId) => this.rooms.get(eventId),
+      rooms: () => this.rooms.values(),
+      holders: new Map(),
+      bookingUrl: (eventId) => `${options.reservationsUrl()}/api/events/${eventId}/bookings`,
+    };
+    for (const room of this.rooms.values()) this.tickers.push(new EventTicker(this.context, room));
+    this.transport = createTransport(config.gateway.transport, {
+      ...config.gateway,
+      wsPath: '/ws',
+      sockets: { open: (c) => this.onOpen(c), message: (c, b) => this.onMessage(c, b), close: (c) => this.onClose(c) },
+      http: gatewayHttp({
+        ctx: this.context,
+        startedAt: options.clock.now(),
+        storeHealthy: options.storeHealthy,
+        connections: () => this.sessions.size,
+        reservationsUrl: options.reservationsUrl,
+      }),
+    });
+  }
+
+  get transportName(): 'uws' | 'ws' {
+    return this.transport.name;
+  }
+
+  async start(port = this.options.config.gateway.port): Promise<number> {
+    this.port = await this.transport.listen(this.options.config.gateway.host, port);
+    await this.tick();
+    this.timer = setInterval(() => void this.tick(), this.options.config.gateway.tickMs);
+    return this.port;
+  }
+
+  /** One tick for every event; overlapping calls share the running one. */
+  tick(): Promise<void> {
+    this.ticking ??= Promise.all(this.tickers.map((t) => t.tick())).then(
+      () => void (this.ticking = null),
+      () => void (this.ticking = null),
+    );
+    return this.ticking;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.ticking;
+    await this.transport.close(CloseCode.SHUTTING_DOWN, 'node shutting down');
+    this.context.batcher.flush();
+    // Record the departures the close just caused, so those waiters' grace periods start now.
+    await Promise.allSettled(this.tickers.map((t) => t.tick()));
+  }
+
+  private onOpen(connection: Connection): void {
+    const session = new Session(connection);
+    this.sessions.set(connection, session);
+    this.context.metrics.connections.set(this.sessions.size);
+    session.send({ type: 'hello', v: PROTOCOL_VERSION, node: this.options.config.nodeId, serverTime: this.options.clock.now(), tickMs: this.options.config.gateway.tickMs });
+  }
+
+  private onMessage(connection: Connection, bytes: Uint8Array): void {
+    const session = this.sessions.get(connection);
+    if (!session) return;
+    const decoded = decodeClientMessage(bytes);
+    if (!decoded.ok) {
+      this.context.metrics.errors.inc({ code: decoded.code });
+      session.sendError(decoded.code, decoded.message, decoded.rid);
+      if (++session.invalidFrames >= this.options.config.gateway.maxInvalidFrames) {
+        connection.close(CloseCode.PROTOCOL_VIOLATION, 'too many invalid frames');
+      }
+      return;
+    }
+    handleMessage(this.context, session, decoded.message).catch((error: unknown) => {
+      this.options.log.error({ err: error }, 'message handling failed');
+      this.context.metrics.errors.inc({ code: ErrorCode.INTERNAL });
+      session.sendError(ErrorCode.INTERNAL, 'internal error; please retry');
+    });
+  }
+
+  private onClose(connection: Connection): void {
+    const session = this.sessions.get(connection);
+    if (!session) return;
+    this.sessions.delete(connection);
+    this.context.metrics.connections.set(this.sessions.size);
+    session.closed = true;
+    const held = forget(this.context, session);
+    if (held && !session.superseded && !session.admitted) this.rooms.get(held.eventId)?.departed.push(held.ticketNo);
+  }
+}

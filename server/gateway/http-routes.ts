@@ -1,0 +1,56 @@
+/** The gateway's HTTP side: health, metrics, page settings, and the built pages. */
+import { eventState } from '../queue/event-state.js';
+import type { GatewayContext } from './context.js';
+import { staticFiles } from './static-files.js';
+import type { HttpHandler, HttpResponse } from './transport/types.js';
+
+function json(status: number, value: unknown): HttpResponse {
+  return { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify(value) };
+}
+
+export interface GatewayHttpOptions {
+  ctx: GatewayContext;
+  startedAt: number;
+  storeHealthy: () => Promise<boolean>;
+  connections: () => number;
+  reservationsUrl: () => string;
+}
+
+export function gatewayHttp({ ctx, startedAt, storeHealthy, connections, reservationsUrl }: GatewayHttpOptions): HttpHandler {
+  const files = staticFiles(ctx.config.gateway.staticDir);
+  return async (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return json(405, { error: { code: 'METHOD_NOT_ALLOWED', message: 'GET only' } });
+    switch (request.path) {
+      case '/healthz': {
+        const store = await storeHealthy();
+        return json(store ? 200 : 503, {
+          status: store ? 'ok' : 'degraded',
+          node: ctx.config.nodeId,
+          transport: ctx.transport().name,
+          store: { kind: ctx.config.store.kind, reachable: store },
+          connections: connections(),
+          uptimeSeconds: Math.round((ctx.clock.now() - startedAt) / 1000),
+        });
+      }
+      case '/metrics':
+        return { status: 200, headers: { 'content-type': ctx.registry.contentType }, body: await ctx.registry.metrics() };
+      case '/api/info': {
+        const now = ctx.clock.now();
+        const events = [...ctx.rooms()].map(({ config }) => ({
+          id: config.id,
+          title: config.title,
+          state: eventState(config, now, false),
+          opensAt: config.opensAt,
+          closesAt: config.closesAt,
+        }));
+        return json(200, { node: ctx.config.nodeId, reservationsUrl: reservationsUrl(), events });
+      }
+    }
+    const file = await files(request.path);
+    if (file) return file;
+    if (request.path === '/' || request.path === '/index.html') {
+      return { status: 503, headers: { 'content-type': 'text/plain' }, body: 'The pages are not built: run `npm run build`.' };
+    }
+    return json(404, { error: { code: 'NOT_FOUND', message: `no route ${request.path}` } });
+  };
+}

@@ -1,0 +1,132 @@
+/** What a gateway does with each valid client message. */
+import { ErrorCode, CloseCode } from '../../shared/protocol/codes.js';
+import type { ClientMessage } from '../../shared/protocol/messages.js';
+import type { ReconnectOutcome } from '../store/types.js';
+import { acceptsJoins, eventState } from '../queue/event-state.js';
+import { sendAdmitted } from './admissions.js';
+import { holderKey, type EventRoom, type GatewayContext } from './context.js';
+import { eventTopic, type HeldTicket, type Session } from './session.js';
+
+type Of<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }>;
+
+export async function handleMessage(ctx: GatewayContext, session: Session, message: ClientMessage): Promise<void> {
+  switch (message.type) {
+    case 'join':
+      return join(ctx, session, message);
+    case 'resume':
+      return resume(ctx, session, message);
+    case 'leave':
+      return leave(ctx, session, message);
+    case 'ping':
+      return session.send({ type: 'pong', rid: message.rid, t: message.t, serverTime: ctx.clock.now() });
+  }
+}
+
+function claimSession(session: Session, rid: number | undefined): boolean {
+  if (session.ticket || session.busy) {
+    session.sendError(ErrorCode.ALREADY_JOINED, 'this connection already holds a ticket', rid);
+    return false;
+  }
+  session.busy = true;
+  return true;
+}
+
+async function join(ctx: GatewayContext, session: Session, message: Of<'join'>): Promise<void> {
+  const room = ctx.room(message.eventId);
+  if (!room) return session.sendError(ErrorCode.UNKNOWN_EVENT, `no event "${message.eventId}"`, message.rid);
+  if (!acceptsJoins(eventState(room.config, ctx.clock.now(), false))) {
+    return session.sendError(ErrorCode.EVENT_CLOSED, 'this event has closed', message.rid);
+  }
+  if (!claimSession(session, message.rid)) return;
+  let ticketNo: number;
+  try {
+    ticketNo = await ctx.batcher.join(room.config.id);
+  } catch {
+    session.busy = false;
+    return session.sendError(ErrorCode.STORE_UNAVAILABLE, 'the queue is reconnecting; try again shortly', message.rid);
+  }
+  session.busy = false;
+  ctx.metrics.joins.inc({ event: room.config.id });
+  const now = ctx.clock.now();
+  const { token, claims } = ctx.tokens.issueTicket(room.config, ticketNo, message.secretHash, now);
+  const held: HeldTicket = { eventId: room.config.id, ticketNo, secretHash: message.secretHash, token };
+  if (session.closed) {
+    // The holder left before the ticket arrived: it keeps its place for the grace period, like any departure.
+    room.departed.push(ticketNo);
+    return;
+  }
+  session.send({ type: 'ticket', rid: message.rid, eventId: claims.e, ticket: token, ticketNo, issuedAt: claims.iat, expiresAt: claims.exp, resumed: false });
+  wait(ctx, room, session, held);
+}
+
+async function resume(ctx: GatewayContext, session: Session, message: Of<'resume'>): Promise<void> {
+  const now = ctx.clock.now();
+  const check = ctx.tokens.checkTicket(message.ticket, now, message.eventId);
+  if (!check.ok) return session.sendError(check.code, check.message, message.rid);
+  const { claims } = check;
+  const room = ctx.room(claims.e);
+  if (!room) return session.sendError(ErrorCode.UNKNOWN_EVENT, `no event "${claims.e}"`, message.rid);
+  if (!claimSession(session, message.rid)) return;
+  let outcome: ReconnectOutcome;
+  try {
+    outcome = await ctx.queue.reconnect(claims.e, claims.n, now);
+  } catch {
+    session.busy = false;
+    return session.sendError(ErrorCode.STORE_UNAVAILABLE, 'the queue is reconnecting; try again shortly', message.rid);
+  }
+  session.busy = false;
+  const refusal = REFUSALS[outcome.kind];
+  if (refusal) return session.sendError(refusal[0], refusal[1], message.rid);
+  if (session.closed) {
+    room.departed.push(claims.n);
+    return;
+  }
+  const held: HeldTicket = { eventId: claims.e, ticketNo: claims.n, secretHash: claims.sh, token: message.ticket };
+  const previous = ctx.holders.get(holderKey(claims.e, claims.n));
+  if (previous && previous !== session) {
+    previous.superseded = true;
+    previous.connection.close(CloseCode.SUPERSEDED, 'ticket resumed on another connection');
+  }
+  session.send({ type: 'ticket', rid: message.rid, eventId: claims.e, ticket: message.ticket, ticketNo: claims.n, issuedAt: claims.iat, expiresAt: claims.exp, resumed: true });
+  wait(ctx, room, session, held);
+  if (outcome.kind === 'admitted') sendAdmitted(ctx, room, session, outcome.grantExpiresAt);
+}
+
+const REFUSALS: Partial<Record<ReconnectOutcome['kind'], [ErrorCode, string]>> = {
+  grant_expired: [ErrorCode.GRANT_EXPIRED, 'your turn came but the booking window has ended'],
+  used: [ErrorCode.TICKET_USED, 'this ticket was already used for a booking'],
+  left: [ErrorCode.TICKET_LEFT, 'this ticket left the queue'],
+  unknown: [ErrorCode.TICKET_UNKNOWN, 'the queue does not know this ticket'],
+};
+
+/** The session holds `held` and waits in its event's room. */
+function wait(ctx: GatewayContext, room: EventRoom, session: Session, held: HeldTicket): void {
+  session.ticket = held;
+  ctx.holders.set(holderKey(held.eventId, held.ticketNo), session);
+  room.waiters.add(session);
+  session.connection.subscribe(eventTopic(held.eventId));
+  if (room.lastFrame) session.connection.send(room.lastFrame);
+}
+
+async function leave(ctx: GatewayContext, session: Session, message: Of<'leave'>): Promise<void> {
+  const held = session.ticket;
+  if (!held) return session.sendError(ErrorCode.NOT_JOINED, 'this connection holds no ticket', message.rid);
+  try {
+    await ctx.queue.leave(held.eventId, held.ticketNo, ctx.clock.now());
+  } catch {
+    return session.sendError(ErrorCode.STORE_UNAVAILABLE, 'the queue is reconnecting; try again shortly', message.rid);
+  }
+  forget(ctx, session);
+  session.connection.close(CloseCode.NORMAL, 'left the queue');
+}
+
+/** The session no longer holds its ticket on this node. */
+export function forget(ctx: GatewayContext, session: Session): HeldTicket | null {
+  const held = session.ticket;
+  if (!held) return null;
+  session.ticket = null;
+  const key = holderKey(held.eventId, held.ticketNo);
+  if (ctx.holders.get(key) === session) ctx.holders.delete(key);
+  ctx.room(held.eventId)?.waiters.remove(session);
+  return held;
+}

@@ -1,0 +1,38 @@
+/** One client connection and the ticket it holds, if any. */
+import { encode } from '../../shared/protocol/codec.js';
+import { ErrorCode, RETRYABLE_ERRORS } from '../../shared/protocol/codes.js';
+import type { ServerMessage } from '../../shared/protocol/messages.js';
+import type { Connection } from './transport/types.js';
+
+export interface HeldTicket {
+  eventId: string;
+  ticketNo: number;
+  secretHash: string;
+  token: string;
+}
+
+export class Session {
+  ticket: HeldTicket | null = null;
+  /** A join or resume is under way. */
+  busy = false;
+  invalidFrames = 0;
+  closed = false;
+  /** A newer connection resumed the same ticket; this one's departure must not mark the ticket away. */
+  superseded = false;
+  /** The grant was handed over; no further admission checks. */
+  admitted = false;
+
+  constructor(readonly connection: Connection) {}
+
+  send(message: ServerMessage): void {
+    if (!this.closed) this.connection.send(encode(message));
+  }
+
+  sendError(code: ErrorCode, message: string, rid?: number): void {
+    this.send({ type: 'error', rid, code, message, retryable: RETRYABLE_ERRORS.has(code) });
+  }
+}
+
+export function eventTopic(eventId: string): string {
+  return `e:${eventId}`;
+}

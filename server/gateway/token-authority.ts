@@ -1,0 +1,48 @@
+/** Issues and checks the tokens a gateway deals in: tickets at join, grants at admission. */
+import { signGrant, type GrantSigningKey } from '../../shared/tokens/grant.js';
+import { signTicket, verifyTicket, type TicketKeyRing } from '../../shared/tokens/ticket.js';
+import type { TicketClaims } from '../../shared/tokens/claims.js';
+import { ErrorCode } from '../../shared/protocol/codes.js';
+import type { EventConfig } from '../config/event-schema.js';
+
+export type TicketCheck = { ok: true; claims: TicketClaims } | { ok: false; code: ErrorCode; message: string };
+
+export class TokenAuthority {
+  constructor(
+    private readonly ticketKeys: TicketKeyRing,
+    private readonly grantKey: GrantSigningKey,
+  ) {}
+
+  issueTicket(event: EventConfig, ticketNo: number, secretHash: string, now: number): { token: string; claims: TicketClaims } {
+    const claims: TicketClaims = { e: event.id, n: ticketNo, sh: secretHash, iat: now, exp: now + event.ticketTtlSeconds * 1000 };
+    return { token: signTicket(this.ticketKeys, claims), claims };
+  }
+
+  checkTicket(token: string, now: number, expectedEventId?: string): TicketCheck {
+    const verified = verifyTicket(token, this.ticketKeys, now);
+    if (!verified.ok) {
+      return verified.failure === 'expired'
+        ? { ok: false, code: ErrorCode.TICKET_EXPIRED, message: 'this ticket has expired' }
+        : { ok: false, code: ErrorCode.TICKET_INVALID, message: 'this ticket is not valid here' };
+    }
+    if (expectedEventId !== undefined && verified.claims.e !== expectedEventId) {
+      return { ok: false, code: ErrorCode.TICKET_WRONG_EVENT, message: `this ticket is for event "${verified.claims.e}"` };
+    }
+    return { ok: true, claims: verified.claims };
+  }
+
+  /**
+   * The grant for an admitted ticket. Deterministic (Ed25519 signatures are):
+   * any node re-minting it after a reconnect hands out the same token.
+   */
+  mintGrant(event: EventConfig, ticketNo: number, secretHash: string, grantExpiresAt: number): string {
+    return signGrant(this.grantKey, {
+      gid: `${event.id}:${ticketNo}`,
+      e: event.id,
+      n: ticketNo,
+      sh: secretHash,
+      iat: grantExpiresAt - event.grantTtlSeconds * 1000,
+      exp: grantExpiresAt,
+    });
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * What the gateway needs from a WebSocket server, and nothing more. The uWS
+ * adapter (uws.ts, the only file that imports uWebSockets.js) and the ws
+ * adapter (ws.ts) implement it and pass one conformance suite.
+ */
+
+export type SendResult = 'sent' | 'buffered' | 'dropped';
+
+export interface Connection {
+  readonly id: number;
+  /** Remote IP address as text, copied at upgrade. */
+  readonly remoteAddress: string;
+  /** Origin header at upgrade ('' when absent). */
+  readonly origin: string;
+  send(bytes: Uint8Array): SendResult;
+  /** Close with a WebSocket close code and a short reason (≤ 120 bytes). */
+  close(code: number, reason: string): void;
+  subscribe(topic: string): void;
+  unsubscribe(topic: string): void;
+  /** Bytes queued for this connection and not yet written to the socket. */
+  bufferedAmount(): number;
+}
+
+export interface SocketHandlers {
+  open(connection: Connection): void;
+  message(connection: Connection, bytes: Uint8Array): void;
+  /** After the connection is gone; `code` is the close code seen (1006 when none). */
+  close(connection: Connection, code: number): void;
+}
+
+export interface HttpRequest {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  query: string;
+  headers: Readonly<Record<string, string>>;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body: string | Uint8Array;
+}
+
+export type HttpHandler = (request: HttpRequest) => Promise<HttpResponse>;
+
+export interface TransportLimits {
+  maxFrameBytes: number;
+  idleTimeoutSeconds: number;
+  maxBackpressureBytes: number;
+}
+
+export interface TransportOptions extends TransportLimits {
+  /** Path of the WebSocket endpoint. */
+  wsPath: string;
+  sockets: SocketHandlers;
+  http: HttpHandler;
+}
+
+export interface Transport {
+  readonly name: 'uws' | 'ws';
+  /** Starts listening; resolves with the bound port (pass 0 for any free port). */
+  listen(host: string, port: number): Promise<number>;
+  /** Sends one frame to every connection subscribed to `topic`, skipping those over the backpressure limit. */
+  publish(topic: string, bytes: Uint8Array): void;
+  /** Stops listening and closes every connection with `code`. */
+  close(code: number, reason: string): Promise<void>;
+}
+
+export type TransportFactory = (options: TransportOptions) => Transport;

@@ -1,0 +1,159 @@
+/**
+ * The uWebSockets.js transport: the only file that imports uWS.
+ *
+ * The npm build we depend on silently falls back to a slow pure-Node emulation
+ * when its native binary does not load; we load the native binary ourselves
+ * and refuse to start without it (start with TRANSPORT=ws instead).
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { STATUS_CODES } from 'node:http';
+import type * as Uws from 'uWebSockets.js';
+import type { Connection, HttpResponse, SendResult, Transport, TransportOptions } from './types.js';
+
+type UwsModule = typeof Uws;
+
+export class NativeUwsUnavailableError extends Error {}
+
+let loaded: UwsModule | null = null;
+
+/** Loads the native uWS binary for this platform and Node ABI, or throws. */
+export function loadNativeUws(): UwsModule {
+  if (loaded) return loaded;
+  const require = createRequire(import.meta.url);
+  const binary = `uws_${process.platform}_${process.arch}_${process.versions.modules}.node`;
+  try {
+    const packageDir = dirname(require.resolve('uWebSockets.js/package.json'));
+    loaded = require(join(packageDir, 'binaries', binary)) as UwsModule;
+    return loaded;
+  } catch (error) {
+    throw new NativeUwsUnavailableError(
+      `the native uWebSockets.js binary ${binary} does not load here (${(error as Error).message.split('\n')[0]}); ` +
+        'refusing the slow pure-Node fallback. Set TRANSPORT=ws to run on the ws transport instead.',
+    );
+  }
+}
+
+interface UserData {
+  connection: UwsConnection | null;
+  remoteAddress: string;
+  origin: string;
+}
+
+const SEND_RESULT: Record<number, SendResult> = { 0: 'buffered', 1: 'sent', 2: 'dropped' };
+
+class UwsConnection implements Connection {
+  closed = false;
+  constructor(
+    readonly id: number,
+    private readonly ws: Uws.WebSocket<UserData>,
+    readonly remoteAddress: string,
+    readonly origin: string,
+  ) {}
+  send(bytes: Uint8Array): SendResult {
+    if (this.closed) return 'dropped';
+    return SEND_RESULT[this.ws.send(bytes, true, false)] ?? 'dropped';
+  }
+  close(code: number, reason: string): void {
+    if (!this.closed) this.ws.end(code, reason);
+  }
+  subscribe(topic: string): void {
+    if (!this.closed) this.ws.subscribe(topic);
+  }
+  unsubscribe(topic: string): void {
+    if (!this.closed) this.ws.unsubscribe(topic);
+  }
+  bufferedAmount(): number {
+    return this.closed ? 0 : this.ws.getBufferedAmount();
+  }
+}
+
+function writeResponse(res: Uws.HttpResponse, response: HttpResponse): void {
+  res.cork(() => {
+    res.writeStatus(`${response.status} ${STATUS_CODES[response.status] ?? ''}`);
+    for (const [name, value] of Object.entries(response.headers ?? {})) res.writeHeader(name, value);
+    res.end(response.body);
+  });
+}
+
+export function createUwsTransport(options: TransportOptions): Transport {
+  const uws = loadNativeUws();
+  const app = uws.App();
+  const connections = new Set<UwsConnection>();
+  let listenSocket: Uws.us_listen_socket | null = null;
+  let nextId = 1;
+
+  app.ws<UserData>(options.wsPath, {
+    compression: uws.DISABLED,
+    maxPayloadLength: options.maxFrameBytes,
+    idleTimeout: options.idleTimeoutSeconds,
+    maxBackpressure: options.maxBackpressureBytes,
+    sendPingsAutomatically: true,
+    upgrade: (res, req, context) => {
+      // Everything needed from req is copied now: req is invalid after this call returns.
+      const userData: UserData = {
+        connection: null,
+        remoteAddress: Buffer.from(res.getRemoteAddressAsText()).toString(),
+        origin: req.getHeader('origin'),
+      };
+      res.upgrade(
+        userData,
+        req.getHeader('sec-websocket-key'),
+        req.getHeader('sec-websocket-protocol'),
+        req.getHeader('sec-websocket-extensions'),
+        context,
+      );
+    },
+    open: (ws) => {
+      const data = ws.getUserData();
+      const connection = new UwsConnection(nextId++, ws, data.remoteAddress, data.origin);
+      data.connection = connection;
+      connections.add(connection);
+      options.sockets.open(connection);
+    },
+    message: (ws, message) => {
+      const connection = ws.getUserData().connection;
+      // The ArrayBuffer is neutered after this callback: copy it.
+      if (connection) options.sockets.message(connection, new Uint8Array(message.slice(0)));
+    },
+    close: (ws, code) => {
+      const connection = ws.getUserData().connection;
+      if (!connection) return;
+      connection.closed = true;
+      connections.delete(connection);
+      options.sockets.close(connection, code);
+    },
+  });
+
+  app.any('/*', (res, req) => {
+    let aborted = false;
+    res.onAborted(() => (aborted = true));
+    const headers: Record<string, string> = {};
+    req.forEach((name, value) => (headers[name] = value));
+    const request = { method: req.getCaseSensitiveMethod(), path: req.getUrl(), query: req.getQuery() ?? '', headers };
+    options.http(request).then(
+      (response) => !aborted && writeResponse(res, response),
+      () => !aborted && writeResponse(res, { status: 500, body: 'internal error' }),
+    );
+  });
+
+  return {
+    name: 'uws',
+    listen: (host, port) =>
+      new Promise((resolve, reject) => {
+        app.listen(host, port, (socket) => {
+          if (!socket) return reject(new Error(`uWS could not listen on ${host}:${port}`));
+          listenSocket = socket;
+          resolve(uws.us_socket_local_port(socket));
+        });
+      }),
+    publish: (topic, bytes) => {
+      app.publish(topic, bytes, true, false);
+    },
+    close: async (code, reason) => {
+      if (listenSocket) uws.us_listen_socket_close(listenSocket);
+      listenSocket = null;
+      for (const connection of [...connections]) connection.close(code, reason);
+    },
+  };
+}

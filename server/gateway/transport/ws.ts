@@ -1,0 +1,126 @@
+/**
+ * The `ws` transport: pure Node, for machines where the native uWS binary does
+ * not load, and the baseline in benchmarks. Same behaviour as uws.ts: topics,
+ * a frame-size limit, skipping slow readers on publish, an idle timeout.
+ */
+import { createServer, type IncomingMessage } from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Connection, SendResult, Transport, TransportOptions } from './types.js';
+
+class WsConnection implements Connection {
+  readonly topics = new Set<string>();
+  lastSeen = Date.now();
+  constructor(
+    readonly id: number,
+    readonly socket: WebSocket,
+    readonly remoteAddress: string,
+    readonly origin: string,
+    private readonly maxBackpressure: number,
+    private readonly subscriptions: Map<string, Set<WsConnection>>,
+  ) {}
+  send(bytes: Uint8Array): SendResult {
+    if (this.socket.readyState !== this.socket.OPEN) return 'dropped';
+    if (this.socket.bufferedAmount > this.maxBackpressure) return 'dropped';
+    this.socket.send(bytes, { binary: true });
+    return this.socket.bufferedAmount > 0 ? 'buffered' : 'sent';
+  }
+  close(code: number, reason: string): void {
+    this.socket.close(code, reason);
+  }
+  subscribe(topic: string): void {
+    this.topics.add(topic);
+    let members = this.subscriptions.get(topic);
+    if (!members) this.subscriptions.set(topic, (members = new Set()));
+    members.add(this);
+  }
+  unsubscribe(topic: string): void {
+    this.topics.delete(topic);
+    this.subscriptions.get(topic)?.delete(this);
+  }
+  bufferedAmount(): number {
+    return this.socket.bufferedAmount;
+  }
+}
+
+function headersOf(request: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string') headers[name] = value;
+  return headers;
+}
+
+export function createWsTransport(options: TransportOptions): Transport {
+  const subscriptions = new Map<string, Set<WsConnection>>();
+  const connections = new Set<WsConnection>();
+  let nextId = 1;
+
+  const server = createServer((req, res) => {
+    const [path = '/', query = ''] = (req.url ?? '/').split('?', 2);
+    options.http({ method: req.method ?? 'GET', path, query, headers: headersOf(req) }).then(
+      (response) => res.writeHead(response.status, response.headers).end(response.body),
+      () => res.writeHead(500).end('internal error'),
+    );
+  });
+  const wss = new WebSocketServer({ server, path: options.wsPath, maxPayload: options.maxFrameBytes, perMessageDeflate: false });
+
+  wss.on('connection', (socket, request) => {
+    const connection = new WsConnection(
+      nextId++,
+      socket,
+      request.socket.remoteAddress ?? '',
+      request.headers.origin ?? '',
+      options.maxBackpressureBytes,
+      subscriptions,
+    );
+    connections.add(connection);
+    socket.on('message', (data, isBinary) => {
+      connection.lastSeen = Date.now();
+      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      options.sockets.message(connection, isBinary ? bytes : new Uint8Array(bytes));
+    });
+    socket.on('pong', () => (connection.lastSeen = Date.now()));
+    socket.on('error', () => socket.terminate());
+    socket.on('close', (code) => {
+      connections.delete(connection);
+      for (const topic of connection.topics) subscriptions.get(topic)?.delete(connection);
+      options.sockets.close(connection, code);
+    });
+    options.sockets.open(connection);
+  });
+
+  // Idle timeout as uWS does it: ping at half the timeout, drop those silent for the whole of it.
+  const idleMs = options.idleTimeoutSeconds * 1000;
+  const sweeper = setInterval(() => {
+    const now = Date.now();
+    for (const connection of connections) {
+      if (now - connection.lastSeen > idleMs) connection.socket.terminate();
+      else connection.socket.ping();
+    }
+  }, idleMs / 2);
+  sweeper.unref();
+
+  return {
+    name: 'ws',
+    listen: (host, port) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          const address = server.address();
+          resolve(typeof address === 'object' && address ? address.port : port);
+        });
+      }),
+    publish: (topic, bytes) => {
+      const members = subscriptions.get(topic);
+      if (!members) return;
+      for (const connection of members) connection.send(bytes);
+    },
+    close: async (code, reason) => {
+      clearInterval(sweeper);
+      for (const connection of connections) connection.close(code, reason);
+      await new Promise<void>((resolve) => {
+        wss.close(() => resolve());
+        server.close();
+        server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,40 @@
+/** Shared start-up for the process entry points: config errors exit non-zero, signals stop cleanly. */
+import { ConfigError } from '../config/load.js';
+import type { WaitroomConfig } from '../config/schema.js';
+import { NativeUwsUnavailableError } from '../gateway/transport/uws.js';
+import { createLogger, type Logger } from '../observability/log.js';
+import { systemClock } from '../clock.js';
+import { startSystem, type Roles, type System } from './system.js';
+
+export async function run(name: string, config: () => Readonly<WaitroomConfig>, roles: Roles, announce: (system: System, log: Logger) => void): Promise<void> {
+  let log = createLogger('info', name);
+  let system: System;
+  try {
+    const resolved = config();
+    log = createLogger(resolved.logLevel, name);
+    system = await startSystem({ config: resolved, clock: systemClock, log, roles });
+    if (system.gateway) log.info({ transport: system.gateway.transportName, native: system.gateway.transportName === 'uws' }, `gateway transport: ${system.gateway.transportName === 'uws' ? 'uWebSockets.js (native binary)' : 'ws (pure Node)'}`);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof NativeUwsUnavailableError) {
+      console.error(`${name}: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  announce(system, log);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    system.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}

@@ -1,0 +1,36 @@
+/** Prometheus metrics (prom-client), one registry per component instance so tests can run many. */
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+export function createGatewayMetrics(registry: Registry) {
+  return {
+    registry,
+    connections: new Gauge({ name: 'waitroom_connections', help: 'Open WebSocket connections on this node', registers: [registry] }),
+    waiting: new Gauge({ name: 'waitroom_waiting', help: 'Waiters connected to this node', labelNames: ['event'], registers: [registry] }),
+    queueWaiting: new Gauge({ name: 'waitroom_queue_waiting', help: 'Tickets between the cursor and the last issued, less known leavers (whole event)', labelNames: ['event'], registers: [registry] }),
+    activeBookers: new Gauge({ name: 'waitroom_active_bookers', help: 'Admitted people whose grant is neither used nor expired', labelNames: ['event'], registers: [registry] }),
+    joins: new Counter({ name: 'waitroom_joins_total', help: 'Tickets issued by this node', labelNames: ['event'], registers: [registry] }),
+    grantsIssued: new Counter({ name: 'waitroom_grants_issued_total', help: 'Grants handed to clients by this node', labelNames: ['event'], registers: [registry] }),
+    errors: new Counter({ name: 'waitroom_errors_total', help: 'Error replies and closes, by code', labelNames: ['code'], registers: [registry] }),
+    tickSeconds: new Histogram({ name: 'waitroom_tick_seconds', help: 'Time to read figures and update all waiters of an event', buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1], registers: [registry] }),
+  };
+}
+export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
+
+export function createControllerMetrics(registry: Registry) {
+  return {
+    admitted: new Counter({ name: 'waitroom_admitted_total', help: 'People admitted by the controller on this node', labelNames: ['event'], registers: [registry] }),
+    skipped: new Counter({ name: 'waitroom_skipped_total', help: 'Tickets passed over (left or away) by the controller', labelNames: ['event'], registers: [registry] }),
+    leader: new Gauge({ name: 'waitroom_controller_leader', help: '1 while this node holds the controller lease of the event', labelNames: ['event'], registers: [registry] }),
+    rate: new Gauge({ name: 'waitroom_admission_rate_per_minute', help: 'Admission rate published for ETAs', labelNames: ['event'], registers: [registry] }),
+    storeErrors: new Counter({ name: 'waitroom_controller_store_errors_total', help: 'Admission steps that failed because the store was unreachable', registers: [registry] }),
+  };
+}
+export type ControllerMetrics = ReturnType<typeof createControllerMetrics>;
+
+export function createReservationMetrics(registry: Registry) {
+  return {
+    bookings: new Counter({ name: 'waitroom_bookings_total', help: 'Bookings committed', labelNames: ['event'], registers: [registry] }),
+    errors: new Counter({ name: 'waitroom_booking_errors_total', help: 'Refused booking requests, by code', labelNames: ['code'], registers: [registry] }),
+  };
+}
+export type ReservationMetrics = ReturnType<typeof createReservationMetrics>;

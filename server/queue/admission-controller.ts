@@ -1,0 +1,102 @@
+/**
+ * Admits people of each event at the booking system's capacity: at most
+ * `maxActive` unused, unexpired grants and at most `admitsPerMinute`, in ticket
+ * order, passing over those who left. Exactly one controller acts per event:
+ * each step first takes or renews the event's lease in the store.
+ *
+ * It only moves the store's cursor; gateways notice admissions on their next
+ * tick and hand their own clients the grants (server/gateway/waiters.ts).
+ */
+import type { Clock } from '../clock.js';
+import type { EventConfig } from '../config/event-schema.js';
+import type { ControllerMetrics } from '../observability/metrics.js';
+import type { Logger } from '../observability/log.js';
+import type { AdmitResult, QueueStore } from '../store/types.js';
+import { eventState } from './event-state.js';
+import { RateEstimator } from './rate-estimator.js';
+
+export interface AdmissionControllerOptions {
+  holderId: string;
+  store: QueueStore;
+  clock: Clock;
+  events: () => readonly EventConfig[];
+  leaseMs: number;
+  maxStepsPerTick: number;
+  metrics: ControllerMetrics;
+  log: Logger;
+}
+
+export class AdmissionController {
+  private readonly rates = new Map<string, RateEstimator>();
+  private readonly leading = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(private readonly options: AdmissionControllerOptions) {}
+
+  start(tickMs: number): void {
+    this.timer = setInterval(() => void this.tick(), tickMs);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+    await Promise.allSettled([...this.leading].map((id) => this.options.store.releaseLease(id, this.options.holderId)));
+    this.leading.clear();
+  }
+
+  /** One step for every event; overlapping calls wait for the running one. */
+  tick(): Promise<void> {
+    this.running ??= this.stepAll().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async stepAll(): Promise<void> {
+    await Promise.all(this.options.events().map((event) => this.step(event)));
+  }
+
+  private async step(event: EventConfig): Promise<AdmitResult | null> {
+    const { store, clock, metrics, holderId } = this.options;
+    const now = clock.now();
+    try {
+      const leader = await store.acquireLease(event.id, holderId, this.options.leaseMs, now);
+      this.setLeading(event.id, leader);
+      if (!leader || eventState(event, now, false) !== 'open') return null;
+      const rate = this.rateOf(event);
+      const result = await store.admit(event.id, {
+        now,
+        maxActive: event.maxActive,
+        admitsPerMinute: event.admitsPerMinute,
+        graceMs: event.graceSeconds * 1000,
+        grantTtlMs: event.grantTtlSeconds * 1000,
+        maxSteps: this.options.maxStepsPerTick,
+        ratePerMinute: rate.perMinute(),
+      });
+      rate.record(now, result.admitted.length, result.backlogged);
+      metrics.admitted.inc({ event: event.id }, result.admitted.length);
+      metrics.skipped.inc({ event: event.id }, result.skipped);
+      metrics.rate.set({ event: event.id }, rate.perMinute());
+      return result;
+    } catch (error) {
+      // Fail closed: an unreachable store admits nobody; the next tick tries again.
+      metrics.storeErrors.inc();
+      this.setLeading(event.id, false);
+      this.options.log.warn({ err: error, event: event.id }, 'admission step failed');
+      return null;
+    }
+  }
+
+  private setLeading(eventId: string, leader: boolean): void {
+    if (leader) this.leading.add(eventId);
+    else this.leading.delete(eventId);
+    this.options.metrics.leader.set({ event: eventId }, leader ? 1 : 0);
+  }
+
+  private rateOf(event: EventConfig): RateEstimator {
+    let rate = this.rates.get(event.id);
+    if (!rate) this.rates.set(event.id, (rate = new RateEstimator(event.admitsPerMinute)));
+    rate.setConfigured(event.admitsPerMinute);
+    return rate;
+  }
+}

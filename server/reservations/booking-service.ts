@@ -1,0 +1,120 @@
+/**
+ * The reservation handler's decisions, free of HTTP: verify the grant, then
+ * commit in one atomic store step. Nothing is written unless every check passed.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { BookingBody, type AvailabilityResponse, type BookingErrorCode, type BookingResponse } from '../../shared/booking/api.js';
+import { verifyGrant, type GrantPublicKeys } from '../../shared/tokens/grant.js';
+import type { TokenFailure } from '../../shared/tokens/verify-result.js';
+import type { Clock } from '../clock.js';
+import type { EventConfig } from '../config/event-schema.js';
+import { slotKey } from '../store/booking-fingerprint.js';
+import type { BookingStore, CommitOutcome } from '../store/types.js';
+import { personKey } from './person-key.js';
+
+export type ServiceResult<T> = { ok: true; status: number; value: T } | { ok: false; code: BookingErrorCode; message: string };
+
+const GRANT_FAILURES: Record<TokenFailure, [BookingErrorCode, string]> = {
+  malformed: ['GRANT_MALFORMED', 'the grant is not a valid grant token'],
+  unknown_key: ['GRANT_UNKNOWN_KEY', 'the grant was signed with a key this system does not know'],
+  bad_signature: ['GRANT_INVALID_SIGNATURE', 'the grant signature does not verify'],
+  expired: ['GRANT_EXPIRED', 'the grant has expired; booking time is over'],
+};
+
+const COMMIT_REFUSALS: Partial<Record<CommitOutcome['kind'], [BookingErrorCode, string]>> = {
+  grant_used: ['GRANT_USED', 'this grant was already used for another booking'],
+  grant_revoked: ['GRANT_REVOKED', 'this grant is no longer valid'],
+  already_booked: ['ALREADY_BOOKED', 'this person has already booked for this event'],
+  slot_full: ['SLOT_FULL', 'this slot is full; choose another'],
+};
+
+function fail<T>(code: BookingErrorCode, message: string): ServiceResult<T> {
+  return { ok: false, code, message };
+}
+
+/** A booking reference people can read out: WR- and 10 base32 characters. */
+function newReference(): string {
+  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  return `WR-${[...randomBytes(10)].map((b) => alphabet[b % 32]).join('')}`;
+}
+
+function secretMatches(secret: string, secretHash: string): boolean {
+  const given = createHash('sha256').update(secret, 'utf8').digest();
+  const expected = Buffer.from(secretHash, 'base64url');
+  return expected.length === given.length && timingSafeEqual(given, expected);
+}
+
+export class BookingService {
+  constructor(
+    private readonly store: BookingStore,
+    private readonly publicKeys: GrantPublicKeys,
+    private readonly clock: Clock,
+    private readonly events: () => readonly EventConfig[],
+  ) {}
+
+  private event(eventId: string): EventConfig | undefined {
+    return this.events().find((event) => event.id === eventId);
+  }
+
+  async book(eventId: string, input: unknown): Promise<ServiceResult<BookingResponse>> {
+    if (typeof input !== 'object' || input === null || !('grant' in input) || !input.grant) {
+      return fail('GRANT_MISSING', 'a booking needs the grant received when admitted');
+    }
+    const parsed = BookingBody.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return fail('INVALID_BODY', `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
+    }
+    const body = parsed.data;
+    const now = this.clock.now();
+    const verified = verifyGrant(body.grant, this.publicKeys, now);
+    if (!verified.ok) return fail(...GRANT_FAILURES[verified.failure]);
+    const { claims } = verified;
+    if (claims.e !== eventId) return fail('GRANT_WRONG_EVENT', `this grant is for event "${claims.e}"`);
+    const event = this.event(eventId);
+    if (!event) return fail('UNKNOWN_EVENT', `no event "${eventId}"`);
+    if (!secretMatches(body.secret, claims.sh)) return fail('GRANT_WRONG_SECRET', 'the secret does not match this grant');
+    if (now >= event.closesAt) return fail('EVENT_CLOSED', 'this event has closed');
+    const slot = event.centers.find((c) => c.id === body.centerId)?.slots.find((s) => s.id === body.slotId);
+    if (!slot) return fail('UNKNOWN_SLOT', `no slot "${body.slotId}" at center "${body.centerId}"`);
+
+    const reference = newReference();
+    const outcome = await this.store.commit({
+      eventId,
+      grantId: claims.gid,
+      ticketNo: claims.n,
+      personKey: personKey(body.person.name, body.person.birthDate),
+      centerId: body.centerId,
+      slotId: body.slotId,
+      slotCapacity: slot.capacity,
+      reference,
+      record: { reference, eventId, ticketNo: claims.n, centerId: body.centerId, slotId: body.slotId, name: body.person.name, birthDate: body.person.birthDate, bookedAt: now },
+    });
+    if (outcome.kind === 'booked') return { ok: true, status: 201, value: { booking: outcome.booking, repeated: false } };
+    if (outcome.kind === 'repeated') return { ok: true, status: 200, value: { booking: outcome.booking, repeated: true } };
+    return fail(...COMMIT_REFUSALS[outcome.kind]!);
+  }
+
+  async availability(eventId: string): Promise<ServiceResult<AvailabilityResponse>> {
+    const event = this.event(eventId);
+    if (!event) return fail('UNKNOWN_EVENT', `no event "${eventId}"`);
+    const taken = await this.store.taken(eventId);
+    return {
+      ok: true,
+      status: 200,
+      value: {
+        eventId,
+        centers: event.centers.map((center) => ({
+          centerId: center.id,
+          name: center.name,
+          slots: center.slots.map((slot) => ({
+            slotId: slot.id,
+            label: slot.label,
+            capacity: slot.capacity,
+            remaining: Math.max(0, slot.capacity - (taken.get(slotKey(center.id, slot.id)) ?? 0)),
+          })),
+        })),
+      },
+    };
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * The reservation handler over HTTP (node:http):
+ *
+ *     POST /api/events/:eventId/bookings     GET /api/events/:eventId/availability
+ *     GET  /healthz                          GET /metrics
+ *
+ * Every refusal is `{ error: { code, message } }` with BOOKING_ERROR_STATUS[code].
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Registry } from 'prom-client';
+import { BOOKING_ERROR_STATUS, type BookingErrorCode } from '../../shared/booking/api.js';
+import type { Logger } from '../observability/log.js';
+import type { ReservationMetrics } from '../observability/metrics.js';
+import type { BookingService, ServiceResult } from './booking-service.js';
+
+export interface ReservationHttpOptions {
+  service: BookingService;
+  allowedOrigins: readonly string[];
+  maxBodyBytes: number;
+  storeHealthy: () => Promise<boolean>;
+  registry: Registry;
+  metrics: ReservationMetrics;
+  log: Logger;
+}
+
+class RequestError extends Error {
+  constructor(
+    readonly code: BookingErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const BOOKINGS = /^\/api\/events\/([a-z0-9][a-z0-9-]{0,63})\/bookings$/;
+const AVAILABILITY = /^\/api\/events\/([a-z0-9][a-z0-9-]{0,63})\/availability$/;
+
+function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
+    return Promise.reject(new RequestError('UNSUPPORTED_MEDIA_TYPE', 'send the booking as application/json'));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        reject(new RequestError('BODY_TOO_LARGE', `the body exceeds ${maxBytes} bytes`));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('error', reject);
+    req.on('end', () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch {
+        reject(new RequestError('INVALID_JSON', 'the body is not valid JSON'));
+      }
+    });
+  });
+}
+
+export function createReservationServer(options: ReservationHttpOptions): Server {
+  const { service, metrics } = options;
+
+  function cors(req: IncomingMessage, res: ServerResponse): boolean {
+    const origin = req.headers.origin;
+    if (origin === undefined) return true;
+    if (!options.allowedOrigins.includes(origin)) return false;
+    res.setHeader('access-control-allow-origin', origin);
+    res.setHeader('vary', 'Origin');
+    return true;
+  }
+
+  function send(res: ServerResponse, status: number, value: unknown): void {
+    res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(value));
+  }
+
+  function refuse(res: ServerResponse, code: BookingErrorCode, message: string): void {
+    metrics.errors.inc({ code });
+    send(res, BOOKING_ERROR_STATUS[code], { error: { code, message } });
+  }
+
+  function reply<T>(res: ServerResponse, result: ServiceResult<T>): void {
+    if (result.ok) send(res, result.status, result.value);
+    else refuse(res, result.code, result.message);
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?', 1)[0]!;
+    const originAllowed = cors(req, res);
+    if (req.method === 'OPTIONS') {
+      if (!originAllowed) return refuse(res, 'ORIGIN_NOT_ALLOWED', 'this origin may not call the booking API');
+      res.writeHead(204, { 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type', 'access-control-max-age': '600' }).end();
+      return;
+    }
+    const booking = BOOKINGS.exec(path);
+    if (booking) {
+      if (req.method !== 'POST') return refuse(res, 'METHOD_NOT_ALLOWED', 'POST a booking');
+      if (!originAllowed) return refuse(res, 'ORIGIN_NOT_ALLOWED', 'this origin may not call the booking API');
+      const result = await service.book(booking[1]!, await readJson(req, options.maxBodyBytes));
+      if (result.ok && result.status === 201) metrics.bookings.inc({ event: booking[1]! });
+      return reply(res, result);
+    }
+    if (req.method !== 'GET') return refuse(res, 'METHOD_NOT_ALLOWED', 'GET only');
+    const availability = AVAILABILITY.exec(path);
+    if (availability) return reply(res, await service.availability(availability[1]!));
+    if (path === '/healthz') {
+      const healthy = await options.storeHealthy();
+      return send(res, healthy ? 200 : 503, { status: healthy ? 'ok' : 'degraded', store: { reachable: healthy } });
+    }
+    if (path === '/metrics') {
+      res.writeHead(200, { 'content-type': options.registry.contentType }).end(await options.registry.metrics());
+      return;
+    }
+    refuse(res, 'NOT_FOUND', `no route ${path}`);
+  }
+
+  return createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      if (res.headersSent) return;
+      if (error instanceof RequestError) return refuse(res, error.code, error.message);
+      // The store failed mid-request: nothing was committed (the commit is one atomic step).
+      options.log.warn({ err: error }, 'booking request failed');
+      refuse(res, 'STORE_UNAVAILABLE', 'the booking system is temporarily unavailable; nothing was booked; retry');
+    });
+  });
+}

@@ -1,0 +1,41 @@
+/** Bookings in process memory; one synchronous step per commit makes it atomic. */
+import { Status } from '../ticket-status.js';
+import { bookingFingerprint, slotKey } from '../booking-fingerprint.js';
+import type { BookingRequest, BookingStore, CommitOutcome } from '../types.js';
+import type { MemoryEvents } from './event-state.js';
+
+export class MemoryBookingStore implements BookingStore {
+  constructor(private readonly events: MemoryEvents) {}
+
+  async commit(request: BookingRequest): Promise<CommitOutcome> {
+    const state = this.events.get(request.eventId);
+    const fingerprint = bookingFingerprint(request.personKey, request.centerId, request.slotId);
+    const used = state.usedGrants.get(request.grantId);
+    if (used) {
+      return used.fingerprint === fingerprint
+        ? { kind: 'repeated', booking: state.bookings.get(used.reference)! }
+        : { kind: 'grant_used' };
+    }
+    if (state.status.get(request.ticketNo)?.[0] !== Status.GRANTED) return { kind: 'grant_revoked' };
+    if (state.people.has(request.personKey)) return { kind: 'already_booked' };
+    const slot = slotKey(request.centerId, request.slotId);
+    const taken = state.slotsTaken.get(slot) ?? 0;
+    if (taken >= request.slotCapacity) return { kind: 'slot_full' };
+
+    state.slotsTaken.set(slot, taken + 1);
+    state.usedGrants.set(request.grantId, { reference: request.reference, fingerprint });
+    state.people.set(request.personKey, request.reference);
+    state.bookings.set(request.reference, request.record);
+    state.active.delete(request.ticketNo);
+    state.status.set(request.ticketNo, Status.USED);
+    return { kind: 'booked', booking: request.record };
+  }
+
+  async taken(eventId: string): Promise<Map<string, number>> {
+    return new Map(this.events.get(eventId).slotsTaken);
+  }
+
+  async bookingCount(eventId: string): Promise<number> {
+    return this.events.get(eventId).bookings.size;
+  }
+}

@@ -1,0 +1,44 @@
+/** Everything the memory stores keep for one event; the queue and booking stores share it. */
+import { BUCKET_WIDTHS } from '../../../shared/queue/left-segments.js';
+import type { BookingRecord } from '../types.js';
+
+export class MemoryEventState {
+  issued = 0;
+  cursor = 0;
+  /** Ticket number → status (see ../ticket-status.ts). */
+  readonly status = new Map<number, string>();
+  /** Away tickets → when they disconnected; insertion order is time order. */
+  readonly away = new Map<number, number>();
+  /** Requeued tickets, admitted first, lowest number first. */
+  readonly requeued = new Set<number>();
+  /** Granted, unused tickets → grant expiry. */
+  readonly active = new Map<number, number>();
+  /** Leavers not yet passed, per bucket, one map per bucket width. */
+  readonly leftBuckets = BUCKET_WIDTHS.map(() => new Map<number, number>());
+  tokens = 0;
+  tokensAt = 0;
+  paused = false;
+  ratePerMinute = 0;
+  admittedTotal = 0;
+  lease: { holder: string; until: number } | null = null;
+
+  /** Grant id → booking reference and the request fingerprint that used it. */
+  readonly usedGrants = new Map<string, { reference: string; fingerprint: string }>();
+  /** Person key → booking reference. */
+  readonly people = new Map<string, string>();
+  /** `${centerId}/${slotId}` → units taken. */
+  readonly slotsTaken = new Map<string, number>();
+  readonly bookings = new Map<string, BookingRecord>();
+}
+
+export class MemoryEvents {
+  private readonly events = new Map<string, MemoryEventState>();
+  get(eventId: string): MemoryEventState {
+    let state = this.events.get(eventId);
+    if (!state) {
+      state = new MemoryEventState();
+      this.events.set(eventId, state);
+    }
+    return state;
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * The life of a ticket, as both stores record it (one character each, the
+ * same in memory and in Redis; a granted ticket also stores its grant expiry
+ * as `g<expiresAt>`).
+ *
+ *     w waiting, connected ──disconnect──▶ a away (keeps its place for the grace period)
+ *     a ──grace over──▶ l left (counted in the leaver buckets)   a/l ──reconnect──▶ w
+ *     turn comes: w ──▶ g granted    a ──▶ p passed    l ──▶ x finished
+ *     p ──reconnect──▶ r requeued (first in line at the next admission) ──▶ g
+ *     g ──booking──▶ u used          w/a/l/r/g ──leave──▶ l or x
+ */
+export const Status = {
+  WAITING: 'w',
+  AWAY: 'a',
+  LEFT: 'l',
+  PASSED: 'p',
+  REQUEUED: 'r',
+  GRANTED: 'g',
+  USED: 'u',
+  FINISHED: 'x',
+} as const;
+
+export function grantedStatus(grantExpiresAt: number): string {
+  return `${Status.GRANTED}${grantExpiresAt}`;
+}
+
+export function grantExpiryOf(status: string): number {
+  return Number(status.slice(1));
+}

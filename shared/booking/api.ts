@@ -1,0 +1,102 @@
+/**
+ * The reservation handler's HTTP API, shared by the handler and the booking page.
+ *
+ *     POST /api/events/:eventId/bookings      BookingBody → 201 BookingResponse (200 on an idempotent repeat)
+ *     GET  /api/events/:eventId/availability  → AvailabilityResponse
+ *
+ * Every error is `{ error: { code, message } }` with the status in BOOKING_ERROR_STATUS.
+ */
+import { z } from 'zod';
+
+export const BookingBody = z
+  .object({
+    grant: z.string().min(1).max(2048),
+    secret: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a 43-character base64url secret'),
+    person: z
+      .object({
+        name: z.string().trim().min(1).max(100),
+        birthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'),
+      })
+      .strict(),
+    centerId: z.string().min(1).max(64),
+    slotId: z.string().min(1).max(64),
+  })
+  .strict();
+export type BookingBody = z.infer<typeof BookingBody>;
+
+export const Booking = z.object({
+  reference: z.string(),
+  eventId: z.string(),
+  ticketNo: z.number(),
+  centerId: z.string(),
+  slotId: z.string(),
+  name: z.string(),
+  birthDate: z.string(),
+  bookedAt: z.number(),
+});
+export type Booking = z.infer<typeof Booking>;
+
+export const BookingResponse = z.object({ booking: Booking, repeated: z.boolean() });
+export type BookingResponse = z.infer<typeof BookingResponse>;
+
+export const SlotAvailability = z.object({
+  slotId: z.string(),
+  label: z.string(),
+  capacity: z.number(),
+  remaining: z.number(),
+});
+export const CenterAvailability = z.object({
+  centerId: z.string(),
+  name: z.string(),
+  slots: z.array(SlotAvailability),
+});
+export const AvailabilityResponse = z.object({ eventId: z.string(), centers: z.array(CenterAvailability) });
+export type AvailabilityResponse = z.infer<typeof AvailabilityResponse>;
+
+export const BOOKING_ERROR_STATUS = {
+  /** No grant in the request. */
+  GRANT_MISSING: 401,
+  /** The grant is not a well-formed grant token. */
+  GRANT_MALFORMED: 401,
+  /** The grant names a key id this handler does not know. */
+  GRANT_UNKNOWN_KEY: 401,
+  /** The grant's signature does not verify (forged or tampered). */
+  GRANT_INVALID_SIGNATURE: 401,
+  /** The grant has expired. */
+  GRANT_EXPIRED: 401,
+  /** The grant was issued for another event. */
+  GRANT_WRONG_EVENT: 403,
+  /** The secret does not match the one the grant is bound to. */
+  GRANT_WRONG_SECRET: 403,
+  /** The grant's ticket is no longer admitted (left or revoked). */
+  GRANT_REVOKED: 403,
+  /** The grant was already used for a different booking. */
+  GRANT_USED: 409,
+  /** This person already booked for this event. */
+  ALREADY_BOOKED: 409,
+  /** The slot has no capacity left. */
+  SLOT_FULL: 409,
+  /** The event has closed; nothing can be booked. */
+  EVENT_CLOSED: 403,
+  /** The event does not exist. */
+  UNKNOWN_EVENT: 404,
+  /** The center or slot does not exist in the event. */
+  UNKNOWN_SLOT: 422,
+  /** The body is not JSON. */
+  INVALID_JSON: 400,
+  /** The body is JSON but not a valid booking request. */
+  INVALID_BODY: 422,
+  /** A browser request from an origin that may not call this API. */
+  ORIGIN_NOT_ALLOWED: 403,
+  /** The request body exceeds the size limit. */
+  BODY_TOO_LARGE: 413,
+  /** The content type is not application/json. */
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  /** The booking store is unreachable; nothing was committed; retry. */
+  STORE_UNAVAILABLE: 503,
+} as const;
+export type BookingErrorCode = keyof typeof BOOKING_ERROR_STATUS;
+
+export const BookingError = z.object({ error: z.object({ code: z.string(), message: z.string() }) });

@@ -1,0 +1,83 @@
+/**
+ * Every error code and close code of the protocol, in one place.
+ *
+ * Reply errors keep the connection open; each carries a stable string code and
+ * whether retrying the same request later can succeed. Close codes are split in
+ * two ranges: 4000–4099 ask the client to reconnect (with backoff), 4100–4199
+ * are terminal (reconnecting would fail the same way).
+ */
+
+export const ErrorCode = {
+  /** The frame is not valid msgpack or does not match any message schema. */
+  INVALID_MESSAGE: 'INVALID_MESSAGE',
+  /** The message type is not one the server knows. */
+  UNKNOWN_TYPE: 'UNKNOWN_TYPE',
+  /** The event id does not name a configured event. */
+  UNKNOWN_EVENT: 'UNKNOWN_EVENT',
+  /** The event has closed; nobody may join. */
+  EVENT_CLOSED: 'EVENT_CLOSED',
+  /** The event's queue has not opened for joining yet. */
+  EVENT_NOT_OPEN: 'EVENT_NOT_OPEN',
+  /** This connection already holds a ticket. */
+  ALREADY_JOINED: 'ALREADY_JOINED',
+  /** The message needs a ticket and this connection holds none. */
+  NOT_JOINED: 'NOT_JOINED',
+  /** The ticket token is malformed or its signature does not verify. */
+  TICKET_INVALID: 'TICKET_INVALID',
+  /** The ticket token has expired. */
+  TICKET_EXPIRED: 'TICKET_EXPIRED',
+  /** The ticket was issued for another event than the one asked for. */
+  TICKET_WRONG_EVENT: 'TICKET_WRONG_EVENT',
+  /** The store does not know the ticket (e.g. it was revoked). */
+  TICKET_UNKNOWN: 'TICKET_UNKNOWN',
+  /** The ticket's holder left the queue explicitly. */
+  TICKET_LEFT: 'TICKET_LEFT',
+  /** The ticket's grant was already used for a booking. */
+  TICKET_USED: 'TICKET_USED',
+  /** The ticket was admitted but its grant expired unused. */
+  GRANT_EXPIRED: 'GRANT_EXPIRED',
+  /** The queue store is unreachable; the request may be retried. */
+  STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
+  /** Too many requests; slow down. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** An unexpected server fault; the request may be retried. */
+  INTERNAL: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Codes whose request may succeed when repeated later, unchanged. */
+export const RETRYABLE_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  ErrorCode.EVENT_NOT_OPEN,
+  ErrorCode.STORE_UNAVAILABLE,
+  ErrorCode.RATE_LIMITED,
+  ErrorCode.INTERNAL,
+]);
+
+export const CloseCode = {
+  /** Normal closure, e.g. after the client sent `leave`. Standard WebSocket code. */
+  NORMAL: 1000,
+  /** A frame exceeded the maximum frame size. Standard WebSocket code. */
+  MESSAGE_TOO_BIG: 1009,
+
+  // 4000–4099: reconnect with jittered exponential backoff and resume the ticket.
+  /** The node is shutting down; reconnect (to any node) and resume. */
+  SHUTTING_DOWN: 4000,
+  /** The connection could not keep up with updates; reconnect and resume. */
+  BACKPRESSURE: 4001,
+  /** Nothing was received from the client for too long. */
+  IDLE_TIMEOUT: 4002,
+
+  // 4100–4199: terminal; do not reconnect automatically.
+  /** Too many invalid frames on this connection. */
+  PROTOCOL_VIOLATION: 4100,
+  /** The same ticket was resumed on another connection; this one is superseded. */
+  SUPERSEDED: 4101,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Whether a client should reconnect after the server closed with `code`. */
+export function shouldReconnect(code: number): boolean {
+  if (code >= 4100 && code <= 4199) return false;
+  if (code === CloseCode.NORMAL || code === CloseCode.MESSAGE_TOO_BIG) return false;
+  return true;
+}

@@ -1,0 +1,3 @@
+export * from './codes.js';
+export * from './messages.js';
+export * from './codec.js';

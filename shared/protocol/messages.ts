@@ -1,0 +1,119 @@
+/**
+ * Every message between a waiting client and a gateway, as zod schemas.
+ * Field names are short on the hot path (`tick` goes to every waiter every
+ * second); docs/protocol.md describes each field.
+ */
+import { z } from 'zod';
+import { ErrorCode } from './codes.js';
+
+export const PROTOCOL_VERSION = 1;
+
+const eventId = z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9-]*$/);
+/** base64url of SHA-256(secret): exactly 43 characters. */
+const secretHash = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+/** Optional client request id, echoed in the reply. */
+const rid = z.number().int().nonnegative().max(2 ** 31).optional();
+const token = z.string().min(1).max(1024);
+
+// Client → server
+
+export const JoinMessage = z.object({ type: z.literal('join'), rid, eventId, secretHash });
+/** `eventId`, when given, must match the ticket's event (a page for one event refuses another's ticket). */
+export const ResumeMessage = z.object({ type: z.literal('resume'), rid, ticket: token, eventId: eventId.optional() });
+export const LeaveMessage = z.object({ type: z.literal('leave'), rid });
+export const PingMessage = z.object({ type: z.literal('ping'), rid, t: z.number().finite() });
+
+export const ClientMessage = z.discriminatedUnion('type', [JoinMessage, ResumeMessage, LeaveMessage, PingMessage]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+export const CLIENT_MESSAGE_TYPES: readonly string[] = ['join', 'resume', 'leave', 'ping'];
+
+// Server → client
+
+export const EventState = z.enum(['prequeue', 'open', 'paused', 'closed']);
+export type EventState = z.infer<typeof EventState>;
+
+export const HelloMessage = z.object({
+  type: z.literal('hello'),
+  v: z.number().int(),
+  node: z.string(),
+  serverTime: z.number(),
+  tickMs: z.number().int().positive(),
+});
+
+export const TicketMessage = z.object({
+  type: z.literal('ticket'),
+  rid,
+  eventId,
+  ticket: token,
+  ticketNo: z.number().int().positive(),
+  issuedAt: z.number(),
+  expiresAt: z.number(),
+  resumed: z.boolean(),
+});
+
+/**
+ * Counts of people who left, over consecutive equal-width ranges of ticket
+ * numbers starting at `f`: `n[k]` counts the tickets in [f + k·w, f + (k+1)·w)
+ * that left and whose turn has not yet passed.
+ */
+export const LeftSegment = z.object({
+  f: z.number().int().nonnegative(),
+  w: z.number().int().positive(),
+  n: z.array(z.number().int().nonnegative()).max(4096),
+});
+export type LeftSegment = z.infer<typeof LeftSegment>;
+
+/** The one frame broadcast, identical, to every waiter of an event each tick. */
+export const TickMessage = z.object({
+  type: z.literal('tick'),
+  /** Event id. */
+  e: eventId,
+  /** Event state. */
+  st: EventState,
+  /** Cursor: every ticket number ≤ c has had its turn. */
+  c: z.number().int().nonnegative(),
+  /** Highest ticket number issued so far. */
+  i: z.number().int().nonnegative(),
+  /** Admission rate used for ETAs, people per minute (0: unknown). */
+  r: z.number().nonnegative(),
+  /** Server time of this tick, ms since the Unix epoch. */
+  t: z.number(),
+  /** People who left ahead of the cursor, see LeftSegment. */
+  l: z.array(LeftSegment).max(16),
+  /** Present and true when the node cannot reach the queue store: figures are the last known, the queue is reconnecting. */
+  d: z.boolean().optional(),
+});
+export type TickMessage = z.infer<typeof TickMessage>;
+
+export const AdmittedMessage = z.object({
+  type: z.literal('admitted'),
+  eventId,
+  ticketNo: z.number().int().positive(),
+  grant: token,
+  expiresAt: z.number(),
+  bookingUrl: z.string(),
+});
+
+export const ErrorMessage = z.object({
+  type: z.literal('error'),
+  rid,
+  code: z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]]),
+  message: z.string(),
+  retryable: z.boolean(),
+});
+
+export const PongMessage = z.object({ type: z.literal('pong'), rid, t: z.number(), serverTime: z.number() });
+
+export const ServerMessage = z.discriminatedUnion('type', [
+  HelloMessage,
+  TicketMessage,
+  TickMessage,
+  AdmittedMessage,
+  ErrorMessage,
+  PongMessage,
+]);
+export type ServerMessage = z.infer<typeof ServerMessage>;
+export type HelloMessage = z.infer<typeof HelloMessage>;
+export type TicketMessage = z.infer<typeof TicketMessage>;
+export type AdmittedMessage = z.infer<typeof AdmittedMessage>;
+export type ErrorMessage = z.infer<typeof ErrorMessage>;

@@ -1,0 +1,49 @@
+/**
+ * Which counters of "people who left" a tick carries, so that one identical
+ * frame lets every waiter compute its own place (docs/decisions/001-position-and-eta.md).
+ *
+ * Leavers are counted in buckets at three widths (64, 4096, 262144 tickets).
+ * Near the front of the queue a tick carries the fine buckets, further back the
+ * coarse ones, so a waiter's error stays a small fraction of its distance to
+ * the front while a tick stays a few hundred numbers long even for millions.
+ */
+
+export const BUCKET_WIDTHS = [64, 4096, 262144] as const;
+export type BucketLevel = 0 | 1 | 2;
+
+export interface SegmentSpan {
+  level: BucketLevel;
+  /** First bucket index at this level (ticket number / width). */
+  firstBucket: number;
+  /** Number of consecutive buckets. */
+  count: number;
+}
+
+/** Bucket index of ticket `n` at each level, for counting a leaver. */
+export function bucketsOf(ticketNo: number): [number, number, number] {
+  return [
+    Math.floor(ticketNo / BUCKET_WIDTHS[0]),
+    Math.floor(ticketNo / BUCKET_WIDTHS[1]),
+    Math.floor(ticketNo / BUCKET_WIDTHS[2]),
+  ];
+}
+
+/**
+ * The buckets covering tickets (cursor, issued]: each level covers from where
+ * the finer one ended up to two of its own widths past that point's
+ * next-coarser boundary, the coarsest level the rest.
+ */
+export function segmentLayout(cursor: number, issued: number): SegmentSpan[] {
+  const spans: SegmentSpan[] = [];
+  let from = cursor + 1;
+  for (let level = 0 as BucketLevel; level < BUCKET_WIDTHS.length && from <= issued; level++) {
+    const width = BUCKET_WIDTHS[level]!;
+    const coarser = BUCKET_WIDTHS[level + 1];
+    const end = coarser === undefined ? issued + 1 : Math.min(issued + 1, (Math.floor(from / coarser) + 2) * coarser);
+    const firstBucket = Math.floor(from / width);
+    const lastBucket = Math.floor((end - 1) / width);
+    spans.push({ level, firstBucket, count: lastBucket - firstBucket + 1 });
+    from = (lastBucket + 1) * width;
+  }
+  return spans;
+}
