@@ -1,3 +1,5 @@
+import type { AdmissionStatus } from './types.js';
+
 /**
  * The life of a ticket, as both stores record it (one character each, the
  * same in memory and in Redis; a granted ticket also stores its grant expiry
@@ -26,4 +28,23 @@ export function grantedStatus(grantExpiresAt: number): string {
 
 export function grantExpiryOf(status: string): number {
   return Number(status.slice(1));
+}
+
+/** What a ticket's status means to a gateway checking whether its turn came (both stores). */
+export function admissionStatusOf(status: string | null, now: number): AdmissionStatus {
+  switch (status?.[0]) {
+    case Status.GRANTED: {
+      const grantExpiresAt = grantExpiryOf(status!);
+      return grantExpiresAt > now ? { kind: 'admitted', grantExpiresAt } : { kind: 'finished' };
+    }
+    case Status.WAITING:
+    case Status.AWAY:
+    case Status.LEFT:
+    case Status.REQUEUED:
+      return { kind: 'pending' };
+    case Status.PASSED:
+      return { kind: 'passed' };
+    default:
+      return { kind: 'finished' };
+  }
 }

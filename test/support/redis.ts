@@ -27,3 +27,17 @@ export async function assertRedisReachable(url = TEST_REDIS_URL): Promise<void> 
     if (client.isOpen) await client.quit();
   }
 }
+
+/** Deletes every key under `prefix` (tests clean up after themselves). */
+export async function deletePrefix(prefix: string, url = TEST_REDIS_URL): Promise<void> {
+  const client = createClient({ url });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    for await (const keys of client.scanIterator({ MATCH: `${prefix}:*`, COUNT: 1000 })) {
+      if (keys.length > 0) await client.del(keys);
+    }
+  } finally {
+    await client.quit();
+  }
+}

@@ -4,7 +4,7 @@
  * the shared contract suite.
  */
 import { bucketsOf, segmentLayout } from '../../../shared/queue/left-segments.js';
-import { grantExpiryOf, grantedStatus, Status } from '../ticket-status.js';
+import { admissionStatusOf, grantExpiryOf, grantedStatus, Status } from '../ticket-status.js';
 import type { AdmissionStatus, AdmitLimits, AdmitResult, QueueFigures, QueueStore, ReconnectOutcome } from '../types.js';
 import type { MemoryEvents, MemoryEventState } from './event-state.js';
 
@@ -123,24 +123,7 @@ export class MemoryQueueStore implements QueueStore {
 
   async admissionStatus(eventId: string, ticketNos: readonly number[], now: number): Promise<AdmissionStatus[]> {
     const state = this.events.get(eventId);
-    return ticketNos.map((ticketNo): AdmissionStatus => {
-      const status = state.status.get(ticketNo);
-      switch (status?.[0]) {
-        case Status.GRANTED: {
-          const grantExpiresAt = grantExpiryOf(status!);
-          return grantExpiresAt > now ? { kind: 'admitted', grantExpiresAt } : { kind: 'finished' };
-        }
-        case Status.WAITING:
-        case Status.AWAY:
-        case Status.LEFT:
-        case Status.REQUEUED:
-          return { kind: 'pending' };
-        case Status.PASSED:
-          return { kind: 'passed' };
-        default:
-          return { kind: 'finished' };
-      }
-    });
+    return ticketNos.map((ticketNo) => admissionStatusOf(state.status.get(ticketNo) ?? null, now));
   }
 
   async admit(eventId: string, limits: AdmitLimits): Promise<AdmitResult> {

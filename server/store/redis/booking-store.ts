@@ -1,0 +1,43 @@
+/** Bookings in Redis: one commit-booking.lua call per commit makes it atomic. */
+import { bookingFingerprint, slotKey } from '../booking-fingerprint.js';
+import type { BookingRequest, BookingStore, CommitOutcome } from '../types.js';
+import type { RedisClient } from './client.js';
+import { eventKeys } from './keys.js';
+import { commitOutcome } from './outcomes.js';
+import type { Scripts } from './scripts.js';
+
+export class RedisBookingStore implements BookingStore {
+  constructor(
+    private readonly client: RedisClient,
+    private readonly scripts: Scripts,
+    private readonly prefix: string,
+  ) {}
+
+  async commit(request: BookingRequest): Promise<CommitOutcome> {
+    const k = eventKeys(this.prefix, request.eventId);
+    const reply = await this.scripts.run(
+      'commit-booking',
+      [k.usedGrants, k.status, k.people, k.slotsTaken, k.bookings, k.active],
+      [
+        request.grantId,
+        request.ticketNo,
+        request.personKey,
+        slotKey(request.centerId, request.slotId),
+        request.slotCapacity,
+        request.reference,
+        bookingFingerprint(request.personKey, request.centerId, request.slotId),
+        JSON.stringify(request.record),
+      ],
+    );
+    return commitOutcome(reply, request);
+  }
+
+  async taken(eventId: string): Promise<Map<string, number>> {
+    const counts = await this.client.hGetAll(eventKeys(this.prefix, eventId).slotsTaken);
+    return new Map(Object.entries(counts).map(([slot, count]) => [slot, Number(count)]));
+  }
+
+  async bookingCount(eventId: string): Promise<number> {
+    return this.client.hLen(eventKeys(this.prefix, eventId).bookings);
+  }
+}

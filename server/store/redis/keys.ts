@@ -1,0 +1,62 @@
+/**
+ * Every Redis key name, and nothing else. All keys of one event sit inside one
+ * hash tag (`${prefix}:{${eventId}}:<name>`), so the scripts that touch several
+ * of them run on Redis Cluster too; Lua scripts receive these names in KEYS and
+ * never build a key themselves.
+ */
+import { BUCKET_WIDTHS } from '../../../shared/queue/left-segments.js';
+
+export interface EventKeys {
+  /** Highest ticket number issued (INCRBY). */
+  seq: string;
+  /** Hash ticketNo → status (../ticket-status.ts). */
+  status: string;
+  /** Sorted set of away tickets, score = when they disconnected. */
+  away: string;
+  /** Sorted set of requeued tickets, score = ticket number. */
+  requeued: string;
+  /** Sorted set of granted, unused tickets, score = grant expiry. */
+  active: string;
+  /** One hash per BUCKET_WIDTHS level: bucket index → leavers not yet passed. */
+  left: string[];
+  /** Hash: cursor, tokens, tokensAt, paused, ratePerMinute, admittedTotal. */
+  meta: string;
+  /** Hash: holder, until (the controller lease). */
+  lease: string;
+  /** Hash grantId → JSON [reference, fingerprint]. */
+  usedGrants: string;
+  /** Hash personKey → booking reference. */
+  people: string;
+  /** Hash `${centerId}/${slotId}` → units taken. */
+  slotsTaken: string;
+  /** Hash reference → JSON BookingRecord. */
+  bookings: string;
+}
+
+/** Rejects names that would break the hash tag (an empty tag hashes the whole key). */
+export function assertKeyPart(what: string, value: string): void {
+  if (value === '' || /[{}]/.test(value)) throw new Error(`Redis ${what} must be non-empty and contain no braces: ${JSON.stringify(value)}`);
+}
+
+export function eventKey(prefix: string, eventId: string, name: string): string {
+  return `${prefix}:{${eventId}}:${name}`;
+}
+
+export function eventKeys(prefix: string, eventId: string): EventKeys {
+  assertKeyPart('event id', eventId);
+  const key = (name: string) => eventKey(prefix, eventId, name);
+  return {
+    seq: key('seq'),
+    status: key('status'),
+    away: key('away'),
+    requeued: key('requeued'),
+    active: key('active'),
+    left: BUCKET_WIDTHS.map((width) => key(`left:${width}`)),
+    meta: key('meta'),
+    lease: key('lease'),
+    usedGrants: key('used-grants'),
+    people: key('people'),
+    slotsTaken: key('slots-taken'),
+    bookings: key('bookings'),
+  };
+}

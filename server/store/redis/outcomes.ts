@@ -1,0 +1,63 @@
+/**
+ * Script replies and raw readings turned into the typed store outcomes: the
+ * one place that knows the return codes listed in each script's header.
+ * A reply of the wrong shape is a bug (or a foreign script under our SHA), so
+ * it throws rather than guessing.
+ */
+import { grantExpiryOf, Status } from '../ticket-status.js';
+import type { AdmitResult, BookingRecord, BookingRequest, CommitOutcome, ReconnectOutcome } from '../types.js';
+
+function replyArray(reply: unknown, script: string, minLength = 1): unknown[] {
+  if (!Array.isArray(reply) || reply.length < minLength) throw new Error(`Unexpected reply from ${script}.lua: ${JSON.stringify(reply)}`);
+  return reply;
+}
+
+function replyNumber(value: unknown, script: string): number {
+  const number = typeof value === 'string' || typeof value === 'number' ? Number(value) : Number.NaN;
+  if (!Number.isFinite(number)) throw new Error(`Unexpected value in the reply from ${script}.lua: ${JSON.stringify(value)}`);
+  return number;
+}
+
+/** The kind a script's leading status code stands for: kinds[code]. */
+function kindOf<K extends string>(kinds: readonly K[], code: unknown, script: string): K {
+  const kind = typeof code === 'number' ? kinds[code] : undefined;
+  if (kind === undefined) throw new Error(`Unknown code from ${script}.lua: ${JSON.stringify(code)}`);
+  return kind;
+}
+
+/** reconnect.lua's codes, in order. */
+const RECONNECT_KINDS = ['unknown', 'waiting', 'requeued', 'admitted', 'grant_expired', 'used', 'left'] as const;
+
+/** reconnect.lua: {code}, or {3, grantExpiresAt} when admitted. */
+export function reconnectOutcome(reply: unknown): ReconnectOutcome {
+  const [code, expiry] = replyArray(reply, 'reconnect');
+  const kind = kindOf(RECONNECT_KINDS, code, 'reconnect');
+  return kind === 'admitted' ? { kind, grantExpiresAt: replyNumber(expiry, 'reconnect') } : { kind };
+}
+
+/** admit.lua: {cursor, active, skipped, backlogged, grantExpiresAt, ticketNo...}. */
+export function admitResult(reply: unknown): AdmitResult {
+  const [cursor, active, skipped, backlogged, expiry, ...tickets] = replyArray(reply, 'admit', 5).map((value) => replyNumber(value, 'admit'));
+  return {
+    admitted: tickets.map((ticketNo) => ({ ticketNo, grantExpiresAt: expiry! })),
+    cursor: cursor!,
+    active: active!,
+    skipped: skipped!,
+    backlogged: backlogged === 1,
+  };
+}
+
+/** A ticket's stored status (HMGET, null when unknown) as the controller sees it. */
+/** commit-booking.lua's codes, in order. */
+const COMMIT_KINDS = ['booked', 'repeated', 'grant_used', 'grant_revoked', 'already_booked', 'slot_full'] as const;
+
+/** commit-booking.lua: {code}, or {1, stored record JSON} when repeated. */
+export function commitOutcome(reply: unknown, request: BookingRequest): CommitOutcome {
+  const [code, stored] = replyArray(reply, 'commit-booking');
+  const kind = kindOf(COMMIT_KINDS, code, 'commit-booking');
+  if (kind === 'booked') return { kind, booking: request.record };
+  if (kind !== 'repeated') return { kind };
+  if (typeof stored !== 'string') throw new Error(`commit-booking.lua found a used grant without its booking: ${request.grantId}`);
+  // Written by RedisBookingStore.commit from a BookingRecord.
+  return { kind, booking: JSON.parse(stored) as BookingRecord };
+}

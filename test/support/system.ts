@@ -1,0 +1,67 @@
+/** A whole Waitroom system in the test process: real sockets on free ports, a chosen store and transport. */
+import type { z } from 'zod';
+import { FakeClock, systemClock, type Clock } from '../../server/clock.js';
+import type { EventConfig } from '../../server/config/event-schema.js';
+import { generateKeys } from '../../server/config/keys.js';
+import { parseConfig } from '../../server/config/load.js';
+import { startSystem, type System } from '../../server/main/system.js';
+import { silentLogger } from '../../server/observability/log.js';
+import type { Stores } from '../../server/store/types.js';
+import { TEST_REDIS_URL, uniquePrefix } from './redis.js';
+
+export type EventInput = z.input<typeof EventConfig>;
+
+export function testEvent(overrides: Partial<EventInput> = {}, now = Date.now()): EventInput {
+  return {
+    id: 'ev',
+    title: 'Test event',
+    opensAt: now - 60_000,
+    closesAt: now + 3600_000,
+    maxActive: 10,
+    admitsPerMinute: 60_000,
+    grantTtlSeconds: 600,
+    graceSeconds: 30,
+    centers: [{ id: 'c1', name: 'Center one', slots: [{ id: 's1', label: '09:00', capacity: 1000 }] }],
+    ...overrides,
+  };
+}
+
+export interface TestSystemOptions {
+  store?: 'memory' | 'redis';
+  transport?: 'uws' | 'ws';
+  events?: EventInput[];
+  clock?: Clock;
+  tickMs?: number;
+  /** Share these stores (and their key prefix) instead of opening new ones. */
+  stores?: Stores;
+  gateway?: Record<string, unknown>;
+}
+
+export interface TestSystem extends System {
+  wsUrl: string;
+  clock: Clock;
+  config: ReturnType<typeof parseConfig>;
+}
+
+export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
+  const clock = options.clock ?? systemClock;
+  const config = parseConfig({
+    nodeId: `test-${process.pid}`,
+    logLevel: 'silent',
+    gateway: { port: 0, transport: options.transport ?? 'uws', tickMs: options.tickMs ?? 50, staticDir: 'dist/client', ...options.gateway },
+    reservations: { port: 0 },
+    store: { kind: options.store ?? 'memory', redisUrl: TEST_REDIS_URL, keyPrefix: uniquePrefix() },
+    keys: generateKeys('test'),
+    events: options.events ?? [testEvent({}, clock.now())],
+  });
+  const system = await startSystem({
+    config,
+    clock,
+    log: silentLogger,
+    roles: { gateway: true, controller: true, reservations: true },
+    ...(options.stores ? { stores: options.stores } : {}),
+  });
+  return Object.assign(system, { wsUrl: `${system.gatewayUrl!.replace(/^http/, 'ws')}/ws`, clock, config });
+}
+
+export { FakeClock };

@@ -1,0 +1,109 @@
+/** A waiting client for tests, over a real WebSocket (ws), speaking the real protocol. */
+import WebSocket from 'ws';
+import { decodeServerMessage, encode } from '../../shared/protocol/index.js';
+import type { ClientMessage, ServerMessage, TickMessage } from '../../shared/protocol/messages.js';
+import { peopleAhead } from '../../shared/queue/position.js';
+import { hashSecret, newClientSecret } from '../../shared/tokens/secret.js';
+
+type Of<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
+
+export class TestClient {
+  readonly messages: ServerMessage[] = [];
+  /** People ahead as computed from each tick after the ticket arrived. */
+  readonly aheadSeen: number[] = [];
+  ticketNo = 0;
+  ticket = '';
+  grant: Of<'admitted'> | null = null;
+  closeCode: number | null = null;
+  private waiters: { test: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
+  private closed: Promise<number>;
+
+  private constructor(
+    readonly socket: WebSocket,
+    readonly secret: string,
+  ) {
+    socket.on('message', (data: Buffer) => this.receive(data));
+    this.closed = new Promise((resolve) => socket.on('close', (code) => resolve((this.closeCode = code))));
+  }
+
+  static async connect(url: string, secret = newClientSecret(), localAddress?: string): Promise<TestClient> {
+    const socket = new WebSocket(url, { perMessageDeflate: false, ...(localAddress ? { localAddress } : {}) });
+    const client = new TestClient(socket, secret);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    socket.on('error', () => {});
+    return client;
+  }
+
+  private receive(data: Buffer): void {
+    const decoded = decodeServerMessage(data);
+    if (!decoded.ok) throw new Error(`server sent an invalid frame: ${decoded.message}`);
+    const message = decoded.message;
+    this.messages.push(message);
+    if (message.type === 'ticket') {
+      this.ticketNo = message.ticketNo;
+      this.ticket = message.ticket;
+    } else if (message.type === 'tick' && this.ticketNo > 0 && !this.grant) {
+      this.aheadSeen.push(peopleAhead(message, this.ticketNo));
+    } else if (message.type === 'admitted') {
+      this.grant = message;
+    }
+    this.waiters = this.waiters.filter((w) => (w.test(message) ? (w.resolve(message), false) : true));
+  }
+
+  send(message: ClientMessage | Uint8Array): void {
+    this.socket.send(message instanceof Uint8Array ? message : encode(message));
+  }
+
+  /** The next message (or one already received, if `past`) matching `test`. */
+  waitFor<T extends ServerMessage['type']>(type: T, test: (m: Of<T>) => boolean = () => true, timeoutMs = 10_000, past = true): Promise<Of<T>> {
+    const match = (m: ServerMessage): m is Of<T> => m.type === type && test(m as Of<T>);
+    const seen = past ? this.messages.find(match) : undefined;
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${type} within ${timeoutMs} ms`)), timeoutMs);
+      this.waiters.push({ test: match as (m: ServerMessage) => boolean, resolve: (m) => (clearTimeout(timer), resolve(m as Of<T>)) });
+    });
+  }
+
+  async join(eventId: string): Promise<Of<'ticket'>> {
+    this.send({ type: 'join', rid: 1, eventId, secretHash: await hashSecret(this.secret) });
+    return this.reply('ticket', 1);
+  }
+
+  async resume(ticket: string, eventId?: string): Promise<Of<'ticket'>> {
+    this.send({ type: 'resume', rid: 2, ticket, ...(eventId ? { eventId } : {}) });
+    return this.reply('ticket', 2);
+  }
+
+  /** The reply to request `rid`: the expected type, or an error rejected with its code. */
+  private async reply<T extends ServerMessage['type']>(type: T, rid: number): Promise<Of<T>> {
+    const message: ServerMessage = await Promise.race<ServerMessage>([
+      this.waitFor(type, (m) => (m as { rid?: number }).rid === rid, 10_000, false),
+      this.waitFor('error', (m) => m.rid === rid, 10_000, false),
+    ]);
+    if (message.type === 'error') throw Object.assign(new Error(message.message), { code: message.code });
+    return message as Of<T>;
+  }
+
+  lastTick(): TickMessage | undefined {
+    return this.messages.findLast((m): m is TickMessage => m.type === 'tick');
+  }
+
+  close(): Promise<number> {
+    this.socket.close();
+    return this.closed;
+  }
+
+  /** Drop the TCP connection without a close handshake (network loss). */
+  drop(): Promise<number> {
+    this.socket.terminate();
+    return this.closed;
+  }
+
+  whenClosed(): Promise<number> {
+    return this.closed;
+  }
+}
