@@ -1,0 +1,157 @@
+/**
+ * The waiting session: join or resume over the connection, turn each
+ * broadcast tick into this client's place and ETA, hand over on admission.
+ * The server decides everything; this only displays what it says.
+ */
+import { CloseCode, ErrorCode } from '../../shared/protocol/index.js';
+import type { AdmittedMessage, ErrorMessage, ServerMessage, TickMessage } from '../../shared/protocol/index.js';
+import { etaSeconds, peopleAhead } from '../../shared/queue/position.js';
+import { hashSecret, newClientSecret } from '../../shared/tokens/secret.js';
+import { Connection } from './connection.js';
+import type { StoredTicket, TicketStore } from './storage.js';
+import * as view from './view.js';
+
+/** Resume failures after which the old place is gone: join afresh at the end. */
+const START_OVER: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  ErrorCode.TICKET_EXPIRED,
+  ErrorCode.TICKET_INVALID,
+  ErrorCode.TICKET_UNKNOWN,
+  ErrorCode.TICKET_WRONG_EVENT,
+  ErrorCode.TICKET_LEFT,
+]);
+
+export interface WaitingOptions {
+  eventId: string;
+  opensAt: number;
+  store: TicketStore;
+  onAdmitted(entry: StoredTicket): void;
+  /** Forgets the stored ticket and starts again at the end of the line. */
+  rejoin(): void;
+}
+
+export function startWaiting(options: WaitingOptions): void {
+  const { eventId, store } = options;
+  let nextRid = 1;
+  /** rid of the outstanding join or resume, to match its error. */
+  let requestRid = 0;
+  /** The secret of a join not yet answered; reused if the join is resent. */
+  let pendingSecret: string | null = null;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A notice the next ticket must not clear (it explains why the place changed). */
+  let keepNotice = false;
+  let finished = false;
+
+  const connection = new Connection(socketUrl(), {
+    open: () => void joinOrResume(),
+    message: handle,
+    state: (state, closeCode) => {
+      view.setConnection(state);
+      if (closeCode !== undefined && !finished) closedForGood(closeCode);
+    },
+  });
+  connection.start();
+
+  async function joinOrResume(): Promise<void> {
+    clearTimeout(retryTimer);
+    const rid = (requestRid = nextRid++);
+    const saved = store.load();
+    if (saved) {
+      connection.send({ type: 'resume', rid, ticket: saved.ticket, eventId });
+      return;
+    }
+    pendingSecret ??= newClientSecret();
+    connection.send({ type: 'join', rid, eventId, secretHash: await hashSecret(pendingSecret) });
+  }
+
+  function handle(message: ServerMessage): void {
+    switch (message.type) {
+      case 'ticket':
+        if (message.eventId !== eventId) return;
+        if (message.resumed) store.update({ ticket: message.ticket, ticketNo: message.ticketNo });
+        else if (pendingSecret) {
+          store.save({ eventId, ticket: message.ticket, ticketNo: message.ticketNo, secret: pendingSecret, joinedAhead: null });
+          pendingSecret = null;
+        }
+        connection.resetBackoff();
+        if (!keepNotice) view.clearNotice();
+        keepNotice = false;
+        view.setTicketNo(message.ticketNo);
+        return;
+      case 'tick':
+        return onTick(message);
+      case 'admitted':
+        return onAdmitted(message);
+      case 'error':
+        return onError(message);
+      case 'hello':
+      case 'pong':
+        return;
+    }
+  }
+
+  function onTick(tick: TickMessage): void {
+    if (tick.e !== eventId) return;
+    view.setEventState(tick.st, tick.d === true);
+    const saved = store.load();
+    if (!saved) return;
+    const ahead = peopleAhead(tick, saved.ticketNo);
+    const joinedAhead = saved.joinedAhead ?? ahead;
+    if (saved.joinedAhead === null) store.update({ joinedAhead });
+    const progress = joinedAhead > 0 ? (joinedAhead - ahead) / joinedAhead : 1;
+    view.setPosition({ ahead, etaSeconds: etaSeconds(tick, ahead), progress });
+  }
+
+  function onAdmitted(message: AdmittedMessage): void {
+    if (message.eventId !== eventId) return;
+    const entry = store.update({ grant: message.grant });
+    if (!entry) return;
+    finish();
+    view.clearNotice();
+    options.onAdmitted(entry);
+  }
+
+  function onError(error: ErrorMessage): void {
+    if (START_OVER.has(error.code)) {
+      store.clear();
+      keepNotice = true;
+      view.showNotice(`Your earlier place could not be restored (${error.message}). Joining the line again at the end.`);
+      void joinOrResume();
+    } else if (error.code === ErrorCode.TICKET_USED) {
+      finish('This place in line was already used for a booking. Each person can book only once.');
+    } else if (error.code === ErrorCode.GRANT_EXPIRED) {
+      finish('Your turn came, but the time to book ran out.', { label: 'Join the line again', run: options.rejoin });
+    } else if (error.code === ErrorCode.EVENT_CLOSED || error.code === ErrorCode.UNKNOWN_EVENT) {
+      finish(`You cannot join this event: ${error.message}`);
+    } else if (error.retryable && error.rid === requestRid) {
+      const why = error.code === ErrorCode.EVENT_NOT_OPEN ? `The line opens at ${new Date(options.opensAt).toLocaleString()}.` : error.message;
+      view.showNotice(`${why} Trying again shortly; keep this page open.`);
+      retryTimer = setTimeout(() => void joinOrResume(), 2_000 + Math.random() * 8_000);
+    } else {
+      view.showNotice(error.message);
+    }
+  }
+
+  function closedForGood(code: number): void {
+    if (code === CloseCode.SUPERSEDED) {
+      view.showNotice('Your place is now open in another tab or window, so this page stopped updating.', {
+        label: 'Use this tab instead',
+        run: () => location.reload(),
+      });
+    } else {
+      view.showNotice(`The server ended the connection (code ${code}).`, { label: 'Reload', run: () => location.reload() });
+    }
+  }
+
+  function finish(text?: string, action?: view.NoticeAction): void {
+    finished = true;
+    clearTimeout(retryTimer);
+    connection.stop();
+    if (!text) return;
+    view.showSection(null);
+    view.showNotice(text, action);
+  }
+}
+
+function socketUrl(): string {
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`;
+}
