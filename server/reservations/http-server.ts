@@ -43,11 +43,11 @@ function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
+      const wasWithin = size <= maxBytes;
       size += chunk.length;
-      if (size > maxBytes) {
-        reject(new RequestError('BODY_TOO_LARGE', `the body exceeds ${maxBytes} bytes`));
-        req.destroy();
-      } else chunks.push(chunk);
+      // Past the limit the rest is read and dropped; the reply closes the connection.
+      if (size <= maxBytes) chunks.push(chunk);
+      else if (wasWithin) reject(new RequestError('BODY_TOO_LARGE', `the body exceeds ${maxBytes} bytes`));
     });
     req.on('error', reject);
     req.on('end', () => {
@@ -78,6 +78,7 @@ export function createReservationServer(options: ReservationHttpOptions): Server
 
   function refuse(res: ServerResponse, code: BookingErrorCode, message: string): void {
     metrics.errors.inc({ code });
+    if (code === 'BODY_TOO_LARGE') res.setHeader('connection', 'close');
     send(res, BOOKING_ERROR_STATUS[code], { error: { code, message } });
   }
 
