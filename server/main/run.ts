@@ -19,7 +19,9 @@ export async function run(name: string, config: () => Readonly<WaitroomConfig>, 
       console.error(`${name}: ${error.message}`);
       process.exit(2);
     }
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    console.error(`${name}: could not start: ${code === 'EADDRINUSE' ? `${(error as Error).message} (set PORT / RESERVATIONS_PORT to free ports)` : (error as Error).message}`);
+    process.exit(1);
   }
   announce(system, log);
   let stopping = false;

@@ -55,6 +55,13 @@ function urlOf(configured: string | undefined, host: string, port: number): stri
   return configured ?? `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`;
 }
 
+/** A local origin under both of its names, so the page works at localhost and 127.0.0.1 alike. */
+function sameHostOrigins(url: string): string[] {
+  const origin = new URL(url).origin;
+  const other = origin.includes('//localhost') ? origin.replace('//localhost', '//127.0.0.1') : origin.replace('//127.0.0.1', '//localhost');
+  return [...new Set([origin, other])];
+}
+
 export async function startSystem({ config, clock, log, roles, stores: given }: SystemOptions): Promise<System> {
   const stores = given ?? (await openStores(config.store));
   const registry = new Registry();
@@ -74,7 +81,7 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
   }
   if (roles.reservations) {
     const service = new BookingService(stores.bookings, grantPublicKeys(config.keys), clock, events);
-    const allowedOrigins = config.reservations.allowedOrigins.length > 0 ? config.reservations.allowedOrigins : gatewayUrl ? [gatewayUrl, gatewayUrl.replace('localhost', '127.0.0.1')] : [];
+    const allowedOrigins = config.reservations.allowedOrigins.length > 0 ? config.reservations.allowedOrigins : gatewayUrl ? sameHostOrigins(gatewayUrl) : [];
     reservations = createReservationServer({
       service,
       allowedOrigins,

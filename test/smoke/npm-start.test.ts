@@ -1,0 +1,59 @@
+/**
+ * `npm start` as a newcomer runs it: the process starts on the in-memory
+ * store, prints its URLs, answers /healthz, and a client joins over WebSocket,
+ * is admitted and books. Stopped by its process group id.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, expect, it } from 'vitest';
+import { bookingBody, postBooking } from '../support/booking.js';
+import { TestClient } from '../support/ws-client.js';
+
+let child: ChildProcess | null = null;
+
+afterAll(async () => {
+  if (!child?.pid) return;
+  const exited = new Promise((resolve) => child!.once('exit', resolve));
+  process.kill(-child.pid, 'SIGTERM');
+  await exited;
+});
+
+function urlsPrinted(process: ChildProcess): Promise<{ page: string; reservations: string }> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`npm start printed no URLs within 60 s:\n${output}`)), 60_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const page = /waiting page\s+(http:\/\/\S+)\//.exec(output);
+      const reservations = /reservation handler\s+(http:\/\/\S+?)\/api/.exec(output);
+      if (page && reservations) {
+        clearTimeout(timer);
+        resolve({ page: page[1]!, reservations: reservations[1]! });
+      }
+    };
+    process.stdout!.on('data', read);
+    process.stderr!.on('data', read);
+    process.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
+  });
+}
+
+it('npm start serves health, the page, the queue and bookings', async () => {
+  child = spawn('npm', ['start'], { detached: true, env: { ...process.env, PORT: '0', RESERVATIONS_PORT: '0', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const { page, reservations } = await urlsPrinted(child);
+
+  const health = await fetch(`${page}/healthz`);
+  expect(health.status).toBe(200);
+  expect(await health.json()).toMatchObject({ status: 'ok', transport: 'uws', store: { kind: 'memory', reachable: true } });
+  const html = await fetch(`${page}/`);
+  expect(html.status).toBe(200);
+  expect(await html.text()).toContain('<script');
+  expect(await (await fetch(`${page}/metrics`)).text()).toContain('waitroom_connections');
+
+  const client = await TestClient.connect(`${page.replace(/^http/, 'ws')}/ws`);
+  await client.join('demo');
+  const admitted = await client.waitFor('admitted', () => true, 20_000);
+  expect(admitted.bookingUrl).toBe(`${reservations}/api/events/demo/bookings`);
+  const booked = await postBooking(reservations, 'demo', bookingBody(admitted.grant, client.secret, { centerId: 'seoul-central', slotId: '0900' }));
+  expect(booked.status).toBe(201);
+  expect(booked.body.booking!.reference).toMatch(/^WR-[A-Z2-9]{10}$/);
+  await client.close();
+}, 90_000);
