@@ -123,7 +123,7 @@ export function startWaiting(options: WaitingOptions): void {
     } else if (error.code === ErrorCode.EVENT_CLOSED || error.code === ErrorCode.UNKNOWN_EVENT) {
       finish(`You cannot join this event: ${error.message}`);
     } else if (error.retryable && error.rid === requestRid) {
-      const why = error.code === ErrorCode.EVENT_NOT_OPEN ? `The line opens at ${new Date(options.opensAt).toLocaleString()}.` : error.message;
+      const why = error.message;
       view.showNotice(`${why} Trying again shortly; keep this page open.`);
       retryTimer = setTimeout(() => void joinOrResume(), 2_000 + Math.random() * 8_000);
     } else {

@@ -1,6 +1,12 @@
 /** One event's definition: when it runs, how fast it admits, what can be booked. */
 import { z } from 'zod';
 
+/**
+ * Cross-field checks run even when some field failed its type check, so that
+ * every problem is reported at once; they must therefore expect malformed input.
+ */
+export const ALWAYS = { when: () => true };
+
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lowercase letters, digits and dashes, starting with a letter or digit');
 const instant = z.iso
   .datetime({ offset: true })
@@ -14,7 +20,7 @@ export const SlotConfig = z
 export const CenterConfig = z
   .object({ id, name: z.string().min(1).max(200), slots: z.array(SlotConfig).min(1, 'a center needs at least one slot') })
   .strict()
-  .superRefine((center, ctx) => reportDuplicates(center.slots, 'slots', ctx));
+  .superRefine((center, ctx) => reportDuplicates(center.slots, 'slots', ctx), ALWAYS);
 
 export const EventConfig = z
   .object({
@@ -36,17 +42,19 @@ export const EventConfig = z
   })
   .strict()
   .superRefine((event, ctx) => {
-    if (event.closesAt <= event.opensAt) {
+    if (typeof event.opensAt === 'number' && typeof event.closesAt === 'number' && event.closesAt <= event.opensAt) {
       ctx.addIssue({ code: 'custom', path: ['closesAt'], message: 'closesAt must be after opensAt' });
     }
     reportDuplicates(event.centers, 'centers', ctx);
-  });
+  }, ALWAYS);
 export type EventConfig = z.infer<typeof EventConfig>;
 export type CenterConfig = z.infer<typeof CenterConfig>;
 
-export function reportDuplicates(items: readonly { id: string }[], path: string, ctx: z.RefinementCtx): void {
+export function reportDuplicates(items: unknown, path: string, ctx: z.RefinementCtx): void {
+  if (!Array.isArray(items)) return;
   const seen = new Set<string>();
-  items.forEach((item, index) => {
+  items.forEach((item: { id?: unknown } | null, index) => {
+    if (typeof item?.id !== 'string') return;
     if (seen.has(item.id)) ctx.addIssue({ code: 'custom', path: [path, index, 'id'], message: `duplicate id "${item.id}"` });
     seen.add(item.id);
   });

@@ -3,7 +3,7 @@
  * Safety limits have safe defaults; impossible combinations are rejected.
  */
 import { z } from 'zod';
-import { EventConfig, reportDuplicates } from './event-schema.js';
+import { ALWAYS, EventConfig, reportDuplicates } from './event-schema.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const url = z.url();
@@ -37,7 +37,10 @@ export const ReservationsConfig = z
     host: z.string().default('127.0.0.1'),
     port: port.default(8081),
     publicUrl: url.optional(),
-    /** Browser origins allowed to call the API (CORS); the gateway's origin when empty. */
+    /**
+     * Browser origins allowed to call the API (CORS). When empty, the origin of
+     * a gateway in the same process; a standalone reservation handler must list them.
+     */
     allowedOrigins: z.array(z.string()).default([]),
     maxBodyBytes: z.number().int().min(512).max(1 << 20).default(8192),
   })
@@ -97,10 +100,10 @@ export const WaitroomConfig = z
   .strict()
   .superRefine((config, ctx) => {
     reportDuplicates(config.events, 'events', ctx);
-    const ticket = config.keys.ticket;
-    if (ticket && !(ticket.current in ticket.secrets)) {
+    const ticket = config.keys?.ticket;
+    if (ticket?.secrets && typeof ticket.secrets === 'object' && !(ticket.current in ticket.secrets)) {
       ctx.addIssue({ code: 'custom', path: ['keys', 'ticket', 'current'], message: `no secret for the current key id "${ticket.current}"` });
     }
-  });
+  }, ALWAYS);
 export type WaitroomConfig = z.infer<typeof WaitroomConfig>;
 export type WaitroomConfigInput = z.input<typeof WaitroomConfig>;

@@ -2,13 +2,13 @@
 import { ErrorCode } from '../../shared/protocol/codes.js';
 import type { AdmissionStatus } from '../store/types.js';
 import type { EventRoom, GatewayContext } from './context.js';
-import type { Session } from './session.js';
+import { eventTopic, type Session } from './session.js';
 
 export function sendAdmitted(ctx: GatewayContext, room: EventRoom, session: Session, grantExpiresAt: number): void {
   const ticket = session.ticket!;
   session.admitted = true;
   room.waiters.remove(session);
-  session.connection.unsubscribe(`e:${room.config.id}`);
+  session.connection.unsubscribe(eventTopic(room.config.id));
   session.send({
     type: 'admitted',
     eventId: ticket.eventId,
@@ -32,6 +32,7 @@ export async function settleDue(ctx: GatewayContext, room: EventRoom, due: Sessi
     else if (status.kind === 'passed') passed.push(session);
     else if (status.kind === 'finished') {
       room.waiters.remove(session);
+      session.connection.unsubscribe(eventTopic(eventId));
       session.sendError(ErrorCode.GRANT_EXPIRED, 'your turn came but the booking window has ended');
     }
   });

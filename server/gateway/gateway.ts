@@ -128,7 +128,7 @@ export class Gateway {
     handleMessage(this.context, session, decoded.message).catch((error: unknown) => {
       this.options.log.error({ err: error }, 'message handling failed');
       this.context.metrics.errors.inc({ code: ErrorCode.INTERNAL });
-      session.sendError(ErrorCode.INTERNAL, 'internal error; please retry');
+      session.sendError(ErrorCode.INTERNAL, 'internal error; please retry', decoded.message.rid);
     });
   }
 

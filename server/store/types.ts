@@ -75,7 +75,10 @@ export interface QueueStore {
   reconnect(eventId: string, ticketNo: number, now: number): Promise<ReconnectOutcome>;
   /** Their holders disconnected; they keep their place for the grace period, then count as left. */
   disconnect(eventId: string, ticketNos: readonly number[], now: number): Promise<void>;
-  /** The holder gave up its place for good. */
+  /**
+   * The holder stepped out: it stops counting as ahead of anyone at once and
+   * its turn is skipped. Resuming before its turn came takes the same place back.
+   */
   leave(eventId: string, ticketNo: number, now: number): Promise<void>;
   /** The shared per-event figures a node reads once per tick. */
   figures(eventId: string, now: number): Promise<QueueFigures>;

@@ -16,8 +16,6 @@ export const ErrorCode = {
   UNKNOWN_EVENT: 'UNKNOWN_EVENT',
   /** The event has closed; nobody may join. */
   EVENT_CLOSED: 'EVENT_CLOSED',
-  /** The event's queue has not opened for joining yet. */
-  EVENT_NOT_OPEN: 'EVENT_NOT_OPEN',
   /** This connection already holds a ticket. */
   ALREADY_JOINED: 'ALREADY_JOINED',
   /** The message needs a ticket and this connection holds none. */
@@ -30,7 +28,7 @@ export const ErrorCode = {
   TICKET_WRONG_EVENT: 'TICKET_WRONG_EVENT',
   /** The store does not know the ticket (e.g. it was revoked). */
   TICKET_UNKNOWN: 'TICKET_UNKNOWN',
-  /** The ticket's holder left the queue explicitly. */
+  /** The ticket's turn passed after its holder left (stepped out, or away past the grace period). */
   TICKET_LEFT: 'TICKET_LEFT',
   /** The ticket's grant was already used for a booking. */
   TICKET_USED: 'TICKET_USED',
@@ -38,34 +36,27 @@ export const ErrorCode = {
   GRANT_EXPIRED: 'GRANT_EXPIRED',
   /** The queue store is unreachable; the request may be retried. */
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
-  /** Too many requests; slow down. */
-  RATE_LIMITED: 'RATE_LIMITED',
   /** An unexpected server fault; the request may be retried. */
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** Codes whose request may succeed when repeated later, unchanged. */
-export const RETRYABLE_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  ErrorCode.EVENT_NOT_OPEN,
-  ErrorCode.STORE_UNAVAILABLE,
-  ErrorCode.RATE_LIMITED,
-  ErrorCode.INTERNAL,
-]);
+export const RETRYABLE_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([ErrorCode.STORE_UNAVAILABLE, ErrorCode.INTERNAL]);
 
 export const CloseCode = {
   /** Normal closure, e.g. after the client sent `leave`. Standard WebSocket code. */
   NORMAL: 1000,
-  /** A frame exceeded the maximum frame size. Standard WebSocket code. */
+  /**
+   * A frame exceeded the maximum frame size. Standard WebSocket code (ws
+   * transport); the uWS transport drops such a connection without a close
+   * frame, which clients see as 1006.
+   */
   MESSAGE_TOO_BIG: 1009,
 
   // 4000–4099: reconnect with jittered exponential backoff and resume the ticket.
   /** The node is shutting down; reconnect (to any node) and resume. */
   SHUTTING_DOWN: 4000,
-  /** The connection could not keep up with updates; reconnect and resume. */
-  BACKPRESSURE: 4001,
-  /** Nothing was received from the client for too long. */
-  IDLE_TIMEOUT: 4002,
 
   // 4100–4199: terminal; do not reconnect automatically.
   /** Too many invalid frames on this connection. */

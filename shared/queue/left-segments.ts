@@ -2,14 +2,15 @@
  * Which counters of "people who left" a tick carries, so that one identical
  * frame lets every waiter compute its own place (docs/decisions/001-position-and-eta.md).
  *
- * Leavers are counted in buckets at three widths (64, 4096, 262144 tickets).
+ * Leavers are counted in buckets at four widths (16, 1024, 65536, 4194304
+ * tickets; each 64 times the last).
  * Near the front of the queue a tick carries the fine buckets, further back the
  * coarse ones, so a waiter's error stays a small fraction of its distance to
  * the front while a tick stays a few hundred numbers long even for millions.
  */
 
-export const BUCKET_WIDTHS = [64, 4096, 262144] as const;
-export type BucketLevel = 0 | 1 | 2;
+export const BUCKET_WIDTHS = [16, 1024, 65536, 4194304] as const;
+export type BucketLevel = 0 | 1 | 2 | 3;
 
 export interface SegmentSpan {
   level: BucketLevel;
@@ -20,12 +21,8 @@ export interface SegmentSpan {
 }
 
 /** Bucket index of ticket `n` at each level, for counting a leaver. */
-export function bucketsOf(ticketNo: number): [number, number, number] {
-  return [
-    Math.floor(ticketNo / BUCKET_WIDTHS[0]),
-    Math.floor(ticketNo / BUCKET_WIDTHS[1]),
-    Math.floor(ticketNo / BUCKET_WIDTHS[2]),
-  ];
+export function bucketsOf(ticketNo: number): number[] {
+  return BUCKET_WIDTHS.map((width) => Math.floor(ticketNo / width));
 }
 
 /**

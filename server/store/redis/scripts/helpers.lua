@@ -2,7 +2,7 @@
 -- generated prelude) to each script before SCRIPT LOAD. The prelude defines,
 -- from the TypeScript constants, so Lua never restates them:
 --   S              ticket statuses of server/store/ticket-status.ts (S.WAITING = 'w', ...)
---   BUCKET_WIDTHS  leaver bucket widths of shared/queue/left-segments.ts ({64, 4096, 262144})
+--   BUCKET_WIDTHS  leaver bucket widths of shared/queue/left-segments.ts (e.g. {16, 1024, 65536, 4194304})
 
 -- A number as a string that reads back as the same double; integers below
 -- 1e17 print without an exponent (tostring switches to one past 1e14).

@@ -1,0 +1,150 @@
+import { createHash, createHmac, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { readGrantClaims, type GrantClaims, type TicketClaims } from '../../shared/tokens/claims.js';
+import { encodePayload, toBase64Url } from '../../shared/tokens/format.js';
+import { signGrant, verifyGrant } from '../../shared/tokens/grant.js';
+import { hashSecret, newClientSecret } from '../../shared/tokens/secret.js';
+import { signTicket, verifyTicket, type TicketKeyRing } from '../../shared/tokens/ticket.js';
+
+const NOW = 1_700_000_000_000;
+const ticketClaims: TicketClaims = { e: 'demo', n: 42, sh: 'a'.repeat(43), iat: NOW - 1000, exp: NOW + 60_000 };
+const grantClaims: GrantClaims = { ...ticketClaims, gid: 'g-42' };
+
+const first = generateKeyPairSync('ed25519');
+const other = generateKeyPairSync('ed25519');
+const signingKey = { kid: 'k1', privateKey: first.privateKey };
+const publicKeys = new Map([['k1', first.publicKey]]);
+
+function withPart(token: string, index: number, value: string): string {
+  const parts = token.split('.');
+  parts[index] = value;
+  return parts.join('.');
+}
+
+describe('grants', () => {
+  it('verify with the public key and return claims and kid', () => {
+    const token = signGrant(signingKey, grantClaims);
+    expect(token.startsWith('wg1.k1.')).toBe(true);
+    expect(verifyGrant(token, publicKeys, NOW)).toEqual({ ok: true, claims: grantClaims, kid: 'k1' });
+  });
+
+  it('are deterministic: the same claims give the same token', () => {
+    expect(signGrant(signingKey, { ...grantClaims })).toBe(signGrant(signingKey, grantClaims));
+    expect(signGrant(signingKey, { ...grantClaims, n: 43 })).not.toBe(signGrant(signingKey, grantClaims));
+  });
+
+  it('reject a tampered payload or a tampered signature', () => {
+    const token = signGrant(signingKey, grantClaims);
+    const forged = withPart(token, 2, encodePayload({ ...grantClaims, exp: NOW + 3_600_000 }));
+    expect(verifyGrant(forged, publicKeys, NOW)).toEqual({ ok: false, failure: 'bad_signature' });
+    const signature = token.split('.')[3]!;
+    const flipped = (signature[0] === 'A' ? 'B' : 'A') + signature.slice(1);
+    expect(verifyGrant(withPart(token, 3, flipped), publicKeys, NOW)).toEqual({ ok: false, failure: 'bad_signature' });
+    expect(verifyGrant(withPart(token, 3, 'AAAA'), publicKeys, NOW)).toEqual({ ok: false, failure: 'bad_signature' });
+  });
+
+  it('reject a signature by another key under the same kid', () => {
+    const token = signGrant({ kid: 'k1', privateKey: other.privateKey }, grantClaims);
+    expect(verifyGrant(token, publicKeys, NOW)).toEqual({ ok: false, failure: 'bad_signature' });
+  });
+
+  it('reject an unknown kid', () => {
+    const token = signGrant({ kid: 'k2', privateKey: first.privateKey }, grantClaims);
+    expect(verifyGrant(token, publicKeys, NOW)).toEqual({ ok: false, failure: 'unknown_key' });
+    expect(verifyGrant(token, new Map([...publicKeys, ['k2', first.publicKey]]), NOW).ok).toBe(true);
+  });
+
+  it('expire once exp <= now', () => {
+    const token = signGrant(signingKey, grantClaims);
+    expect(verifyGrant(token, publicKeys, grantClaims.exp - 1).ok).toBe(true);
+    expect(verifyGrant(token, publicKeys, grantClaims.exp)).toEqual({ ok: false, failure: 'expired' });
+    expect(verifyGrant(token, publicKeys, grantClaims.exp + 1)).toEqual({ ok: false, failure: 'expired' });
+  });
+
+  it('are malformed when the envelope is wrong', () => {
+    const token = signGrant(signingKey, grantClaims);
+    const ticket = signTicket({ current: 'k1', keys: new Map([['k1', randomBytes(32)]]) }, ticketClaims);
+    for (const bad of ['', 'garbage', '....', 'wg1.k1.abc', `${token}.x`, `x${token}`, token.replace(/^wg1/, 'wt1'), ticket, withPart(token, 1, 'k 1'), withPart(token, 2, 'a+b/')]) {
+      expect(verifyGrant(bad, publicKeys, NOW)).toEqual({ ok: false, failure: 'malformed' });
+    }
+  });
+
+  it('are malformed when a correctly signed payload does not hold grant claims', () => {
+    for (const claims of [ticketClaims, { ...grantClaims, extra: 1 }, { ...grantClaims, n: 0 }]) {
+      const signed = `wg1.k1.${encodePayload(claims)}`;
+      const token = `${signed}.${toBase64Url(sign(null, Buffer.from(signed), first.privateKey))}`;
+      expect(verifyGrant(token, publicKeys, NOW)).toEqual({ ok: false, failure: 'malformed' });
+    }
+  });
+});
+
+describe('readGrantClaims', () => {
+  it('reads claims without a key, even of an expired grant', () => {
+    expect(readGrantClaims(signGrant(signingKey, grantClaims))).toEqual(grantClaims);
+    expect(readGrantClaims(signGrant(signingKey, { ...grantClaims, exp: 1 }))?.exp).toBe(1);
+  });
+
+  it('returns null for anything that is not a grant', () => {
+    const ticket = signTicket({ current: 'k1', keys: new Map([['k1', randomBytes(32)]]) }, ticketClaims);
+    expect(readGrantClaims(ticket)).toBeNull();
+    expect(readGrantClaims('wg1.k1.!!!.sig')).toBeNull();
+    expect(readGrantClaims(`wg1.k1.${encodePayload({ e: 'demo' })}.sig`)).toBeNull();
+    expect(readGrantClaims(`wg1.k1.${toBase64Url(new Uint8Array([0xff, 0xfe]))}.sig`)).toBeNull();
+  });
+});
+
+describe('tickets', () => {
+  const k1 = randomBytes(32);
+  const k2 = randomBytes(32);
+  const ring: TicketKeyRing = { current: 'k1', keys: new Map([['k1', k1]]) };
+
+  it('verify with the ring and reject tampering or another secret', () => {
+    const token = signTicket(ring, ticketClaims);
+    expect(token.startsWith('wt1.k1.')).toBe(true);
+    expect(verifyTicket(token, ring, NOW)).toEqual({ ok: true, claims: ticketClaims, kid: 'k1' });
+    const forged = withPart(token, 2, encodePayload({ ...ticketClaims, n: 1 }));
+    expect(verifyTicket(forged, ring, NOW)).toEqual({ ok: false, failure: 'bad_signature' });
+    expect(verifyTicket(token, { current: 'k1', keys: new Map([['k1', k2]]) }, NOW)).toEqual({ ok: false, failure: 'bad_signature' });
+    expect(verifyTicket(withPart(token, 3, 'AAAA'), ring, NOW)).toEqual({ ok: false, failure: 'bad_signature' });
+    expect(verifyTicket(token, ring, ticketClaims.exp)).toEqual({ ok: false, failure: 'expired' });
+    expect(verifyTicket(`${token}.x`, ring, NOW)).toEqual({ ok: false, failure: 'malformed' });
+    expect(verifyTicket(signGrant(signingKey, grantClaims), ring, NOW)).toEqual({ ok: false, failure: 'malformed' });
+  });
+
+  it('are malformed when a correctly signed payload does not hold ticket claims', () => {
+    const signed = `wt1.k1.${encodePayload(grantClaims)}`;
+    const token = `${signed}.${toBase64Url(createHmac('sha256', k1).update(signed).digest())}`;
+    expect(verifyTicket(token, ring, NOW)).toEqual({ ok: false, failure: 'malformed' });
+  });
+
+  it('survive a key rotation while the previous key stays in the ring', () => {
+    const old = signTicket(ring, ticketClaims);
+    const rotated: TicketKeyRing = { current: 'k2', keys: new Map([['k1', k1], ['k2', k2]]) };
+    const fresh = signTicket(rotated, ticketClaims);
+    expect(fresh.startsWith('wt1.k2.')).toBe(true);
+    expect(verifyTicket(old, rotated, NOW)).toMatchObject({ ok: true, kid: 'k1' });
+    expect(verifyTicket(fresh, rotated, NOW)).toMatchObject({ ok: true, kid: 'k2' });
+    const retired: TicketKeyRing = { current: 'k2', keys: new Map([['k2', k2]]) };
+    expect(verifyTicket(old, retired, NOW)).toEqual({ ok: false, failure: 'unknown_key' });
+    expect(verifyTicket(fresh, retired, NOW).ok).toBe(true);
+  });
+
+  it('cannot be signed when the ring lacks its current key', () => {
+    expect(() => signTicket({ current: 'k9', keys: new Map([['k1', k1]]) }, ticketClaims)).toThrow(/k9/);
+  });
+});
+
+describe('client secrets', () => {
+  it('are 43 base64url characters of fresh randomness', () => {
+    const secrets = new Set(Array.from({ length: 50 }, () => newClientSecret()));
+    expect(secrets.size).toBe(50);
+    for (const secret of secrets) expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('hash to base64url SHA-256 of their UTF-8 bytes', async () => {
+    expect(await hashSecret('abc')).toBe('ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0');
+    for (const secret of [newClientSecret(), '', 'één wachtrij 대기열 🎟']) {
+      expect(await hashSecret(secret)).toBe(createHash('sha256').update(secret, 'utf8').digest('base64url'));
+    }
+  });
+});
