@@ -107,7 +107,7 @@ export class Gateway {
   }
 
   private onOpen(connection: Connection): void {
-    const session = new Session(connection);
+    const session = new Session(connection, (code) => this.context.metrics.errors.inc({ code }));
     this.sessions.set(connection, session);
     this.context.metrics.connections.set(this.sessions.size);
     session.send({ type: 'hello', v: PROTOCOL_VERSION, node: this.options.config.nodeId, serverTime: this.options.clock.now(), tickMs: this.options.config.gateway.tickMs });
@@ -118,16 +118,15 @@ export class Gateway {
     if (!session) return;
     const decoded = decodeClientMessage(bytes);
     if (!decoded.ok) {
-      this.context.metrics.errors.inc({ code: decoded.code });
       session.sendError(decoded.code, decoded.message, decoded.rid);
       if (++session.invalidFrames >= this.options.config.gateway.maxInvalidFrames) {
+        this.context.metrics.errors.inc({ code: 'CLOSE_PROTOCOL_VIOLATION' });
         connection.close(CloseCode.PROTOCOL_VIOLATION, 'too many invalid frames');
       }
       return;
     }
     handleMessage(this.context, session, decoded.message).catch((error: unknown) => {
       this.options.log.error({ err: error }, 'message handling failed');
-      this.context.metrics.errors.inc({ code: ErrorCode.INTERNAL });
       session.sendError(ErrorCode.INTERNAL, 'internal error; please retry', decoded.message.rid);
     });
   }

@@ -22,13 +22,18 @@ export class Session {
   /** The grant was handed over; no further admission checks. */
   admitted = false;
 
-  constructor(readonly connection: Connection) {}
+  constructor(
+    readonly connection: Connection,
+    /** Counts every error sent, by code (the gateway's metrics). */
+    private readonly countError: (code: ErrorCode) => void,
+  ) {}
 
   send(message: ServerMessage): void {
     if (!this.closed) this.connection.send(encode(message));
   }
 
   sendError(code: ErrorCode, message: string, rid?: number): void {
+    this.countError(code);
     this.send({ type: 'error', rid, code, message, retryable: RETRYABLE_ERRORS.has(code) });
   }
 }

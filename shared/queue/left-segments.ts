@@ -26,9 +26,16 @@ export function bucketsOf(ticketNo: number): number[] {
 }
 
 /**
+ * How many widths of the next-coarser level a level reaches past the cursor
+ * at least. A coarse bucket is then at most half of a waiter's distance from
+ * the front, so counting its leavers in proportion errs by far less than 2 %.
+ */
+const REACH = 2;
+
+/**
  * The buckets covering tickets (cursor, issued]: each level covers from where
- * the finer one ended up to two of its own widths past that point's
- * next-coarser boundary, the coarsest level the rest.
+ * the finer one ended to REACH widths of the next-coarser level past that
+ * point (rounded up to that level's boundary), the coarsest level the rest.
  */
 export function segmentLayout(cursor: number, issued: number): SegmentSpan[] {
   const spans: SegmentSpan[] = [];
@@ -36,7 +43,7 @@ export function segmentLayout(cursor: number, issued: number): SegmentSpan[] {
   for (let level = 0 as BucketLevel; level < BUCKET_WIDTHS.length && from <= issued; level++) {
     const width = BUCKET_WIDTHS[level]!;
     const coarser = BUCKET_WIDTHS[level + 1];
-    const end = coarser === undefined ? issued + 1 : Math.min(issued + 1, (Math.floor(from / coarser) + 2) * coarser);
+    const end = coarser === undefined ? issued + 1 : Math.min(issued + 1, (Math.floor(from / coarser) + REACH + 1) * coarser);
     const firstBucket = Math.floor(from / width);
     const lastBucket = Math.floor((end - 1) / width);
     spans.push({ level, firstBucket, count: lastBucket - firstBucket + 1 });

@@ -66,6 +66,13 @@ describe.each(['uws', 'ws'] as const)('%s transport', (transport) => {
     await client.close();
   });
 
+  it('counts the errors by code in /metrics', async () => {
+    const metrics = await (await fetch(`${system.gatewayUrl}/metrics`)).text();
+    for (const code of [ErrorCode.INVALID_MESSAGE, ErrorCode.UNKNOWN_TYPE, ErrorCode.ALREADY_JOINED]) {
+      expect(metrics).toMatch(new RegExp(`waitroom_errors_total\\{[^}]*code="${code}"[^}]*\\} [1-9]`));
+    }
+  });
+
   it('keeps serving everyone else throughout', async () => {
     const ticks = bystander.messages.filter((m) => m.type === 'tick').length;
     await bystander.waitFor('tick', () => true, 2000, false);
