@@ -17,6 +17,8 @@ export class EventRoom {
   readonly waiters = new EventWaiters();
   /** The last tick frame sent, for newcomers who should not wait a tick to see their place. */
   lastFrame: Uint8Array | null = null;
+  /** The operator pause as of the last tick. */
+  paused = false;
   /** Tickets whose holders disconnected since the last tick; recorded in the store once per tick. */
   departed: number[] = [];
 

@@ -21,6 +21,7 @@ export function tickFrame(room: EventRoom, figures: QueueFigures, now: number, d
     st: eventState(room.config, now, figures.paused),
     c: figures.cursor,
     i: figures.issued,
+    q: figures.requeued,
     r: figures.ratePerMinute,
     t: now,
     l: figures.left.map(({ level, firstBucket, counts }) => ({ f: firstBucket * BUCKET_WIDTHS[level], w: BUCKET_WIDTHS[level], n: counts })),
@@ -45,6 +46,7 @@ export class EventTicker {
       await this.flushDepartures(now);
       const figures = await ctx.queue.figures(eventId, now);
       this.lastFigures = figures;
+      room.paused = figures.paused;
       const frame = tickFrame(room, figures, now, false);
       this.publish(frame);
       ctx.metrics.activeBookers.set({ event: eventId }, figures.active);

@@ -1,6 +1,6 @@
 /** One client connection and the ticket it holds, if any. */
 import { encode } from '../../shared/protocol/codec.js';
-import { ErrorCode, RETRYABLE_ERRORS } from '../../shared/protocol/codes.js';
+import { CloseCode, ErrorCode, RETRYABLE_ERRORS } from '../../shared/protocol/codes.js';
 import type { ServerMessage } from '../../shared/protocol/messages.js';
 import type { Connection } from './transport/types.js';
 
@@ -24,12 +24,20 @@ export class Session {
 
   constructor(
     readonly connection: Connection,
-    /** Counts every error sent, by code (the gateway's metrics). */
-    private readonly countError: (code: ErrorCode) => void,
+    /** Counts every error sent and every close forced, by code (the gateway's metrics). */
+    private readonly countError: (code: string) => void,
   ) {}
 
+  /**
+   * Replies are never silently lost: one that cannot be queued closes the
+   * connection with a reconnect code, and resuming the ticket sends it again.
+   */
   send(message: ServerMessage): void {
-    if (!this.closed) this.connection.send(encode(message));
+    if (this.closed) return;
+    if (this.connection.send(encode(message)) === 'dropped') {
+      this.countError('CLOSE_BACKPRESSURE');
+      this.connection.close(CloseCode.BACKPRESSURE, 'too far behind; resume to continue');
+    }
   }
 
   sendError(code: ErrorCode, message: string, rid?: number): void {

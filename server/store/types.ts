@@ -34,6 +34,8 @@ export interface QueueFigures {
   issued: number;
   /** Admitted people whose grant is neither used nor expired. */
   active: number;
+  /** Returners whose turn passed while they were away: they go before everyone behind the cursor. */
+  requeued: number;
   /** Operator pause. */
   paused: boolean;
   /** The admission rate the controller last published for ETAs, people per minute. */

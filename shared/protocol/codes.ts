@@ -57,6 +57,8 @@ export const CloseCode = {
   // 4000–4099: reconnect with jittered exponential backoff and resume the ticket.
   /** The node is shutting down; reconnect (to any node) and resume. */
   SHUTTING_DOWN: 4000,
+  /** A reply (ticket, grant) could not be queued: the connection is too far behind; reconnect and resume to get it again. */
+  BACKPRESSURE: 4001,
 
   // 4100–4199: terminal; do not reconnect automatically.
   /** Too many invalid frames on this connection. */

@@ -74,6 +74,8 @@ export const TickMessage = z.object({
   c: z.number().int().nonnegative(),
   /** Highest ticket number issued so far. */
   i: z.number().int().nonnegative(),
+  /** Returners whose turn passed while they were away and who now go first, ahead of every ticket > c. */
+  q: z.number().int().nonnegative(),
   /** Admission rate used for ETAs, people per minute (0: unknown). */
   r: z.number().nonnegative(),
   /** Server time of this tick, ms since the Unix epoch. */

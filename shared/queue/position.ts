@@ -5,7 +5,7 @@
  */
 import type { LeftSegment, TickMessage } from '../protocol/messages.js';
 
-export type QueueSnapshot = Pick<TickMessage, 'st' | 'c' | 'i' | 'r' | 'l'>;
+export type QueueSnapshot = Pick<TickMessage, 'st' | 'c' | 'i' | 'q' | 'r' | 'l'>;
 
 /**
  * Estimated leavers among tickets [cursor + 1, ticketNo). Whole buckets count
@@ -31,12 +31,15 @@ export function leftAhead(segments: readonly LeftSegment[], cursor: number, issu
   return left;
 }
 
-/** People still waiting ahead of `ticketNo`; 0 once its turn has come. */
+/**
+ * People still waiting ahead of `ticketNo`: returners who go first, then
+ * those between the cursor and it who have not left; 0 once its turn has come.
+ */
 export function peopleAhead(snapshot: QueueSnapshot, ticketNo: number): number {
   if (ticketNo <= snapshot.c) return 0;
   const between = ticketNo - snapshot.c - 1;
   const left = Math.round(leftAhead(snapshot.l, snapshot.c, snapshot.i, ticketNo));
-  return Math.max(0, between - Math.min(left, between));
+  return snapshot.q + Math.max(0, between - Math.min(left, between));
 }
 
 /**

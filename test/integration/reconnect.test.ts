@@ -111,6 +111,23 @@ describe.each(storeFactories)('$name store', (factory) => {
     expect(joinedAfter.ticketNo).toBe(2);
   });
 
+  it('leave: closes with 1000 and stops counting as ahead at once, while a dropped waiter counts until its grace ends', async () => {
+    stores = await factory.create();
+    await stores.queue.setPaused('ev', true);
+    const node = await system([testEvent({ graceSeconds: 3600 })]);
+    const [first, second, third, last] = await joined(node.wsUrl, 4);
+    await last!.waitFor('tick', (t) => t.i === 4);
+    expect(last!.aheadSeen.at(-1)).toBe(3);
+    first!.send({ type: 'leave', rid: 9 });
+    expect(await first!.whenClosed()).toBe(1000);
+    await second!.drop();
+    await last!.waitFor('tick', () => last!.aheadSeen.at(-1) === 2, 5000, false);
+    await node.gateway!.tick();
+    await node.gateway!.tick();
+    expect(last!.aheadSeen.at(-1)).toBe(2);
+    expect(third!.aheadSeen.at(-1)).toBe(1);
+  });
+
   it('a second connection resuming the same ticket supersedes the first', async () => {
     stores = await factory.create();
     await stores.queue.setPaused('ev', true);

@@ -115,9 +115,11 @@ describe.each(storeFactories)('store contract: $name', (factory) => {
     expect(step.skipped).toBe(1);
     expect(await stores.queue.admissionStatus(E, [1], T0)).toEqual([{ kind: 'passed' }]);
     expect(await stores.queue.reconnect(E, 1, T0 + 5000)).toEqual({ kind: 'requeued' });
+    expect((await stores.queue.figures(E, T0 + 5000)).requeued).toBe(1);
     expect(await stores.queue.admissionStatus(E, [1], T0 + 5000)).toEqual([{ kind: 'pending' }]);
     const next = await stores.queue.admit(E, limits({ maxActive: 3, now: T0 + 5000 }));
     expect(next.admitted.map((a) => a.ticketNo)).toEqual([1, 3]);
+    expect((await stores.queue.figures(E, T0 + 5000)).requeued).toBe(0);
   });
 
   it('counts people away past the grace period as left, and un-counts them when they return', async () => {
@@ -160,10 +162,14 @@ describe.each(storeFactories)('store contract: $name', (factory) => {
 
   it('admits nobody while paused, and does not bank admissions during the pause', async () => {
     await stores.queue.joinBatch(E, 50, T0);
+    await stores.queue.leave(E, 1, T0);
+    await stores.queue.disconnect(E, [2], T0);
     await stores.queue.setPaused(E, true);
     expect((await stores.queue.admit(E, limits({ admitsPerMinute: 60 }))).admitted).toEqual([]);
     expect((await stores.queue.admit(E, limits({ admitsPerMinute: 60, now: T0 + 30_000 }))).admitted).toEqual([]);
-    expect((await stores.queue.figures(E, T0)).paused).toBe(true);
+    // Nobody's turn passes during a pause, not even that of someone away or gone.
+    expect(await stores.queue.figures(E, T0)).toMatchObject({ paused: true, cursor: 0 });
+    expect(await stores.queue.reconnect(E, 2, T0 + 30_000)).toEqual({ kind: 'waiting' });
     await stores.queue.setPaused(E, false);
     const resumed = await stores.queue.admit(E, limits({ admitsPerMinute: 60, now: T0 + 31_000 }));
     expect(resumed.admitted.length).toBeLessThanOrEqual(1);

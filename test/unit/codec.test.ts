@@ -34,7 +34,7 @@ describe('client message round trip', () => {
 
 describe('server message round trip', () => {
   it('decodes a tick and an error as encoded', () => {
-    const tick: ServerMessage = { type: 'tick', e: 'demo', st: 'open', c: 10, i: 500, r: 6.5, t: 1, l: [{ f: 0, w: 64, n: [0, 3] }], d: true };
+    const tick: ServerMessage = { type: 'tick', e: 'demo', st: 'open', c: 10, i: 500, q: 2, r: 6.5, t: 1, l: [{ f: 0, w: 64, n: [0, 3] }], d: true };
     expect(decodeServerMessage(encode(tick))).toEqual({ ok: true, message: tick });
     const error: ServerMessage = { type: 'error', rid: 4, code: ErrorCode.EVENT_CLOSED, message: 'closed', retryable: false };
     expect(decodeServerMessage(encode(error))).toEqual({ ok: true, message: error });

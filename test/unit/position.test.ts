@@ -28,8 +28,8 @@ function segmentsFor(cursor: number, issued: number, leavers: Iterable<number>):
   }));
 }
 
-function snapshot(c: number, i: number, l: LeftSegment[], st: QueueSnapshot['st'] = 'open', r = 0): QueueSnapshot {
-  return { st, c, i, r, l };
+function snapshot(c: number, i: number, l: LeftSegment[], st: QueueSnapshot['st'] = 'open', r = 0, q = 0): QueueSnapshot {
+  return { st, c, i, q, r, l };
 }
 
 /** Checks the layout covers exactly (cursor, issued] with contiguous spans; returns the spans. */
@@ -104,7 +104,7 @@ describe('segmentLayout', () => {
       for (const span of spans.slice(0, 3)) expect(span.count).toBeLessThanOrEqual(193);
       expect(spans.reduce((sum, s) => sum + s.count, 0)).toBeLessThanOrEqual(600);
     }
-    const tick = { type: 'tick', e: 'big', st: 'open', c: 0, i: 10_000_000, r: 0, t: 0, l: segmentsFor(0, 10_000_000, []) };
+    const tick = { type: 'tick', e: 'big', st: 'open', c: 0, i: 10_000_000, q: 0, r: 0, t: 0, l: segmentsFor(0, 10_000_000, []) };
     expect(TickMessage.safeParse(tick).success).toBe(true);
   });
 });
@@ -127,6 +127,13 @@ describe('leftAhead and peopleAhead', () => {
     expect(leftAhead(segmentsFor(1027, 100_000, [1029, 1031, 1035, 1039]), 1027, 100_000, 1034)).toBe(2);
     // Cut by the last issued ticket: live part [1024, 1032), ticket halfway.
     expect(leftAhead(segmentsFor(1023, 1031, [1025, 1026, 1030, 1031]), 1023, 1031, 1028)).toBe(2);
+  });
+
+  it('puts returners whose turn passed ahead of everyone behind the cursor', () => {
+    const l = segmentsFor(100, 200, [150]);
+    expect(peopleAhead(snapshot(100, 200, l, 'open', 0, 3), 101)).toBe(3);
+    expect(peopleAhead(snapshot(100, 200, l, 'open', 0, 3), 160)).toBe(3 + 59 - 1);
+    expect(peopleAhead(snapshot(100, 200, l, 'open', 0, 3), 100)).toBe(0);
   });
 
   it('is 0 for a ticket whose turn came and never negative', () => {

@@ -110,6 +110,7 @@ export class MemoryQueueStore implements QueueStore {
       cursor: state.cursor,
       issued: state.issued,
       active,
+      requeued: state.requeued.size,
       paused: state.paused,
       ratePerMinute: state.ratePerMinute,
       admittedTotal: state.admittedTotal,
@@ -155,7 +156,8 @@ export class MemoryQueueStore implements QueueStore {
       budget--;
     }
     let skipped = 0;
-    for (let steps = 0; steps < limits.maxSteps && state.cursor < state.issued; steps++) {
+    // While paused the cursor stands still: nobody's turn passes while nobody is admitted.
+    for (let steps = 0; !state.paused && steps < limits.maxSteps && state.cursor < state.issued; steps++) {
       const ticketNo = state.cursor + 1;
       const status = state.status.get(ticketNo);
       if (status === Status.WAITING) {

@@ -53,17 +53,19 @@ export class RedisQueueStore implements QueueStore {
   /** Two round trips whatever the queue's size: the figures, then the leaver buckets they select. */
   async figures(eventId: string, now: number): Promise<QueueFigures> {
     const k = this.keys(eventId);
-    const [meta, seq, active] = await this.client
+    const [meta, seq, active, requeued] = await this.client
       .multi()
       .hmGet(k.meta, ['cursor', 'paused', 'ratePerMinute', 'admittedTotal'])
       .get(k.seq)
       .zCount(k.active, `(${now}`, '+inf')
+      .zCard(k.requeued)
       .execTyped();
     const [cursor, paused, ratePerMinute, admittedTotal] = meta;
     const figures = {
       cursor: Number(cursor ?? 0),
       issued: Number(seq ?? 0),
       active: Number(active),
+      requeued: Number(requeued),
       paused: paused === '1',
       ratePerMinute: Number(ratePerMinute ?? 0),
       admittedTotal: Number(admittedTotal ?? 0),

@@ -3,11 +3,11 @@
 --  2. expired grants leave the active set; the published rate is stored;
 --  3. token bucket at admitsPerMinute, burst max(1, admitsPerMinute / 60), nothing banked
 --     while paused; the budget is also bounded by maxActive minus the active count;
---  4. requeued tickets first, lowest number first; then the cursor walks at most maxSteps
---     tickets: waiting -> granted (stopping there once the budget is spent),
+--  4. requeued tickets first, lowest number first; then, unless paused, the cursor walks at
+--     most maxSteps tickets: waiting -> granted (stopping there once the budget is spent),
 --     away -> passed, left -> finished (and un-counted).
 -- KEYS[1] status  KEYS[2] away  KEYS[3] requeued  KEYS[4] active  KEYS[5] meta  KEYS[6] seq
--- KEYS[7..9] leaver buckets
+-- KEYS[7..] leaver buckets, one per BUCKET_WIDTHS level
 -- ARGV[1] now (ms)  ARGV[2] maxActive  ARGV[3] admitsPerMinute  ARGV[4] graceMs
 -- ARGV[5] grantTtlMs  ARGV[6] maxSteps  ARGV[7] ratePerMinute (stored as given)
 -- Returns: {cursor, active, skipped, backlogged (0|1), grantExpiresAt (string), ticketNo...}
@@ -57,7 +57,9 @@ if budget > 0 then
   end
 end
 
+-- While paused the cursor stands still: nobody's turn passes while nobody is admitted.
 local skipped, steps = 0, 0
+if meta[4] == '1' then steps = max_steps end
 while steps < max_steps and cursor < issued do
   local ticket = str(cursor + 1)
   local status = redis.call('HGET', status_key, ticket)
