@@ -63,7 +63,7 @@ function sameHostOrigins(url: string): string[] {
 }
 
 export async function startSystem({ config, clock, log, roles, stores: given }: SystemOptions): Promise<System> {
-  const stores = given ?? (await openStores(config.store));
+  const stores = given ?? (await openStores(config.store, log));
   const registry = new Registry();
   registry.setDefaultLabels({ node: config.nodeId });
   const events = () => config.events;

@@ -1,11 +1,20 @@
 /** Opens the configured store implementation. */
 import type { WaitroomConfig } from '../config/schema.js';
+import type { Logger } from '../observability/log.js';
 import { createMemoryStores } from './memory/index.js';
 import { createRedisStores } from './redis/index.js';
 import type { Stores } from './types.js';
 
-export function openStores(config: WaitroomConfig['store']): Promise<Stores> {
-  return config.kind === 'redis'
-    ? createRedisStores({ redisUrl: config.redisUrl, keyPrefix: config.keyPrefix })
-    : Promise.resolve(createMemoryStores());
+/** Redis reports every failed reconnect; one warning per this many ms is enough. */
+const ERROR_LOG_INTERVAL_MS = 10_000;
+
+export function openStores(config: WaitroomConfig['store'], log: Logger): Promise<Stores> {
+  if (config.kind === 'memory') return Promise.resolve(createMemoryStores());
+  let lastLogged = 0;
+  const onError = (error: Error) => {
+    if (Date.now() - lastLogged < ERROR_LOG_INTERVAL_MS) return;
+    lastLogged = Date.now();
+    log.warn({ err: error }, 'Redis unreachable: admitting and booking nothing until it returns');
+  };
+  return createRedisStores({ redisUrl: config.redisUrl, keyPrefix: config.keyPrefix, onError });
 }
