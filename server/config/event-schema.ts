@@ -8,10 +8,10 @@ import { z } from 'zod';
 export const ALWAYS = { when: () => true };
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lowercase letters, digits and dashes, starting with a letter or digit');
-const instant = z.iso
-  .datetime({ offset: true })
-  .transform((text) => Date.parse(text))
-  .or(z.number().int().positive());
+const instant = z.union(
+  [z.iso.datetime({ offset: true }).transform((text) => Date.parse(text)), z.number().int().positive()],
+  { error: 'an ISO 8601 instant with its offset (e.g. 2026-11-24T20:00:00+09:00) or milliseconds since the epoch' },
+);
 
 export const SlotConfig = z
   .object({ id, label: z.string().min(1).max(64), capacity: z.number().int().min(1, 'a slot needs a capacity of at least 1') })
