@@ -1,6 +1,6 @@
 /**
  * Reads the configuration once: defaults, then an optional JSON file
- * (WAITROOM_CONFIG), then environment variables. Every problem is reported at
+ * (WAITROOM_CONFIG), then environment variables (WAITROOM_KEYS: the keys as JSON). Every problem is reported at
  * once with its path; the caller exits non-zero.
  */
 import { readFileSync } from 'node:fs';
@@ -61,12 +61,16 @@ function readJsonFile(path: string): Json {
   } catch (error) {
     throw new ConfigError([`WAITROOM_CONFIG: cannot read ${path}: ${(error as Error).message}`]);
   }
+  return parseJson(path, text);
+}
+
+function parseJson(source: string, text: string): Json {
   try {
     const parsed: unknown = JSON.parse(text);
     if (!isPlainObject(parsed)) throw new Error('the top level must be an object');
     return parsed;
   } catch (error) {
-    throw new ConfigError([`${path}: not valid JSON: ${(error as Error).message}`]);
+    throw new ConfigError([`${source}: not valid JSON: ${(error as Error).message}`]);
   }
 }
 
@@ -77,6 +81,8 @@ export function loadConfig(base: WaitroomConfigInput | Json = {}, env: NodeJS.Pr
     const value = env[name];
     if (value !== undefined && value !== '') setPath(merged, path, value);
   }
+  // Keys from a secret store arrive as one JSON value, the shape of `keys` in the file.
+  if (env.WAITROOM_KEYS) merged.keys = parseJson('WAITROOM_KEYS', env.WAITROOM_KEYS);
   return parseConfig(merged);
 }
 

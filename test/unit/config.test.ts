@@ -104,6 +104,13 @@ describe('loadConfig', () => {
     expect(config.store.kind).toBe('redis');
   });
 
+  it('takes the keys from WAITROOM_KEYS as JSON, and names it when the JSON is bad', () => {
+    const keys = generateKeys('from-env');
+    const { keys: _fileKeys, ...rest } = valid();
+    expect(loadConfig(rest, { WAITROOM_KEYS: JSON.stringify(keys) }).keys.grant.current).toBe('from-env');
+    expect(problemsOf(() => loadConfig(rest, { WAITROOM_KEYS: '{' }))).toEqual([expect.stringMatching(/^WAITROOM_KEYS: not valid JSON/)]);
+  });
+
   it('reports a bad environment value by its config path', () => {
     expect(problemsOf(() => loadConfig(valid(), { TRANSPORT: 'tcp', PORT: '70000' })).map((p) => p.split(':')[0]).sort()).toEqual([
       'gateway.port',
