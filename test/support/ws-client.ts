@@ -1,7 +1,7 @@
 /** A waiting client for tests, over a real WebSocket (ws), speaking the real protocol. */
 import WebSocket from 'ws';
 import { decodeServerMessage, encode } from '../../shared/protocol/index.js';
-import type { ClientMessage, ServerMessage, TickMessage } from '../../shared/protocol/messages.js';
+import type { ClientMessage, ServerMessage } from '../../shared/protocol/messages.js';
 import { peopleAhead } from '../../shared/queue/position.js';
 import { hashSecret, newClientSecret } from '../../shared/tokens/secret.js';
 
@@ -86,10 +86,6 @@ export class TestClient {
     ]);
     if (message.type === 'error') throw Object.assign(new Error(message.message), { code: message.code });
     return message as Of<T>;
-  }
-
-  lastTick(): TickMessage | undefined {
-    return this.messages.findLast((m): m is TickMessage => m.type === 'tick');
   }
 
   close(): Promise<number> {
