@@ -6,7 +6,7 @@ import type { WaitroomConfig } from '../config/schema.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { Logger } from '../observability/log.js';
 import type { JoinBatcher } from '../queue/join-batcher.js';
-import type { QueueStore } from '../store/types.js';
+import type { QueueFigures, QueueStore } from '../store/types.js';
 import type { Session } from './session.js';
 import type { TokenAuthority } from './token-authority.js';
 import type { Transport } from './transport/types.js';
@@ -17,8 +17,8 @@ export class EventRoom {
   readonly waiters = new EventWaiters();
   /** The last tick frame sent, for newcomers who should not wait a tick to see their place. */
   lastFrame: Uint8Array | null = null;
-  /** The operator pause as of the last tick. */
-  paused = false;
+  /** The figures of the last successful tick; resent marked stale while the store is unreachable. */
+  lastFigures: QueueFigures | null = null;
   /** Tickets whose holders disconnected since the last tick; recorded in the store once per tick. */
   departed: number[] = [];
 

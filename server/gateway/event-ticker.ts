@@ -30,8 +30,6 @@ export function tickFrame(room: EventRoom, figures: QueueFigures, now: number, d
 }
 
 export class EventTicker {
-  private lastFigures: QueueFigures | null = null;
-
   constructor(
     private readonly ctx: GatewayContext,
     private readonly room: EventRoom,
@@ -45,17 +43,17 @@ export class EventTicker {
     try {
       await this.flushDepartures(now);
       const figures = await ctx.queue.figures(eventId, now);
-      this.lastFigures = figures;
-      room.paused = figures.paused;
+      room.lastFigures = figures;
       const frame = tickFrame(room, figures, now, false);
       this.publish(frame);
       ctx.metrics.activeBookers.set({ event: eventId }, figures.active);
+      ctx.metrics.eventAdmitted.set({ event: eventId }, figures.admittedTotal);
       ctx.metrics.queueWaiting.set({ event: eventId }, peopleAhead(frame, frame.i + 1));
       const due = room.waiters.takeDue(figures.cursor);
       if (due.length > 0) await settleDue(ctx, room, due, now);
     } catch (error) {
       // Fail closed: nobody is admitted; waiters keep their place and learn the queue is reconnecting.
-      if (this.lastFigures) this.publish(tickFrame(room, this.lastFigures, now, true));
+      if (room.lastFigures) this.publish(tickFrame(room, room.lastFigures, now, true));
       ctx.log.warn({ err: error, event: eventId }, 'tick failed: queue store unreachable');
     } finally {
       ctx.metrics.waiting.set({ event: eventId }, room.waiters.count);

@@ -36,10 +36,10 @@ export function gatewayHttp({ ctx, startedAt, storeHealthy, connections, reserva
         return { status: 200, headers: { 'content-type': ctx.registry.contentType }, body: await ctx.registry.metrics() };
       case '/api/info': {
         const now = ctx.clock.now();
-        const events = [...ctx.rooms()].map(({ config, paused }) => ({
+        const events = [...ctx.rooms()].map(({ config, lastFigures }) => ({
           id: config.id,
           title: config.title,
-          state: eventState(config, now, paused),
+          state: eventState(config, now, lastFigures?.paused ?? false),
           opensAt: config.opensAt,
           closesAt: config.closesAt,
         }));

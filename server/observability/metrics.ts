@@ -7,6 +7,7 @@ export function createGatewayMetrics(registry: Registry) {
     connections: new Gauge({ name: 'waitroom_connections', help: 'Open WebSocket connections on this node', registers: [registry] }),
     waiting: new Gauge({ name: 'waitroom_waiting', help: 'Waiters connected to this node', labelNames: ['event'], registers: [registry] }),
     queueWaiting: new Gauge({ name: 'waitroom_queue_waiting', help: 'Tickets between the cursor and the last issued, less known leavers (whole event)', labelNames: ['event'], registers: [registry] }),
+    eventAdmitted: new Gauge({ name: 'waitroom_event_admitted', help: 'People admitted so far in the event, by any controller (from the store)', labelNames: ['event'], registers: [registry] }),
     activeBookers: new Gauge({ name: 'waitroom_active_bookers', help: 'Admitted people whose grant is neither used nor expired', labelNames: ['event'], registers: [registry] }),
     joins: new Counter({ name: 'waitroom_joins_total', help: 'Tickets issued by this node', labelNames: ['event'], registers: [registry] }),
     grantsIssued: new Counter({ name: 'waitroom_grants_issued_total', help: 'Grants handed to clients by this node', labelNames: ['event'], registers: [registry] }),

@@ -46,7 +46,9 @@ it('npm start serves health, the page, the queue and bookings', async () => {
   const html = await fetch(`${page}/`);
   expect(html.status).toBe(200);
   expect(await html.text()).toContain('<script');
-  expect(await (await fetch(`${page}/metrics`)).text()).toContain('waitroom_connections');
+  const metrics = await (await fetch(`${page}/metrics`)).text();
+  expect(metrics).toContain('waitroom_connections');
+  expect(metrics).toContain('waitroom_event_admitted');
 
   const client = await TestClient.connect(`${page.replace(/^http/, 'ws')}/ws`);
   await client.join('demo');
