@@ -81,7 +81,10 @@ export const KeysConfig = z
 export const ControllerConfig = z
   .object({
     enabled: z.boolean().default(true),
-    leaseMs: z.number().int().min(500).max(60_000).default(5000),
+    /** A dead controller's lease runs out after this; the next step elsewhere takes over (within leaseMs + one tick). */
+    leaseMs: z.number().int().min(500).max(60_000).default(3000),
+    /** A gateway silent (no heartbeat) for this long is dead: its waiters stop counting as ahead after the grace period. */
+    nodeTimeoutMs: z.number().int().min(1000).max(600_000).default(5000),
     maxStepsPerTick: z.number().int().min(1).max(100_000).default(5000),
   })
   .strict();

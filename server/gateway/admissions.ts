@@ -37,5 +37,5 @@ export async function settleDue(ctx: GatewayContext, room: EventRoom, due: Sessi
     }
   });
   // Connected yet passed: a stale disconnect overtook this connection's resume; ask again to be requeued.
-  for (const session of passed) await ctx.queue.reconnect(eventId, session.ticket!.ticketNo, now);
+  for (const session of passed) await ctx.queue.reconnect(eventId, session.ticket!.ticketNo, now, ctx.node);
 }

@@ -6,7 +6,7 @@ import type { WaitroomConfig } from '../config/schema.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { Logger } from '../observability/log.js';
 import type { JoinBatcher } from '../queue/join-batcher.js';
-import type { QueueFigures, QueueStore } from '../store/types.js';
+import type { NodeNumber, QueueFigures, QueueStore } from '../store/types.js';
 import type { Session } from './session.js';
 import type { TokenAuthority } from './token-authority.js';
 import type { Transport } from './transport/types.js';
@@ -29,6 +29,8 @@ export interface GatewayContext {
   readonly config: Readonly<WaitroomConfig>;
   readonly clock: Clock;
   readonly queue: QueueStore;
+  /** This process in the store: the holder of its waiters' connections (a fresh number per start). */
+  readonly node: NodeNumber;
   readonly tokens: TokenAuthority;
   readonly metrics: GatewayMetrics;
   readonly registry: Registry;

@@ -14,6 +14,11 @@ import { settleDue } from './admissions.js';
 import type { EventRoom, GatewayContext } from './context.js';
 import { eventTopic } from './session.js';
 
+/** The store's leaver counts as the tick carries them: first ticket number, bucket width, counts. */
+export function leftSegments(left: QueueFigures['left']): TickMessage['l'] {
+  return left.map(({ level, firstBucket, counts }) => ({ f: firstBucket * BUCKET_WIDTHS[level], w: BUCKET_WIDTHS[level], n: counts }));
+}
+
 export function tickFrame(room: EventRoom, figures: QueueFigures, now: number, degraded: boolean): TickMessage {
   return {
     type: 'tick',
@@ -24,7 +29,7 @@ export function tickFrame(room: EventRoom, figures: QueueFigures, now: number, d
     q: figures.requeued,
     r: figures.ratePerMinute,
     t: now,
-    l: figures.left.map(({ level, firstBucket, counts }) => ({ f: firstBucket * BUCKET_WIDTHS[level], w: BUCKET_WIDTHS[level], n: counts })),
+    l: leftSegments(figures.left),
     ...(degraded ? { d: true } : {}),
   };
 }
@@ -42,7 +47,7 @@ export class EventTicker {
     const stopTimer = ctx.metrics.tickSeconds.startTimer();
     try {
       await this.flushDepartures(now);
-      const figures = await ctx.queue.figures(eventId, now);
+      const figures = await ctx.queue.figures(eventId, now, ctx.node);
       room.lastFigures = figures;
       const frame = tickFrame(room, figures, now, false);
       this.publish(frame);
@@ -72,7 +77,7 @@ export class EventTicker {
     const departed = this.room.departed;
     this.room.departed = [];
     try {
-      await this.ctx.queue.disconnect(this.room.config.id, departed, now);
+      await this.ctx.queue.disconnect(this.room.config.id, departed, now, this.ctx.node);
     } catch (error) {
       this.room.departed.push(...departed);
       throw error;

@@ -10,6 +10,7 @@ import type { WaitroomConfig } from '../config/schema.js';
 import { createGatewayMetrics } from '../observability/metrics.js';
 import type { Logger } from '../observability/log.js';
 import { JoinBatcher } from '../queue/join-batcher.js';
+import { newNodeNumber } from '../store/node-number.js';
 import type { QueueStore } from '../store/types.js';
 import { EventRoom, type GatewayContext } from './context.js';
 import { EventTicker } from './event-ticker.js';
@@ -46,15 +47,17 @@ export class Gateway {
     const { config } = options;
     for (const event of config.events) this.rooms.set(event.id, new EventRoom(event));
     const metrics = createGatewayMetrics(options.registry);
+    const node = newNodeNumber();
     this.context = {
       config,
       clock: options.clock,
       queue: options.queue,
+      node,
       tokens: options.tokens,
       metrics,
       registry: options.registry,
       log: options.log,
-      batcher: new JoinBatcher((eventId, count) => options.queue.joinBatch(eventId, count, options.clock.now()), config.gateway.joinBatchMs),
+      batcher: new JoinBatcher((eventId, count) => options.queue.joinBatch(eventId, count, options.clock.now(), node), config.gateway.joinBatchMs),
       transport: () => this.transport,
       room: (eventId) => this.rooms.get(eventId),
       rooms: () => this.rooms.values(),

@@ -69,7 +69,7 @@ async function resume(ctx: GatewayContext, session: Session, message: Of<'resume
   if (!claimSession(session, message.rid)) return;
   let outcome: ReconnectOutcome;
   try {
-    outcome = await ctx.queue.reconnect(claims.e, claims.n, now);
+    outcome = await ctx.queue.reconnect(claims.e, claims.n, now, ctx.node);
   } catch {
     session.busy = false;
     return session.sendError(ErrorCode.STORE_UNAVAILABLE, 'the queue is reconnecting; try again shortly', message.rid);

@@ -102,6 +102,7 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
       clock,
       events,
       leaseMs: config.controller.leaseMs,
+      nodeTimeoutMs: config.controller.nodeTimeoutMs,
       maxStepsPerTick: config.controller.maxStepsPerTick,
       metrics: createControllerMetrics(registry),
       log,

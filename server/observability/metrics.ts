@@ -21,6 +21,7 @@ export function createControllerMetrics(registry: Registry) {
   return {
     admitted: new Counter({ name: 'waitroom_admitted_total', help: 'People admitted by the controller on this node', labelNames: ['event'], registers: [registry] }),
     skipped: new Counter({ name: 'waitroom_skipped_total', help: 'Tickets passed over (left or away) by the controller', labelNames: ['event'], registers: [registry] }),
+    reaped: new Counter({ name: 'waitroom_reaped_total', help: 'Waiting tickets of dead gateways turned away by the controller', labelNames: ['event'], registers: [registry] }),
     leader: new Gauge({ name: 'waitroom_controller_leader', help: '1 while this node holds the controller lease of the event', labelNames: ['event'], registers: [registry] }),
     rate: new Gauge({ name: 'waitroom_admission_rate_per_minute', help: 'Admission rate published for ETAs', labelNames: ['event'], registers: [registry] }),
     storeErrors: new Counter({ name: 'waitroom_controller_store_errors_total', help: 'Admission steps that failed because the store was unreachable', registers: [registry] }),

@@ -2,7 +2,10 @@
  * Admits people of each event at the booking system's capacity: at most
  * `maxActive` unused, unexpired grants and at most `admitsPerMinute`, in ticket
  * order, passing over those who left. Exactly one controller acts per event:
- * each step first takes or renews the event's lease in the store.
+ * each step takes or renews the event's lease in the same atomic store call
+ * that admits, so a controller whose lease ran out admits nothing, and one that
+ * dies is replaced by the next step elsewhere once its lease runs out. The step
+ * also turns the waiters of dead gateways away (their heartbeats stopped).
  *
  * It only moves the store's cursor; gateways notice admissions on their next
  * tick and hand their own clients the grants (server/gateway/waiters.ts).
@@ -11,7 +14,7 @@ import type { Clock } from '../clock.js';
 import type { EventConfig } from '../config/event-schema.js';
 import type { ControllerMetrics } from '../observability/metrics.js';
 import type { Logger } from '../observability/log.js';
-import type { AdmitResult, QueueStore } from '../store/types.js';
+import type { AdmitStepResult, QueueStore } from '../store/types.js';
 import { eventState } from './event-state.js';
 import { RateEstimator } from './rate-estimator.js';
 
@@ -21,6 +24,7 @@ export interface AdmissionControllerOptions {
   clock: Clock;
   events: () => readonly EventConfig[];
   leaseMs: number;
+  nodeTimeoutMs: number;
   maxStepsPerTick: number;
   metrics: ControllerMetrics;
   log: Logger;
@@ -56,16 +60,19 @@ export class AdmissionController {
     await Promise.all(this.options.events().map((event) => this.step(event)));
   }
 
-  private async step(event: EventConfig): Promise<AdmitResult | null> {
+  private async step(event: EventConfig): Promise<AdmitStepResult | null> {
     const { store, clock, metrics, holderId } = this.options;
     const now = clock.now();
+    const state = eventState(event, now, false);
+    if (state === 'closed') return null;
     try {
-      const leader = await store.acquireLease(event.id, holderId, this.options.leaseMs, now);
-      this.setLeading(event.id, leader);
-      if (!leader || eventState(event, now, false) !== 'open') return null;
       const rate = this.rateOf(event);
       const result = await store.admit(event.id, {
         now,
+        holder: holderId,
+        leaseMs: this.options.leaseMs,
+        nodeTimeoutMs: this.options.nodeTimeoutMs,
+        admitting: state === 'open',
         maxActive: event.maxActive,
         admitsPerMinute: event.admitsPerMinute,
         graceMs: event.graceSeconds * 1000,
@@ -73,9 +80,12 @@ export class AdmissionController {
         maxSteps: this.options.maxStepsPerTick,
         ratePerMinute: rate.perMinute(),
       });
+      this.setLeading(event.id, result.leader);
+      if (!result.leader) return null;
       rate.record(now, result.admitted.length, result.backlogged);
       metrics.admitted.inc({ event: event.id }, result.admitted.length);
       metrics.skipped.inc({ event: event.id }, result.skipped);
+      metrics.reaped.inc({ event: event.id }, result.reaped);
       metrics.rate.set({ event: event.id }, rate.perMinute());
       return result;
     } catch (error) {

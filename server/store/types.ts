@@ -46,8 +46,23 @@ export interface QueueFigures {
   left: { level: BucketLevel; firstBucket: number; counts: number[] }[];
 }
 
-export interface AdmitLimits {
+/**
+ * A gateway process as the store knows it: a random integer (below 2^48) drawn
+ * once per process start, so a restarted process never inherits a dead one's
+ * tickets. Each waiting ticket records the node that holds its connection.
+ */
+export type NodeNumber = number;
+
+/** One step of an event's admission controller. */
+export interface AdmitStep {
   now: number;
+  /** Who takes or renews the event's lease with this step. */
+  holder: string;
+  leaseMs: number;
+  /** A node whose heartbeat (see figures) is older than this is dead: its waiters turn away as of that heartbeat. */
+  nodeTimeoutMs: number;
+  /** False before the opening and after closing: nobody is admitted and the cursor stands still, as when paused. */
+  admitting: boolean;
   maxActive: number;
   admitsPerMinute: number;
   /** How long a disconnected waiter keeps counting as "ahead" of others. */
@@ -59,7 +74,11 @@ export interface AdmitLimits {
   ratePerMinute: number;
 }
 
-export interface AdmitResult {
+export type AdmitResult = { leader: false } | AdmitStepResult;
+
+export interface AdmitStepResult {
+  /** This holder holds the lease until now + leaseMs. */
+  leader: true;
   /** Tickets admitted by this call, in order, with their grant expiry. */
   admitted: { ticketNo: number; grantExpiresAt: number }[];
   cursor: number;
@@ -68,29 +87,42 @@ export interface AdmitResult {
   skipped: number;
   /** Someone was still waiting when this step ended (the limits, not demand, bound it). */
   backlogged: boolean;
+  /** Waiting tickets of dead nodes turned away by this step. */
+  reaped: number;
 }
 
 export interface QueueStore {
-  /** Issues `count` consecutive ticket numbers (the joins that arrived together); returns the first. */
-  joinBatch(eventId: string, count: number, now: number): Promise<number>;
-  /** Its holder connected again (on any node). */
-  reconnect(eventId: string, ticketNo: number, now: number): Promise<ReconnectOutcome>;
-  /** Their holders disconnected; they keep their place for the grace period, then count as left. */
-  disconnect(eventId: string, ticketNos: readonly number[], now: number): Promise<void>;
+  /**
+   * Issues `count` consecutive ticket numbers (the joins that arrived together
+   * at `node`); returns the first. Numbers never repeat, not even across a
+   * Redis restart that lost its last writes (docs/decisions/004).
+   */
+  joinBatch(eventId: string, count: number, now: number, node: NodeNumber): Promise<number>;
+  /** Its holder connected again, now at `node` (any node). */
+  reconnect(eventId: string, ticketNo: number, now: number, node: NodeNumber): Promise<ReconnectOutcome>;
+  /**
+   * Their holders disconnected from `node`; they keep their place for the
+   * grace period, then count as left. Tickets another node holds by now (their
+   * holder already came back there) are left alone.
+   */
+  disconnect(eventId: string, ticketNos: readonly number[], now: number, node: NodeNumber): Promise<void>;
   /**
    * The holder stepped out: it stops counting as ahead of anyone at once and
    * its turn is skipped. Resuming before its turn came takes the same place back.
    */
   leave(eventId: string, ticketNo: number, now: number): Promise<void>;
-  /** The shared per-event figures a node reads once per tick. */
-  figures(eventId: string, now: number): Promise<QueueFigures>;
+  /** The shared per-event figures a node reads once per tick; also records that `node` is alive (its heartbeat). */
+  figures(eventId: string, now: number, node: NodeNumber): Promise<QueueFigures>;
   /** Status of tickets whose turn may have come; called only for tickets at or behind the cursor. */
   admissionStatus(eventId: string, ticketNos: readonly number[], now: number): Promise<AdmissionStatus[]>;
-  /** One admission step of the controller: never more than the limits allow. */
-  admit(eventId: string, limits: AdmitLimits): Promise<AdmitResult>;
+  /**
+   * One step of the event's controller, atomically: take or renew the lease
+   * (another holder's unexpired lease ends the step: `{ leader: false }`), turn
+   * dead nodes' waiters away, then admit — never more than the limits allow.
+   */
+  admit(eventId: string, step: AdmitStep): Promise<AdmitResult>;
   setPaused(eventId: string, paused: boolean): Promise<void>;
-  /** Take or renew the controller lease; true while `holder` holds it. */
-  acquireLease(eventId: string, holder: string, ttlMs: number, now: number): Promise<boolean>;
+  /** Gives the lease up (a stopping controller), so another takes over at its next step. */
   releaseLease(eventId: string, holder: string): Promise<void>;
 }
 

@@ -10,7 +10,8 @@ export type QueueSnapshot = Pick<TickMessage, 'st' | 'c' | 'i' | 'q' | 'r' | 'l'
 /**
  * Estimated leavers among tickets [cursor + 1, ticketNo). Whole buckets count
  * exactly; a bucket cut by `ticketNo` counts in proportion to the part of its
- * live range (past the cursor, up to the last issued ticket) that lies ahead.
+ * live range (past the cursor, up to the last issued ticket) that lies ahead,
+ * leaving out `ticketNo` itself, which is known not to have left.
  */
 export function leftAhead(segments: readonly LeftSegment[], cursor: number, issued: number, ticketNo: number): number {
   const low = cursor + 1;
@@ -25,7 +26,8 @@ export function leftAhead(segments: readonly LeftSegment[], cursor: number, issu
       const liveTo = Math.min(start + segment.w, issued + 1);
       const aheadTo = Math.min(liveTo, ticketNo);
       if (aheadTo <= liveFrom) continue;
-      left += aheadTo >= liveTo ? count : (count * (aheadTo - liveFrom)) / (liveTo - liveFrom);
+      if (aheadTo >= liveTo) left += count;
+      else left += Math.min(count, (count * (aheadTo - liveFrom)) / Math.max(1, liveTo - liveFrom - 1));
     }
   }
   return left;

@@ -18,7 +18,7 @@ function recordingActive(queue: QueueStore, seen: number[]): QueueStore {
   return Object.assign(Object.create(queue) as QueueStore, {
     admit: async (eventId: string, limits: Parameters<QueueStore['admit']>[1]) => {
       const result = await queue.admit(eventId, limits);
-      seen.push(result.active);
+      if (result.leader) seen.push(result.active);
       return result;
     },
   });

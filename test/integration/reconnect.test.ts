@@ -137,6 +137,6 @@ describe.each(storeFactories)('$name store', (factory) => {
     await other.resume(holder!.ticket);
     expect(await holder!.whenClosed()).toBe(4101);
     await node.gateway!.tick();
-    expect(await stores.queue.reconnect('ev', 1, Date.now())).toEqual({ kind: 'waiting' });
+    expect(await stores.queue.reconnect('ev', 1, Date.now(), node.gateway!.context.node)).toEqual({ kind: 'waiting' });
   });
 });

@@ -120,13 +120,16 @@ describe('leftAhead and peopleAhead', () => {
   });
 
   it('counts a bucket cut by the ticket, cursor or last issued in proportion to its live part ahead', () => {
-    // A bucket [1024, 1040) with 8 leavers, cut in half by the ticket.
+    // The ticket itself has not left, so a bucket's leavers spread over its other live numbers.
+    // A bucket [1024, 1040) with 8 leavers, cut in half by the ticket: 8 ahead of 15 others.
     const full = Array.from({ length: 8 }, (_, k) => 1024 + 2 * k);
-    expect(leftAhead(segmentsFor(1023, 100_000, full), 1023, 100_000, 1032)).toBe(4);
-    // Cut by the cursor: live part [1028, 1040), 4 leavers, ticket halfway through it.
-    expect(leftAhead(segmentsFor(1027, 100_000, [1029, 1031, 1035, 1039]), 1027, 100_000, 1034)).toBe(2);
-    // Cut by the last issued ticket: live part [1024, 1032), ticket halfway.
-    expect(leftAhead(segmentsFor(1023, 1031, [1025, 1026, 1030, 1031]), 1023, 1031, 1028)).toBe(2);
+    expect(leftAhead(segmentsFor(1023, 100_000, full), 1023, 100_000, 1032)).toBeCloseTo((8 * 8) / 15);
+    // Cut by the cursor: live part [1028, 1040), 4 leavers, 6 of the 11 others ahead.
+    expect(leftAhead(segmentsFor(1027, 100_000, [1029, 1031, 1035, 1039]), 1027, 100_000, 1034)).toBeCloseTo((4 * 6) / 11);
+    // Cut by the last issued ticket: live part [1024, 1032), 4 of the 7 others ahead.
+    expect(leftAhead(segmentsFor(1023, 1031, [1025, 1026, 1030, 1031]), 1023, 1031, 1028)).toBeCloseTo((4 * 4) / 7);
+    // Every other number of a bucket left: all of them are counted, never more.
+    expect(leftAhead(segmentsFor(0, 1000, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15]), 0, 1000, 14)).toBe(13);
   });
 
   it('puts returners whose turn passed ahead of everyone behind the cursor', () => {

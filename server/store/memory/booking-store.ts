@@ -16,7 +16,10 @@ export class MemoryBookingStore implements BookingStore {
         ? { kind: 'repeated', booking: state.bookings.get(used.reference)! }
         : { kind: 'grant_used' };
     }
-    if (state.status.get(request.ticketNo)?.[0] !== Status.GRANTED) return { kind: 'grant_revoked' };
+    // The grant is signed, so its ticket was admitted; only a holder who left since is refused
+    // (a Redis restart can lose an admission, see commit-booking.lua; memory never restarts).
+    const status = state.status.get(request.ticketNo)?.[0];
+    if (status === Status.LEFT || status === Status.FINISHED || status === Status.USED) return { kind: 'grant_revoked' };
     if (state.people.has(request.personKey)) return { kind: 'already_booked' };
     const slot = slotKey(request.centerId, request.slotId);
     const taken = state.slotsTaken.get(slot) ?? 0;
@@ -27,6 +30,9 @@ export class MemoryBookingStore implements BookingStore {
     state.people.set(request.personKey, request.reference);
     state.bookings.set(request.reference, request.record);
     state.active.delete(request.ticketNo);
+    state.away.delete(request.ticketNo);
+    state.requeued.delete(request.ticketNo);
+    state.held.delete(request.ticketNo);
     state.status.set(request.ticketNo, Status.USED);
     return { kind: 'booked', booking: request.record };
   }

@@ -13,6 +13,10 @@ export class MemoryEventState {
   readonly requeued = new Set<number>();
   /** Granted, unused tickets → grant expiry. */
   readonly active = new Map<number, number>();
+  /** Waiting and requeued tickets → the node holding its connection. */
+  readonly held = new Map<number, number>();
+  /** Node → its last heartbeat. */
+  readonly heartbeats = new Map<number, number>();
   /** Leavers not yet passed, per bucket, one map per bucket width. */
   readonly leftBuckets = BUCKET_WIDTHS.map(() => new Map<number, number>());
   tokens = 0;

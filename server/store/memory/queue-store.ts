@@ -5,7 +5,7 @@
  */
 import { bucketsOf, segmentLayout } from '../../../shared/queue/left-segments.js';
 import { admissionStatusOf, grantExpiryOf, grantedStatus, Status } from '../ticket-status.js';
-import type { AdmissionStatus, AdmitLimits, AdmitResult, QueueFigures, QueueStore, ReconnectOutcome } from '../types.js';
+import type { AdmissionStatus, AdmitResult, AdmitStep, AdmitStepResult, NodeNumber, QueueFigures, QueueStore, ReconnectOutcome } from '../types.js';
 import type { MemoryEvents, MemoryEventState } from './event-state.js';
 
 function countLeft(state: MemoryEventState, ticketNo: number, delta: 1 | -1): void {
@@ -20,40 +20,80 @@ function countLeft(state: MemoryEventState, ticketNo: number, delta: 1 | -1): vo
 function grant(state: MemoryEventState, ticketNo: number, expiresAt: number): void {
   state.status.set(ticketNo, grantedStatus(expiresAt));
   state.active.set(ticketNo, expiresAt);
+  state.held.delete(ticketNo);
   state.admittedTotal++;
+}
+
+/** A waiting or requeued ticket whose holder is gone since `since`; true when it changed state. The caller forgets its holder. */
+function letGo(state: MemoryEventState, ticketNo: number, since: number): boolean {
+  const status = state.status.get(ticketNo);
+  if (status === Status.WAITING) {
+    state.status.set(ticketNo, Status.AWAY);
+    state.away.set(ticketNo, since);
+    return true;
+  }
+  if (status === Status.REQUEUED) {
+    state.status.set(ticketNo, Status.PASSED);
+    state.requeued.delete(ticketNo);
+    return true;
+  }
+  return false;
+}
+
+/** Waiting tickets of nodes silent for longer than the timeout turn away as of their last heartbeat. */
+function reapDeadNodes(state: MemoryEventState, now: number, nodeTimeoutMs: number): number {
+  let reaped = 0;
+  for (const [node, beat] of state.heartbeats) {
+    if (beat >= now - nodeTimeoutMs) continue;
+    for (const [ticketNo, holder] of state.held) {
+      if (holder !== node) continue;
+      state.held.delete(ticketNo);
+      if (letGo(state, ticketNo, beat)) reaped++;
+    }
+    state.heartbeats.delete(node);
+  }
+  return reaped;
 }
 
 export class MemoryQueueStore implements QueueStore {
   constructor(private readonly events: MemoryEvents) {}
 
-  async joinBatch(eventId: string, count: number): Promise<number> {
+  async joinBatch(eventId: string, count: number, _now: number, node: NodeNumber): Promise<number> {
     const state = this.events.get(eventId);
     const first = state.issued + 1;
-    for (let n = first; n < first + count; n++) state.status.set(n, Status.WAITING);
+    for (let n = first; n < first + count; n++) {
+      state.status.set(n, Status.WAITING);
+      state.held.set(n, node);
+    }
     state.issued += count;
     return first;
   }
 
-  async reconnect(eventId: string, ticketNo: number, now: number): Promise<ReconnectOutcome> {
+  async reconnect(eventId: string, ticketNo: number, now: number, node: NodeNumber): Promise<ReconnectOutcome> {
     const state = this.events.get(eventId);
     const status = state.status.get(ticketNo);
+    const waitAgain = (): ReconnectOutcome => {
+      state.status.set(ticketNo, Status.WAITING);
+      state.held.set(ticketNo, node);
+      return { kind: 'waiting' };
+    };
     switch (status?.[0]) {
+      // The memory store never restarts, so an unknown number was never issued.
       case undefined:
         return { kind: 'unknown' };
       case Status.WAITING:
-        return { kind: 'waiting' };
+        return waitAgain();
       case Status.AWAY:
         state.away.delete(ticketNo);
-        state.status.set(ticketNo, Status.WAITING);
-        return { kind: 'waiting' };
+        return waitAgain();
       case Status.LEFT:
         countLeft(state, ticketNo, -1);
-        state.status.set(ticketNo, Status.WAITING);
-        return { kind: 'waiting' };
+        return waitAgain();
       case Status.PASSED:
       case Status.REQUEUED:
         state.status.set(ticketNo, Status.REQUEUED);
         state.requeued.add(ticketNo);
+        state.held.set(ticketNo, node);
         return { kind: 'requeued' };
       case Status.GRANTED: {
         const grantExpiresAt = grantExpiryOf(status!);
@@ -66,23 +106,19 @@ export class MemoryQueueStore implements QueueStore {
     }
   }
 
-  async disconnect(eventId: string, ticketNos: readonly number[], now: number): Promise<void> {
+  async disconnect(eventId: string, ticketNos: readonly number[], now: number, node: NodeNumber): Promise<void> {
     const state = this.events.get(eventId);
     for (const ticketNo of ticketNos) {
-      const status = state.status.get(ticketNo);
-      if (status === Status.WAITING) {
-        state.status.set(ticketNo, Status.AWAY);
-        state.away.set(ticketNo, now);
-      } else if (status === Status.REQUEUED) {
-        state.status.set(ticketNo, Status.PASSED);
-        state.requeued.delete(ticketNo);
-      }
+      if (state.held.get(ticketNo) !== node) continue;
+      state.held.delete(ticketNo);
+      letGo(state, ticketNo, now);
     }
   }
 
   async leave(eventId: string, ticketNo: number): Promise<void> {
     const state = this.events.get(eventId);
     const status = state.status.get(ticketNo);
+    state.held.delete(ticketNo);
     switch (status?.[0]) {
       case Status.WAITING:
       case Status.AWAY:
@@ -102,14 +138,14 @@ export class MemoryQueueStore implements QueueStore {
     }
   }
 
-  async figures(eventId: string, now: number): Promise<QueueFigures> {
+  async figures(eventId: string, now: number, node: NodeNumber): Promise<QueueFigures> {
     const state = this.events.get(eventId);
-    let active = 0;
-    for (const expiresAt of state.active.values()) if (expiresAt > now) active++;
+    state.heartbeats.set(node, now);
     return {
       cursor: state.cursor,
       issued: state.issued,
-      active,
+      // As in Redis: expired grants leave the count at the controller's next step.
+      active: state.active.size,
       requeued: state.requeued.size,
       paused: state.paused,
       ratePerMinute: state.ratePerMinute,
@@ -127,9 +163,12 @@ export class MemoryQueueStore implements QueueStore {
     return ticketNos.map((ticketNo) => admissionStatusOf(state.status.get(ticketNo) ?? null, now));
   }
 
-  async admit(eventId: string, limits: AdmitLimits): Promise<AdmitResult> {
+  async admit(eventId: string, limits: AdmitStep): Promise<AdmitResult> {
     const state = this.events.get(eventId);
     const { now } = limits;
+    if (state.lease && state.lease.holder !== limits.holder && state.lease.until > now) return { leader: false };
+    state.lease = { holder: limits.holder, until: now + limits.leaseMs };
+    const reaped = reapDeadNodes(state, now, limits.nodeTimeoutMs);
     for (const [ticketNo, awayAt] of state.away) {
       if (awayAt > now - limits.graceMs) break;
       state.away.delete(ticketNo);
@@ -139,13 +178,14 @@ export class MemoryQueueStore implements QueueStore {
     for (const [ticketNo, expiresAt] of state.active) if (expiresAt <= now) state.active.delete(ticketNo);
     state.ratePerMinute = limits.ratePerMinute;
 
+    const halted = state.paused || !limits.admitting;
     const burst = Math.max(1, limits.admitsPerMinute / 60);
-    state.tokens = state.paused
+    state.tokens = halted
       ? 0
       : Math.min(burst, state.tokens + (Math.max(0, now - state.tokensAt) * limits.admitsPerMinute) / 60_000);
     state.tokensAt = now;
     let budget = Math.max(0, Math.min(Math.floor(state.tokens), limits.maxActive - state.active.size));
-    const admitted: AdmitResult['admitted'] = [];
+    const admitted: AdmitStepResult['admitted'] = [];
     const grantExpiresAt = now + limits.grantTtlMs;
 
     for (const ticketNo of [...state.requeued].sort((a, b) => a - b)) {
@@ -157,7 +197,7 @@ export class MemoryQueueStore implements QueueStore {
     }
     let skipped = 0;
     // While paused the cursor stands still: nobody's turn passes while nobody is admitted.
-    for (let steps = 0; !state.paused && steps < limits.maxSteps && state.cursor < state.issued; steps++) {
+    for (let steps = 0; !halted && steps < limits.maxSteps && state.cursor < state.issued; steps++) {
       const ticketNo = state.cursor + 1;
       const status = state.status.get(ticketNo);
       if (status === Status.WAITING) {
@@ -178,7 +218,9 @@ export class MemoryQueueStore implements QueueStore {
     }
     state.tokens -= admitted.length;
     return {
+      leader: true,
       admitted,
+      reaped,
       cursor: state.cursor,
       active: state.active.size,
       skipped,
@@ -188,13 +230,6 @@ export class MemoryQueueStore implements QueueStore {
 
   async setPaused(eventId: string, paused: boolean): Promise<void> {
     this.events.get(eventId).paused = paused;
-  }
-
-  async acquireLease(eventId: string, holder: string, ttlMs: number, now: number): Promise<boolean> {
-    const state = this.events.get(eventId);
-    if (state.lease && state.lease.holder !== holder && state.lease.until > now) return false;
-    state.lease = { holder, until: now + ttlMs };
-    return true;
   }
 
   async releaseLease(eventId: string, holder: string): Promise<void> {

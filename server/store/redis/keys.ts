@@ -7,8 +7,6 @@
 import { BUCKET_WIDTHS } from '../../../shared/queue/left-segments.js';
 
 export interface EventKeys {
-  /** Highest ticket number issued (INCRBY). */
-  seq: string;
   /** Hash ticketNo → status (../ticket-status.ts). */
   status: string;
   /** Sorted set of away tickets, score = when they disconnected. */
@@ -17,9 +15,17 @@ export interface EventKeys {
   requeued: string;
   /** Sorted set of granted, unused tickets, score = grant expiry. */
   active: string;
+  /** Sorted set of waiting and requeued tickets, score = the NodeNumber holding its connection. */
+  held: string;
+  /** Hash NodeNumber → its last heartbeat (ms). */
+  nodes: string;
   /** One hash per BUCKET_WIDTHS level: bucket index → leavers not yet passed. */
   left: string[];
-  /** Hash: cursor, tokens, tokensAt, paused, ratePerMinute, admittedTotal. */
+  /**
+   * Hash: issued (highest ticket number), cursor, active and requeued (kept equal to
+   * the sizes of those sets), paused, ratePerMinute, admittedTotal, tokens, tokensAt,
+   * runId (the Redis run the state was last recovered for), restarts.
+   */
   meta: string;
   /** Hash: holder, until (the controller lease). */
   lease: string;
@@ -46,11 +52,12 @@ export function eventKeys(prefix: string, eventId: string): EventKeys {
   assertKeyPart('event id', eventId);
   const key = (name: string) => eventKey(prefix, eventId, name);
   return {
-    seq: key('seq'),
     status: key('status'),
     away: key('away'),
     requeued: key('requeued'),
     active: key('active'),
+    held: key('held'),
+    nodes: key('nodes'),
     left: BUCKET_WIDTHS.map((width) => key(`left:${width}`)),
     meta: key('meta'),
     lease: key('lease'),

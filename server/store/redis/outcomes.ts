@@ -35,19 +35,22 @@ export function reconnectOutcome(reply: unknown): ReconnectOutcome {
   return kind === 'admitted' ? { kind, grantExpiresAt: replyNumber(expiry, 'reconnect') } : { kind };
 }
 
-/** admit.lua: {cursor, active, skipped, backlogged, grantExpiresAt, ticketNo...}. */
+/** admit.lua: {0} (not the leader), or {1, cursor, active, skipped, backlogged, reaped, grantExpiresAt, ticketNo...}. */
 export function admitResult(reply: unknown): AdmitResult {
-  const [cursor, active, skipped, backlogged, expiry, ...tickets] = replyArray(reply, 'admit', 5).map((value) => replyNumber(value, 'admit'));
+  const [leader, cursor, active, skipped, backlogged, reaped, expiry, ...tickets] = replyArray(reply, 'admit').map((value) => replyNumber(value, 'admit'));
+  if (leader === 0) return { leader: false };
+  if (expiry === undefined) throw new Error(`Unexpected reply from admit.lua: ${JSON.stringify(reply)}`);
   return {
-    admitted: tickets.map((ticketNo) => ({ ticketNo, grantExpiresAt: expiry! })),
+    leader: true,
+    admitted: tickets.map((ticketNo) => ({ ticketNo, grantExpiresAt: expiry })),
     cursor: cursor!,
     active: active!,
     skipped: skipped!,
     backlogged: backlogged === 1,
+    reaped: reaped!,
   };
 }
 
-/** A ticket's stored status (HMGET, null when unknown) as the controller sees it. */
 /** commit-booking.lua's codes, in order. */
 const COMMIT_KINDS = ['booked', 'repeated', 'grant_used', 'grant_revoked', 'already_booked', 'slot_full'] as const;
 

@@ -4,7 +4,7 @@
  * contract suite. Reads that need no atomic decision are plain commands.
  */
 import { segmentLayout } from '../../../shared/queue/left-segments.js';
-import type { AdmissionStatus, AdmitLimits, AdmitResult, QueueFigures, QueueStore, ReconnectOutcome } from '../types.js';
+import type { AdmissionStatus, AdmitResult, AdmitStep, NodeNumber, QueueFigures, QueueStore, ReconnectOutcome } from '../types.js';
 import type { RedisClient } from './client.js';
 import { eventKeys, type EventKeys } from './keys.js';
 import { admitResult, reconnectOutcome } from './outcomes.js';
@@ -25,47 +25,49 @@ export class RedisQueueStore implements QueueStore {
     return eventKeys(this.prefix, eventId);
   }
 
-  async joinBatch(eventId: string, count: number): Promise<number> {
+  async joinBatch(eventId: string, count: number, _now: number, node: NodeNumber): Promise<number> {
     const k = this.keys(eventId);
-    return Number(await this.scripts.run('join-batch', [k.seq, k.status], [count]));
+    return Number(await this.scripts.run('join-batch', [k.meta, k.status, k.held, ...k.left], [count, node]));
   }
 
-  async reconnect(eventId: string, ticketNo: number, now: number): Promise<ReconnectOutcome> {
+  async reconnect(eventId: string, ticketNo: number, now: number, node: NodeNumber): Promise<ReconnectOutcome> {
     const k = this.keys(eventId);
-    return reconnectOutcome(await this.scripts.run('reconnect', [k.status, k.away, k.requeued, ...k.left], [ticketNo, now]));
+    return reconnectOutcome(await this.scripts.run('reconnect', [k.status, k.away, k.requeued, k.held, k.meta, ...k.left], [ticketNo, now, node]));
   }
 
-  async disconnect(eventId: string, ticketNos: readonly number[], now: number): Promise<void> {
+  async disconnect(eventId: string, ticketNos: readonly number[], now: number, node: NodeNumber): Promise<void> {
     const k = this.keys(eventId);
     const calls: Promise<unknown>[] = [];
     for (let i = 0; i < ticketNos.length; i += DISCONNECT_CHUNK) {
       const chunk = ticketNos.slice(i, i + DISCONNECT_CHUNK);
-      calls.push(this.scripts.run('disconnect', [k.status, k.away, k.requeued], [now, ...chunk]));
+      calls.push(this.scripts.run('disconnect', [k.status, k.away, k.requeued, k.held, k.meta], [now, node, ...chunk]));
     }
     await Promise.all(calls);
   }
 
   async leave(eventId: string, ticketNo: number): Promise<void> {
     const k = this.keys(eventId);
-    await this.scripts.run('leave', [k.status, k.away, k.requeued, k.active, ...k.left], [ticketNo]);
+    await this.scripts.run('leave', [k.status, k.away, k.requeued, k.active, k.held, k.meta, ...k.left], [ticketNo]);
   }
 
-  /** Two round trips whatever the queue's size: the figures, then the leaver buckets they select. */
-  async figures(eventId: string, now: number): Promise<QueueFigures> {
+  /**
+   * Two round trips of plain reads whatever the queue's size (the figures and
+   * the heartbeat, then the leaver buckets they select): about four commands
+   * per node per tick, none per waiter.
+   */
+  async figures(eventId: string, now: number, node: NodeNumber): Promise<QueueFigures> {
     const k = this.keys(eventId);
-    const [meta, seq, active, requeued] = await this.client
+    const [meta] = await this.client
       .multi()
-      .hmGet(k.meta, ['cursor', 'paused', 'ratePerMinute', 'admittedTotal'])
-      .get(k.seq)
-      .zCount(k.active, `(${now}`, '+inf')
-      .zCard(k.requeued)
-      .execTyped();
-    const [cursor, paused, ratePerMinute, admittedTotal] = meta;
+      .hmGet(k.meta, ['cursor', 'issued', 'active', 'requeued', 'paused', 'ratePerMinute', 'admittedTotal'])
+      .hSet(k.nodes, String(node), String(now))
+      .execAsPipelineTyped();
+    const [cursor, issued, active, requeued, paused, ratePerMinute, admittedTotal] = meta;
     const figures = {
       cursor: Number(cursor ?? 0),
-      issued: Number(seq ?? 0),
-      active: Number(active),
-      requeued: Number(requeued),
+      issued: Number(issued ?? 0),
+      active: Number(active ?? 0),
+      requeued: Number(requeued ?? 0),
       paused: paused === '1',
       ratePerMinute: Number(ratePerMinute ?? 0),
       admittedTotal: Number(admittedTotal ?? 0),
@@ -89,22 +91,30 @@ export class RedisQueueStore implements QueueStore {
     return statuses.map((status) => admissionStatusOf(status, now));
   }
 
-  async admit(eventId: string, limits: AdmitLimits): Promise<AdmitResult> {
+  async admit(eventId: string, step: AdmitStep): Promise<AdmitResult> {
     const k = this.keys(eventId);
     const reply = await this.scripts.run(
       'admit',
-      [k.status, k.away, k.requeued, k.active, k.meta, k.seq, ...k.left],
-      [limits.now, limits.maxActive, limits.admitsPerMinute, limits.graceMs, limits.grantTtlMs, limits.maxSteps, limits.ratePerMinute],
+      [k.status, k.away, k.requeued, k.active, k.meta, k.lease, k.nodes, k.held, ...k.left],
+      [
+        step.now,
+        step.holder,
+        step.leaseMs,
+        step.nodeTimeoutMs,
+        step.admitting ? 1 : 0,
+        step.maxActive,
+        step.admitsPerMinute,
+        step.graceMs,
+        step.grantTtlMs,
+        step.maxSteps,
+        step.ratePerMinute,
+      ],
     );
     return admitResult(reply);
   }
 
   async setPaused(eventId: string, paused: boolean): Promise<void> {
     await this.client.hSet(this.keys(eventId).meta, 'paused', paused ? '1' : '0');
-  }
-
-  async acquireLease(eventId: string, holder: string, ttlMs: number, now: number): Promise<boolean> {
-    return (await this.scripts.run('acquire-lease', [this.keys(eventId).lease], [holder, now, ttlMs])) === 1;
   }
 
   async releaseLease(eventId: string, holder: string): Promise<void> {

@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { BUCKET_WIDTHS } from '../../../shared/queue/left-segments.js';
+import { RESTART_TICKET_GAP } from '../restart-gap.js';
 import { Status } from '../ticket-status.js';
 import type { RedisClient } from './client.js';
 
@@ -16,7 +17,6 @@ export const SCRIPT_NAMES = [
   'leave',
   'admit',
   'commit-booking',
-  'acquire-lease',
   'release-lease',
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
@@ -24,7 +24,12 @@ export type ScriptName = (typeof SCRIPT_NAMES)[number];
 /** The constants helpers.lua documents, from their one TypeScript definition. */
 function prelude(): string {
   const statuses = Object.entries(Status).map(([name, letter]) => `${name} = '${letter}'`);
-  return [`local S = { ${statuses.join(', ')} }`, `local BUCKET_WIDTHS = { ${BUCKET_WIDTHS.join(', ')} }`, ''].join('\n');
+  return [
+    `local S = { ${statuses.join(', ')} }`,
+    `local BUCKET_WIDTHS = { ${BUCKET_WIDTHS.join(', ')} }`,
+    `local RESTART_TICKET_GAP = ${RESTART_TICKET_GAP}`,
+    '',
+  ].join('\n');
 }
 
 function readScript(file: string): Promise<string> {

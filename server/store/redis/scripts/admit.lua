@@ -1,24 +1,52 @@
--- One admission step of the controller, the same as MemoryQueueStore.admit:
---  1. away tickets past the grace period count as left (at most PROMOTE_LIMIT per call);
---  2. expired grants leave the active set; the published rate is stored;
---  3. token bucket at admitsPerMinute, burst max(1, admitsPerMinute / 60), nothing banked
---     while paused; the budget is also bounded by maxActive minus the active count;
---  4. requeued tickets first, lowest number first; then, unless paused, the cursor walks at
---     most maxSteps tickets: waiting -> granted (stopping there once the budget is spent),
---     away -> passed, left -> finished (and un-counted).
--- KEYS[1] status  KEYS[2] away  KEYS[3] requeued  KEYS[4] active  KEYS[5] meta  KEYS[6] seq
--- KEYS[7..] leaver buckets, one per BUCKET_WIDTHS level
--- ARGV[1] now (ms)  ARGV[2] maxActive  ARGV[3] admitsPerMinute  ARGV[4] graceMs
--- ARGV[5] grantTtlMs  ARGV[6] maxSteps  ARGV[7] ratePerMinute (stored as given)
--- Returns: {cursor, active, skipped, backlogged (0|1), grantExpiresAt (string), ticketNo...}
+-- One step of an event's controller, the same as MemoryQueueStore.admit:
+--  0. take or renew the lease; another holder's unexpired lease ends the step;
+--  1. nodes whose heartbeat is older than nodeTimeoutMs are dead: their waiting
+--     tickets turn away as of that heartbeat (at most REAP_LIMIT per call; a node
+--     is forgotten once it holds none);
+--  2. away tickets past the grace period count as left (at most PROMOTE_LIMIT per call);
+--  3. expired grants leave the active set; the published rate is stored;
+--  4. token bucket at admitsPerMinute, burst max(1, admitsPerMinute / 60), nothing banked
+--     while paused or not admitting; the budget is also bounded by maxActive minus the
+--     active count;
+--  5. requeued tickets first, lowest number first; then, unless paused or not admitting,
+--     the cursor walks at most maxSteps tickets: waiting -> granted (stopping there once
+--     the budget is spent), away -> passed, left -> finished (and un-counted), a number
+--     skipped after a restart (no status) -> un-counted.
+-- KEYS[1] status  KEYS[2] away  KEYS[3] requeued  KEYS[4] active  KEYS[5] meta  KEYS[6] lease
+-- KEYS[7] nodes  KEYS[8] held  KEYS[9..] leaver buckets, one per BUCKET_WIDTHS level
+-- ARGV[1] now (ms)  ARGV[2] holder  ARGV[3] leaseMs  ARGV[4] nodeTimeoutMs  ARGV[5] admitting (0|1)
+-- ARGV[6] maxActive  ARGV[7] admitsPerMinute  ARGV[8] graceMs  ARGV[9] grantTtlMs  ARGV[10] maxSteps
+-- ARGV[11] ratePerMinute (stored as given)
+-- Returns: {0} when another holder has the lease, otherwise
+--   {1, cursor, active, skipped, backlogged (0|1), reaped, grantExpiresAt (string), ticketNo...}
 --   where the ticket numbers are those admitted, in order, all expiring at grantExpiresAt
 local status_key, away_key, requeued_key, active_key, meta_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local left_keys = left_keys_from(7)
-local now, max_active, per_minute = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local grace_ms, grant_ttl_ms, max_steps = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local lease_key, nodes_key, held_key = KEYS[6], KEYS[7], KEYS[8]
+local left_keys = left_keys_from(9)
+local now, holder, lease_ms, node_timeout_ms = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local max_active, per_minute = tonumber(ARGV[6]), tonumber(ARGV[7])
+local grace_ms, grant_ttl_ms, max_steps = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
 
--- Bounds one call's work; the rest are promoted by the next calls.
-local PROMOTE_LIMIT = 10000
+local lease = redis.call('HMGET', lease_key, 'holder', 'until')
+if lease[1] and lease[1] ~= holder and tonumber(lease[2]) > now then return {0} end
+redis.call('HSET', lease_key, 'holder', holder, 'until', str(now + lease_ms))
+
+-- Bound one call's work; the rest follow in the next calls.
+local REAP_LIMIT, PROMOTE_LIMIT = 5000, 10000
+local reaped = 0
+local heartbeats = redis.call('HGETALL', nodes_key)
+for i = 1, #heartbeats, 2 do
+  local node, beat = heartbeats[i], heartbeats[i + 1]
+  if tonumber(beat) < now - node_timeout_ms and reaped < REAP_LIMIT then
+    local held = redis.call('ZRANGEBYSCORE', held_key, node, node, 'LIMIT', 0, REAP_LIMIT - reaped)
+    for _, ticket in ipairs(held) do
+      redis.call('ZREM', held_key, ticket)
+      reaped = reaped + let_go(status_key, away_key, requeued_key, meta_key, ticket, beat)
+    end
+    if #held < REAP_LIMIT then redis.call('HDEL', nodes_key, node) end
+  end
+end
+
 local due = redis.call('ZRANGEBYSCORE', away_key, '-inf', str(now - grace_ms), 'LIMIT', 0, PROMOTE_LIMIT)
 for _, ticket in ipairs(due) do
   redis.call('ZREM', away_key, ticket)
@@ -27,25 +55,28 @@ for _, ticket in ipairs(due) do
 end
 redis.call('ZREMRANGEBYSCORE', active_key, '-inf', str(now))
 
-local meta = redis.call('HMGET', meta_key, 'cursor', 'tokens', 'tokensAt', 'paused')
+local meta = redis.call('HMGET', meta_key, 'cursor', 'tokens', 'tokensAt', 'paused', 'issued')
 local cursor = tonumber(meta[1]) or 0
 local tokens = tonumber(meta[2]) or 0
 local tokens_at = tonumber(meta[3]) or 0
-local issued = tonumber(redis.call('GET', KEYS[6])) or 0
+local halted = meta[4] == '1' or ARGV[5] ~= '1'
+local issued = tonumber(meta[5]) or 0
 
 local burst = math.max(1, per_minute / 60)
-if meta[4] == '1' then
+if halted then
   tokens = 0
 else
   tokens = math.min(burst, tokens + (math.max(0, now - tokens_at) * per_minute) / 60000)
 end
-local budget = math.max(0, math.min(math.floor(tokens), max_active - redis.call('ZCARD', active_key)))
+local active = redis.call('ZCARD', active_key)
+local budget = math.max(0, math.min(math.floor(tokens), max_active - active))
 
 local expires_at = str(now + grant_ttl_ms)
 local admitted = {}
 local function grant(ticket)
   redis.call('HSET', status_key, ticket, S.GRANTED .. expires_at)
   redis.call('ZADD', active_key, expires_at, ticket)
+  redis.call('ZREM', held_key, ticket)
   admitted[#admitted + 1] = tonumber(ticket)
   budget = budget - 1
 end
@@ -59,7 +90,7 @@ end
 
 -- While paused the cursor stands still: nobody's turn passes while nobody is admitted.
 local skipped, steps = 0, 0
-if meta[4] == '1' then steps = max_steps end
+if halted then steps = max_steps end
 while steps < max_steps and cursor < issued do
   local ticket = str(cursor + 1)
   local status = redis.call('HGET', status_key, ticket)
@@ -74,17 +105,22 @@ while steps < max_steps and cursor < issued do
     count_left(left_keys, cursor + 1, -1)
     redis.call('HSET', status_key, ticket, S.FINISHED)
     skipped = skipped + 1
+  elseif not status then
+    count_left(left_keys, cursor + 1, -1)
   end
   cursor = cursor + 1
   steps = steps + 1
 end
 
 tokens = tokens - #admitted
-redis.call('HSET', meta_key, 'cursor', str(cursor), 'tokens', str(tokens), 'tokensAt', str(now), 'ratePerMinute', ARGV[7])
-redis.call('HINCRBY', meta_key, 'admittedTotal', #admitted)
+active = active + #admitted
+local requeued = redis.call('ZCARD', requeued_key)
+redis.call('HSET', meta_key, 'cursor', str(cursor), 'tokens', str(tokens), 'tokensAt', str(now), 'ratePerMinute', ARGV[11],
+  'active', active, 'requeued', requeued)
+if #admitted > 0 then redis.call('HINCRBY', meta_key, 'admittedTotal', #admitted) end
 local backlogged = 0
-if cursor < issued or redis.call('ZCARD', requeued_key) > 0 then backlogged = 1 end
+if cursor < issued or requeued > 0 then backlogged = 1 end
 
-local reply = {cursor, redis.call('ZCARD', active_key), skipped, backlogged, expires_at}
+local reply = {1, cursor, active, skipped, backlogged, reaped, expires_at}
 for _, ticket in ipairs(admitted) do reply[#reply + 1] = ticket end
 return reply

@@ -1,26 +1,47 @@
 -- Consume a grant and commit its booking in one step, or change nothing.
+-- The grant's signature was checked before this call, so its ticket was
+-- admitted: a ticket still granted is the normal case; one that is waiting,
+-- away, requeued, passed or unknown had its admission lost in a Redis restart
+-- (docs/decisions/004) and books all the same. One that left or finished does not.
 -- KEYS[1] used grants  KEYS[2] status  KEYS[3] people  KEYS[4] slots taken  KEYS[5] bookings
--- KEYS[6] active
+-- KEYS[6] active  KEYS[7] away  KEYS[8] requeued  KEYS[9] held  KEYS[10] meta  KEYS[11..] leaver buckets
 -- ARGV[1] grantId  ARGV[2] ticketNo  ARGV[3] personKey  ARGV[4] slot key  ARGV[5] slot capacity
 -- ARGV[6] reference  ARGV[7] request fingerprint  ARGV[8] booking record (JSON)
 -- Returns: {0} booked  {1, stored record JSON} repeated (same grant and fingerprint)
---   {2} grant used  {3} grant revoked (ticket not granted)  {4} person already booked
+--   {2} grant used  {3} grant revoked (its holder left)  {4} person already booked
 --   {5} slot full
-local used = redis.call('HGET', KEYS[1], ARGV[1])
+local used_key, status_key, people_key, slots_key, bookings_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local active_key, away_key, requeued_key, held_key, meta_key = KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
+local ticket = ARGV[2]
+local used = redis.call('HGET', used_key, ARGV[1])
 if used then
   local reference, fingerprint = unpack(cjson.decode(used))
-  if fingerprint == ARGV[7] then return {1, redis.call('HGET', KEYS[5], reference)} end
+  if fingerprint == ARGV[7] then return {1, redis.call('HGET', bookings_key, reference)} end
   return {2}
 end
-if kind(redis.call('HGET', KEYS[2], ARGV[2])) ~= S.GRANTED then return {3} end
-if redis.call('HEXISTS', KEYS[3], ARGV[3]) == 1 then return {4} end
-local taken = tonumber(redis.call('HGET', KEYS[4], ARGV[4])) or 0
+local k = kind(redis.call('HGET', status_key, ticket))
+if k == S.LEFT or k == S.FINISHED or k == S.USED then return {3} end
+if redis.call('HEXISTS', people_key, ARGV[3]) == 1 then return {4} end
+local taken = tonumber(redis.call('HGET', slots_key, ARGV[4])) or 0
 if taken >= tonumber(ARGV[5]) then return {5} end
 
-redis.call('HINCRBY', KEYS[4], ARGV[4], 1)
-redis.call('HSET', KEYS[1], ARGV[1], cjson.encode({ARGV[6], ARGV[7]}))
-redis.call('HSET', KEYS[3], ARGV[3], ARGV[6])
-redis.call('HSET', KEYS[5], ARGV[6], ARGV[8])
-redis.call('ZREM', KEYS[6], ARGV[2])
-redis.call('HSET', KEYS[2], ARGV[2], S.USED)
+redis.call('HINCRBY', slots_key, ARGV[4], 1)
+redis.call('HSET', used_key, ARGV[1], cjson.encode({ARGV[6], ARGV[7]}))
+redis.call('HSET', people_key, ARGV[3], ARGV[6])
+redis.call('HSET', bookings_key, ARGV[6], ARGV[8])
+if k == S.GRANTED then
+  remove_active(active_key, meta_key, ticket)
+elseif k == S.AWAY then
+  redis.call('ZREM', away_key, ticket)
+elseif k == S.REQUEUED then
+  remove_requeued(requeued_key, meta_key, ticket)
+elseif k == nil then
+  -- A number lost in a restart is counted as a leaver until the cursor passes it.
+  recover_after_restart(meta_key, left_keys_from(11))
+  local state = redis.call('HMGET', meta_key, 'issued', 'cursor')
+  local number = tonumber(ticket)
+  if number <= (tonumber(state[1]) or 0) and number > (tonumber(state[2]) or 0) then count_left(left_keys_from(11), number, -1) end
+end
+redis.call('ZREM', held_key, ticket)
+redis.call('HSET', status_key, ticket, S.USED)
 return {0}

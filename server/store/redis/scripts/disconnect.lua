@@ -1,20 +1,18 @@
--- Holders disconnected: a waiting ticket turns away (keeping its place for the
--- grace period, see admit.lua); a requeued ticket falls back to passed.
--- KEYS[1] status  KEYS[2] away  KEYS[3] requeued
--- ARGV[1] now (ms)  ARGV[2..] ticket numbers
+-- Holders disconnected from node ARGV[2]: a waiting ticket turns away (keeping
+-- its place for the grace period, see admit.lua); a requeued ticket falls back
+-- to passed. A ticket another node holds by now (its holder came back there
+-- first) is left alone.
+-- KEYS[1] status  KEYS[2] away  KEYS[3] requeued  KEYS[4] held  KEYS[5] meta
+-- ARGV[1] now (ms)  ARGV[2] node number  ARGV[3..] ticket numbers
 -- Returns: how many tickets changed state
+local status_key, away_key, requeued_key, held_key, meta_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local node = tonumber(ARGV[2])
 local changed = 0
-for i = 2, #ARGV do
+for i = 3, #ARGV do
   local ticket = ARGV[i]
-  local status = redis.call('HGET', KEYS[1], ticket)
-  if status == S.WAITING then
-    redis.call('HSET', KEYS[1], ticket, S.AWAY)
-    redis.call('ZADD', KEYS[2], ARGV[1], ticket)
-    changed = changed + 1
-  elseif status == S.REQUEUED then
-    redis.call('HSET', KEYS[1], ticket, S.PASSED)
-    redis.call('ZREM', KEYS[3], ticket)
-    changed = changed + 1
+  if tonumber(redis.call('ZSCORE', held_key, ticket)) == node then
+    redis.call('ZREM', held_key, ticket)
+    changed = changed + let_go(status_key, away_key, requeued_key, meta_key, ticket, ARGV[1])
   end
 end
 return changed

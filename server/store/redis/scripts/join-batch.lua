@@ -1,10 +1,12 @@
--- Issue ARGV[1] consecutive ticket numbers (the joins that arrived together)
--- and mark each one waiting.
--- KEYS[1] seq  KEYS[2] status
--- ARGV[1] count (>= 0)
+-- Issue ARGV[1] consecutive ticket numbers (the joins that arrived together at
+-- node ARGV[2]), mark each one waiting and held by that node.
+-- KEYS[1] meta  KEYS[2] status  KEYS[3] held  KEYS[4..] leaver buckets
+-- ARGV[1] count (>= 0)  ARGV[2] node number
 -- Returns: the first ticket number issued
+local meta_key, status_key, held_key = KEYS[1], KEYS[2], KEYS[3]
+recover_after_restart(meta_key, left_keys_from(4))
 local count = tonumber(ARGV[1])
-local last = redis.call('INCRBY', KEYS[1], count)
+local last = redis.call('HINCRBY', meta_key, 'issued', count)
 local first = last - count + 1
 
 -- unpack() has a stack limit, so the statuses go in chunks.
@@ -12,12 +14,15 @@ local CHUNK = 1000
 local from = first
 while from <= last do
   local to = math.min(last, from + CHUNK - 1)
-  local fields = {}
+  local statuses, holders = {}, {}
   for ticket = from, to do
-    fields[#fields + 1] = str(ticket)
-    fields[#fields + 1] = S.WAITING
+    statuses[#statuses + 1] = str(ticket)
+    statuses[#statuses + 1] = S.WAITING
+    holders[#holders + 1] = ARGV[2]
+    holders[#holders + 1] = str(ticket)
   end
-  redis.call('HSET', KEYS[2], unpack(fields))
+  redis.call('HSET', status_key, unpack(statuses))
+  redis.call('ZADD', held_key, unpack(holders))
   from = to + 1
 end
 return first

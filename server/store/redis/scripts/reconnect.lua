@@ -1,29 +1,53 @@
--- A ticket's holder connected again: an away or left waiter waits again (a
--- leaver is un-counted), a passed ticket is requeued; other states are reported.
--- KEYS[1] status  KEYS[2] away  KEYS[3] requeued  KEYS[4..6] leaver buckets
--- ARGV[1] ticketNo  ARGV[2] now (ms)
+-- A ticket's holder connected again, at node ARGV[3]: an away or left waiter
+-- waits again (a leaver is un-counted), a passed ticket is requeued; other
+-- states are reported. A number Redis lost in a restart (no status, yet
+-- issued: the holder's ticket is signed, so it was) takes its place back.
+-- KEYS[1] status  KEYS[2] away  KEYS[3] requeued  KEYS[4] held  KEYS[5] meta
+-- KEYS[6..] leaver buckets
+-- ARGV[1] ticketNo  ARGV[2] now (ms)  ARGV[3] node number
 -- Returns: {0} unknown  {1} waiting  {2} requeued  {3, grantExpiresAt (string)} admitted
 --   {4} grant expired  {5} used  {6} left
-local ticket = ARGV[1]
-local status = redis.call('HGET', KEYS[1], ticket)
-local k = kind(status)
-if k == nil then return {0} end
-if k == S.WAITING then return {1} end
-if k == S.AWAY then
-  redis.call('ZREM', KEYS[2], ticket)
-  redis.call('HSET', KEYS[1], ticket, S.WAITING)
+local status_key, away_key, requeued_key, held_key, meta_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local left_keys = left_keys_from(6)
+local ticket, node = ARGV[1], ARGV[3]
+
+local function wait_again()
+  redis.call('HSET', status_key, ticket, S.WAITING)
+  redis.call('ZADD', held_key, node, ticket)
   return {1}
 end
-if k == S.LEFT then
-  count_left(left_keys_from(4), tonumber(ticket), -1)
-  redis.call('HSET', KEYS[1], ticket, S.WAITING)
-  return {1}
-end
-if k == S.PASSED or k == S.REQUEUED then
-  redis.call('HSET', KEYS[1], ticket, S.REQUEUED)
-  redis.call('ZADD', KEYS[3], ticket, ticket)
+
+local function requeue()
+  redis.call('HSET', status_key, ticket, S.REQUEUED)
+  add_requeued(requeued_key, meta_key, ticket)
+  redis.call('ZADD', held_key, node, ticket)
   return {2}
 end
+
+local status = redis.call('HGET', status_key, ticket)
+local k = kind(status)
+if k == nil then
+  recover_after_restart(meta_key, left_keys)
+  local state = redis.call('HMGET', meta_key, 'issued', 'cursor')
+  local number = tonumber(ticket)
+  if number > (tonumber(state[1]) or 0) then return {0} end
+  -- Lost in a restart: counted as a leaver until the cursor passes it (admit.lua).
+  if number > (tonumber(state[2]) or 0) then
+    count_left(left_keys, number, -1)
+    return wait_again()
+  end
+  return requeue()
+end
+if k == S.WAITING then return wait_again() end
+if k == S.AWAY then
+  redis.call('ZREM', away_key, ticket)
+  return wait_again()
+end
+if k == S.LEFT then
+  count_left(left_keys, tonumber(ticket), -1)
+  return wait_again()
+end
+if k == S.PASSED or k == S.REQUEUED then return requeue() end
 if k == S.GRANTED then
   local expires_at = string.sub(status, 2)
   if tonumber(expires_at) > tonumber(ARGV[2]) then return {3, expires_at} end

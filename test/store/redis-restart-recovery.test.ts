@@ -1,0 +1,93 @@
+/**
+ * What the Redis store does when Redis comes back without its last writes
+ * (docs/decisions/004), made deterministic: the lost window is written into
+ * Redis by hand (the state as it was before the last three joins), with the
+ * run id of "the run before". The real crash-and-restart is
+ * test/cluster/redis-crash.test.ts.
+ */
+import { createClient } from 'redis';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { leftSegments } from '../../server/gateway/event-ticker.js';
+import { eventKeys } from '../../server/store/redis/keys.js';
+import { createRedisStores } from '../../server/store/redis/index.js';
+import { RESTART_TICKET_GAP } from '../../server/store/restart-gap.js';
+import type { AdmitStep, Stores } from '../../server/store/types.js';
+import { peopleAhead } from '../../shared/queue/position.js';
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis.js';
+
+const E = 'ev';
+const T0 = Date.UTC(2026, 10, 24, 11, 0, 0);
+const NODE = 7;
+
+const step: AdmitStep = {
+  now: T0,
+  holder: 'c',
+  leaseMs: 5000,
+  nodeTimeoutMs: 60_000,
+  admitting: true,
+  maxActive: 1000,
+  admitsPerMinute: 60_000,
+  graceMs: 30_000,
+  grantTtlMs: 600_000,
+  maxSteps: 2 * RESTART_TICKET_GAP,
+  ratePerMinute: 0,
+};
+
+describe('Redis store after a restart that lost its last writes', () => {
+  let prefix: string;
+  let stores: Stores;
+  const raw = createClient({ url: TEST_REDIS_URL });
+
+  beforeEach(async () => {
+    prefix = uniquePrefix();
+    stores = await createRedisStores({ redisUrl: TEST_REDIS_URL, keyPrefix: prefix });
+    if (!raw.isOpen) await raw.connect();
+    await stores.queue.joinBatch(E, 10, T0, NODE);
+    // Rewind: tickets 8..10 were issued (their holders have signed tickets) but Redis lost them.
+    const k = eventKeys(prefix, E);
+    await raw.hSet(k.meta, { issued: '7', runId: 'the-run-before' });
+    await raw.hDel(k.status, ['8', '9', '10']);
+    await raw.zRem(k.held, ['8', '9', '10']);
+  });
+
+  afterEach(async () => {
+    await stores.close();
+    await deletePrefix(prefix);
+  });
+
+  async function ahead(ticketNo: number): Promise<number> {
+    const f = await stores.queue.figures(E, T0, NODE);
+    return peopleAhead({ st: 'open', c: f.cursor, i: f.issued, q: f.requeued, r: 0, l: leftSegments(f.left) }, ticketNo);
+  }
+
+  it('never issues a lost number again, and the skipped numbers cost nobody a place', async () => {
+    const next = await stores.queue.joinBatch(E, 1, T0, NODE);
+    expect(next).toBe(7 + RESTART_TICKET_GAP + 1);
+    expect(await ahead(next)).toBe(7);
+    // Recovery happens once per Redis run.
+    expect(await stores.queue.joinBatch(E, 1, T0, NODE)).toBe(next + 1);
+  });
+
+  it('a holder of a lost number takes its place back, and the cursor walks through the gap', async () => {
+    const next = await stores.queue.joinBatch(E, 1, T0, NODE);
+    expect(await stores.queue.reconnect(E, 9, T0, NODE)).toEqual({ kind: 'waiting' });
+    expect(await ahead(next)).toBe(8);
+    const result = await stores.queue.admit(E, step);
+    if (!result.leader) throw new Error('expected the lease');
+    expect(result.admitted.map((a) => a.ticketNo)).toEqual([1, 2, 3, 4, 5, 6, 7, 9, next]);
+    const after = await stores.queue.figures(E, T0, NODE);
+    expect(after.left.flatMap((span) => span.counts).every((n) => n === 0)).toBe(true);
+  });
+
+  it('a lost number whose turn has passed is requeued on return', async () => {
+    const next = await stores.queue.joinBatch(E, 1, T0, NODE);
+    await stores.queue.admit(E, step);
+    expect(await stores.queue.reconnect(E, 10, T0, NODE)).toEqual({ kind: 'requeued' });
+    expect(await stores.queue.reconnect(E, next + 5, T0, NODE)).toEqual({ kind: 'unknown' });
+  });
+
+  it('the first lookup after the restart recovers too (a resume before any join)', async () => {
+    expect(await stores.queue.reconnect(E, 8, T0, NODE)).toEqual({ kind: 'waiting' });
+    expect(await stores.queue.joinBatch(E, 1, T0, NODE)).toBe(7 + RESTART_TICKET_GAP + 1);
+  });
+});
