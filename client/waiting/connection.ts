@@ -5,10 +5,11 @@
  */
 import { decodeServerMessage, encode, shouldReconnect } from '../../shared/protocol/index.js';
 import type { ClientMessage, ServerMessage } from '../../shared/protocol/index.js';
+import { Backoff } from '../../shared/reconnect/backoff.js';
 import type { ConnectionState } from './view.js';
 
-const BASE_DELAY_MS = 500;
-const MAX_DELAY_MS = 30_000;
+/** First wait up to 0.5 s, doubling to at most 30 s. */
+const BACKOFF = { baseMs: 500, maxMs: 30_000 };
 /** Keeps the connection from idling out (the gateway's idle timeout defaults to 120 s). */
 const PING_EVERY_MS = 25_000;
 
@@ -22,7 +23,7 @@ export interface ConnectionEvents {
 
 export class Connection {
   private socket: WebSocket | null = null;
-  private attempt = 0;
+  private readonly backoff = new Backoff(BACKOFF);
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   private stopped = false;
@@ -46,7 +47,7 @@ export class Connection {
 
   /** Call once the server has accepted the session, so the next drop retries quickly. */
   resetBackoff(): void {
-    this.attempt = 0;
+    this.backoff.reset();
   }
 
   /** Closes for good, without reconnecting. */
@@ -90,10 +91,8 @@ export class Connection {
   }
 
   private scheduleReconnect(): void {
-    const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** Math.min(this.attempt, 16));
-    this.attempt += 1;
     this.on.state('reconnecting');
-    this.retryTimer = setTimeout(() => this.connect('reconnecting'), Math.random() * ceiling);
+    this.retryTimer = setTimeout(() => this.connect('reconnecting'), this.backoff.next());
   }
 
   /** The browser says the network is back: skip the rest of the backoff wait. */

@@ -29,6 +29,7 @@ const ENV_PATHS: Record<string, string[]> = {
   RESERVATIONS_URL: ['reservations', 'publicUrl'],
   STORE: ['store', 'kind'],
   REDIS_URL: ['store', 'redisUrl'],
+  REDIS_CLUSTER_NODES: ['store', 'redisClusterNodes'],
   REDIS_PREFIX: ['store', 'keyPrefix'],
 };
 

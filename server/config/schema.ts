@@ -50,6 +50,10 @@ export const StoreConfig = z
   .object({
     kind: z.enum(['memory', 'redis']).default('memory'),
     redisUrl: z.string().default('redis://127.0.0.1:6379'),
+    /** Seed nodes of a Redis Cluster (REDIS_CLUSTER_NODES: comma-separated URLs); when set, redisUrl is not used. */
+    redisClusterNodes: z
+      .preprocess((value) => (typeof value === 'string' ? value.split(',').map((url) => url.trim()).filter(Boolean) : value), z.array(z.string().url()))
+      .default([]),
     /** Prefix of every Redis key; tests use a unique one each. */
     keyPrefix: z.string().regex(/^[A-Za-z0-9_:-]{1,32}$/).default('wr'),
   })

@@ -16,5 +16,5 @@ export function openStores(config: WaitroomConfig['store'], log: Logger): Promis
     lastLogged = Date.now();
     log.warn({ err: error }, 'Redis unreachable: admitting and booking nothing until it returns');
   };
-  return createRedisStores({ redisUrl: config.redisUrl, keyPrefix: config.keyPrefix, onError });
+  return createRedisStores({ redisUrl: config.redisUrl, clusterNodes: config.redisClusterNodes, keyPrefix: config.keyPrefix, onError });
 }

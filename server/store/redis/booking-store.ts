@@ -1,14 +1,14 @@
 /** Bookings in Redis: one commit-booking.lua call per commit makes it atomic. */
 import { bookingFingerprint, slotKey } from '../booking-fingerprint.js';
 import type { BookingRequest, BookingStore, CommitOutcome } from '../types.js';
-import type { RedisClient } from './client.js';
+import type { RedisConnection } from './client.js';
 import { eventKeys } from './keys.js';
 import { commitOutcome } from './outcomes.js';
 import type { Scripts } from './scripts.js';
 
 export class RedisBookingStore implements BookingStore {
   constructor(
-    private readonly client: RedisClient,
+    private readonly client: RedisConnection,
     private readonly scripts: Scripts,
     private readonly prefix: string,
   ) {}

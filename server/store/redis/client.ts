@@ -1,42 +1,46 @@
 /**
- * The node-redis client as the stores need it: never crashes the process on an
- * outage, reconnects with capped backoff, and rejects commands at once while
- * disconnected (no offline queue), so callers fail closed instead of waiting.
+ * The Redis connection as the stores need it, over one Redis or a Redis
+ * Cluster: never crashes the process on an outage, reconnects with capped
+ * backoff, and rejects commands at once while disconnected (no offline queue),
+ * so callers fail closed instead of waiting. On a cluster every command is
+ * routed by its first key; all keys of one event share a hash tag (./keys.ts),
+ * so each script and each tick's reads go to one shard.
  */
-import { createClient } from 'redis';
+import { createClient, createCluster } from 'redis';
+import { backoffDelay } from '../../../shared/reconnect/backoff.js';
 
-export type RedisClient = ReturnType<typeof createClient>;
+/** The commands the stores use, the same on one Redis and on a cluster. */
+export interface RedisConnection {
+  evalSha(sha: string, keys: string[], args: string[]): Promise<unknown>;
+  /** Runs (and caches on the shard that owns keys[0]) a script's source. */
+  eval(source: string, keys: string[], args: string[]): Promise<unknown>;
+  hmGet(key: string, fields: string[]): Promise<(string | null)[]>;
+  hSet(key: string, field: string, value: string): Promise<number>;
+  hGetAll(key: string): Promise<Record<string, string>>;
+  hLen(key: string): Promise<number>;
+  /** True when Redis (every shard's slot owner, as far as the client knows) answers within PING_TIMEOUT_MS; never throws. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
 
-/** Longest wait between reconnect attempts. */
-const MAX_BACKOFF_MS = 2000;
 /** How long ping() waits before calling Redis down. */
 const PING_TIMEOUT_MS = 1000;
 
-/** 50 ms doubling to MAX_BACKOFF_MS, plus jitter so many nodes do not reconnect in step. */
-export function reconnectDelay(retries: number): number {
-  return Math.min(MAX_BACKOFF_MS, 50 * 2 ** Math.min(retries, 6)) + Math.floor(Math.random() * 100);
+/** Up to 50 ms doubling to 2 s, full jitter, so many nodes do not reconnect to Redis in step. */
+function reconnectDelay(retries: number): number {
+  return Math.round(backoffDelay(retries, { baseMs: 50, maxMs: 2000 }));
 }
 
-export async function connectClient(url: string, onError: (error: Error) => void): Promise<RedisClient> {
-  const client = createClient({
-    url,
-    disableOfflineQueue: true,
-    socket: { connectTimeout: 2000, reconnectStrategy: reconnectDelay },
-  });
-  // Without a listener an 'error' event would throw and end the process.
-  client.on('error', onError);
-  await client.connect();
-  return client;
-}
+const socket = { connectTimeout: 2000, reconnectStrategy: reconnectDelay };
 
-/** True when Redis answers within PING_TIMEOUT_MS; never throws. */
-export async function ping(client: RedisClient): Promise<boolean> {
+/** Resolves to the answer, or false when `attempt` rejects or takes longer than PING_TIMEOUT_MS. */
+async function withinTimeout(attempt: () => Promise<unknown>): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
   });
   try {
-    return await Promise.race([client.ping().then(() => true), timeout]);
+    return await Promise.race([attempt().then(() => true), timeout]);
   } catch {
     // A rejected PING (disconnected, closed) is the answer itself: Redis is down.
     return false;
@@ -45,8 +49,53 @@ export async function ping(client: RedisClient): Promise<boolean> {
   }
 }
 
-/** Closes gracefully when connected, otherwise drops the socket and its reconnect loop. */
-export async function closeClient(client: RedisClient): Promise<void> {
-  if (client.isReady) await client.close();
-  else if (client.isOpen) client.destroy();
+/** The key-addressed commands, which node-redis spells the same on a client and a cluster. */
+type Commands = Pick<ReturnType<typeof createClient>, 'evalSha' | 'eval' | 'hmGet' | 'hSet' | 'hGetAll' | 'hLen'>;
+
+function commandsOf(redis: Commands): Omit<RedisConnection, 'ping' | 'close'> {
+  return {
+    evalSha: (sha, keys, args) => redis.evalSha(sha, { keys, arguments: args }),
+    eval: (source, keys, args) => redis.eval(source, { keys, arguments: args }),
+    hmGet: (key, fields) => redis.hmGet(key, fields),
+    hSet: (key, field, value) => redis.hSet(key, field, value),
+    hGetAll: (key) => redis.hGetAll(key),
+    hLen: (key) => redis.hLen(key),
+  };
+}
+
+/** One Redis at `url`. */
+export async function connectRedis(url: string, onError: (error: Error) => void): Promise<RedisConnection> {
+  const client = createClient({ url, disableOfflineQueue: true, socket });
+  // Without a listener an 'error' event would throw and end the process.
+  client.on('error', onError);
+  await client.connect();
+  return {
+    ...commandsOf(client),
+    ping: () => withinTimeout(() => client.ping()),
+    async close() {
+      if (client.isReady) await client.close();
+      else if (client.isOpen) client.destroy();
+    },
+  };
+}
+
+/** A Redis Cluster discovered from `seedUrls` (any of its nodes). */
+export async function connectRedisCluster(seedUrls: readonly string[], onError: (error: Error) => void): Promise<RedisConnection> {
+  const cluster = createCluster({
+    rootNodes: seedUrls.map((url) => ({ url })),
+    defaults: { disableOfflineQueue: true, socket },
+  });
+  cluster.on('error', onError);
+  await cluster.connect();
+  return {
+    ...commandsOf(cluster),
+    ping: () => withinTimeout(() => Promise.all(cluster.masters.map(async (master) => (await cluster.nodeClient(master)).ping()))),
+    async close() {
+      try {
+        await cluster.close();
+      } catch {
+        cluster.destroy();
+      }
+    },
+  };
 }

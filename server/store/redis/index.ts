@@ -4,13 +4,15 @@
  */
 import type { Stores } from '../types.js';
 import { RedisBookingStore } from './booking-store.js';
-import { closeClient, connectClient, ping } from './client.js';
+import { connectRedis, connectRedisCluster } from './client.js';
 import { assertKeyPart } from './keys.js';
 import { RedisQueueStore } from './queue-store.js';
 import { Scripts } from './scripts.js';
 
 export interface RedisStoreOptions {
   redisUrl: string;
+  /** Seed nodes of a Redis Cluster; when given, redisUrl is not used. */
+  clusterNodes?: readonly string[];
   /** Prepended to every key, e.g. `wr`; tests use a unique prefix each. */
   keyPrefix: string;
   /**
@@ -22,17 +24,20 @@ export interface RedisStoreOptions {
 
 export async function createRedisStores(options: RedisStoreOptions): Promise<Stores> {
   assertKeyPart('key prefix', options.keyPrefix);
-  const client = await connectClient(options.redisUrl, options.onError ?? (() => {}));
+  const onError = options.onError ?? (() => {});
+  const redis = options.clusterNodes?.length
+    ? await connectRedisCluster(options.clusterNodes, onError)
+    : await connectRedis(options.redisUrl, onError);
   try {
-    const scripts = await Scripts.load(client);
+    const scripts = await Scripts.load(redis);
     return {
-      queue: new RedisQueueStore(client, scripts, options.keyPrefix),
-      bookings: new RedisBookingStore(client, scripts, options.keyPrefix),
-      ping: () => ping(client),
-      close: () => closeClient(client),
+      queue: new RedisQueueStore(redis, scripts, options.keyPrefix),
+      bookings: new RedisBookingStore(redis, scripts, options.keyPrefix),
+      ping: () => redis.ping(),
+      close: () => redis.close(),
     };
   } catch (error) {
-    await closeClient(client);
+    await redis.close();
     throw error;
   }
 }

@@ -5,7 +5,7 @@
  */
 import { segmentLayout } from '../../../shared/queue/left-segments.js';
 import type { AdmissionStatus, AdmitResult, AdmitStep, NodeNumber, QueueFigures, QueueStore, ReconnectOutcome } from '../types.js';
-import type { RedisClient } from './client.js';
+import type { RedisConnection } from './client.js';
 import { eventKeys, type EventKeys } from './keys.js';
 import { admitResult, reconnectOutcome } from './outcomes.js';
 import { admissionStatusOf } from '../ticket-status.js';
@@ -16,7 +16,7 @@ const DISCONNECT_CHUNK = 1000;
 
 export class RedisQueueStore implements QueueStore {
   constructor(
-    private readonly client: RedisClient,
+    private readonly client: RedisConnection,
     private readonly scripts: Scripts,
     private readonly prefix: string,
   ) {}
@@ -57,11 +57,11 @@ export class RedisQueueStore implements QueueStore {
    */
   async figures(eventId: string, now: number, node: NodeNumber): Promise<QueueFigures> {
     const k = this.keys(eventId);
-    const [meta] = await this.client
-      .multi()
-      .hmGet(k.meta, ['cursor', 'issued', 'active', 'requeued', 'paused', 'ratePerMinute', 'admittedTotal'])
-      .hSet(k.nodes, String(node), String(now))
-      .execAsPipelineTyped();
+    // Sent together, these go out as one write (node-redis pipelines a tick's commands).
+    const [meta] = await Promise.all([
+      this.client.hmGet(k.meta, ['cursor', 'issued', 'active', 'requeued', 'paused', 'ratePerMinute', 'admittedTotal']),
+      this.client.hSet(k.nodes, String(node), String(now)),
+    ]);
     const [cursor, issued, active, requeued, paused, ratePerMinute, admittedTotal] = meta;
     const figures = {
       cursor: Number(cursor ?? 0),

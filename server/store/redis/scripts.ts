@@ -1,14 +1,13 @@
 /**
  * The Lua scripts: each is a generated prelude (constants from TypeScript),
- * scripts/helpers.lua and its own file. Loaded once with SCRIPT LOAD, run with
- * EVALSHA, and loaded again when Redis answers NOSCRIPT (after a restart,
- * a failover or SCRIPT FLUSH).
+ * scripts/helpers.lua and its own file, run with EVALSHA.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { BUCKET_WIDTHS } from '../../../shared/queue/left-segments.js';
 import { RESTART_TICKET_GAP } from '../restart-gap.js';
 import { Status } from '../ticket-status.js';
-import type { RedisClient } from './client.js';
+import type { RedisConnection } from './client.js';
 
 export const SCRIPT_NAMES = [
   'join-batch',
@@ -40,36 +39,41 @@ function isNoScript(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('NOSCRIPT');
 }
 
+/**
+ * Scripts by SHA. The SHA is computed here, so nothing has to be loaded ahead:
+ * the first EVALSHA on a Redis (or a cluster shard) that lacks the script
+ * answers NOSCRIPT and EVAL runs and caches it there (also after a restart, a
+ * failover or SCRIPT FLUSH).
+ */
 export class Scripts {
-  private readonly shas = new Map<ScriptName, string>();
-
   private constructor(
-    private readonly client: RedisClient,
-    private readonly sources: ReadonlyMap<ScriptName, string>,
+    private readonly redis: RedisConnection,
+    private readonly sources: ReadonlyMap<ScriptName, { source: string; sha: string }>,
   ) {}
 
-  static async load(client: RedisClient): Promise<Scripts> {
+  static async load(redis: RedisConnection): Promise<Scripts> {
     const helpers = await readScript('helpers');
     const bodies = await Promise.all(SCRIPT_NAMES.map(readScript));
-    const sources = new Map(SCRIPT_NAMES.map((name, i) => [name, `${prelude()}${helpers}\n${bodies[i]}`] as const));
-    const scripts = new Scripts(client, sources);
-    await Promise.all(SCRIPT_NAMES.map((name) => scripts.upload(name)));
-    return scripts;
+    return new Scripts(
+      redis,
+      new Map(
+        SCRIPT_NAMES.map((name, i) => {
+          const source = `${prelude()}${helpers}\n${bodies[i]}`;
+          return [name, { source, sha: createHash('sha1').update(source).digest('hex') }] as const;
+        }),
+      ),
+    );
   }
 
-  /** EVALSHA with these KEYS and ARGV; the raw reply is read by ./outcomes.ts. */
+  /** Runs `name` with these KEYS and ARGV; the raw reply is read by ./outcomes.ts. */
   async run(name: ScriptName, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-    const options = { keys: [...keys], arguments: args.map(String) };
+    const { source, sha } = this.sources.get(name)!;
+    const argv = args.map(String);
     try {
-      return await this.client.evalSha(this.shas.get(name)!, options);
+      return await this.redis.evalSha(sha, [...keys], argv);
     } catch (error) {
       if (!isNoScript(error)) throw error;
-      await this.upload(name);
-      return this.client.evalSha(this.shas.get(name)!, options);
+      return this.redis.eval(source, [...keys], argv);
     }
-  }
-
-  private async upload(name: ScriptName): Promise<void> {
-    this.shas.set(name, await this.client.scriptLoad(this.sources.get(name)!));
   }
 }
