@@ -5,11 +5,9 @@
  */
 import { decodeServerMessage, encode, shouldReconnect } from '../../shared/protocol/index.js';
 import type { ClientMessage, ServerMessage } from '../../shared/protocol/index.js';
-import { Backoff } from '../../shared/reconnect/backoff.js';
+import { Backoff, CLIENT_RECONNECT } from '../../shared/reconnect/backoff.js';
 import type { ConnectionState } from './view.js';
 
-/** First wait up to 0.5 s, doubling to at most 30 s. */
-const BACKOFF = { baseMs: 500, maxMs: 30_000 };
 /** Keeps the connection from idling out (the gateway's idle timeout defaults to 120 s). */
 const PING_EVERY_MS = 25_000;
 
@@ -23,7 +21,7 @@ export interface ConnectionEvents {
 
 export class Connection {
   private socket: WebSocket | null = null;
-  private readonly backoff = new Backoff(BACKOFF);
+  private readonly backoff = new Backoff(CLIENT_RECONNECT);
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   private stopped = false;

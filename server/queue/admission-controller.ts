@@ -34,9 +34,13 @@ export class AdmissionController {
   private readonly rates = new Map<string, RateEstimator>();
   private readonly leading = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
+  /** The last time a step could not reach the store (start-up counts): heartbeats are not judged until nodeTimeoutMs after it. */
+  private storeLostAt: number;
   private running: Promise<void> | null = null;
 
-  constructor(private readonly options: AdmissionControllerOptions) {}
+  constructor(private readonly options: AdmissionControllerOptions) {
+    this.storeLostAt = options.clock.now();
+  }
 
   start(tickMs: number): void {
     this.timer = setInterval(() => void this.tick(), tickMs);
@@ -72,6 +76,7 @@ export class AdmissionController {
         holder: holderId,
         leaseMs: this.options.leaseMs,
         nodeTimeoutMs: this.options.nodeTimeoutMs,
+        reapDeadNodes: now - this.storeLostAt >= this.options.nodeTimeoutMs,
         admitting: state === 'open',
         maxActive: event.maxActive,
         admitsPerMinute: event.admitsPerMinute,
@@ -91,6 +96,7 @@ export class AdmissionController {
     } catch (error) {
       // Fail closed: an unreachable store admits nobody; the next tick tries again.
       metrics.storeErrors.inc();
+      this.storeLostAt = now;
       this.setLeading(event.id, false);
       this.options.log.warn({ err: error, event: event.id }, 'admission step failed');
       return null;

@@ -44,6 +44,10 @@ export function admissionStatusOf(status: string | null, now: number): Admission
       return { kind: 'pending' };
     case Status.PASSED:
       return { kind: 'passed' };
+    case undefined:
+      // No status although its turn came: Redis lost this number in a restart while its holder
+      // stayed connected (docs/decisions/004). Like a passed ticket, reconnect() requeues it.
+      return { kind: 'passed' };
     default:
       return { kind: 'finished' };
   }

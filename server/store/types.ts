@@ -61,6 +61,12 @@ export interface AdmitStep {
   leaseMs: number;
   /** A node whose heartbeat (see figures) is older than this is dead: its waiters turn away as of that heartbeat. */
   nodeTimeoutMs: number;
+  /**
+   * False while heartbeats cannot be trusted: the controller itself could not
+   * reach the store within the last nodeTimeoutMs (every node's heartbeat is
+   * stale after an outage, though the nodes are alive), or it just started.
+   */
+  reapDeadNodes: boolean;
   /** False before the opening and after closing: nobody is admitted and the cursor stands still, as when paused. */
   admitting: boolean;
   maxActive: number;

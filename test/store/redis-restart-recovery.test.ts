@@ -24,12 +24,14 @@ const step: AdmitStep = {
   holder: 'c',
   leaseMs: 5000,
   nodeTimeoutMs: 60_000,
+  reapDeadNodes: true,
   admitting: true,
   maxActive: 1000,
   admitsPerMinute: 60_000,
   graceMs: 30_000,
   grantTtlMs: 600_000,
-  maxSteps: 2 * RESTART_TICKET_GAP,
+  // The gap is crossed in one step, however long it is.
+  maxSteps: 20,
   ratePerMinute: 0,
 };
 

@@ -20,6 +20,7 @@ function limits(overrides: Partial<AdmitStep> = {}): AdmitStep {
     holder: 'controller-a',
     leaseMs: 5000,
     nodeTimeoutMs: 5000,
+    reapDeadNodes: true,
     admitting: true,
     maxActive: 1000,
     admitsPerMinute: 60_000,
@@ -243,6 +244,14 @@ describe.each(storeFactories)('store contract: $name', (factory) => {
     const next = await admit(stores, limits({ maxActive: 10, now: T0 + 11_000, graceMs: 10_000 }));
     expect(next.admitted.map((a) => a.ticketNo)).toEqual([1, 3, 5, 6]);
     expect(next.reaped).toBe(0);
+  });
+
+  it('leaves nodes alone while the controller cannot judge heartbeats (just after an outage)', async () => {
+    await stores.queue.joinBatch(E, 2, T0, NODE);
+    await stores.queue.figures(E, T0, NODE);
+    const step = await admit(stores, limits({ admitting: false, now: T0 + 60_000, reapDeadNodes: false }));
+    expect(step.reaped).toBe(0);
+    expect((await admit(stores, limits({ admitting: false, now: T0 + 61_000 }))).reaped).toBe(2);
   });
 
   it('does not admit before the opening or move the cursor, but keeps the lease and reaps', async () => {

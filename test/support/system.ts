@@ -35,6 +35,7 @@ export interface TestSystemOptions {
   /** Share these stores (and their key prefix) instead of opening new ones. */
   stores?: Stores;
   gateway?: Record<string, unknown>;
+  controller?: Record<string, unknown>;
   /** Keys shared by the nodes of one deployment (default: fresh ones). */
   keys?: ReturnType<typeof generateKeys>;
 }
@@ -52,6 +53,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     logLevel: 'silent',
     gateway: { port: 0, transport: options.transport ?? 'uws', tickMs: options.tickMs ?? 50, staticDir: 'dist/client', ...options.gateway },
     reservations: { port: 0 },
+    ...(options.controller ? { controller: options.controller } : {}),
     store: { kind: options.store ?? 'memory', redisUrl: TEST_REDIS_URL, keyPrefix: uniquePrefix() },
     keys: options.keys ?? generateKeys('test'),
     events: options.events ?? [testEvent({}, clock.now())],

@@ -168,7 +168,7 @@ export class MemoryQueueStore implements QueueStore {
     const { now } = limits;
     if (state.lease && state.lease.holder !== limits.holder && state.lease.until > now) return { leader: false };
     state.lease = { holder: limits.holder, until: now + limits.leaseMs };
-    const reaped = reapDeadNodes(state, now, limits.nodeTimeoutMs);
+    const reaped = limits.reapDeadNodes ? reapDeadNodes(state, now, limits.nodeTimeoutMs) : 0;
     for (const [ticketNo, awayAt] of state.away) {
       if (awayAt > now - limits.graceMs) break;
       state.away.delete(ticketNo);

@@ -19,6 +19,10 @@ export interface EventKeys {
   held: string;
   /** Hash NodeNumber → its last heartbeat (ms). */
   nodes: string;
+  /** Sorted set of ticket-number runs skipped after restarts: member = last number, score = first. */
+  gaps: string;
+  /** Sorted set of numbers inside a gap whose holders came back (score = number). */
+  reclaimed: string;
   /** One hash per BUCKET_WIDTHS level: bucket index → leavers not yet passed. */
   left: string[];
   /**
@@ -58,6 +62,8 @@ export function eventKeys(prefix: string, eventId: string): EventKeys {
     active: key('active'),
     held: key('held'),
     nodes: key('nodes'),
+    gaps: key('gaps'),
+    reclaimed: key('reclaimed'),
     left: BUCKET_WIDTHS.map((width) => key(`left:${width}`)),
     meta: key('meta'),
     lease: key('lease'),

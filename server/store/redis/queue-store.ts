@@ -27,12 +27,12 @@ export class RedisQueueStore implements QueueStore {
 
   async joinBatch(eventId: string, count: number, _now: number, node: NodeNumber): Promise<number> {
     const k = this.keys(eventId);
-    return Number(await this.scripts.run('join-batch', [k.meta, k.status, k.held, ...k.left], [count, node]));
+    return Number(await this.scripts.run('join-batch', [k.meta, k.status, k.held, k.gaps, ...k.left], [count, node]));
   }
 
   async reconnect(eventId: string, ticketNo: number, now: number, node: NodeNumber): Promise<ReconnectOutcome> {
     const k = this.keys(eventId);
-    return reconnectOutcome(await this.scripts.run('reconnect', [k.status, k.away, k.requeued, k.held, k.meta, ...k.left], [ticketNo, now, node]));
+    return reconnectOutcome(await this.scripts.run('reconnect', [k.status, k.away, k.requeued, k.held, k.meta, k.gaps, k.reclaimed, ...k.left], [ticketNo, now, node]));
   }
 
   async disconnect(eventId: string, ticketNos: readonly number[], now: number, node: NodeNumber): Promise<void> {
@@ -95,7 +95,7 @@ export class RedisQueueStore implements QueueStore {
     const k = this.keys(eventId);
     const reply = await this.scripts.run(
       'admit',
-      [k.status, k.away, k.requeued, k.active, k.meta, k.lease, k.nodes, k.held, ...k.left],
+      [k.status, k.away, k.requeued, k.active, k.meta, k.lease, k.nodes, k.held, k.gaps, k.reclaimed, ...k.left],
       [
         step.now,
         step.holder,
@@ -108,6 +108,7 @@ export class RedisQueueStore implements QueueStore {
         step.grantTtlMs,
         step.maxSteps,
         step.ratePerMinute,
+        step.reapDeadNodes ? 1 : 0,
       ],
     );
     return admitResult(reply);

@@ -10,19 +10,21 @@
 --     active count;
 --  5. requeued tickets first, lowest number first; then, unless paused or not admitting,
 --     the cursor walks at most maxSteps tickets: waiting -> granted (stopping there once
---     the budget is spent), away -> passed, left -> finished (and un-counted), a number
---     skipped after a restart (no status) -> un-counted.
+--     the budget is spent), away -> passed, left -> finished (and un-counted); a run of
+--     numbers skipped after a restart is crossed in one step (and un-counted), stopping
+--     at the numbers in it whose holders came back.
 -- KEYS[1] status  KEYS[2] away  KEYS[3] requeued  KEYS[4] active  KEYS[5] meta  KEYS[6] lease
--- KEYS[7] nodes  KEYS[8] held  KEYS[9..] leaver buckets, one per BUCKET_WIDTHS level
+-- KEYS[7] nodes  KEYS[8] held  KEYS[9] gaps  KEYS[10] reclaimed
+-- KEYS[11..] leaver buckets, one per BUCKET_WIDTHS level
 -- ARGV[1] now (ms)  ARGV[2] holder  ARGV[3] leaseMs  ARGV[4] nodeTimeoutMs  ARGV[5] admitting (0|1)
 -- ARGV[6] maxActive  ARGV[7] admitsPerMinute  ARGV[8] graceMs  ARGV[9] grantTtlMs  ARGV[10] maxSteps
--- ARGV[11] ratePerMinute (stored as given)
+-- ARGV[11] ratePerMinute (stored as given)  ARGV[12] reap dead nodes (0|1)
 -- Returns: {0} when another holder has the lease, otherwise
 --   {1, cursor, active, skipped, backlogged (0|1), reaped, grantExpiresAt (string), ticketNo...}
 --   where the ticket numbers are those admitted, in order, all expiring at grantExpiresAt
 local status_key, away_key, requeued_key, active_key, meta_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local lease_key, nodes_key, held_key = KEYS[6], KEYS[7], KEYS[8]
-local left_keys = left_keys_from(9)
+local lease_key, nodes_key, held_key, gaps_key, reclaimed_key = KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
+local left_keys = left_keys_from(11)
 local now, holder, lease_ms, node_timeout_ms = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local max_active, per_minute = tonumber(ARGV[6]), tonumber(ARGV[7])
 local grace_ms, grant_ttl_ms, max_steps = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
@@ -34,7 +36,8 @@ redis.call('HSET', lease_key, 'holder', holder, 'until', str(now + lease_ms))
 -- Bound one call's work; the rest follow in the next calls.
 local REAP_LIMIT, PROMOTE_LIMIT = 5000, 10000
 local reaped = 0
-local heartbeats = redis.call('HGETALL', nodes_key)
+local heartbeats = {}
+if ARGV[12] == '1' then heartbeats = redis.call('HGETALL', nodes_key) end
 for i = 1, #heartbeats, 2 do
   local node, beat = heartbeats[i], heartbeats[i + 1]
   if tonumber(beat) < now - node_timeout_ms and reaped < REAP_LIMIT then
@@ -106,7 +109,20 @@ while steps < max_steps and cursor < issued do
     redis.call('HSET', status_key, ticket, S.FINISHED)
     skipped = skipped + 1
   elseif not status then
-    count_left(left_keys, cursor + 1, -1)
+    -- A restart gap: un-count the run up to the next number reclaimed in it (or its end).
+    local gap = redis.call('ZREVRANGEBYSCORE', gaps_key, cursor + 1, '-inf', 'WITHSCORES', 'LIMIT', 0, 1)
+    local last = tonumber(gap[1])
+    if last and last > cursor then
+      local back = redis.call('ZRANGEBYSCORE', reclaimed_key, cursor + 1, last, 'LIMIT', 0, 1)
+      local to = last
+      if back[1] then to = tonumber(back[1]) - 1 end
+      if to > cursor then count_left_range(left_keys, cursor + 1, to, -1) end
+      if to == last then
+        redis.call('ZREM', gaps_key, gap[1])
+        redis.call('ZREMRANGEBYSCORE', reclaimed_key, gap[2], last)
+      end
+      cursor = to - 1
+    end
   end
   cursor = cursor + 1
   steps = steps + 1

@@ -4,7 +4,8 @@
 -- away, requeued, passed or unknown had its admission lost in a Redis restart
 -- (docs/decisions/004) and books all the same. One that left or finished does not.
 -- KEYS[1] used grants  KEYS[2] status  KEYS[3] people  KEYS[4] slots taken  KEYS[5] bookings
--- KEYS[6] active  KEYS[7] away  KEYS[8] requeued  KEYS[9] held  KEYS[10] meta  KEYS[11..] leaver buckets
+-- KEYS[6] active  KEYS[7] away  KEYS[8] requeued  KEYS[9] held  KEYS[10] meta  KEYS[11] gaps
+-- KEYS[12] reclaimed  KEYS[13..] leaver buckets
 -- ARGV[1] grantId  ARGV[2] ticketNo  ARGV[3] personKey  ARGV[4] slot key  ARGV[5] slot capacity
 -- ARGV[6] reference  ARGV[7] request fingerprint  ARGV[8] booking record (JSON)
 -- Returns: {0} booked  {1, stored record JSON} repeated (same grant and fingerprint)
@@ -37,10 +38,7 @@ elseif k == S.REQUEUED then
   remove_requeued(requeued_key, meta_key, ticket)
 elseif k == nil then
   -- A number lost in a restart is counted as a leaver until the cursor passes it.
-  recover_after_restart(meta_key, left_keys_from(11))
-  local state = redis.call('HMGET', meta_key, 'issued', 'cursor')
-  local number = tonumber(ticket)
-  if number <= (tonumber(state[1]) or 0) and number > (tonumber(state[2]) or 0) then count_left(left_keys_from(11), number, -1) end
+  reclaim_lost(meta_key, KEYS[11], KEYS[12], left_keys_from(13), ticket)
 end
 redis.call('ZREM', held_key, ticket)
 redis.call('HSET', status_key, ticket, S.USED)

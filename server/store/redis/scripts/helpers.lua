@@ -55,14 +55,16 @@ end
 -- looks up a number after a restart (a new run_id) skips RESTART_TICKET_GAP
 -- numbers so none is issued twice, and counts the skipped numbers as leavers
 -- so nobody sees them as people ahead. A holder of a lost number takes its
--- place back on reconnect (reconnect.lua). See docs/decisions/004.
-local function recover_after_restart(meta_key, left_keys)
+-- place back on reconnect (reconnect.lua). The run is recorded in `gaps`, so
+-- the controller's cursor crosses it in one step (admit.lua). See docs/decisions/004.
+local function recover_after_restart(meta_key, gaps_key, left_keys)
   local run_id = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)')
   local state = redis.call('HMGET', meta_key, 'runId', 'issued')
   if state[1] == run_id then return end
   local issued = tonumber(state[2]) or 0
   if issued > 0 then
     count_left_range(left_keys, issued + 1, issued + RESTART_TICKET_GAP, 1)
+    redis.call('ZADD', gaps_key, issued + 1, str(issued + RESTART_TICKET_GAP))
     redis.call('HSET', meta_key, 'issued', str(issued + RESTART_TICKET_GAP))
     redis.call('HINCRBY', meta_key, 'restarts', 1)
   end
@@ -98,4 +100,20 @@ local function let_go(status_key, away_key, requeued_key, meta_key, ticket, sinc
     return 1
   end
   return 0
+end
+
+-- A number inside a restart gap (no status, at or below `issued`) whose holder
+-- came back: no longer a leaver while the cursor is behind it, and the cursor
+-- stops at it when crossing the gap (admit.lua). Returns false for a number
+-- never issued.
+local function reclaim_lost(meta_key, gaps_key, reclaimed_key, left_keys, ticket)
+  recover_after_restart(meta_key, gaps_key, left_keys)
+  local state = redis.call('HMGET', meta_key, 'issued', 'cursor')
+  local number = tonumber(ticket)
+  if number > (tonumber(state[1]) or 0) then return false end
+  if number > (tonumber(state[2]) or 0) then
+    count_left(left_keys, number, -1)
+    redis.call('ZADD', reclaimed_key, number, ticket)
+  end
+  return true
 end

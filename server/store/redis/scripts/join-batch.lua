@@ -1,10 +1,10 @@
 -- Issue ARGV[1] consecutive ticket numbers (the joins that arrived together at
 -- node ARGV[2]), mark each one waiting and held by that node.
--- KEYS[1] meta  KEYS[2] status  KEYS[3] held  KEYS[4..] leaver buckets
+-- KEYS[1] meta  KEYS[2] status  KEYS[3] held  KEYS[4] gaps  KEYS[5..] leaver buckets
 -- ARGV[1] count (>= 0)  ARGV[2] node number
 -- Returns: the first ticket number issued
 local meta_key, status_key, held_key = KEYS[1], KEYS[2], KEYS[3]
-recover_after_restart(meta_key, left_keys_from(4))
+recover_after_restart(meta_key, KEYS[4], left_keys_from(5))
 local count = tonumber(ARGV[1])
 local last = redis.call('HINCRBY', meta_key, 'issued', count)
 local first = last - count + 1

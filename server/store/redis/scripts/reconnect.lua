@@ -3,12 +3,12 @@
 -- states are reported. A number Redis lost in a restart (no status, yet
 -- issued: the holder's ticket is signed, so it was) takes its place back.
 -- KEYS[1] status  KEYS[2] away  KEYS[3] requeued  KEYS[4] held  KEYS[5] meta
--- KEYS[6..] leaver buckets
+-- KEYS[6] gaps  KEYS[7] reclaimed  KEYS[8..] leaver buckets
 -- ARGV[1] ticketNo  ARGV[2] now (ms)  ARGV[3] node number
 -- Returns: {0} unknown  {1} waiting  {2} requeued  {3, grantExpiresAt (string)} admitted
 --   {4} grant expired  {5} used  {6} left
 local status_key, away_key, requeued_key, held_key, meta_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local left_keys = left_keys_from(6)
+local left_keys = left_keys_from(8)
 local ticket, node = ARGV[1], ARGV[3]
 
 local function wait_again()
@@ -27,15 +27,9 @@ end
 local status = redis.call('HGET', status_key, ticket)
 local k = kind(status)
 if k == nil then
-  recover_after_restart(meta_key, left_keys)
-  local state = redis.call('HMGET', meta_key, 'issued', 'cursor')
-  local number = tonumber(ticket)
-  if number > (tonumber(state[1]) or 0) then return {0} end
-  -- Lost in a restart: counted as a leaver until the cursor passes it (admit.lua).
-  if number > (tonumber(state[2]) or 0) then
-    count_left(left_keys, number, -1)
-    return wait_again()
-  end
+  if not reclaim_lost(meta_key, KEYS[6], KEYS[7], left_keys, ticket) then return {0} end
+  -- Lost in a restart: waiting again, or requeued if the cursor has passed it.
+  if tonumber(ticket) > (tonumber(redis.call('HGET', meta_key, 'cursor')) or 0) then return wait_again() end
   return requeue()
 end
 if k == S.WAITING then return wait_again() end
