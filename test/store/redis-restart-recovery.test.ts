@@ -11,7 +11,8 @@ import { leftSegments } from '../../server/gateway/event-ticker.js';
 import { eventKeys } from '../../server/store/redis/keys.js';
 import { createRedisStores } from '../../server/store/redis/index.js';
 import { RESTART_TICKET_GAP } from '../../server/store/restart-gap.js';
-import type { AdmitStep, Stores } from '../../server/store/types.js';
+import type { Stores } from '../../server/store/types.js';
+import { admitStep } from '../support/admit-step.js';
 import { peopleAhead } from '../../shared/queue/position.js';
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis.js';
 
@@ -19,21 +20,8 @@ const E = 'ev';
 const T0 = Date.UTC(2026, 10, 24, 11, 0, 0);
 const NODE = 7;
 
-const step: AdmitStep = {
-  now: T0,
-  holder: 'c',
-  leaseMs: 5000,
-  nodeTimeoutMs: 60_000,
-  reapDeadNodes: true,
-  admitting: true,
-  maxActive: 1000,
-  admitsPerMinute: 60_000,
-  graceMs: 30_000,
-  grantTtlMs: 600_000,
-  // The gap is crossed in one step, however long it is.
-  maxSteps: 20,
-  ratePerMinute: 0,
-};
+// The gap is crossed in one step, however long it is.
+const step = admitStep(T0, { nodeTimeoutMs: 60_000, maxSteps: 20 });
 
 describe('Redis store after a restart that lost its last writes', () => {
   let prefix: string;

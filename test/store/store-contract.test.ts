@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AdmitStep, AdmitStepResult, BookingRequest, Stores } from '../../server/store/types.js';
 import { segmentLayout } from '../../shared/queue/left-segments.js';
+import { admitStep } from '../support/admit-step.js';
 import { storeFactories } from '../support/stores.js';
 
 const E = 'ev-1';
@@ -15,21 +16,7 @@ const NODE = 101;
 const OTHER_NODE = 202;
 
 function limits(overrides: Partial<AdmitStep> = {}): AdmitStep {
-  return {
-    now: T0,
-    holder: 'controller-a',
-    leaseMs: 5000,
-    nodeTimeoutMs: 5000,
-    reapDeadNodes: true,
-    admitting: true,
-    maxActive: 1000,
-    admitsPerMinute: 60_000,
-    graceMs: 30_000,
-    grantTtlMs: 600_000,
-    maxSteps: 10_000,
-    ratePerMinute: 0,
-    ...overrides,
-  };
+  return admitStep(T0, overrides);
 }
 
 function booking(overrides: Partial<BookingRequest> & { ticketNo: number }): BookingRequest {
