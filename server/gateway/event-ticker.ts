@@ -30,6 +30,7 @@ export function tickFrame(room: EventRoom, figures: QueueFigures, now: number, d
     r: figures.ratePerMinute,
     t: now,
     l: leftSegments(figures.left),
+    ...(figures.draw ? { dn: figures.draw.size, ds: figures.draw.seed } : {}),
     ...(degraded ? { d: true } : {}),
   };
 }
@@ -54,6 +55,7 @@ export class EventTicker {
       ctx.metrics.activeBookers.set({ event: eventId }, figures.active);
       ctx.metrics.eventAdmitted.set({ event: eventId }, figures.admittedTotal);
       ctx.metrics.queueWaiting.set({ event: eventId }, peopleAhead(frame, frame.i + 1));
+      room.waiters.setDraw(figures.draw);
       const due = room.waiters.takeDue(figures.cursor);
       if (due.length > 0) await settleDue(ctx, room, due, now);
     } catch (error) {

@@ -1,14 +1,17 @@
 /**
- * The waiters of one event connected to this node, ordered by ticket number,
+ * The waiters of one event connected to this node, ordered by place in line,
  * so each tick finds the few whose turn may have come without looking at the
  * rest: those at or behind the cursor become "due" and are checked against the
- * store until they are admitted or finished.
+ * store until they are admitted or finished. Places are ticket numbers except
+ * in the pre-queue, whose places the draw at the opening decides.
  */
+import { placeOf, type Draw } from '../../shared/queue/draw.js';
 import { MinHeap } from './min-heap.js';
 import type { Session } from './session.js';
 
 export class EventWaiters {
-  private readonly byTicket = new MinHeap<{ ticketNo: number; session: Session }>((entry) => entry.ticketNo);
+  private byPlace = new MinHeap<{ place: number; session: Session }>((entry) => entry.place);
+  private draw: Draw | null = null;
   private readonly due = new Set<Session>();
   private readonly members = new Set<Session>();
 
@@ -18,7 +21,15 @@ export class EventWaiters {
 
   add(session: Session): void {
     this.members.add(session);
-    this.byTicket.push({ ticketNo: session.ticket!.ticketNo, session });
+    this.byPlace.push({ place: placeOf(session.ticket!.ticketNo, this.draw), session });
+  }
+
+  /** The store's draw as of this tick: when it was just made, the pre-queue's waiters take their places. */
+  setDraw(draw: Draw | null): void {
+    if (draw?.size === this.draw?.size && draw?.seed === this.draw?.seed) return;
+    this.draw = draw;
+    this.byPlace = new MinHeap((entry) => entry.place);
+    for (const session of this.members) this.byPlace.push({ place: placeOf(session.ticket!.ticketNo, draw), session });
   }
 
   /** The session no longer waits here (closed, admitted or finished); the heap forgets it lazily. */
@@ -27,10 +38,10 @@ export class EventWaiters {
     this.due.delete(session);
   }
 
-  /** Sessions whose ticket is at or behind `cursor` and still waiting. */
+  /** Sessions placed at or behind `cursor` and still waiting. */
   takeDue(cursor: number): Session[] {
-    for (let top = this.byTicket.peek(); top && top.ticketNo <= cursor; top = this.byTicket.peek()) {
-      this.byTicket.pop();
+    for (let top = this.byPlace.peek(); top && top.place <= cursor; top = this.byPlace.peek()) {
+      this.byPlace.pop();
       if (this.members.has(top.session)) this.due.add(top.session);
     }
     return [...this.due];

@@ -6,6 +6,7 @@
  * Every method that changes state takes `now` from the caller's Clock, so both
  * implementations follow the same injected time.
  */
+import type { Draw } from '../../shared/queue/draw.js';
 import type { BucketLevel } from '../../shared/queue/left-segments.js';
 
 /** What became of a ticket, as seen when its holder comes back. */
@@ -27,10 +28,16 @@ export type AdmissionStatus =
   | { kind: 'passed' }
   | { kind: 'finished' };
 
+/**
+ * Places in line and ticket numbers differ only inside the pre-queue: tickets
+ * issued before the opening are placed by the draw made at the opening
+ * (shared/queue/draw.ts, docs/decisions/005). The cursor, the leaver counts and
+ * the requeue order are in places; everything else is keyed by ticket number.
+ */
 export interface QueueFigures {
-  /** Every ticket number ≤ cursor has had its turn. */
+  /** Every place ≤ cursor has had its turn. */
   cursor: number;
-  /** Highest ticket number issued. */
+  /** Highest ticket number issued (= the last place). */
   issued: number;
   /** Admitted people whose grant is neither used nor expired. */
   active: number;
@@ -42,7 +49,9 @@ export interface QueueFigures {
   ratePerMinute: number;
   /** Total admitted, ever. */
   admittedTotal: number;
-  /** Leaver counts for segmentLayout(cursor, issued), span by span. */
+  /** The pre-queue draw, made at the opening; null before it. */
+  draw: Draw | null;
+  /** Leaver counts (by place) for segmentLayout(cursor, issued), span by span. */
   left: { level: BucketLevel; firstBucket: number; counts: number[] }[];
 }
 
@@ -69,6 +78,8 @@ export interface AdmitStep {
   reapDeadNodes: boolean;
   /** False before the opening and after closing: nobody is admitted and the cursor stands still, as when paused. */
   admitting: boolean;
+  /** The event's opening: a step at or after it draws the pre-queue if nobody has yet. */
+  opensAt: number;
   maxActive: number;
   admitsPerMinute: number;
   /** How long a disconnected waiter keeps counting as "ahead" of others. */
@@ -101,9 +112,11 @@ export interface QueueStore {
   /**
    * Issues `count` consecutive ticket numbers (the joins that arrived together
    * at `node`); returns the first. Numbers never repeat, not even across a
-   * Redis restart that lost its last writes (docs/decisions/004).
+   * Redis restart that lost its last writes (docs/decisions/004). At or after
+   * `opensAt` the pre-queue is drawn first (if nobody has yet), so these
+   * tickets queue behind all of it.
    */
-  joinBatch(eventId: string, count: number, now: number, node: NodeNumber): Promise<number>;
+  joinBatch(eventId: string, count: number, now: number, node: NodeNumber, opensAt: number): Promise<number>;
   /** Its holder connected again, now at `node` (any node). */
   reconnect(eventId: string, ticketNo: number, now: number, node: NodeNumber): Promise<ReconnectOutcome>;
   /**
@@ -119,7 +132,7 @@ export interface QueueStore {
   leave(eventId: string, ticketNo: number, now: number): Promise<void>;
   /** The shared per-event figures a node reads once per tick; also records that `node` is alive (its heartbeat). */
   figures(eventId: string, now: number, node: NodeNumber): Promise<QueueFigures>;
-  /** Status of tickets whose turn may have come; called only for tickets at or behind the cursor. */
+  /** Status of tickets whose turn may have come; called only for tickets placed at or behind the cursor. */
   admissionStatus(eventId: string, ticketNos: readonly number[], now: number): Promise<AdmissionStatus[]>;
   /**
    * One step of the event's controller, atomically: take or renew the lease
@@ -131,6 +144,9 @@ export interface QueueStore {
   /** Gives the lease up (a stopping controller), so another takes over at its next step. */
   releaseLease(eventId: string, holder: string): Promise<void>;
 }
+
+/** Where the seed of each event's draw comes from: a uniformly random unsigned 32-bit integer (tests fix it). */
+export type DrawSeeds = () => number;
 
 export interface BookingRequest {
   eventId: string;

@@ -70,9 +70,9 @@ export const TickMessage = z.object({
   e: eventId,
   /** Event state. */
   st: EventState,
-  /** Cursor: every ticket number ≤ c has had its turn. */
+  /** Cursor: every place ≤ c has had its turn (places are ticket numbers, except in a drawn pre-queue). */
   c: z.number().int().nonnegative(),
-  /** Highest ticket number issued so far. */
+  /** Highest ticket number issued so far (= the last place). */
   i: z.number().int().nonnegative(),
   /** Returners whose turn passed while they were away and who now go first, ahead of every ticket > c. */
   q: z.number().int().nonnegative(),
@@ -82,6 +82,13 @@ export const TickMessage = z.object({
   t: z.number(),
   /** People who left ahead of the cursor, see LeftSegment. */
   l: z.array(LeftSegment).max(16),
+  /**
+   * The pre-queue draw, once made at the opening (shared/queue/draw.ts): tickets
+   * 1..dn are placed by the permutation keyed by ds; later tickets are placed at
+   * their number. Absent before the opening: places are not known yet.
+   */
+  dn: z.number().int().nonnegative().optional(),
+  ds: z.number().int().nonnegative().max(2 ** 32 - 1).optional(),
   /** Present and true when the node cannot reach the queue store: figures are the last known, the queue is reconnecting. */
   d: z.boolean().optional(),
 });

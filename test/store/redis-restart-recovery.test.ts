@@ -32,7 +32,7 @@ describe('Redis store after a restart that lost its last writes', () => {
     prefix = uniquePrefix();
     stores = await createRedisStores({ redisUrl: TEST_REDIS_URL, keyPrefix: prefix });
     if (!raw.isOpen) await raw.connect();
-    await stores.queue.joinBatch(E, 10, T0, NODE);
+    await stores.queue.joinBatch(E, 10, T0, NODE, 0);
     // Rewind: tickets 8..10 were issued (their holders have signed tickets) but Redis lost them.
     const k = eventKeys(prefix, E);
     await raw.hSet(k.meta, { issued: '7', runId: 'the-run-before' });
@@ -51,15 +51,15 @@ describe('Redis store after a restart that lost its last writes', () => {
   }
 
   it('never issues a lost number again, and the skipped numbers cost nobody a place', async () => {
-    const next = await stores.queue.joinBatch(E, 1, T0, NODE);
+    const next = await stores.queue.joinBatch(E, 1, T0, NODE, 0);
     expect(next).toBe(7 + RESTART_TICKET_GAP + 1);
     expect(await ahead(next)).toBe(7);
     // Recovery happens once per Redis run.
-    expect(await stores.queue.joinBatch(E, 1, T0, NODE)).toBe(next + 1);
+    expect(await stores.queue.joinBatch(E, 1, T0, NODE, 0)).toBe(next + 1);
   });
 
   it('a holder of a lost number takes its place back, and the cursor walks through the gap', async () => {
-    const next = await stores.queue.joinBatch(E, 1, T0, NODE);
+    const next = await stores.queue.joinBatch(E, 1, T0, NODE, 0);
     expect(await stores.queue.reconnect(E, 9, T0, NODE)).toEqual({ kind: 'waiting' });
     expect(await ahead(next)).toBe(8);
     const result = await stores.queue.admit(E, step);
@@ -70,7 +70,7 @@ describe('Redis store after a restart that lost its last writes', () => {
   });
 
   it('a lost number whose turn has passed is requeued on return', async () => {
-    const next = await stores.queue.joinBatch(E, 1, T0, NODE);
+    const next = await stores.queue.joinBatch(E, 1, T0, NODE, 0);
     await stores.queue.admit(E, step);
     expect(await stores.queue.reconnect(E, 10, T0, NODE)).toEqual({ kind: 'requeued' });
     expect(await stores.queue.reconnect(E, next + 5, T0, NODE)).toEqual({ kind: 'unknown' });
@@ -78,6 +78,6 @@ describe('Redis store after a restart that lost its last writes', () => {
 
   it('the first lookup after the restart recovers too (a resume before any join)', async () => {
     expect(await stores.queue.reconnect(E, 8, T0, NODE)).toEqual({ kind: 'waiting' });
-    expect(await stores.queue.joinBatch(E, 1, T0, NODE)).toBe(7 + RESTART_TICKET_GAP + 1);
+    expect(await stores.queue.joinBatch(E, 1, T0, NODE, 0)).toBe(7 + RESTART_TICKET_GAP + 1);
   });
 });

@@ -9,6 +9,7 @@ export function admitStep(now: number, overrides: Partial<AdmitStep> = {}): Admi
     nodeTimeoutMs: 5000,
     reapDeadNodes: true,
     admitting: true,
+    opensAt: 0,
     maxActive: 1000,
     admitsPerMinute: 60_000,
     graceMs: 30_000,

@@ -1,4 +1,5 @@
 /** Everything the memory stores keep for one event; the queue and booking stores share it. */
+import type { Draw } from '../../../shared/queue/draw.js';
 import { BUCKET_WIDTHS } from '../../../shared/queue/left-segments.js';
 import type { BookingRecord } from '../types.js';
 
@@ -9,7 +10,11 @@ export class MemoryEventState {
   readonly status = new Map<number, string>();
   /** Away tickets → when they disconnected; insertion order is time order. */
   readonly away = new Map<number, number>();
-  /** Requeued tickets, admitted first, lowest number first. */
+  /** The pre-queue draw, made at the opening (shared/queue/draw.ts). */
+  draw: Draw | null = null;
+  /** Leavers not yet counted in leftBuckets: their places are drawn at the opening. */
+  readonly deferred = new Set<number>();
+  /** Requeued tickets, admitted first, lowest place first. */
   readonly requeued = new Set<number>();
   /** Granted, unused tickets → grant expiry. */
   readonly active = new Map<number, number>();
@@ -17,7 +22,7 @@ export class MemoryEventState {
   readonly held = new Map<number, number>();
   /** Node → its last heartbeat. */
   readonly heartbeats = new Map<number, number>();
-  /** Leavers not yet passed, per bucket, one map per bucket width. */
+  /** Leavers not yet passed, per bucket of places, one map per bucket width. */
   readonly leftBuckets = BUCKET_WIDTHS.map(() => new Map<number, number>());
   tokens = 0;
   tokensAt = 0;

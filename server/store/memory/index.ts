@@ -1,12 +1,14 @@
-import type { Stores } from '../types.js';
+import { randomDrawSeed } from '../draw-seed.js';
+import type { DrawSeeds, Stores } from '../types.js';
 import { MemoryBookingStore } from './booking-store.js';
 import { MemoryEvents } from './event-state.js';
 import { MemoryQueueStore } from './queue-store.js';
 
-export function createMemoryStores(): Stores {
+/** `drawSeed`: seeds of pre-queue draws; random unless a test fixes them. */
+export function createMemoryStores(drawSeed: DrawSeeds = randomDrawSeed): Stores {
   const events = new MemoryEvents();
   return {
-    queue: new MemoryQueueStore(events),
+    queue: new MemoryQueueStore(events, drawSeed),
     bookings: new MemoryBookingStore(events),
     ping: async () => true,
     close: async () => {},

@@ -3,18 +3,35 @@
  * and results as the Redis scripts (server/store/redis/scripts/), checked by
  * the shared contract suite.
  */
+import { placeOf, ticketAt } from '../../../shared/queue/draw.js';
 import { bucketsOf, segmentLayout } from '../../../shared/queue/left-segments.js';
 import { admissionStatusOf, grantExpiryOf, grantedStatus, Status } from '../ticket-status.js';
-import type { AdmissionStatus, AdmitResult, AdmitStep, AdmitStepResult, NodeNumber, QueueFigures, QueueStore, ReconnectOutcome } from '../types.js';
+import type { AdmissionStatus, AdmitResult, AdmitStep, AdmitStepResult, DrawSeeds, NodeNumber, QueueFigures, QueueStore, ReconnectOutcome } from '../types.js';
 import type { MemoryEvents, MemoryEventState } from './event-state.js';
 
-function countLeft(state: MemoryEventState, ticketNo: number, delta: 1 | -1): void {
-  bucketsOf(ticketNo).forEach((bucket, level) => {
+function countLeft(state: MemoryEventState, place: number, delta: 1 | -1): void {
+  bucketsOf(place).forEach((bucket, level) => {
     const counts = state.leftBuckets[level]!;
     const next = (counts.get(bucket) ?? 0) + delta;
     if (next === 0) counts.delete(bucket);
     else counts.set(bucket, next);
   });
+}
+
+/** Counts (1) or un-counts (-1) a leaver at its place; before the draw it has none yet and waits in `deferred`. */
+function countLeaver(state: MemoryEventState, ticketNo: number, delta: 1 | -1): void {
+  if (delta > 0 && !state.draw) {
+    state.deferred.add(ticketNo);
+    return;
+  }
+  if (delta < 0 && state.deferred.delete(ticketNo)) return;
+  countLeft(state, placeOf(ticketNo, state.draw), delta);
+}
+
+/** At or after the opening the first join or controller step draws: every ticket issued so far is the pre-queue. */
+function drawIfDue(state: MemoryEventState, now: number, opensAt: number, seed: DrawSeeds): void {
+  if (state.draw || now < opensAt) return;
+  state.draw = { size: state.issued, seed: seed() };
 }
 
 function grant(state: MemoryEventState, ticketNo: number, expiresAt: number): void {
@@ -56,10 +73,14 @@ function reapDeadNodes(state: MemoryEventState, now: number, nodeTimeoutMs: numb
 }
 
 export class MemoryQueueStore implements QueueStore {
-  constructor(private readonly events: MemoryEvents) {}
+  constructor(
+    private readonly events: MemoryEvents,
+    private readonly drawSeed: DrawSeeds,
+  ) {}
 
-  async joinBatch(eventId: string, count: number, _now: number, node: NodeNumber): Promise<number> {
+  async joinBatch(eventId: string, count: number, now: number, node: NodeNumber, opensAt: number): Promise<number> {
     const state = this.events.get(eventId);
+    drawIfDue(state, now, opensAt, this.drawSeed);
     const first = state.issued + 1;
     for (let n = first; n < first + count; n++) {
       state.status.set(n, Status.WAITING);
@@ -87,7 +108,7 @@ export class MemoryQueueStore implements QueueStore {
         state.away.delete(ticketNo);
         return waitAgain();
       case Status.LEFT:
-        countLeft(state, ticketNo, -1);
+        countLeaver(state, ticketNo, -1);
         return waitAgain();
       case Status.PASSED:
       case Status.REQUEUED:
@@ -124,7 +145,7 @@ export class MemoryQueueStore implements QueueStore {
       case Status.AWAY:
         state.away.delete(ticketNo);
         state.status.set(ticketNo, Status.LEFT);
-        countLeft(state, ticketNo, 1);
+        countLeaver(state, ticketNo, 1);
         return;
       case Status.PASSED:
       case Status.REQUEUED:
@@ -150,6 +171,7 @@ export class MemoryQueueStore implements QueueStore {
       paused: state.paused,
       ratePerMinute: state.ratePerMinute,
       admittedTotal: state.admittedTotal,
+      draw: state.draw,
       left: segmentLayout(state.cursor, state.issued).map(({ level, firstBucket, count }) => ({
         level,
         firstBucket,
@@ -168,12 +190,17 @@ export class MemoryQueueStore implements QueueStore {
     const { now } = limits;
     if (state.lease && state.lease.holder !== limits.holder && state.lease.until > now) return { leader: false };
     state.lease = { holder: limits.holder, until: now + limits.leaseMs };
+    drawIfDue(state, now, limits.opensAt, this.drawSeed);
     const reaped = limits.reapDeadNodes ? reapDeadNodes(state, now, limits.nodeTimeoutMs) : 0;
     for (const [ticketNo, awayAt] of state.away) {
       if (awayAt > now - limits.graceMs) break;
       state.away.delete(ticketNo);
       state.status.set(ticketNo, Status.LEFT);
-      countLeft(state, ticketNo, 1);
+      countLeaver(state, ticketNo, 1);
+    }
+    if (state.draw) {
+      for (const ticketNo of state.deferred) countLeft(state, placeOf(ticketNo, state.draw), 1);
+      state.deferred.clear();
     }
     for (const [ticketNo, expiresAt] of state.active) if (expiresAt <= now) state.active.delete(ticketNo);
     state.ratePerMinute = limits.ratePerMinute;
@@ -188,7 +215,8 @@ export class MemoryQueueStore implements QueueStore {
     const admitted: AdmitStepResult['admitted'] = [];
     const grantExpiresAt = now + limits.grantTtlMs;
 
-    for (const ticketNo of [...state.requeued].sort((a, b) => a - b)) {
+    const placed = (ticketNo: number) => placeOf(ticketNo, state.draw);
+    for (const ticketNo of [...state.requeued].sort((a, b) => placed(a) - placed(b))) {
       if (budget === 0) break;
       state.requeued.delete(ticketNo);
       grant(state, ticketNo, grantExpiresAt);
@@ -198,7 +226,8 @@ export class MemoryQueueStore implements QueueStore {
     let skipped = 0;
     // While paused the cursor stands still: nobody's turn passes while nobody is admitted.
     for (let steps = 0; !halted && steps < limits.maxSteps && state.cursor < state.issued; steps++) {
-      const ticketNo = state.cursor + 1;
+      const place = state.cursor + 1;
+      const ticketNo = ticketAt(place, state.draw);
       const status = state.status.get(ticketNo);
       if (status === Status.WAITING) {
         if (budget === 0) break;
@@ -210,11 +239,11 @@ export class MemoryQueueStore implements QueueStore {
         state.status.set(ticketNo, Status.PASSED);
         skipped++;
       } else if (status === Status.LEFT) {
-        countLeft(state, ticketNo, -1);
+        countLeft(state, place, -1);
         state.status.set(ticketNo, Status.FINISHED);
         skipped++;
       }
-      state.cursor = ticketNo;
+      state.cursor = place;
     }
     state.tokens -= admitted.length;
     return {

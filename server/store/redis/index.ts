@@ -2,7 +2,8 @@
  * The Redis stores: one client shared by the queue and booking stores, every
  * state change an atomic Lua script, every key of an event in one hash tag.
  */
-import type { Stores } from '../types.js';
+import { randomDrawSeed } from '../draw-seed.js';
+import type { DrawSeeds, Stores } from '../types.js';
 import { RedisBookingStore } from './booking-store.js';
 import { connectRedis, connectRedisCluster } from './client.js';
 import { assertKeyPart } from './keys.js';
@@ -20,6 +21,8 @@ export interface RedisStoreOptions {
    * reconnect). Callers already see the outage: commands reject and ping() is false.
    */
   onError?: (error: Error) => void;
+  /** Seeds of pre-queue draws; random unless a test fixes them. */
+  drawSeed?: DrawSeeds;
 }
 
 export async function createRedisStores(options: RedisStoreOptions): Promise<Stores> {
@@ -31,7 +34,7 @@ export async function createRedisStores(options: RedisStoreOptions): Promise<Sto
   try {
     const scripts = await Scripts.load(redis);
     return {
-      queue: new RedisQueueStore(redis, scripts, options.keyPrefix),
+      queue: new RedisQueueStore(redis, scripts, options.keyPrefix, options.drawSeed ?? randomDrawSeed),
       bookings: new RedisBookingStore(redis, scripts, options.keyPrefix),
       ping: () => redis.ping(),
       close: () => redis.close(),

@@ -23,12 +23,18 @@ export interface EventKeys {
   gaps: string;
   /** Sorted set of numbers inside a gap whose holders came back (score = number). */
   reclaimed: string;
+  /**
+   * Sorted set of leavers not yet counted in the leaver buckets (score = ticket
+   * number): pre-queue leavers, whose places are drawn at the opening.
+   */
+  deferred: string;
   /** One hash per BUCKET_WIDTHS level: bucket index → leavers not yet passed. */
   left: string[];
   /**
    * Hash: issued (highest ticket number), cursor, active and requeued (kept equal to
    * the sizes of those sets), paused, ratePerMinute, admittedTotal, tokens, tokensAt,
-   * runId (the Redis run the state was last recovered for), restarts.
+   * runId (the Redis run the state was last recovered for), restarts, and once the
+   * pre-queue is drawn drawSize and drawSeed (shared/queue/draw.ts).
    */
   meta: string;
   /** Hash: holder, until (the controller lease). */
@@ -64,6 +70,7 @@ export function eventKeys(prefix: string, eventId: string): EventKeys {
     nodes: key('nodes'),
     gaps: key('gaps'),
     reclaimed: key('reclaimed'),
+    deferred: key('deferred'),
     left: BUCKET_WIDTHS.map((width) => key(`left:${width}`)),
     meta: key('meta'),
     lease: key('lease'),

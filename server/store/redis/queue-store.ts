@@ -3,13 +3,16 @@
  * state machine and results as ../memory/queue-store.ts, checked by the shared
  * contract suite. Reads that need no atomic decision are plain commands.
  */
+import type { Draw } from '../../../shared/queue/draw.js';
 import { segmentLayout } from '../../../shared/queue/left-segments.js';
-import type { AdmissionStatus, AdmitResult, AdmitStep, NodeNumber, QueueFigures, QueueStore, ReconnectOutcome } from '../types.js';
+import type { AdmissionStatus, AdmitResult, AdmitStep, DrawSeeds, NodeNumber, QueueFigures, QueueStore, ReconnectOutcome } from '../types.js';
 import type { RedisConnection } from './client.js';
 import { eventKeys, type EventKeys } from './keys.js';
 import { admitResult, reconnectOutcome } from './outcomes.js';
 import { admissionStatusOf } from '../ticket-status.js';
 import type { Scripts } from './scripts.js';
+
+const FIGURE_FIELDS = ['cursor', 'issued', 'active', 'requeued', 'paused', 'ratePerMinute', 'admittedTotal', 'drawSize', 'drawSeed'];
 
 /** Tickets per disconnect.lua call, so one node's mass disconnect does not block Redis in one long script. */
 const DISCONNECT_CHUNK = 1000;
@@ -19,20 +22,22 @@ export class RedisQueueStore implements QueueStore {
     private readonly client: RedisConnection,
     private readonly scripts: Scripts,
     private readonly prefix: string,
+    private readonly drawSeed: DrawSeeds,
   ) {}
 
   private keys(eventId: string): EventKeys {
     return eventKeys(this.prefix, eventId);
   }
 
-  async joinBatch(eventId: string, count: number, _now: number, node: NodeNumber): Promise<number> {
+  async joinBatch(eventId: string, count: number, now: number, node: NodeNumber, opensAt: number): Promise<number> {
     const k = this.keys(eventId);
-    return Number(await this.scripts.run('join-batch', [k.meta, k.status, k.held, k.gaps, ...k.left], [count, node]));
+    const keys = [k.meta, k.status, k.held, k.gaps, k.reclaimed, k.deferred, ...k.left];
+    return Number(await this.scripts.run('join-batch', keys, [count, node, now, opensAt, this.drawSeed()]));
   }
 
   async reconnect(eventId: string, ticketNo: number, now: number, node: NodeNumber): Promise<ReconnectOutcome> {
     const k = this.keys(eventId);
-    return reconnectOutcome(await this.scripts.run('reconnect', [k.status, k.away, k.requeued, k.held, k.meta, k.gaps, k.reclaimed, ...k.left], [ticketNo, now, node]));
+    return reconnectOutcome(await this.scripts.run('reconnect', [k.status, k.away, k.requeued, k.held, k.meta, k.gaps, k.reclaimed, k.deferred, ...k.left], [ticketNo, now, node]));
   }
 
   async disconnect(eventId: string, ticketNos: readonly number[], now: number, node: NodeNumber): Promise<void> {
@@ -47,7 +52,7 @@ export class RedisQueueStore implements QueueStore {
 
   async leave(eventId: string, ticketNo: number): Promise<void> {
     const k = this.keys(eventId);
-    await this.scripts.run('leave', [k.status, k.away, k.requeued, k.active, k.held, k.meta, ...k.left], [ticketNo]);
+    await this.scripts.run('leave', [k.status, k.away, k.requeued, k.active, k.held, k.meta, k.deferred, ...k.left], [ticketNo]);
   }
 
   /**
@@ -59,10 +64,10 @@ export class RedisQueueStore implements QueueStore {
     const k = this.keys(eventId);
     // Sent together, these go out as one write (node-redis pipelines a tick's commands).
     const [meta] = await Promise.all([
-      this.client.hmGet(k.meta, ['cursor', 'issued', 'active', 'requeued', 'paused', 'ratePerMinute', 'admittedTotal']),
+      this.client.hmGet(k.meta, FIGURE_FIELDS),
       this.client.hSet(k.nodes, String(node), String(now)),
     ]);
-    const [cursor, issued, active, requeued, paused, ratePerMinute, admittedTotal] = meta;
+    const [cursor, issued, active, requeued, paused, ratePerMinute, admittedTotal, drawSize, drawSeed] = meta;
     const figures = {
       cursor: Number(cursor ?? 0),
       issued: Number(issued ?? 0),
@@ -71,6 +76,7 @@ export class RedisQueueStore implements QueueStore {
       paused: paused === '1',
       ratePerMinute: Number(ratePerMinute ?? 0),
       admittedTotal: Number(admittedTotal ?? 0),
+      draw: drawSize == null ? null : ({ size: Number(drawSize), seed: Number(drawSeed) } satisfies Draw),
     };
     const spans = segmentLayout(figures.cursor, figures.issued);
     // Issued together, these go out as one pipeline.
@@ -95,7 +101,7 @@ export class RedisQueueStore implements QueueStore {
     const k = this.keys(eventId);
     const reply = await this.scripts.run(
       'admit',
-      [k.status, k.away, k.requeued, k.active, k.meta, k.lease, k.nodes, k.held, k.gaps, k.reclaimed, ...k.left],
+      [k.status, k.away, k.requeued, k.active, k.meta, k.lease, k.nodes, k.held, k.gaps, k.reclaimed, k.deferred, ...k.left],
       [
         step.now,
         step.holder,
@@ -109,6 +115,8 @@ export class RedisQueueStore implements QueueStore {
         step.maxSteps,
         step.ratePerMinute,
         step.reapDeadNodes ? 1 : 0,
+        step.opensAt,
+        this.drawSeed(),
       ],
     );
     return admitResult(reply);

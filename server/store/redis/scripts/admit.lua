@@ -1,30 +1,36 @@
 -- One step of an event's controller, the same as MemoryQueueStore.admit:
 --  0. take or renew the lease; another holder's unexpired lease ends the step;
+--     at or after the opening, draw the pre-queue if nobody has yet;
 --  1. nodes whose heartbeat is older than nodeTimeoutMs are dead: their waiting
 --     tickets turn away as of that heartbeat (at most REAP_LIMIT per call; a node
 --     is forgotten once it holds none);
 --  2. away tickets past the grace period count as left (at most PROMOTE_LIMIT per call);
---  3. expired grants leave the active set; the published rate is stored;
+--  3. expired grants leave the active set; the published rate is stored; once
+--     drawn, leavers deferred until the draw are counted at their places (at most
+--     SETTLE_LIMIT per call; the cursor waits until all are);
 --  4. token bucket at admitsPerMinute, burst max(1, admitsPerMinute / 60), nothing banked
 --     while paused or not admitting; the budget is also bounded by maxActive minus the
 --     active count;
---  5. requeued tickets first, lowest number first; then, unless paused or not admitting,
---     the cursor walks at most maxSteps tickets: waiting -> granted (stopping there once
+--  5. requeued tickets first, lowest place first; then, unless paused or not admitting,
+--     the cursor walks at most maxSteps places (the ticket at each: ticket_at): waiting -> granted (stopping there once
 --     the budget is spent), away -> passed, left -> finished (and un-counted); a run of
 --     numbers skipped after a restart is crossed in one step (and un-counted), stopping
---     at the numbers in it whose holders came back.
+--     at the numbers in it whose holders came back (inside the drawn pre-queue, where
+--     such numbers are scattered, each is stepped over).
 -- KEYS[1] status  KEYS[2] away  KEYS[3] requeued  KEYS[4] active  KEYS[5] meta  KEYS[6] lease
 -- KEYS[7] nodes  KEYS[8] held  KEYS[9] gaps  KEYS[10] reclaimed
--- KEYS[11..] leaver buckets, one per BUCKET_WIDTHS level
+-- KEYS[11] deferred  KEYS[12..] leaver buckets, one per BUCKET_WIDTHS level
 -- ARGV[1] now (ms)  ARGV[2] holder  ARGV[3] leaseMs  ARGV[4] nodeTimeoutMs  ARGV[5] admitting (0|1)
 -- ARGV[6] maxActive  ARGV[7] admitsPerMinute  ARGV[8] graceMs  ARGV[9] grantTtlMs  ARGV[10] maxSteps
 -- ARGV[11] ratePerMinute (stored as given)  ARGV[12] reap dead nodes (0|1)
+-- ARGV[13] opensAt (ms)  ARGV[14] seed of the draw, should this call make it (unsigned 32-bit)
 -- Returns: {0} when another holder has the lease, otherwise
 --   {1, cursor, active, skipped, backlogged (0|1), reaped, grantExpiresAt (string), ticketNo...}
 --   where the ticket numbers are those admitted, in order, all expiring at grantExpiresAt
 local status_key, away_key, requeued_key, active_key, meta_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local lease_key, nodes_key, held_key, gaps_key, reclaimed_key = KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
-local left_keys = left_keys_from(11)
+local deferred_key = KEYS[11]
+local left_keys = left_keys_from(12)
 local now, holder, lease_ms, node_timeout_ms = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local max_active, per_minute = tonumber(ARGV[6]), tonumber(ARGV[7])
 local grace_ms, grant_ttl_ms, max_steps = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
@@ -32,9 +38,10 @@ local grace_ms, grant_ttl_ms, max_steps = tonumber(ARGV[8]), tonumber(ARGV[9]), 
 local lease = redis.call('HMGET', lease_key, 'holder', 'until')
 if lease[1] and lease[1] ~= holder and tonumber(lease[2]) > now then return {0} end
 redis.call('HSET', lease_key, 'holder', holder, 'until', str(now + lease_ms))
+local net = draw_if_due(meta_key, gaps_key, reclaimed_key, now, tonumber(ARGV[13]), tonumber(ARGV[14]))
 
 -- Bound one call's work; the rest follow in the next calls.
-local REAP_LIMIT, PROMOTE_LIMIT = 5000, 10000
+local REAP_LIMIT, PROMOTE_LIMIT, SETTLE_LIMIT = 5000, 10000, 10000
 local reaped = 0
 local heartbeats = {}
 if ARGV[12] == '1' then heartbeats = redis.call('HGETALL', nodes_key) end
@@ -54,15 +61,23 @@ local due = redis.call('ZRANGEBYSCORE', away_key, '-inf', str(now - grace_ms), '
 for _, ticket in ipairs(due) do
   redis.call('ZREM', away_key, ticket)
   redis.call('HSET', status_key, ticket, S.LEFT)
-  count_left(left_keys, tonumber(ticket), 1)
+  count_leaver(net, deferred_key, left_keys, tonumber(ticket), 1)
 end
 redis.call('ZREMRANGEBYSCORE', active_key, '-inf', str(now))
+
+local settling = false
+if net then
+  local deferred = redis.call('ZRANGE', deferred_key, 0, SETTLE_LIMIT - 1)
+  for _, ticket in ipairs(deferred) do count_left(left_keys, place_of(net, tonumber(ticket)), 1) end
+  if #deferred > 0 then redis.call('ZREMRANGEBYRANK', deferred_key, 0, #deferred - 1) end
+  settling = redis.call('ZCARD', deferred_key) > 0
+end
 
 local meta = redis.call('HMGET', meta_key, 'cursor', 'tokens', 'tokensAt', 'paused', 'issued')
 local cursor = tonumber(meta[1]) or 0
 local tokens = tonumber(meta[2]) or 0
 local tokens_at = tonumber(meta[3]) or 0
-local halted = meta[4] == '1' or ARGV[5] ~= '1'
+local halted = meta[4] == '1' or ARGV[5] ~= '1' or settling
 local issued = tonumber(meta[5]) or 0
 
 local burst = math.max(1, per_minute / 60)
@@ -95,7 +110,7 @@ end
 local skipped, steps = 0, 0
 if halted then steps = max_steps end
 while steps < max_steps and cursor < issued do
-  local ticket = str(cursor + 1)
+  local ticket = str(ticket_at(net, cursor + 1))
   local status = redis.call('HGET', status_key, ticket)
   if status == S.WAITING then
     if budget == 0 then break end
@@ -108,6 +123,9 @@ while steps < max_steps and cursor < issued do
     count_left(left_keys, cursor + 1, -1)
     redis.call('HSET', status_key, ticket, S.FINISHED)
     skipped = skipped + 1
+  elseif not status and net and cursor < net.size then
+    -- A drawn pre-queue number lost in a restart: counted as a leaver at its place.
+    count_left(left_keys, cursor + 1, -1)
   elseif not status then
     -- A restart gap: un-count the run up to the next number reclaimed in it (or its end).
     local gap = redis.call('ZREVRANGEBYSCORE', gaps_key, cursor + 1, '-inf', 'WITHSCORES', 'LIMIT', 0, 1)

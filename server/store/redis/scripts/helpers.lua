@@ -49,21 +49,140 @@ local function count_left_range(left_keys, first, last, delta)
   end
 end
 
+-- The pre-queue draw, the twin of shared/queue/draw.ts (docs/decisions/005):
+-- tickets 1..size, issued before the opening, take their places from a keyed
+-- Feistel permutation with cycle walking; later tickets keep their number as
+-- their place. Same constants and arithmetic as the TypeScript, all of it
+-- exact in Lua's doubles (below 2^53); `bit` works on the low 32 bits.
+local TWO_32 = 4294967296
+local DRAW_ROUNDS = 6
+
+local function imul32(a, b)
+  local b_lo = b % 65536
+  local b_hi = (b - b_lo) / 65536
+  return (((a * b_hi) % 65536) * 65536 + a * b_lo) % TWO_32
+end
+
+local function xor32(a, b)
+  return bit.bxor(a, b) % TWO_32
+end
+
+local function mix32(v)
+  v = v % TWO_32
+  v = xor32(v, bit.rshift(v, 16))
+  v = imul32(v, 0x45d9f3b)
+  v = xor32(v, bit.rshift(v, 16))
+  v = imul32(v, 0x45d9f3b)
+  return xor32(v, bit.rshift(v, 16))
+end
+
+local function draw_network(size, seed)
+  local bits = 1
+  while bits < 26 and 4 ^ bits < size do bits = bits + 1 end
+  local keys = {}
+  for round = 1, DRAW_ROUNDS do keys[round] = mix32((seed + round * 0x9e3779b9) % TWO_32) end
+  return { size = size, half = 2 ^ bits, keys = keys }
+end
+
+local function feistel(net, x, forward)
+  local half = net.half
+  local left, right = math.floor(x / half), x % half
+  if forward then
+    for round = 1, DRAW_ROUNDS do
+      left, right = right, xor32(left, mix32((right + net.keys[round]) % TWO_32) % half)
+    end
+  else
+    for round = DRAW_ROUNDS, 1, -1 do
+      left, right = xor32(right, mix32((left + net.keys[round]) % TWO_32) % half), left
+    end
+  end
+  return left * half + right
+end
+
+-- The place in line of ticket n (net nil: not drawn yet, places are numbers).
+local function place_of(net, n)
+  if not net or n > net.size then return n end
+  local x = n - 1
+  repeat x = feistel(net, x, true) until x < net.size
+  return x + 1
+end
+
+-- The ticket at place p: the inverse of place_of.
+local function ticket_at(net, p)
+  if not net or p > net.size then return p end
+  local x = p - 1
+  repeat x = feistel(net, x, false) until x < net.size
+  return x + 1
+end
+
+-- The event's draw, or nil before the opening.
+local function draw_of(meta_key)
+  local drawn = redis.call('HMGET', meta_key, 'drawSize', 'drawSeed')
+  if not drawn[1] then return nil end
+  return draw_network(tonumber(drawn[1]), tonumber(drawn[2]))
+end
+
+-- The first join or controller step at or after the opening draws: every
+-- number issued so far is the pre-queue. One write, whatever its size. Its
+-- restart gaps leave `gaps` (their places are scattered now: the cursor
+-- steps over them one by one instead of crossing a run).
+local function draw_if_due(meta_key, gaps_key, reclaimed_key, now, opens_at, seed)
+  local net = draw_of(meta_key)
+  if net or now < opens_at then return net end
+  local size = tonumber(redis.call('HGET', meta_key, 'issued')) or 0
+  redis.call('HSET', meta_key, 'drawSize', str(size), 'drawSeed', str(seed))
+  redis.call('ZREMRANGEBYSCORE', gaps_key, '-inf', size)
+  redis.call('ZREMRANGEBYSCORE', reclaimed_key, '-inf', size)
+  return draw_network(size, seed)
+end
+
+-- Before the draw a leaver has no place to be counted at: it waits in
+-- `deferred` (score = number) until the controller counts it (admit.lua).
+local function defer_range(deferred_key, first, last)
+  local CHUNK = 1000
+  local from = first
+  while from <= last do
+    local to = math.min(last, from + CHUNK - 1)
+    local members = {}
+    for n = from, to do
+      members[#members + 1] = n
+      members[#members + 1] = str(n)
+    end
+    redis.call('ZADD', deferred_key, unpack(members))
+    from = to + 1
+  end
+end
+
+-- Count (delta 1) or un-count (-1) ticket n as a leaver, at its place.
+local function count_leaver(net, deferred_key, left_keys, n, delta)
+  if delta > 0 and not net then
+    defer_range(deferred_key, n, n)
+    return
+  end
+  if delta < 0 and redis.call('ZREM', deferred_key, str(n)) == 1 then return end
+  count_left(left_keys, place_of(net, n), delta)
+end
+
 -- Redis may have come back from a crash without its last writes (AOF fsyncs
 -- at most once a second): ticket numbers issued in that window are held by
 -- people but no longer counted in `issued`. The first script that issues or
 -- looks up a number after a restart (a new run_id) skips RESTART_TICKET_GAP
 -- numbers so none is issued twice, and counts the skipped numbers as leavers
--- so nobody sees them as people ahead. A holder of a lost number takes its
--- place back on reconnect (reconnect.lua). The run is recorded in `gaps`, so
--- the controller's cursor crosses it in one step (admit.lua). See docs/decisions/004.
-local function recover_after_restart(meta_key, gaps_key, left_keys)
+-- so nobody sees them as people ahead (in the pre-queue: once drawn). A holder
+-- of a lost number takes its place back on reconnect (reconnect.lua). The run
+-- is recorded in `gaps`, so the controller's cursor crosses it in one step
+-- (admit.lua). See docs/decisions/004.
+local function recover_after_restart(meta_key, gaps_key, deferred_key, left_keys)
   local run_id = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)')
   local state = redis.call('HMGET', meta_key, 'runId', 'issued')
   if state[1] == run_id then return end
   local issued = tonumber(state[2]) or 0
   if issued > 0 then
-    count_left_range(left_keys, issued + 1, issued + RESTART_TICKET_GAP, 1)
+    if draw_of(meta_key) then
+      count_left_range(left_keys, issued + 1, issued + RESTART_TICKET_GAP, 1)
+    else
+      defer_range(deferred_key, issued + 1, issued + RESTART_TICKET_GAP)
+    end
     redis.call('ZADD', gaps_key, issued + 1, str(issued + RESTART_TICKET_GAP))
     redis.call('HSET', meta_key, 'issued', str(issued + RESTART_TICKET_GAP))
     redis.call('HINCRBY', meta_key, 'restarts', 1)
@@ -72,8 +191,9 @@ local function recover_after_restart(meta_key, gaps_key, left_keys)
 end
 
 -- The meta counters figures() reads instead of counting the sets each tick.
-local function add_requeued(requeued_key, meta_key, ticket)
-  if redis.call('ZADD', requeued_key, ticket, ticket) == 1 then redis.call('HINCRBY', meta_key, 'requeued', 1) end
+-- Requeued tickets are admitted lowest place first.
+local function add_requeued(requeued_key, meta_key, ticket, place)
+  if redis.call('ZADD', requeued_key, place, ticket) == 1 then redis.call('HINCRBY', meta_key, 'requeued', 1) end
 end
 
 local function remove_requeued(requeued_key, meta_key, ticket)
@@ -106,14 +226,15 @@ end
 -- came back: no longer a leaver while the cursor is behind it, and the cursor
 -- stops at it when crossing the gap (admit.lua). Returns false for a number
 -- never issued.
-local function reclaim_lost(meta_key, gaps_key, reclaimed_key, left_keys, ticket)
-  recover_after_restart(meta_key, gaps_key, left_keys)
+local function reclaim_lost(meta_key, gaps_key, reclaimed_key, deferred_key, left_keys, ticket)
+  recover_after_restart(meta_key, gaps_key, deferred_key, left_keys)
   local state = redis.call('HMGET', meta_key, 'issued', 'cursor')
   local number = tonumber(ticket)
   if number > (tonumber(state[1]) or 0) then return false end
-  if number > (tonumber(state[2]) or 0) then
-    count_left(left_keys, number, -1)
-    redis.call('ZADD', reclaimed_key, number, ticket)
+  local net = draw_of(meta_key)
+  if place_of(net, number) > (tonumber(state[2]) or 0) then
+    count_leaver(net, deferred_key, left_keys, number, -1)
+    if net and number > net.size then redis.call('ZADD', reclaimed_key, number, ticket) end
   end
   return true
 end
