@@ -2,7 +2,7 @@
 import { ErrorCode, CloseCode } from '../../shared/protocol/codes.js';
 import type { ClientMessage } from '../../shared/protocol/messages.js';
 import type { ReconnectOutcome } from '../store/types.js';
-import { acceptsJoins, eventState } from '../queue/event-state.js';
+import { joinDecision } from '../events/eligibility.js';
 import { sendAdmitted } from './admissions.js';
 import { holderKey, type EventRoom, type GatewayContext } from './context.js';
 import { eventTopic, type HeldTicket, type Session } from './session.js';
@@ -34,9 +34,8 @@ function claimSession(session: Session, rid: number | undefined): boolean {
 async function join(ctx: GatewayContext, session: Session, message: Of<'join'>): Promise<void> {
   const room = ctx.room(message.eventId);
   if (!room) return session.sendError(ErrorCode.UNKNOWN_EVENT, `no event "${message.eventId}"`, message.rid);
-  if (!acceptsJoins(eventState(room.config, ctx.clock.now(), false))) {
-    return session.sendError(ErrorCode.EVENT_CLOSED, 'this event has closed', message.rid);
-  }
+  const eligible = joinDecision(room.config, message.birthDate, ctx.clock.now());
+  if (!eligible.ok) return session.sendError(ErrorCode[eligible.code], eligible.message, message.rid, eligible.opensAt);
   if (!claimSession(session, message.rid)) return;
   let ticketNo: number;
   try {

@@ -40,9 +40,10 @@ export class Session {
     }
   }
 
-  sendError(code: ErrorCode, message: string, rid?: number): void {
+  /** `retryAt`: when the same request will be accepted (a window that opens later). */
+  sendError(code: ErrorCode, message: string, rid?: number, retryAt?: number): void {
     this.countError(code);
-    this.send({ type: 'error', rid, code, message, retryable: RETRYABLE_ERRORS.has(code) });
+    this.send({ type: 'error', rid, code, message, retryable: RETRYABLE_ERRORS.has(code), ...(retryAt === undefined ? {} : { retryAt }) });
   }
 }
 

@@ -7,8 +7,3 @@ export function eventState(event: Pick<EventConfig, 'opensAt' | 'closesAt'>, now
   if (now < event.opensAt) return 'prequeue';
   return paused ? 'paused' : 'open';
 }
-
-/** Joining is possible in the pre-queue and while open or paused; admission only while open. */
-export function acceptsJoins(state: EventState): boolean {
-  return state !== 'closed';
-}

@@ -10,6 +10,7 @@ import type { Clock } from '../clock.js';
 import type { EventConfig } from '../config/event-schema.js';
 import { slotKey } from '../store/booking-fingerprint.js';
 import type { BookingStore, CommitOutcome } from '../store/types.js';
+import { bookingDecision } from '../events/eligibility.js';
 import { personKey } from './person-key.js';
 
 export type ServiceResult<T> = { ok: true; status: number; value: T } | { ok: false; code: BookingErrorCode; message: string };
@@ -74,7 +75,9 @@ export class BookingService {
     const event = this.event(eventId);
     if (!event) return fail('UNKNOWN_EVENT', `no event "${eventId}"`);
     if (!secretMatches(body.secret, claims.sh)) return fail('GRANT_WRONG_SECRET', 'the secret does not match this grant');
-    if (now >= event.closesAt) return fail('EVENT_CLOSED', 'this event has closed');
+    // Authoritative: the person's cohort must be open now, by this server's clock and the live config.
+    const eligible = bookingDecision(event, body.person.birthDate, now);
+    if (!eligible.ok) return fail(eligible.code, eligible.message);
     const slot = event.centers.find((c) => c.id === body.centerId)?.slots.find((s) => s.id === body.slotId);
     if (!slot) return fail('UNKNOWN_SLOT', `no slot "${body.slotId}" at center "${body.centerId}"`);
 

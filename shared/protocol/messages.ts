@@ -17,7 +17,11 @@ const token = z.string().min(1).max(1024);
 
 // Client → server
 
-export const JoinMessage = z.object({ type: z.literal('join'), rid, eventId, secretHash });
+/** A calendar date YYYY-MM-DD (whether it exists is checked with the event's cohorts). */
+const birthDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+/** `birthDate` is needed when the event takes certain birth-date cohorts only (GET /api/info says so). */
+export const JoinMessage = z.object({ type: z.literal('join'), rid, eventId, secretHash, birthDate: birthDate.optional() });
 /** `eventId`, when given, must match the ticket's event (a page for one event refuses another's ticket). */
 export const ResumeMessage = z.object({ type: z.literal('resume'), rid, ticket: token, eventId: eventId.optional() });
 export const LeaveMessage = z.object({ type: z.literal('leave'), rid });
@@ -109,6 +113,8 @@ export const ErrorMessage = z.object({
   code: z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]]),
   message: z.string(),
   retryable: z.boolean(),
+  /** When the same request will be accepted (e.g. the person's window opens then), ms since the Unix epoch. */
+  retryAt: z.number().optional(),
 });
 
 export const PongMessage = z.object({ type: z.literal('pong'), rid, t: z.number(), serverTime: z.number() });

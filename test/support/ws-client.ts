@@ -68,8 +68,8 @@ export class TestClient {
     });
   }
 
-  async join(eventId: string): Promise<Of<'ticket'>> {
-    this.send({ type: 'join', rid: 1, eventId, secretHash: await hashSecret(this.secret) });
+  async join(eventId: string, birthDate?: string): Promise<Of<'ticket'>> {
+    this.send({ type: 'join', rid: 1, eventId, secretHash: await hashSecret(this.secret), ...(birthDate ? { birthDate } : {}) });
     return this.reply('ticket', 1);
   }
 
