@@ -5,7 +5,7 @@
  */
 import { CloseCode, ErrorCode } from '../../shared/protocol/index.js';
 import type { AdmittedMessage, ErrorMessage, ServerMessage, TickMessage } from '../../shared/protocol/index.js';
-import { etaSeconds, peopleAhead } from '../../shared/queue/position.js';
+import { etaSeconds, peopleAhead, placesKnown } from '../../shared/queue/position.js';
 import { hashSecret, newClientSecret } from '../../shared/tokens/secret.js';
 import { Connection } from './connection.js';
 import type { StoredTicket, TicketStore } from './storage.js';
@@ -20,9 +20,17 @@ const START_OVER: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCode.TICKET_LEFT,
 ]);
 
+/** Refusals that name a time from which the same join will be accepted. */
+const NOT_YET: ReadonlySet<ErrorCode> = new Set<ErrorCode>([ErrorCode.EVENT_NOT_OPEN_YET, ErrorCode.COHORT_NOT_OPEN_YET]);
+/** Spread of automatic joins at a window's opening, so a crowd waiting for it does not arrive in one millisecond. */
+const OPENING_SPREAD_MS = 5_000;
+
 export interface WaitingOptions {
   eventId: string;
   opensAt: number;
+  timeZone: string;
+  /** Set when the event takes certain birth-date cohorts only: the help text of the birth-date question. */
+  birthDateHelp: string | null;
   store: TicketStore;
   onAdmitted(entry: StoredTicket): void;
   /** Forgets the stored ticket and starts again at the end of the line. */
@@ -40,6 +48,7 @@ export function startWaiting(options: WaitingOptions): void {
   /** A notice the next ticket must not clear (it explains why the place changed). */
   let keepNotice = false;
   let finished = false;
+  let birthDate: string | null = null;
 
   const connection = new Connection(socketUrl(), {
     open: () => void joinOrResume(),
@@ -59,8 +68,9 @@ export function startWaiting(options: WaitingOptions): void {
       connection.send({ type: 'resume', rid, ticket: saved.ticket, eventId });
       return;
     }
+    if (options.birthDateHelp && !birthDate) birthDate = await view.askBirthDate(options.birthDateHelp);
     pendingSecret ??= newClientSecret();
-    connection.send({ type: 'join', rid, eventId, secretHash: await hashSecret(pendingSecret) });
+    connection.send({ type: 'join', rid, eventId, secretHash: await hashSecret(pendingSecret), ...(birthDate ? { birthDate } : {}) });
   }
 
   function handle(message: ServerMessage): void {
@@ -94,6 +104,11 @@ export function startWaiting(options: WaitingOptions): void {
     view.setEventState(tick.st, tick.d === true);
     const saved = store.load();
     if (!saved) return;
+    if (!placesKnown(tick)) {
+      view.setPrequeue({ opensAt: options.opensAt, timeZone: options.timeZone, waiting: tick.i, now: tick.t });
+      return;
+    }
+    view.setPrequeue(null);
     const ahead = peopleAhead(tick, saved.ticketNo);
     const joinedAhead = saved.joinedAhead ?? ahead;
     if (saved.joinedAhead === null) store.update({ joinedAhead });
@@ -120,7 +135,15 @@ export function startWaiting(options: WaitingOptions): void {
       finish('This place in line was already used for a booking. Each person can book only once.');
     } else if (error.code === ErrorCode.GRANT_EXPIRED) {
       finish('Your turn came, but the time to book ran out.', { label: 'Join the line again', run: options.rejoin });
-    } else if (error.code === ErrorCode.EVENT_CLOSED || error.code === ErrorCode.UNKNOWN_EVENT) {
+    } else if (NOT_YET.has(error.code) && error.retryAt !== undefined && error.rid === requestRid) {
+      view.showNotice(`Not yet: ${error.message} This page joins by itself at ${view.formatLocalTime(error.retryAt, options.timeZone)}; keep it open.`);
+      const wait = Math.max(1_000, error.retryAt - Date.now()) + Math.random() * OPENING_SPREAD_MS;
+      retryTimer = setTimeout(() => void joinOrResume(), wait);
+    } else if ((error.code === ErrorCode.NOT_ELIGIBLE || error.code === ErrorCode.BIRTH_DATE_REQUIRED) && error.rid === requestRid) {
+      view.showNotice(error.message);
+      birthDate = null;
+      void joinOrResume();
+    } else if (error.code === ErrorCode.EVENT_CLOSED || error.code === ErrorCode.UNKNOWN_EVENT || error.code === ErrorCode.COHORT_CLOSED) {
       finish(`You cannot join this event: ${error.message}`);
     } else if (error.retryable && error.rid === requestRid) {
       const why = error.message;

@@ -38,6 +38,54 @@ export function setEventState(state: EventState, degraded = false): void {
   setText(el('event-state', HTMLElement), EVENT_STATE_TEXT[state] + suffix);
 }
 
+/** Local time of `ms` in the event's zone, e.g. "2021-07-20 20:00". */
+export function formatLocalTime(ms: number, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(ms);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')} (${timeZone})`;
+}
+
+function formatCountdown(ms: number): string {
+  const seconds = Math.max(0, Math.ceil(ms / 1000));
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return h > 0 ? `${h} h ${m} min` : m > 0 ? `${m} min ${s} s` : `${s} s`;
+}
+
+/**
+ * Before the opening: a countdown and how many wait in the pre-queue; no place
+ * yet (it is drawn at the opening). `null` leaves the pre-queue view.
+ */
+export function setPrequeue(state: { opensAt: number; timeZone: string; waiting: number; now: number } | null): void {
+  el('prequeue', HTMLElement).hidden = state === null;
+  if (!state) return;
+  setText(el('opens-at', HTMLElement), formatLocalTime(state.opensAt, state.timeZone));
+  setText(el('countdown', HTMLElement), formatCountdown(state.opensAt - state.now));
+  setText(el('prequeue-count', HTMLElement), String(state.waiting));
+  setText(el('place', HTMLElement), 'drawn at the opening');
+  setText(el('ahead', HTMLElement), '–');
+  setText(el('eta', HTMLElement), 'known after the opening');
+}
+
+/** Asks for the birth date this event's cohorts need; resolves with it (YYYY-MM-DD). */
+export function askBirthDate(help: string): Promise<string> {
+  const form = el('birth-form', HTMLFormElement);
+  setText(el('birth-help', HTMLElement), help);
+  form.hidden = false;
+  sections.waiting.hidden = true;
+  return new Promise((resolve) => {
+    form.onsubmit = (submitted) => {
+      submitted.preventDefault();
+      const value = el('join-birth-date', HTMLInputElement).value;
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return;
+      form.hidden = true;
+      sections.waiting.hidden = false;
+      resolve(value);
+    };
+  });
+}
+
 export function setTicketNo(ticketNo: number): void {
   setText(el('ticket-no', HTMLElement), `(ticket #${ticketNo})`);
 }

@@ -40,8 +40,12 @@ export function gatewayHttp({ ctx, startedAt, storeHealthy, connections, reserva
           id: config.id,
           title: config.title,
           state: eventState(config, now, lastFigures?.paused ?? false),
+          timeZone: config.timeZone,
+          prequeueOpensAt: config.prequeueOpensAt,
           opensAt: config.opensAt,
           closesAt: config.closesAt,
+          // Who may join when: the page asks for a birth date when there are cohorts.
+          cohorts: config.cohorts.map(({ id, label, born, opensAt, closesAt }) => ({ id, label, born, opensAt, closesAt })),
         }));
         return json(200, { node: ctx.config.nodeId, reservationsUrl: reservationsUrl(), events });
       }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MinHeap } from '../../server/gateway/min-heap.js';
-import { acceptsJoins, eventState } from '../../server/queue/event-state.js';
+import { eventState } from '../../server/queue/event-state.js';
 import { JoinBatcher } from '../../server/queue/join-batcher.js';
 import { RateEstimator } from '../../server/queue/rate-estimator.js';
 
@@ -169,10 +169,5 @@ describe('eventState', () => {
     expect(eventState(event, 1999, true)).toBe('paused');
     expect(eventState(event, 2000, false)).toBe('closed');
     expect(eventState(event, 2000, true)).toBe('closed');
-  });
-
-  it('accepts joins in every state but closed', () => {
-    expect((['prequeue', 'open', 'paused'] as const).map(acceptsJoins)).toEqual([true, true, true]);
-    expect(acceptsJoins('closed')).toBe(false);
   });
 });
