@@ -155,7 +155,10 @@ export function startWaiting(options: WaitingOptions): void {
   }
 
   function closedForGood(code: number): void {
-    if (code === CloseCode.SUPERSEDED) {
+    if (code === CloseCode.EVENT_WITHDRAWN) {
+      view.showSection(null);
+      view.showNotice('This booking event was withdrawn by its organisers. Check the official announcements for a new date.');
+    } else if (code === CloseCode.SUPERSEDED) {
       view.showNotice('Your place is now open in another tab or window, so this page stopped updating.', {
         label: 'Use this tab instead',
         run: () => location.reload(),

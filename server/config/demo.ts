@@ -1,4 +1,7 @@
-/** The demo event of `npm start`: open now, small enough that a few browser tabs visibly queue. */
+/**
+ * The demo event of `npm start`: open now, small enough that a few browser
+ * tabs visibly queue. It has no cohorts, so nobody is asked for a birth date.
+ */
 import type { z } from 'zod';
 import type { EventConfig } from './event-schema.js';
 
@@ -10,7 +13,8 @@ export function demoEvent(now: number): z.input<typeof EventConfig> {
   }));
   return {
     id: 'demo',
-    title: 'Demo vaccination booking (born 1969–1971)',
+    title: { ko: '데모 백신 예약', en: 'Demo vaccination booking' },
+    timeZone: 'Asia/Seoul',
     opensAt: now - 60_000,
     closesAt: now + 24 * 3600_000,
     maxActive: 2,

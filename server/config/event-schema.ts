@@ -1,5 +1,26 @@
-/** One event's definition: when it runs, how fast it admits, what can be booked. */
+/**
+ * One event's definition: when it runs, in which time zone, who may join and
+ * book when (birth-date cohorts), how fast it admits, what can be booked.
+ * The format, time forms and rules are described in docs/events.md.
+ *
+ * Windows are half-open: open from `opensAt` inclusive until `closesAt`
+ * exclusive. Birth ranges include both ends. Times come in as milliseconds,
+ * ISO instants with an offset, or local times in the event's zone; they come
+ * out as milliseconds.
+ */
 import { z } from 'zod';
+import { isCalendarDate } from '../../shared/time/calendar-date.js';
+import { canonicalTimeZone, isTimeZone, toInstant, TIME_FORMATS_HELP } from '../../shared/time/zoned-time.js';
+import {
+  birthGaps,
+  cohortWindowProblems,
+  contradictions,
+  eligibilityHoles,
+  eventWindowProblems,
+  type CohortSpan,
+  type EventTimes,
+  type Problem,
+} from '../events/event-rules.js';
 
 /**
  * Cross-field checks run even when some field failed its type check, so that
@@ -8,10 +29,45 @@ import { z } from 'zod';
 export const ALWAYS = { when: () => true };
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lowercase letters, digits and dashes, starting with a letter or digit');
-const instant = z.union(
-  [z.iso.datetime({ offset: true }).transform((text) => Date.parse(text)), z.number().int().positive()],
-  { error: 'an ISO 8601 instant with its offset (e.g. 2026-11-24T20:00:00+09:00) or milliseconds since the epoch' },
-);
+
+/** A text people read: one string for both languages, or one per language. */
+const text = z
+  .union([z.string().min(1).max(200), z.object({ ko: z.string().min(1).max(200), en: z.string().min(1).max(200) }).strict()], {
+    error: 'a text, or { "ko": "…", "en": "…" }',
+  })
+  .transform((value) => (typeof value === 'string' ? { ko: value, en: value } : value));
+
+/**
+ * A time as written. Only its form is checked here: a local time's instant
+ * depends on the event's `timeZone`, so it is resolved with the whole event.
+ */
+const time = z.union([z.number(), z.string()], { error: `a time: ${TIME_FORMATS_HELP}` }).superRefine((value, ctx) => {
+  // UTC has no gaps or repeats, so this catches exactly the malformed texts.
+  const read = toInstant(value, 'UTC');
+  if (!read.ok) ctx.addIssue({ code: 'custom', message: read.message });
+});
+
+const birthDate = z.string().refine(isCalendarDate, 'a calendar date YYYY-MM-DD that exists, e.g. 1967-01-01');
+
+const CohortInput = z
+  .object({
+    id,
+    label: text,
+    /** Birth dates this cohort takes, both ends included. */
+    born: z
+      .object({ from: birthDate, to: birthDate })
+      .strict()
+      .superRefine((born, ctx) => {
+        if (isCalendarDate(String(born.from)) && isCalendarDate(String(born.to)) && born.from > born.to) {
+          ctx.addIssue({ code: 'custom', path: ['to'], message: `born.to (${born.to}) must not be before born.from (${born.from})` });
+        }
+      }, ALWAYS),
+    /** Defaults to the event's opensAt. */
+    opensAt: time.optional(),
+    /** Defaults to the event's closesAt. */
+    closesAt: time.optional(),
+  })
+  .strict();
 
 export const SlotConfig = z
   .object({ id, label: z.string().min(1).max(64), capacity: z.number().int().min(1, 'a slot needs a capacity of at least 1') })
@@ -22,14 +78,26 @@ export const CenterConfig = z
   .strict()
   .superRefine((center, ctx) => reportDuplicates(center.slots, 'slots', ctx), ALWAYS);
 
-export const EventConfig = z
+const EventInput = z
   .object({
     id,
-    title: z.string().min(1).max(200),
-    /** When joining opens and admission starts (ISO instant or ms). */
-    opensAt: instant,
+    title: text,
+    /** IANA zone in which local times are read and every time is shown. */
+    timeZone: z
+      .string()
+      .refine(isTimeZone, 'an IANA time zone such as Asia/Seoul, America/New_York or UTC (this one does not exist)')
+      .transform(canonicalTimeZone)
+      .default('Asia/Seoul'),
+    /** When joining opens, before opensAt; absent: no pre-queue, joining opens at opensAt. */
+    prequeueOpensAt: time.optional(),
+    /** When admission and booking start. */
+    opensAt: time,
     /** When joining and booking end. */
-    closesAt: instant,
+    closesAt: time,
+    /** Who may join and book, by birth date; empty: everyone, without giving a birth date. */
+    cohorts: z.array(CohortInput).default([]),
+    /** Allow birth dates between cohorts that no cohort takes. */
+    allowCohortGaps: z.boolean().default(false),
     /** Admitted people whose grant is neither used nor expired, at most. */
     maxActive: z.number().int().min(1),
     /** Admissions per minute, at most. */
@@ -40,15 +108,116 @@ export const EventConfig = z
     ticketTtlSeconds: z.number().int().min(60).max(30 * 86400).default(2 * 86400),
     centers: z.array(CenterConfig).min(1, 'an event needs at least one center'),
   })
-  .strict()
-  .superRefine((event, ctx) => {
-    if (typeof event.opensAt === 'number' && typeof event.closesAt === 'number' && event.closesAt <= event.opensAt) {
-      ctx.addIssue({ code: 'custom', path: ['closesAt'], message: 'closesAt must be after opensAt' });
-    }
-    reportDuplicates(event.centers, 'centers', ctx);
-  }, ALWAYS);
+  .strict();
+type EventInput = z.infer<typeof EventInput>;
+
+export const EventConfig = EventInput.superRefine(checkEvent, ALWAYS).transform(resolveEvent);
 export type EventConfig = z.infer<typeof EventConfig>;
 export type CenterConfig = z.infer<typeof CenterConfig>;
+export type Cohort = EventConfig['cohorts'][number];
+
+/** The time a well-formed value names in `zone`, or undefined when it is malformed or the zone is unknown. */
+function instantOf(value: unknown, zone: unknown): number | undefined {
+  if ((typeof value !== 'number' && typeof value !== 'string') || typeof zone !== 'string' || !isTimeZone(zone)) return undefined;
+  const read = toInstant(value, zone);
+  return read.ok ? read.instant : undefined;
+}
+
+/** Runs on possibly malformed input (see ALWAYS): every read is guarded. */
+function checkEvent(event: EventInput, ctx: z.RefinementCtx): void {
+  if (typeof event !== 'object' || event === null) return;
+  const report = (problems: Problem[]) => problems.forEach(({ path, message }) => ctx.addIssue({ code: 'custom', path, message }));
+  reportDuplicates(event.centers, 'centers', ctx);
+  reportDuplicates(event.cohorts, 'cohorts', ctx);
+  const zone = typeof event.timeZone === 'string' && isTimeZone(event.timeZone) ? event.timeZone : null;
+  if (!zone) return; // every time below depends on the zone, whose problem is already reported
+  report(zoneProblems(event, zone));
+  const times: EventTimes = {
+    prequeueOpensAt: instantOf(event.prequeueOpensAt, zone),
+    opensAt: instantOf(event.opensAt, zone),
+    closesAt: instantOf(event.closesAt, zone),
+  };
+  report(eventWindowProblems(times, zone));
+  const cohorts = Array.isArray(event.cohorts) ? event.cohorts : [];
+  const spans: CohortSpan[] = [];
+  cohorts.forEach((cohort, index) => {
+    const window = {
+      opensAt: cohort?.opensAt === undefined ? times.opensAt : instantOf(cohort.opensAt, zone),
+      closesAt: cohort?.closesAt === undefined ? times.closesAt : instantOf(cohort.closesAt, zone),
+    };
+    const own = { opensAt: cohort?.opensAt !== undefined, closesAt: cohort?.closesAt !== undefined };
+    report(cohortWindowProblems(index, window, own, times, zone));
+    const span = spanOf(cohort, index, window);
+    if (span) spans.push(span);
+  });
+  report(contradictions(spans, zone));
+  report(eligibilityHoles(spans, zone));
+  if (event.allowCohortGaps !== true) report(birthGaps(spans));
+}
+
+/** Local times the zone skips or repeats; malformed ones are reported by the field itself. */
+function zoneProblems(event: EventInput, zone: string): Problem[] {
+  const fields: [Problem['path'], unknown][] = [
+    [['prequeueOpensAt'], event.prequeueOpensAt],
+    [['opensAt'], event.opensAt],
+    [['closesAt'], event.closesAt],
+  ];
+  if (Array.isArray(event.cohorts)) {
+    event.cohorts.forEach((cohort, index) => {
+      fields.push([['cohorts', index, 'opensAt'], cohort?.opensAt], [['cohorts', index, 'closesAt'], cohort?.closesAt]);
+    });
+  }
+  const problems: Problem[] = [];
+  for (const [path, value] of fields) {
+    if ((typeof value !== 'number' && typeof value !== 'string') || !toInstant(value, 'UTC').ok) continue;
+    const read = toInstant(value, zone);
+    if (!read.ok) problems.push({ path, message: read.message });
+  }
+  return problems;
+}
+
+/** A cohort usable by the cross-cohort rules: readable birth range in order and a non-empty window. */
+function spanOf(cohort: EventInput['cohorts'][number] | undefined, index: number, window: EventTimes): CohortSpan | null {
+  const from = cohort?.born?.from;
+  const to = cohort?.born?.to;
+  const { opensAt, closesAt } = window;
+  if (typeof from !== 'string' || typeof to !== 'string' || !isCalendarDate(from) || !isCalendarDate(to) || from > to) return null;
+  if (opensAt === undefined || closesAt === undefined || closesAt <= opensAt) return null;
+  return { index, id: typeof cohort?.id === 'string' ? cohort.id : `#${index}`, from, to, opensAt, closesAt };
+}
+
+/** Only reached when checkEvent found nothing: every time resolves. */
+function resolveEvent(event: EventInput) {
+  const at = (value: number | string): number => {
+    const read = toInstant(value, event.timeZone);
+    if (!read.ok) throw new Error(`unreachable: a checked time did not resolve: ${read.message}`);
+    return read.instant;
+  };
+  const opensAt = at(event.opensAt);
+  const closesAt = at(event.closesAt);
+  return {
+    id: event.id,
+    title: event.title,
+    timeZone: event.timeZone,
+    prequeueOpensAt: event.prequeueOpensAt === undefined ? null : at(event.prequeueOpensAt),
+    opensAt,
+    closesAt,
+    cohorts: event.cohorts.map((cohort) => ({
+      id: cohort.id,
+      label: cohort.label,
+      born: { from: cohort.born.from, to: cohort.born.to },
+      opensAt: cohort.opensAt === undefined ? opensAt : at(cohort.opensAt),
+      closesAt: cohort.closesAt === undefined ? closesAt : at(cohort.closesAt),
+    })),
+    allowCohortGaps: event.allowCohortGaps,
+    maxActive: event.maxActive,
+    admitsPerMinute: event.admitsPerMinute,
+    grantTtlSeconds: event.grantTtlSeconds,
+    graceSeconds: event.graceSeconds,
+    ticketTtlSeconds: event.ticketTtlSeconds,
+    centers: event.centers,
+  };
+}
 
 export function reportDuplicates(items: unknown, path: string, ctx: z.RefinementCtx): void {
   if (!Array.isArray(items)) return;

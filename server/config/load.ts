@@ -1,9 +1,11 @@
 /**
  * Reads the configuration once: defaults, then an optional JSON file
  * (WAITROOM_CONFIG), then environment variables (WAITROOM_KEYS: the keys as JSON). Every problem is reported at
- * once with its path; the caller exits non-zero.
+ * once with its path; the caller exits non-zero. Events may live in their own
+ * file (eventsFile, EVENTS_FILE), read here into `events`.
  */
 import { readFileSync } from 'node:fs';
+import { parseEventFile, readJson } from '../events/event-file.js';
 import { WaitroomConfig, type WaitroomConfigInput } from './schema.js';
 
 export class ConfigError extends Error {
@@ -31,6 +33,8 @@ const ENV_PATHS: Record<string, string[]> = {
   REDIS_URL: ['store', 'redisUrl'],
   REDIS_CLUSTER_NODES: ['store', 'redisClusterNodes'],
   REDIS_PREFIX: ['store', 'keyPrefix'],
+  AUDIT_LOG_FILE: ['auditLogFile'],
+  EVENTS_FILE: ['eventsFile'],
 };
 
 function setPath(target: Json, path: string[], value: unknown): void {
@@ -77,22 +81,48 @@ function parseJson(source: string, text: string): Json {
 
 /** Parses `base` (e.g. the demo's generated parts) overlaid with the file and the environment. */
 export function loadConfig(base: WaitroomConfigInput | Json = {}, env: NodeJS.ProcessEnv = process.env): Readonly<WaitroomConfig> {
-  const merged = mergeInto(structuredClone(base) as Json, env.WAITROOM_CONFIG ? readJsonFile(env.WAITROOM_CONFIG) : {});
+  const file = env.WAITROOM_CONFIG ? readJsonFile(env.WAITROOM_CONFIG) : {};
+  const merged = mergeInto(structuredClone(base) as Json, file);
   for (const [name, path] of Object.entries(ENV_PATHS)) {
     const value = env[name];
     if (value !== undefined && value !== '') setPath(merged, path, value);
   }
   // Keys from a secret store arrive as one JSON value, the shape of `keys` in the file.
   if (env.WAITROOM_KEYS) merged.keys = parseJson('WAITROOM_KEYS', env.WAITROOM_KEYS);
+  // An events file replaces events given in code (the demo's); events written in the config file next to it are a conflict.
+  if (merged.eventsFile !== undefined && file.events === undefined) delete merged.events;
   return parseConfig(merged);
 }
 
 export function parseConfig(input: unknown): Readonly<WaitroomConfig> {
-  const parsed = WaitroomConfig.safeParse(input);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
-  }
+  const fromFile = eventsFromFile(input);
+  const parsed = WaitroomConfig.safeParse(fromFile.input);
+  const issues = parsed.success ? [] : parsed.error.issues;
+  // When the events file is broken its own problems say why, not "events: required".
+  const relevant = fromFile.problems.length > 0 ? issues.filter((issue) => issue.path[0] !== 'events') : issues;
+  const problems = [...fromFile.problems, ...relevant.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(parsed.data);
+}
+
+/**
+ * With `eventsFile` set, the file's events take the place of `events`, which
+ * must then be absent. Problems inside the file are named by the file and their path in it.
+ */
+function eventsFromFile(input: unknown): { input: unknown; problems: string[] } {
+  if (!isPlainObject(input) || typeof input.eventsFile !== 'string' || input.eventsFile === '') return { input, problems: [] };
+  const path = input.eventsFile;
+  if (input.events !== undefined) {
+    return { input, problems: [`events: leave "events" out when eventsFile is set: the events come from ${path}`] };
+  }
+  const json = readJson(path);
+  const file = json.ok ? parseEventFile(json.value) : json;
+  if (!json.ok || !file.ok) {
+    const problems = file.ok ? [] : file.problems;
+    return { input, problems: problems.map((problem) => `eventsFile: ${path}: ${problem.path}: ${problem.message}`) };
+  }
+  // The file's events as written: the config schema parses them like inline events, so `events` has one shape.
+  return { input: { ...input, events: (json.value as { events: unknown }).events }, problems: [] };
 }
 
 function deepFreeze<T>(value: T): T {

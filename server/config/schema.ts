@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ALWAYS, EventConfig, reportDuplicates } from './event-schema.js';
+import { OperatorAccount } from '../operators/accounts.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const url = z.url();
@@ -93,6 +94,14 @@ export const ControllerConfig = z
   })
   .strict();
 
+/** The operators' HTTP API on the gateway (`/admin/…`). */
+export const AdminConfig = z
+  .object({
+    /** Largest request body accepted (an events file), bytes. */
+    maxBodyBytes: z.number().int().min(1024).max(16 << 20).default(1 << 20),
+  })
+  .strict();
+
 export const WaitroomConfig = z
   .object({
     nodeId: z.string().min(1).max(64).default(`node-${process.pid}`),
@@ -103,10 +112,18 @@ export const WaitroomConfig = z
     controller: ControllerConfig.default(ControllerConfig.parse({})),
     keys: KeysConfig,
     events: z.array(EventConfig).min(1, 'configure at least one event'),
+    /** A file `{ "events": [ … ] }` to take the events from (EVENTS_FILE), instead of `events`; load.ts reads it into `events`. */
+    eventsFile: z.string().min(1).optional(),
+    /** Who may use the admin API (and the operator console); none by default. */
+    operators: z.array(OperatorAccount).default([]),
+    /** Append one JSON line per audited action here (AUDIT_LOG_FILE); without it, entries go to the process log only. */
+    auditLogFile: z.string().min(1).optional(),
+    admin: AdminConfig.default(AdminConfig.parse({})),
   })
   .strict()
   .superRefine((config, ctx) => {
     reportDuplicates(config.events, 'events', ctx);
+    reportDuplicateNames(config.operators, ctx);
     const ticket = config.keys?.ticket;
     if (ticket?.secrets && typeof ticket.secrets === 'object' && !(ticket.current in ticket.secrets)) {
       ctx.addIssue({ code: 'custom', path: ['keys', 'ticket', 'current'], message: `no secret for the current key id "${ticket.current}"` });
@@ -114,3 +131,12 @@ export const WaitroomConfig = z
   }, ALWAYS);
 export type WaitroomConfig = z.infer<typeof WaitroomConfig>;
 export type WaitroomConfigInput = z.input<typeof WaitroomConfig>;
+
+function reportDuplicateNames(operators: unknown, ctx: z.RefinementCtx): void {
+  if (!Array.isArray(operators)) return;
+  const seen = new Set<unknown>();
+  operators.forEach((operator: { name?: unknown } | null, index) => {
+    if (seen.has(operator?.name)) ctx.addIssue({ code: 'custom', path: ['operators', index, 'name'], message: `duplicate operator "${String(operator?.name)}"` });
+    seen.add(operator?.name);
+  });
+}

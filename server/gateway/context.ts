@@ -21,7 +21,10 @@ export class EventRoom {
   lastFigures: QueueFigures | null = null;
   /** Tickets whose holders disconnected since the last tick; recorded in the store once per tick. */
   departed: number[] = [];
+  /** The event was removed from the live events: this room no longer ticks or takes waiters. */
+  closed = false;
 
+  /** Replaced when a reload changes the event (the room's state stays): read it at use, do not keep it. */
   constructor(public config: EventConfig) {}
 }
 

@@ -7,11 +7,13 @@ import { CloseCode, ErrorCode, PROTOCOL_VERSION } from '../../shared/protocol/in
 import type { Registry } from 'prom-client';
 import type { Clock } from '../clock.js';
 import type { WaitroomConfig } from '../config/schema.js';
+import type { EventRegistry, EventsReplaced } from '../events/event-registry.js';
 import { createGatewayMetrics } from '../observability/metrics.js';
 import type { Logger } from '../observability/log.js';
 import { JoinBatcher } from '../queue/join-batcher.js';
 import { newNodeNumber } from '../store/node-number.js';
 import type { QueueStore } from '../store/types.js';
+import { ADMIN_PREFIX } from './admin-routes.js';
 import { EventRoom, type GatewayContext } from './context.js';
 import { EventTicker } from './event-ticker.js';
 import { gatewayHttp } from './http-routes.js';
@@ -19,10 +21,12 @@ import { forget, handleMessage } from './message-handler.js';
 import { Session } from './session.js';
 import type { TokenAuthority } from './token-authority.js';
 import { createTransport } from './transport/index.js';
-import type { Connection, Transport } from './transport/types.js';
+import type { Connection, HttpHandler, Transport } from './transport/types.js';
 
 export interface GatewayOptions {
   config: Readonly<WaitroomConfig>;
+  /** The live events: rooms open, follow and close as they change. */
+  events: EventRegistry;
   clock: Clock;
   queue: QueueStore;
   storeHealthy: () => Promise<boolean>;
@@ -31,13 +35,16 @@ export interface GatewayOptions {
   /** Base URL of the reservation handler, as browsers reach it. */
   reservationsUrl: () => string;
   registry: Registry;
+  /** Serves `/admin/…` (server/gateway/admin-routes.ts); without it those paths are not found. */
+  admin?: HttpHandler;
 }
 
 export class Gateway {
   readonly context: GatewayContext;
   private readonly sessions = new Map<Connection, Session>();
   private readonly rooms = new Map<string, EventRoom>();
-  private readonly tickers: EventTicker[] = [];
+  private readonly tickers = new Map<string, EventTicker>();
+  private readonly stopFollowing: () => void;
   private readonly transport: Transport;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
@@ -45,7 +52,7 @@ export class Gateway {
 
   constructor(private readonly options: GatewayOptions) {
     const { config } = options;
-    for (const event of config.events) this.rooms.set(event.id, new EventRoom(event));
+    for (const event of options.events.current()) this.rooms.set(event.id, new EventRoom(event));
     const metrics = createGatewayMetrics(options.registry);
     const node = newNodeNumber();
     this.context = {
@@ -57,25 +64,37 @@ export class Gateway {
       metrics,
       registry: options.registry,
       log: options.log,
-      batcher: new JoinBatcher((eventId, count) => options.queue.joinBatch(eventId, count, options.clock.now(), node), config.gateway.joinBatchMs),
+      batcher: new JoinBatcher(
+        (eventId, count) => {
+          const room = this.rooms.get(eventId);
+          // Withdrawn while these joins waited for their batch: they get no ticket (message-handler.ts says why).
+          if (!room) return Promise.reject(new Error(`event ${eventId} was withdrawn`));
+          return options.queue.joinBatch(eventId, count, options.clock.now(), node, room.config.opensAt);
+        },
+        config.gateway.joinBatchMs,
+      ),
       transport: () => this.transport,
       room: (eventId) => this.rooms.get(eventId),
       rooms: () => this.rooms.values(),
       holders: new Map(),
       bookingUrl: (eventId) => `${options.reservationsUrl()}/api/events/${eventId}/bookings`,
     };
-    for (const room of this.rooms.values()) this.tickers.push(new EventTicker(this.context, room));
+    for (const room of this.rooms.values()) this.tickers.set(room.config.id, new EventTicker(this.context, room));
+    this.stopFollowing = options.events.onChange((change) => this.followEvents(change));
+    const pages = gatewayHttp({
+      ctx: this.context,
+      startedAt: options.clock.now(),
+      storeHealthy: options.storeHealthy,
+      connections: () => this.sessions.size,
+      reservationsUrl: options.reservationsUrl,
+    });
+    const admin = options.admin;
     this.transport = createTransport(config.gateway.transport, {
       ...config.gateway,
       wsPath: '/ws',
       sockets: { open: (c) => this.onOpen(c), message: (c, b) => this.onMessage(c, b), close: (c) => this.onClose(c) },
-      http: gatewayHttp({
-        ctx: this.context,
-        startedAt: options.clock.now(),
-        storeHealthy: options.storeHealthy,
-        connections: () => this.sessions.size,
-        reservationsUrl: options.reservationsUrl,
-      }),
+      http: (request) => (admin && request.path.startsWith(ADMIN_PREFIX) ? admin(request) : pages(request)),
+      maxHttpBodyBytes: config.admin.maxBodyBytes,
     });
   }
 
@@ -92,7 +111,7 @@ export class Gateway {
 
   /** One tick for every event; overlapping calls share the running one. */
   tick(): Promise<void> {
-    this.ticking ??= Promise.all(this.tickers.map((t) => t.tick())).then(
+    this.ticking ??= Promise.all([...this.tickers.values()].map((t) => t.tick())).then(
       () => void (this.ticking = null),
       () => void (this.ticking = null),
     );
@@ -100,13 +119,54 @@ export class Gateway {
   }
 
   async stop(): Promise<void> {
+    this.stopFollowing();
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.ticking;
     await this.transport.close(CloseCode.SHUTTING_DOWN, 'node shutting down');
     this.context.batcher.flush();
     // Record the departures the close just caused, so those waiters' grace periods start now.
-    await Promise.allSettled(this.tickers.map((t) => t.tick()));
+    await Promise.allSettled([...this.tickers.values()].map((t) => t.tick()));
+  }
+
+  /**
+   * The live events changed: a new event gets a room and ticks from the next
+   * tick on; a changed one keeps its room (waiters, last figures, departures)
+   * and reads the new config from now on; a removed one's waiters are told and
+   * disconnected (the reload that removed it was forced, or nobody waited).
+   */
+  private followEvents({ current }: EventsReplaced): void {
+    const live = new Set(current.map((event) => event.id));
+    for (const event of current) {
+      const room = this.rooms.get(event.id);
+      if (room) {
+        room.config = event;
+        continue;
+      }
+      const added = new EventRoom(event);
+      this.rooms.set(event.id, added);
+      this.tickers.set(event.id, new EventTicker(this.context, added));
+    }
+    for (const [eventId, room] of [...this.rooms]) {
+      if (!live.has(eventId)) this.closeRoom(eventId, room);
+    }
+  }
+
+  private closeRoom(eventId: string, room: EventRoom): void {
+    this.rooms.delete(eventId);
+    this.tickers.delete(eventId);
+    room.closed = true;
+    let told = 0;
+    for (const session of this.sessions.values()) {
+      if (session.ticket?.eventId !== eventId) continue;
+      session.sendError(ErrorCode.EVENT_CLOSED, 'this event was withdrawn by its organisers');
+      this.context.metrics.errors.inc({ code: 'CLOSE_EVENT_WITHDRAWN' });
+      session.connection.close(CloseCode.EVENT_WITHDRAWN, 'event withdrawn');
+      told++;
+    }
+    const { metrics } = this.context;
+    for (const gauge of [metrics.waiting, metrics.queueWaiting, metrics.activeBookers, metrics.eventAdmitted]) gauge.remove({ event: eventId });
+    this.options.log.warn({ event: eventId, waiters: told }, `event "${eventId}" was removed: its room here is closed and ${told} waiter(s) were disconnected`);
   }
 
   private onOpen(connection: Connection): void {

@@ -42,9 +42,11 @@ async function join(ctx: GatewayContext, session: Session, message: Of<'join'>):
     ticketNo = await ctx.batcher.join(room.config.id);
   } catch {
     session.busy = false;
+    if (room.closed) return withdrawn(session, room, message.rid);
     return session.sendError(ErrorCode.STORE_UNAVAILABLE, 'the queue is reconnecting; try again shortly', message.rid);
   }
   session.busy = false;
+  if (room.closed) return withdrawn(session, room, message.rid);
   ctx.metrics.joins.inc({ event: room.config.id });
   const now = ctx.clock.now();
   const { token, claims } = ctx.tokens.issueTicket(room.config, ticketNo, message.secretHash, now);
@@ -74,6 +76,7 @@ async function resume(ctx: GatewayContext, session: Session, message: Of<'resume
     return session.sendError(ErrorCode.STORE_UNAVAILABLE, 'the queue is reconnecting; try again shortly', message.rid);
   }
   session.busy = false;
+  if (room.closed) return withdrawn(session, room, message.rid);
   const refusal = REFUSALS[outcome.kind];
   if (refusal) return session.sendError(refusal[0], refusal[1], message.rid);
   if (session.closed) {
@@ -89,6 +92,12 @@ async function resume(ctx: GatewayContext, session: Session, message: Of<'resume
   session.send({ type: 'ticket', rid: message.rid, eventId: claims.e, ticket: message.ticket, ticketNo: claims.n, issuedAt: claims.iat, expiresAt: claims.exp, resumed: true });
   wait(ctx, room, session, held);
   if (outcome.kind === 'admitted') sendAdmitted(ctx, room, session, outcome.grantExpiresAt);
+}
+
+/** The event was removed from the live configuration while this request was in flight. */
+function withdrawn(session: Session, room: EventRoom, rid: number | undefined): void {
+  session.sendError(ErrorCode.EVENT_CLOSED, `event "${room.config.id}" was withdrawn by its operators`, rid);
+  session.connection.close(CloseCode.EVENT_WITHDRAWN, 'event withdrawn');
 }
 
 const REFUSALS: Partial<Record<ReconnectOutcome['kind'], [ErrorCode, string]>> = {

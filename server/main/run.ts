@@ -4,7 +4,7 @@ import type { WaitroomConfig } from '../config/schema.js';
 import { NativeUwsUnavailableError } from '../gateway/transport/uws.js';
 import { createLogger, type Logger } from '../observability/log.js';
 import { systemClock } from '../clock.js';
-import { startSystem, type Roles, type System } from './system.js';
+import { reloadOnSignal, startSystem, type Roles, type System } from './system.js';
 
 export async function run(name: string, config: () => Readonly<WaitroomConfig>, roles: Roles, announce: (system: System, log: Logger) => void): Promise<void> {
   let log = createLogger('info', name);
@@ -39,4 +39,6 @@ export async function run(name: string, config: () => Readonly<WaitroomConfig>, 
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // SIGHUP re-reads the events file (each process its own copy); it never stops the process.
+  process.on('SIGHUP', () => void reloadOnSignal(system, log));
 }

@@ -9,6 +9,9 @@
  * Children that die are reported, never restarted: this is for watching
  * failover (`kill -9 <pid>`). Ctrl-C or SIGTERM stops every child by PID,
  * then removes the config file and this run's Redis keys.
+ *
+ * The events live in their own file (eventsFile): edit it and send SIGHUP to
+ * this process, which passes it to every child; each reloads its own copy.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -88,14 +91,17 @@ await buildPagesIfStale();
 const gatewayPorts = Array.from({ length: gatewayCount }, (_, k) => basePort + k);
 const reservationsUrl = `http://127.0.0.1:${basePort - 1}`;
 const keyPrefix = `wr-cluster-${Date.now()}`;
-const config: WaitroomConfigInput = {
+const dir = mkdtempSync(join(tmpdir(), 'waitroom-cluster-'));
+const eventsFile = join(dir, 'events.json');
+writeFileSync(eventsFile, JSON.stringify({ events: [demoEvent(Date.now())] }, null, 2));
+// The events come from eventsFile (read into `events` by loadConfig in each process).
+const config: Omit<WaitroomConfigInput, 'events'> = {
   keys: generateKeys(),
-  events: [demoEvent(Date.now())],
+  eventsFile,
   store: { kind: 'redis', redisUrl, keyPrefix },
   // A standalone reservation handler serves only the page origins it lists.
   reservations: { publicUrl: reservationsUrl, allowedOrigins: gatewayPorts.flatMap((port) => [`http://127.0.0.1:${port}`, `http://localhost:${port}`]) },
 };
-const dir = mkdtempSync(join(tmpdir(), 'waitroom-cluster-'));
 const configFile = join(dir, 'waitroom.json');
 writeFileSync(configFile, JSON.stringify(config, null, 2));
 
@@ -134,7 +140,13 @@ async function shutdown(code: number): Promise<never> {
   process.exit(code);
 }
 
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+// SIGHUP reloads the events everywhere: every running child re-reads the events file.
+process.on('SIGHUP', () => {
+  if (stopping) return;
+  const running = children.filter((child) => child.kill('SIGHUP'));
+  console.log(`waitroom-cluster: SIGHUP passed to ${running.map((child) => child.name).join(', ') || 'nobody'}: each reloads ${eventsFile}`);
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     // A second Ctrl-C does not wait for the grace period.
     if (stopping) return killNow(children);
@@ -178,6 +190,7 @@ function announce(): void {
       }),
       ...controllers.map((controller) => row(controller, 'admission controller (one leads each event by lease)')),
       row(reservations, `${reservationsUrl}/api/events/demo/availability`),
+      `Events: edit ${eventsFile}, then \`kill -HUP ${process.pid}\` to reload them in every process.`,
       'kill -9 a gateway or controller PID to watch failover (children are not restarted). Ctrl-C stops everything.',
       '',
     ].join('\n'),

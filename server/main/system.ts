@@ -9,13 +9,20 @@ import { Registry } from 'prom-client';
 import type { Clock } from '../clock.js';
 import { grantPublicKeys, grantSigningKey, ticketKeyRing } from '../config/keys.js';
 import type { WaitroomConfig } from '../config/schema.js';
+import { EventRegistry } from '../events/event-registry.js';
+import { EventReloader, type ReloadOutcome } from '../events/reloader.js';
+import { reportSelfCheck, runSelfCheck, type SelfCheckResult } from '../events/self-check.js';
+import { adminHttp } from '../gateway/admin-routes.js';
 import { Gateway } from '../gateway/gateway.js';
 import { TokenAuthority } from '../gateway/token-authority.js';
 import type { Logger } from '../observability/log.js';
-import { createControllerMetrics, createReservationMetrics } from '../observability/metrics.js';
+import { createControllerMetrics, createEventMetrics, createReservationMetrics, createSelfCheckMetrics } from '../observability/metrics.js';
+import { AuditLog } from '../operators/audit-log.js';
+import { OperatorAuthenticator } from '../operators/authenticator.js';
 import { AdmissionController } from '../queue/admission-controller.js';
 import { BookingService } from '../reservations/booking-service.js';
 import { createReservationServer } from '../reservations/http-server.js';
+import { newNodeNumber } from '../store/node-number.js';
 import { openStores } from '../store/open-stores.js';
 import type { Stores } from '../store/types.js';
 
@@ -27,6 +34,13 @@ export interface Roles {
 
 export interface System {
   stores: Stores;
+  /** The live events every part of this process follows. */
+  events: EventRegistry;
+  /** Replaces the live events safely (SIGHUP and POST /admin/events both go through it). */
+  reloader: EventReloader;
+  audit: AuditLog;
+  /** The self-check of the live events as of now: run, logged and put in the metrics. */
+  selfCheck(): SelfCheckResult;
   gateway: Gateway | null;
   controller: AdmissionController | null;
   reservations: Server | null;
@@ -66,16 +80,49 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
   const stores = given ?? (await openStores(config.store, log));
   const registry = new Registry();
   registry.setDefaultLabels({ node: config.nodeId });
-  const events = () => config.events;
+  const liveEvents = new EventRegistry(config.events);
+  const events = () => liveEvents.current();
+  const audit = new AuditLog({ file: config.auditLogFile, log, clock });
+  const selfCheckMetrics = createSelfCheckMetrics(registry);
+  const eventMetrics = createEventMetrics(registry);
+  eventMetrics.version.set(liveEvents.version);
+  const selfCheck = (current = liveEvents.current()) => {
+    const result = runSelfCheck(current, clock.now());
+    reportSelfCheck(result, selfCheckMetrics, log);
+    return result;
+  };
+  selfCheck();
+  // figures() records a heartbeat of the node it is read under: the gateway's own node when there is one.
+  const ownNode = newNodeNumber();
 
   let reservations: Server | null = null;
   let reservationsUrl = urlOf(config.reservations.publicUrl, config.reservations.host, config.reservations.port);
   let gateway: Gateway | null = null;
   let gatewayUrl: string | null = null;
 
+  const reloader = new EventReloader({
+    registry: liveEvents,
+    stores,
+    clock,
+    node: () => gateway?.context.node ?? ownNode,
+    audit,
+    log,
+    eventsFile: config.eventsFile,
+    afterApply: selfCheck,
+    metrics: eventMetrics,
+  });
+
   if (roles.gateway) {
     const tokens = new TokenAuthority(ticketKeyRing(config.keys), grantSigningKey(config.keys));
-    gateway = new Gateway({ config, clock, queue: stores.queue, storeHealthy: () => stores.ping(), tokens, log, registry, reservationsUrl: () => reservationsUrl });
+    const admin = adminHttp({
+      events: liveEvents,
+      reloader,
+      authenticator: new OperatorAuthenticator(config.operators),
+      audit,
+      publicUrl: config.gateway.publicUrl,
+      maxBodyBytes: config.admin.maxBodyBytes,
+    });
+    gateway = new Gateway({ config, events: liveEvents, clock, queue: stores.queue, storeHealthy: () => stores.ping(), tokens, log, registry, reservationsUrl: () => reservationsUrl, admin });
     const port = await gateway.start();
     gatewayUrl = urlOf(config.gateway.publicUrl, config.gateway.host, port);
   }
@@ -112,6 +159,10 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
 
   return {
     stores,
+    events: liveEvents,
+    reloader,
+    audit,
+    selfCheck: () => selfCheck(),
     gateway,
     controller,
     reservations,
@@ -124,7 +175,27 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
       await gateway?.stop();
       await new Promise<void>((resolve) => (reservations ? reservations.close(() => resolve()) : resolve()));
       reservations?.closeAllConnections();
+      await audit.flush();
       if (!given) await stores.close();
     },
   };
+}
+
+/**
+ * What SIGHUP does (server/main/run.ts): re-read the configured events file
+ * and apply it as an operator's reload would (validated, refused if it would
+ * strand people, audited as `SIGHUP`). Without an events file there is nothing
+ * to re-read: a warning, and the events stay as they are (null).
+ */
+export async function reloadOnSignal(system: Pick<System, 'reloader'>, log: Logger, signal = 'SIGHUP'): Promise<ReloadOutcome | null> {
+  if (!system.reloader.eventsFile) {
+    log.warn({ signal }, `${signal}: no events file is configured (eventsFile / EVENTS_FILE), so there is nothing to re-read; the events are unchanged. Set one, or POST /admin/events.`);
+    return null;
+  }
+  try {
+    return await system.reloader.reloadFile({ actor: signal, via: 'signal' });
+  } catch (error) {
+    log.error({ err: error, signal }, `${signal}: reloading the events failed; the events are unchanged`);
+    return null;
+  }
 }

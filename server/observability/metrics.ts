@@ -36,3 +36,24 @@ export function createReservationMetrics(registry: Registry) {
   };
 }
 export type ReservationMetrics = ReturnType<typeof createReservationMetrics>;
+
+export function createSelfCheckMetrics(registry: Registry) {
+  return {
+    rejections: new Gauge({
+      name: 'waitroom_selfcheck_rejections',
+      help: 'Refusals in the last self-check of people the config says may join and book (0 when fine)',
+      labelNames: ['event', 'cohort'],
+      registers: [registry],
+    }),
+    runs: new Counter({ name: 'waitroom_selfcheck_runs_total', help: 'Self-checks of the live events run (start-up and every applied reload)', registers: [registry] }),
+  };
+}
+export type SelfCheckMetrics = ReturnType<typeof createSelfCheckMetrics>;
+
+export function createEventMetrics(registry: Registry) {
+  return {
+    version: new Gauge({ name: 'waitroom_events_version', help: 'Version of the live events in this process (1 at start, +1 per applied reload)', registers: [registry] }),
+    reloads: new Counter({ name: 'waitroom_event_reloads_total', help: 'Reload attempts by result (applied, unchanged, refused, invalid, failed)', labelNames: ['result'], registers: [registry] }),
+  };
+}
+export type EventMetrics = ReturnType<typeof createEventMetrics>;

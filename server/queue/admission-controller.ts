@@ -60,8 +60,25 @@ export class AdmissionController {
     return this.running;
   }
 
+  /** Steps every live event (the list is read each tick, so added events start and removed ones stop). */
   private async stepAll(): Promise<void> {
-    await Promise.all(this.options.events().map((event) => this.step(event)));
+    const events = this.options.events();
+    await this.letGoOfRemoved(new Set(events.map((event) => event.id)));
+    await Promise.all(events.map((event) => this.step(event)));
+  }
+
+  /** Events no longer configured: give their leases up and forget their rates and metrics. */
+  private async letGoOfRemoved(live: ReadonlySet<string>): Promise<void> {
+    const removed = [...new Set([...this.leading, ...this.rates.keys()])].filter((id) => !live.has(id));
+    if (removed.length === 0) return;
+    for (const id of removed) {
+      this.rates.delete(id);
+      this.options.metrics.rate.remove({ event: id });
+      this.options.metrics.leader.remove({ event: id });
+    }
+    const leading = removed.filter((id) => this.leading.delete(id));
+    await Promise.allSettled(leading.map((id) => this.options.store.releaseLease(id, this.options.holderId)));
+    this.options.log.info({ events: removed }, 'controller: stopped admitting for removed events');
   }
 
   private async step(event: EventConfig): Promise<AdmitStepResult | null> {
@@ -78,6 +95,7 @@ export class AdmissionController {
         nodeTimeoutMs: this.options.nodeTimeoutMs,
         reapDeadNodes: now - this.storeLostAt >= this.options.nodeTimeoutMs,
         admitting: state === 'open',
+        opensAt: event.opensAt,
         maxActive: event.maxActive,
         admitsPerMinute: event.admitsPerMinute,
         graceMs: event.graceSeconds * 1000,

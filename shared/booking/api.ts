@@ -78,6 +78,16 @@ export const BOOKING_ERROR_STATUS = {
   SLOT_FULL: 409,
   /** The event has closed; nothing can be booked. */
   EVENT_CLOSED: 403,
+  /** Booking has not opened yet (the event, or this person's cohort, opens later); the message says when. */
+  EVENT_NOT_OPEN_YET: 403,
+  /** The event takes certain birth dates only, and the birth date is not a calendar date. */
+  BIRTH_DATE_REQUIRED: 422,
+  /** No cohort of the event takes this birth date. */
+  NOT_ELIGIBLE: 403,
+  /** The person's cohort opens later; the message says when. */
+  COHORT_NOT_OPEN_YET: 403,
+  /** The person's cohort has closed. */
+  COHORT_CLOSED: 403,
   /** The event does not exist. */
   UNKNOWN_EVENT: 404,
   /** The center or slot does not exist in the event. */

@@ -16,6 +16,16 @@ export const ErrorCode = {
   UNKNOWN_EVENT: 'UNKNOWN_EVENT',
   /** The event has closed; nobody may join. */
   EVENT_CLOSED: 'EVENT_CLOSED',
+  /** Joining has not opened yet (neither the pre-queue nor, for this person, their cohort's window); the error says when. */
+  EVENT_NOT_OPEN_YET: 'EVENT_NOT_OPEN_YET',
+  /** The event takes certain birth dates only, and no valid birth date (YYYY-MM-DD) was given. */
+  BIRTH_DATE_REQUIRED: 'BIRTH_DATE_REQUIRED',
+  /** No cohort of the event takes this birth date. */
+  NOT_ELIGIBLE: 'NOT_ELIGIBLE',
+  /** The person's cohort opens later; the error says when. */
+  COHORT_NOT_OPEN_YET: 'COHORT_NOT_OPEN_YET',
+  /** The person's cohort has closed (the event may still be open for others). */
+  COHORT_CLOSED: 'COHORT_CLOSED',
   /** This connection already holds a ticket. */
   ALREADY_JOINED: 'ALREADY_JOINED',
   /** The message needs a ticket and this connection holds none. */
@@ -65,6 +75,8 @@ export const CloseCode = {
   PROTOCOL_VIOLATION: 4100,
   /** The same ticket was resumed on another connection; this one is superseded. */
   SUPERSEDED: 4101,
+  /** The event was withdrawn (removed from the live configuration by its operators); its queue no longer runs. */
+  EVENT_WITHDRAWN: 4102,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 

@@ -5,7 +5,7 @@ import type { EventConfig } from '../../server/config/event-schema.js';
 import { generateKeys } from '../../server/config/keys.js';
 import { parseConfig } from '../../server/config/load.js';
 import { startSystem, type System } from '../../server/main/system.js';
-import { silentLogger } from '../../server/observability/log.js';
+import { silentLogger, type Logger } from '../../server/observability/log.js';
 import type { Stores } from '../../server/store/types.js';
 import { TEST_REDIS_URL, uniquePrefix } from './redis.js';
 
@@ -38,6 +38,9 @@ export interface TestSystemOptions {
   controller?: Record<string, unknown>;
   /** Keys shared by the nodes of one deployment (default: fresh ones). */
   keys?: ReturnType<typeof generateKeys>;
+  /** More top-level config (operators, auditLogFile, admin, eventsFile: then `events` is left out). */
+  config?: Record<string, unknown>;
+  log?: Logger;
 }
 
 export interface TestSystem extends System {
@@ -56,12 +59,13 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     ...(options.controller ? { controller: options.controller } : {}),
     store: { kind: options.store ?? 'memory', redisUrl: TEST_REDIS_URL, keyPrefix: uniquePrefix() },
     keys: options.keys ?? generateKeys('test'),
-    events: options.events ?? [testEvent({}, clock.now())],
+    ...(options.config?.eventsFile ? {} : { events: options.events ?? [testEvent({}, clock.now())] }),
+    ...options.config,
   });
   const system = await startSystem({
     config,
     clock,
-    log: silentLogger,
+    log: options.log ?? silentLogger,
     roles: { gateway: true, controller: true, reservations: true },
     ...(options.stores ? { stores: options.stores } : {}),
   });

@@ -34,6 +34,10 @@ export interface HttpRequest {
   path: string;
   query: string;
   headers: Readonly<Record<string, string>>;
+  /** The body of a request other than GET/HEAD, read whole up to maxHttpBodyBytes (empty otherwise). */
+  body?: Uint8Array;
+  /** The body exceeded maxHttpBodyBytes: it was read and dropped, `body` is empty; answer 413. */
+  bodyTooLarge?: boolean;
 }
 
 export interface HttpResponse {
@@ -55,6 +59,16 @@ export interface TransportOptions extends TransportLimits {
   wsPath: string;
   sockets: SocketHandlers;
   http: HttpHandler;
+  /** Largest HTTP request body kept for the handler (default 64 KiB). */
+  maxHttpBodyBytes?: number;
+}
+
+export const DEFAULT_MAX_HTTP_BODY_BYTES = 64 << 10;
+
+/** Whether the transport reads a body for this method (GET and HEAD carry none worth reading). */
+export function hasBody(method: string): boolean {
+  const upper = method.toUpperCase();
+  return upper !== 'GET' && upper !== 'HEAD';
 }
 
 export interface Transport {

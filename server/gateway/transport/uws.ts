@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { STATUS_CODES } from 'node:http';
 import type * as Uws from 'uWebSockets.js';
-import type { Connection, HttpResponse, SendResult, Transport, TransportOptions } from './types.js';
+import { DEFAULT_MAX_HTTP_BODY_BYTES, hasBody, type Connection, type HttpRequest, type HttpResponse, type SendResult, type Transport, type TransportOptions } from './types.js';
 
 type UwsModule = typeof Uws;
 
@@ -125,16 +125,35 @@ export function createUwsTransport(options: TransportOptions): Transport {
     },
   });
 
+  const maxBodyBytes = options.maxHttpBodyBytes ?? DEFAULT_MAX_HTTP_BODY_BYTES;
   app.any('/*', (res, req) => {
     let aborted = false;
     res.onAborted(() => (aborted = true));
     const headers: Record<string, string> = {};
     req.forEach((name, value) => (headers[name] = value));
-    const request = { method: req.getCaseSensitiveMethod(), path: req.getUrl(), query: req.getQuery() ?? '', headers };
-    options.http(request).then(
-      (response) => !aborted && writeResponse(res, response),
-      () => !aborted && writeResponse(res, { status: 500, body: 'internal error' }),
-    );
+    const request: HttpRequest = { method: req.getCaseSensitiveMethod(), path: req.getUrl(), query: req.getQuery() ?? '', headers };
+    const handle = () =>
+      options.http(request).then(
+        (response) => !aborted && writeResponse(res, response),
+        () => !aborted && writeResponse(res, { status: 500, body: 'internal error' }),
+      );
+    // uWS calls onData only when a body follows; it must be registered before this callback returns.
+    const declared = headers['content-length'];
+    if (!hasBody(request.method) || (declared === '0' || (declared === undefined && headers['transfer-encoding'] === undefined))) {
+      void handle();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.onData((chunk, isLast) => {
+      size += chunk.byteLength;
+      // The ArrayBuffer is neutered after this callback: copy what is kept. Past the limit the rest is dropped.
+      if (size <= maxBodyBytes) chunks.push(Buffer.from(chunk.slice(0)));
+      if (!isLast) return;
+      if (size > maxBodyBytes) request.bodyTooLarge = true;
+      else request.body = Buffer.concat(chunks);
+      void handle();
+    });
   });
 
   return {

@@ -7,7 +7,7 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Connection, SendResult, Transport, TransportOptions } from './types.js';
+import { DEFAULT_MAX_HTTP_BODY_BYTES, hasBody, type Connection, type SendResult, type Transport, type TransportOptions } from './types.js';
 
 class WsConnection implements Connection {
   readonly topics = new Set<string>();
@@ -50,17 +50,36 @@ function headersOf(request: IncomingMessage): Record<string, string> {
   return headers;
 }
 
+/** The whole body up to `maxBytes`; past it the rest is read and dropped (as uws.ts does). */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<{ body: Uint8Array | undefined; tooLarge: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) chunks.push(chunk);
+    });
+    req.on('error', reject);
+    req.on('end', () => (size > maxBytes ? resolve({ body: new Uint8Array(0), tooLarge: true }) : resolve({ body: Buffer.concat(chunks), tooLarge: false })));
+  });
+}
+
 export function createWsTransport(options: TransportOptions): Transport {
   const subscriptions = new Map<string, Set<WsConnection>>();
   const connections = new Set<WsConnection>();
   let nextId = 1;
 
+  const maxBodyBytes = options.maxHttpBodyBytes ?? DEFAULT_MAX_HTTP_BODY_BYTES;
   const server = createServer((req, res) => {
     const [path = '/', query = ''] = (req.url ?? '/').split('?', 2);
-    options.http({ method: req.method ?? 'GET', path, query, headers: headersOf(req) }).then(
-      (response) => res.writeHead(response.status, response.headers).end(response.body),
-      () => res.writeHead(500).end('internal error'),
-    );
+    const method = req.method ?? 'GET';
+    const read = hasBody(method) ? readBody(req, maxBodyBytes) : (req.resume(), Promise.resolve({ body: undefined, tooLarge: false }));
+    read
+      .then(({ body, tooLarge }) => options.http({ method, path, query, headers: headersOf(req), body, bodyTooLarge: tooLarge }))
+      .then(
+        (response) => res.writeHead(response.status, response.headers).end(response.body),
+        () => res.writeHead(500).end('internal error'),
+      );
   });
   const wss = new WebSocketServer({ server, path: options.wsPath, maxPayload: options.maxFrameBytes, perMessageDeflate: false });
 

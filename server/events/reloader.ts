@@ -1,0 +1,166 @@
+/**
+ * Replaces a process's live events, safely, from whatever asked (SIGHUP
+ * re-reading the events file, or an operator's POST /admin/events): validate
+ * (every problem listed, nothing changes), plan (server/events/reload.ts),
+ * refuse what would strand people unless forced, apply to the registry, run
+ * the self-check, and audit every attempt whatever its result. Reloads run one
+ * at a time in arrival order.
+ *
+ * Each process reloads only its own copy: in a deployment of many processes,
+ * update the file every process reads and send SIGHUP to each one (a POST
+ * reaches only the gateway that answers it). docs/operations.md says more.
+ */
+import type { Clock } from '../clock.js';
+import type { EventConfig } from '../config/event-schema.js';
+import type { Logger } from '../observability/log.js';
+import type { EventMetrics } from '../observability/metrics.js';
+import type { AuditLog } from '../operators/audit-log.js';
+import type { NodeNumber, Stores } from '../store/types.js';
+import { parseEventFile, readEventFile } from './event-file.js';
+import type { EventRegistry } from './event-registry.js';
+import { planReload, type EventChange, type Refusal } from './reload.js';
+import type { SelfCheckResult } from './self-check.js';
+
+export interface ReloadRequest {
+  /** Operator name, or `SIGHUP`. */
+  actor: string;
+  via: 'http' | 'signal' | string;
+  /** Apply changes that would strand people. */
+  force?: boolean;
+}
+
+export interface Problem {
+  path: string;
+  message: string;
+}
+
+/** A change with the whole event for additions and removals, as the audit log keeps it. */
+export type AppliedChange = EventChange & { event?: EventConfig };
+
+export type ReloadOutcome =
+  | { result: 'applied'; version: number; forced: boolean; changes: AppliedChange[]; overridden: Refusal[]; selfCheck: SelfCheckSummary }
+  | { result: 'unchanged'; version: number; changes: [] }
+  | { result: 'invalid'; version: number; code: 'EVENTS_INVALID' | 'INVALID_JSON'; message: string; problems: Problem[] }
+  | { result: 'refused'; version: number; changes: AppliedChange[]; refusals: Refusal[] }
+  /** The store could not be asked who would be stranded: nothing changed (fail closed). */
+  | { result: 'failed'; version: number; message: string };
+
+export interface SelfCheckSummary {
+  ok: boolean;
+  windows: number;
+  checks: number;
+  rejections: SelfCheckResult['rejections'];
+}
+
+export interface EventReloaderOptions {
+  registry: EventRegistry;
+  stores: Pick<Stores, 'queue' | 'bookings'>;
+  clock: Clock;
+  /** The node number figures() is read under (it records a heartbeat): the gateway's own, or one of this process's. */
+  node: () => NodeNumber;
+  audit: AuditLog;
+  log: Logger;
+  /** Configured events file (config eventsFile), for reloadFile. */
+  eventsFile?: string | undefined;
+  metrics?: EventMetrics;
+  /** Runs after every applied reload (the self-check). */
+  afterApply(events: readonly EventConfig[]): SelfCheckResult;
+}
+
+export class EventReloader {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: EventReloaderOptions) {}
+
+  get eventsFile(): string | undefined {
+    return this.options.eventsFile;
+  }
+
+  /** Validates `input` (the events file's JSON: `{ "events": [...] }`) and applies it unless refused. */
+  reload(input: unknown, request: ReloadRequest): Promise<ReloadOutcome> {
+    return this.serially(() => this.reloadNow(input, request));
+  }
+
+  /** Re-reads the configured events file and applies it (the SIGHUP path). */
+  reloadFile(request: ReloadRequest): Promise<ReloadOutcome> {
+    return this.serially(async () => {
+      const file = this.options.eventsFile;
+      if (!file) return this.invalid('EVENTS_INVALID', 'no events file is configured (eventsFile / EVENTS_FILE)', [{ path: 'eventsFile', message: 'not configured' }], request);
+      const read = await readEventFile(file);
+      if (!read.ok) return this.invalid('EVENTS_INVALID', `${file}: not a valid events file`, read.problems, request, file);
+      return this.apply(read.events, request, file);
+    });
+  }
+
+  /** Records and answers an attempt whose body could not even be read as JSON. */
+  refuseUnreadable(message: string, request: ReloadRequest): Promise<ReloadOutcome> {
+    return this.serially(async () => this.invalid('INVALID_JSON', message, [{ path: '', message }], request));
+  }
+
+  private serially<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async reloadNow(input: unknown, request: ReloadRequest): Promise<ReloadOutcome> {
+    const parsed = parseEventFile(input);
+    if (!parsed.ok) return this.invalid('EVENTS_INVALID', `the events are not valid: ${parsed.problems.length} problem(s); nothing changed`, parsed.problems, request);
+    return this.apply(parsed.events, request);
+  }
+
+  private invalid(code: 'EVENTS_INVALID' | 'INVALID_JSON', message: string, problems: Problem[], request: ReloadRequest, source?: string): ReloadOutcome {
+    const version = this.options.registry.version;
+    this.audit(request, 'invalid', { version, problems, ...(source ? { source } : {}) });
+    return { result: 'invalid', version, code, message, problems };
+  }
+
+  private async apply(next: EventConfig[], request: ReloadRequest, source?: string): Promise<ReloadOutcome> {
+    const { registry, stores, clock } = this.options;
+    const node = this.options.node();
+    const current = registry.current();
+    const now = clock.now();
+    const force = request.force === true;
+    let plan;
+    try {
+      plan = await planReload(current, next, {
+        now,
+        figuresOf: (eventId) => stores.queue.figures(eventId, now, node),
+        takenOf: (eventId) => stores.bookings.taken(eventId),
+      });
+    } catch (error) {
+      const message = `the queue store is unreachable, so who would be stranded is unknown; nothing changed (${(error as Error).message})`;
+      this.audit(request, 'failed', { version: registry.version, message, ...(source ? { source } : {}) });
+      return { result: 'failed', version: registry.version, message };
+    }
+    const changes = withEvents(plan.changes, current, next);
+    const extra = source ? { source } : {};
+    if (changes.length === 0) {
+      this.audit(request, 'unchanged', { version: registry.version, ...extra });
+      return { result: 'unchanged', version: registry.version, changes: [] };
+    }
+    if (plan.refusals.length > 0 && !force) {
+      this.audit(request, 'refused', { version: registry.version, changes, refusals: plan.refusals, ...extra });
+      return { result: 'refused', version: registry.version, changes, refusals: plan.refusals };
+    }
+    const version = registry.replace(next);
+    const check = this.options.afterApply(registry.current());
+    const selfCheck = { ok: check.ok, windows: check.windows.length, checks: check.checks, rejections: check.rejections };
+    this.audit(request, 'applied', { version, changes, ...(plan.refusals.length > 0 ? { overridden: plan.refusals } : {}), selfCheckOk: check.ok, ...extra });
+    return { result: 'applied', version, forced: force, changes, overridden: plan.refusals, selfCheck };
+  }
+
+  private audit(request: ReloadRequest, result: string, details: Record<string, unknown>): void {
+    this.options.metrics?.reloads.inc({ result });
+    this.options.metrics?.version.set(this.options.registry.version);
+    this.options.audit.record({ actor: request.actor, via: request.via, action: 'events.reload', result, forced: request.force === true, ...details });
+  }
+}
+
+function withEvents(changes: EventChange[], current: readonly EventConfig[], next: readonly EventConfig[]): AppliedChange[] {
+  return changes.map((change) => {
+    if (change.kind === 'added') return { ...change, event: next.find((e) => e.id === change.eventId)! };
+    if (change.kind === 'removed') return { ...change, event: current.find((e) => e.id === change.eventId)! };
+    return change;
+  });
+}

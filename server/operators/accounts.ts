@@ -1,0 +1,42 @@
+/**
+ * Operator accounts (top-level `operators` in the config) and what each role
+ * may do. The admin HTTP API checks these today; the operator console
+ * (issue 5) is meant to log in against the same accounts and permissions.
+ */
+import { z } from 'zod';
+import { passwordHashProblem } from './passwords.js';
+
+export const OperatorRole = z.enum(['viewer', 'operator']);
+export type OperatorRole = z.infer<typeof OperatorRole>;
+
+export const OperatorAccount = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'operator names are 1–64 characters of A–Z, a–z, 0–9, . _ @ and -'),
+    role: OperatorRole,
+    /** `scrypt$N$r$p$saltB64$hashB64`, from `npm run hash-password`. Never the password itself. */
+    passwordHash: z.string().superRefine((hash, ctx) => {
+      const problem = passwordHashProblem(hash);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  })
+  .strict();
+export type OperatorAccount = z.infer<typeof OperatorAccount>;
+
+/** Everything an operator can be allowed to do, and the roles allowed to do it. */
+export const PERMISSIONS = {
+  /** Read the live events and their version. */
+  'events.view': ['viewer', 'operator'],
+  /** Replace the live events (reload). */
+  'events.change': ['operator'],
+} as const satisfies Record<string, readonly OperatorRole[]>;
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(role: OperatorRole, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly OperatorRole[]).includes(role);
+}
+
+/** An authenticated operator, as the rest of the code sees it (no hash). */
+export interface Operator {
+  name: string;
+  role: OperatorRole;
+}
