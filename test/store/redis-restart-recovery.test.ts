@@ -24,6 +24,14 @@ const NODE = 7;
 // The gap is crossed in one step, however long it is.
 const step = admitStep(T0, { nodeTimeoutMs: 60_000, maxSteps: 20 });
 
+/** Rewind: tickets 8..10 were issued (their holders have signed tickets) but Redis lost them in a restart. */
+async function loseLastThree(raw: ReturnType<typeof createClient>, prefix: string): Promise<void> {
+  const k = eventKeys(prefix, E);
+  await raw.hSet(k.meta, { issued: '7', runId: 'the-run-before' });
+  await raw.hDel(k.status, ['8', '9', '10']);
+  await raw.zRem(k.held, ['8', '9', '10']);
+}
+
 describe('Redis store after a restart that lost its last writes', () => {
   let prefix: string;
   let stores: Stores;
@@ -34,11 +42,7 @@ describe('Redis store after a restart that lost its last writes', () => {
     stores = await createRedisStores({ redisUrl: TEST_REDIS_URL, keyPrefix: prefix });
     if (!raw.isOpen) await raw.connect();
     await stores.queue.joinBatch(E, 10, T0, NODE, 0);
-    // Rewind: tickets 8..10 were issued (their holders have signed tickets) but Redis lost them.
-    const k = eventKeys(prefix, E);
-    await raw.hSet(k.meta, { issued: '7', runId: 'the-run-before' });
-    await raw.hDel(k.status, ['8', '9', '10']);
-    await raw.zRem(k.held, ['8', '9', '10']);
+    await loseLastThree(raw, prefix);
   });
 
   afterEach(async () => {
@@ -94,10 +98,7 @@ describe('Redis store after a restart that lost writes during the pre-queue', ()
     stores = await createRedisStores({ redisUrl: TEST_REDIS_URL, keyPrefix: prefix, drawSeed: () => SEED });
     if (!raw.isOpen) await raw.connect();
     await stores.queue.joinBatch(E, 10, T0, NODE, OPENS);
-    const k = eventKeys(prefix, E);
-    await raw.hSet(k.meta, { issued: '7', runId: 'the-run-before' });
-    await raw.hDel(k.status, ['8', '9', '10']);
-    await raw.zRem(k.held, ['8', '9', '10']);
+    await loseLastThree(raw, prefix);
   });
 
   afterEach(async () => {
