@@ -71,7 +71,9 @@ export class EventTicker {
   private publish(frame: TickMessage): void {
     const bytes = encode(frame);
     this.room.lastFrame = bytes;
+    const started = performance.now();
     this.ctx.transport().publish(eventTopic(this.room.config.id), bytes);
+    this.ctx.metrics.publishSeconds.observe({ event: this.room.config.id }, (performance.now() - started) / 1000);
   }
 
   private async flushDepartures(now: number): Promise<void> {

@@ -41,4 +41,13 @@ export async function run(name: string, config: () => Readonly<WaitroomConfig>, 
   process.on('SIGTERM', () => stop('SIGTERM'));
   // SIGHUP re-reads the events file (each process its own copy); it never stops the process.
   process.on('SIGHUP', () => void reloadOnSignal(system, log));
+  // Started with --expose-gc (the benchmark does): SIGUSR2 collects garbage and logs the memory after it.
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (collect) {
+    process.on('SIGUSR2', () => {
+      collect();
+      const { rss, heapUsed } = process.memoryUsage();
+      log.info({ rss, heapUsed }, 'garbage collected');
+    });
+  }
 }
