@@ -1,0 +1,149 @@
+/**
+ * The system under test, as production runs it: a private redis-server,
+ * gateway processes (each its own PID, under the open-file cap), one
+ * controller and the reservation handler, all on loopback, all stopped by
+ * PID. Gateways run with --expose-gc so their memory can be read after a
+ * collection (SIGUSR2, server/main/run.ts).
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateKeys } from '../../server/config/keys.js';
+import type { WaitroomConfigInput } from '../../server/config/schema.js';
+import { createRedisStores } from '../../server/store/redis/index.js';
+import type { Stores } from '../../server/store/types.js';
+import { startNode, stopAll, type NodeProcess } from '../../test/support/processes.js';
+import { startRedisServer, stopRedisServers, type RedisServer } from '../../test/support/redis-server.js';
+
+export interface BenchEvent {
+  id: string;
+  maxActive: number;
+  admitsPerMinute: number;
+  grantTtlSeconds?: number;
+  slotCapacity?: number;
+}
+
+export interface DeploymentOptions {
+  nodes: number;
+  transport: 'uws' | 'ws';
+  tickMs: number;
+  events: BenchEvent[];
+}
+
+export interface Gateway extends NodeProcess {
+  port: number;
+  url: string;
+  wsUrl: string;
+}
+
+export interface Deployment {
+  redis: RedisServer;
+  gateways: Gateway[];
+  controller: NodeProcess;
+  reservations: Gateway;
+  keys: ReturnType<typeof generateKeys>;
+  /** The runner's own connection to the same store (pausing, seeding tickets). */
+  stores: Stores;
+  prefix: string;
+  stop(): Promise<void>;
+}
+
+function eventConfig(event: BenchEvent, now: number) {
+  return {
+    id: event.id,
+    title: { ko: '벤치마크', en: 'Benchmark' },
+    opensAt: now - 60_000,
+    closesAt: now + 24 * 3600_000,
+    maxActive: event.maxActive,
+    admitsPerMinute: event.admitsPerMinute,
+    grantTtlSeconds: event.grantTtlSeconds ?? 600,
+    graceSeconds: 30,
+    centers: [{ id: 'c1', name: 'Bench center', slots: [{ id: 's1', label: '09:00', capacity: event.slotCapacity ?? 10_000_000 }] }],
+  };
+}
+
+export async function startDeployment(options: DeploymentOptions): Promise<Deployment> {
+  const redis = await startRedisServer({ appendonly: false });
+  const prefix = 'bench';
+  const keys = generateKeys('bench');
+  const now = Date.now();
+  const config: WaitroomConfigInput = {
+    logLevel: 'info',
+    gateway: { transport: options.transport, tickMs: options.tickMs, idleTimeoutSeconds: 960 },
+    store: { kind: 'redis', redisUrl: redis.url, keyPrefix: prefix },
+    keys,
+    events: options.events.map((event) => eventConfig(event, now)),
+  };
+  const dir = await mkdtemp(join(tmpdir(), 'waitroom-bench-'));
+  const configFile = join(dir, 'waitroom.json');
+  await writeFile(configFile, JSON.stringify(config));
+  const env = { REDIS_URL: redis.url, NODE_OPTIONS: '--expose-gc', LOG_LEVEL: 'info' };
+  const started: NodeProcess[] = [];
+  try {
+    const reservations = await startNode({ role: 'reservations', name: 'reservations', configFile, env });
+    started.push(reservations);
+    const gateways: Gateway[] = [];
+    for (let i = 1; i <= options.nodes; i++) {
+      const gateway = await startNode({ role: 'gateway', name: `gateway-${i}`, configFile, noController: true, env: { ...env, RESERVATIONS_URL: reservations.url } });
+      started.push(gateway);
+      gateways.push(gateway);
+    }
+    const controller = await startNode({ role: 'controller', name: 'controller', configFile, env });
+    started.push(controller);
+    const stores = await createRedisStores({ redisUrl: redis.url, keyPrefix: prefix });
+    return {
+      redis,
+      gateways,
+      controller,
+      reservations,
+      keys,
+      stores,
+      prefix,
+      stop: async () => {
+        await stores.close();
+        await stopAll(started, 5000);
+        await stopRedisServers();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await stopAll(started, 2000);
+    await stopRedisServers();
+    throw error;
+  }
+}
+
+/** Resident memory of a process, from /proc (bytes). */
+export async function rssOf(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? NaN);
+  return kb * 1024;
+}
+
+/** User and system CPU seconds a process has used so far, from /proc/<pid>/stat. */
+export async function cpuSecondsOf(pid: number): Promise<{ user: number; system: number }> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = 100; // USER_HZ on Linux
+  return { user: Number(fields[11]) / ticks, system: Number(fields[12]) / ticks };
+}
+
+/** Collects garbage in a gateway (SIGUSR2) and returns its RSS afterwards. */
+export async function rssAfterGc(node: NodeProcess, timeoutMs = 10_000): Promise<number> {
+  const count = () => node.output().split('\n').filter((line) => line.includes('garbage collected')).length;
+  const before = count();
+  node.kill('SIGUSR2');
+  const deadline = Date.now() + timeoutMs;
+  while (count() === before) {
+    if (Date.now() > deadline) throw new Error(`${node.name}: no "garbage collected" line within ${timeoutMs} ms (started without --expose-gc?)`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return rssOf(node.pid);
+}
+
+/** A quantile of waitroom_publish_seconds from a gateway's /metrics, in milliseconds. */
+export async function publishQuantileMs(gateway: Gateway, eventId: string, q: number): Promise<number> {
+  const text = await (await fetch(`${gateway.url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('waitroom_publish_seconds{') && l.includes(`quantile="${q}"`) && l.includes(`event="${eventId}"`));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) * 1000 : Number.NaN;
+}

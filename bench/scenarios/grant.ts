@@ -1,0 +1,119 @@
+/**
+ * `grant`: how fast grants verify (Ed25519, one core, this process) and how
+ * fast the reservation handler commits bookings against Redis with many
+ * clients booking at once. The bookings are real: tickets issued and admitted
+ * in the store, grants signed with the deployment's key, each POSTed with its
+ * secret over HTTP; every one must answer 201.
+ */
+import { grantPublicKeys, grantSigningKey, ticketKeyRing } from '../../server/config/keys.js';
+import { EventConfig } from '../../server/config/event-schema.js';
+import { TokenAuthority } from '../../server/gateway/token-authority.js';
+import { verifyGrant } from '../../shared/tokens/grant.js';
+import { hashSecret, newClientSecret } from '../../shared/tokens/secret.js';
+import type { Deployment } from '../lib/deployment.js';
+import { round } from '../lib/stats.js';
+
+export const GRANT_EVENT = { id: 'grants', maxActive: 1_000_000, admitsPerMinute: 1_000_000 };
+
+export interface GrantResult {
+  verifiesPerSec: number;
+  bookingsPerSec: number;
+  bookings: number;
+  concurrency: number;
+}
+
+const VERIFY_SECONDS = 3;
+const BOOKING_CONCURRENCY = 128;
+const RUNNER_NODE = 1;
+
+function benchEvent(): EventConfig {
+  const now = Date.now();
+  return EventConfig.parse({
+    id: GRANT_EVENT.id,
+    title: 'Grants',
+    opensAt: now - 60_000,
+    closesAt: now + 3600_000,
+    maxActive: GRANT_EVENT.maxActive,
+    admitsPerMinute: GRANT_EVENT.admitsPerMinute,
+    centers: [{ id: 'c1', name: 'Bench center', slots: [{ id: 's1', label: '09:00', capacity: 10_000_000 }] }],
+  });
+}
+
+/** Verifications per second on this one core, over a rotating set of distinct grants. */
+function measureVerifies(deployment: Deployment): number {
+  const tokens = new TokenAuthority(ticketKeyRing(deployment.keys), grantSigningKey(deployment.keys));
+  const publicKeys = grantPublicKeys(deployment.keys);
+  const event = benchEvent();
+  const expires = Date.now() + 600_000;
+  const grants = Array.from({ length: 1000 }, (_, n) => tokens.mintGrant(event, n + 1, 'x'.repeat(43), expires));
+  const started = performance.now();
+  let verified = 0;
+  while (performance.now() - started < VERIFY_SECONDS * 1000) {
+    for (const grant of grants) if (verifyGrant(grant, publicKeys, Date.now()).ok) verified++;
+  }
+  return verified / ((performance.now() - started) / 1000);
+}
+
+/** Issues and admits `count` tickets in the store and returns a signed grant and secret for each. */
+async function admittedGrants(deployment: Deployment, count: number): Promise<{ grant: string; secret: string }[]> {
+  const { queue } = deployment.stores;
+  const event = benchEvent();
+  const now = Date.now();
+  await queue.joinBatch(event.id, count, now, RUNNER_NODE, event.opensAt);
+  const admitted: { ticketNo: number; grantExpiresAt: number }[] = [];
+  // Each step may admit a minute's worth (the token bucket refills with time; the steps' clock is ours to give).
+  for (let step = 1; admitted.length < count && step < 1000; step++) {
+    const result = await queue.admit(event.id, {
+      now: now + step * 60_000,
+      holder: 'bench',
+      leaseMs: 600_000,
+      nodeTimeoutMs: 600_000,
+      reapDeadNodes: false,
+      admitting: true,
+      opensAt: event.opensAt,
+      maxActive: event.maxActive,
+      admitsPerMinute: event.admitsPerMinute,
+      graceMs: 600_000,
+      grantTtlMs: 3600_000,
+      maxSteps: count,
+      ratePerMinute: 0,
+    });
+    if (result.leader) admitted.push(...result.admitted);
+  }
+  await queue.releaseLease(event.id, 'bench');
+  const tokens = new TokenAuthority(ticketKeyRing(deployment.keys), grantSigningKey(deployment.keys));
+  return Promise.all(
+    admitted.map(async ({ ticketNo }) => {
+      const secret = newClientSecret();
+      // Valid for an hour of wall-clock time, whatever step time admitted it.
+      return { secret, grant: tokens.mintGrant(event, ticketNo, await hashSecret(secret), Date.now() + 3600_000) };
+    }),
+  );
+}
+
+async function book(url: string, grant: string, secret: string, n: number): Promise<void> {
+  const body = { grant, secret, person: { name: `Bench person ${n}`, birthDate: '1970-01-01' }, centerId: 'c1', slotId: 's1' };
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (response.status !== 201) throw new Error(`booking ${n}: HTTP ${response.status} ${await response.text()}`);
+  await response.arrayBuffer();
+}
+
+export async function runGrant(deployment: Deployment, bookings: number, progress: (line: string) => void): Promise<GrantResult> {
+  progress('grant: verifying grants on one core');
+  const verifiesPerSec = measureVerifies(deployment);
+  progress(`grant: issuing and admitting ${bookings} tickets`);
+  const grants = await admittedGrants(deployment, bookings);
+  const url = `${deployment.reservations.url}/api/events/${GRANT_EVENT.id}/bookings`;
+  progress(`grant: ${grants.length} bookings, ${BOOKING_CONCURRENCY} at a time`);
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: BOOKING_CONCURRENCY }, async () => {
+      for (let n = next++; n < grants.length; n = next++) await book(url, grants[n]!.grant, grants[n]!.secret, n);
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const committed = await deployment.stores.bookings.bookingCount(GRANT_EVENT.id);
+  if (committed !== grants.length) throw new Error(`grant: ${committed} bookings stored for ${grants.length} answered 201`);
+  return { verifiesPerSec: round(verifiesPerSec, 0), bookingsPerSec: round(grants.length / seconds, 0), bookings: grants.length, concurrency: BOOKING_CONCURRENCY };
+}
