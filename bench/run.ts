@@ -13,6 +13,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startDeployment, type Deployment } from './lib/deployment.js';
 import { GRANT_EVENT, runGrant } from './scenarios/grant.js';
+import { HOLD_EVENT, runHold } from './scenarios/hold.js';
 
 const SCENARIOS = ['hold', 'fanout', 'redis', 'join', 'drain', 'grant', 'ws'] as const;
 type Scenario = (typeof SCENARIOS)[number];
@@ -52,7 +53,18 @@ const stopEverything = async () => {
 };
 process.once('SIGINT', () => void stopEverything().then(() => process.exit(130)));
 
+const HOLD_WINDOW_SECONDS = 30;
+
 try {
+  if (scenarios.has('hold') || scenarios.has('fanout') || scenarios.has('redis')) {
+    progress(`starting ${nodes} gateways (${transport}), a controller and the reservation handler on a private Redis`);
+    deployment = await startDeployment({ nodes, transport, tickMs: 1000, events: [HOLD_EVENT] });
+    const held = await runHold(deployment, clients, HOLD_WINDOW_SECONDS, progress);
+    Object.assign(results, held);
+    progress(`hold: ${JSON.stringify(held.hold)}`);
+    progress(`fanout: ${JSON.stringify(held.fanout)}; redis: ${JSON.stringify(held.redis)}; loadgen: ${JSON.stringify(held.loadgen)}`);
+    await stopEverything();
+  }
   if (scenarios.has('grant')) {
     progress('starting the system for grant');
     deployment = await startDeployment({ nodes: 1, transport, tickMs: 1000, events: [GRANT_EVENT] });

@@ -1,0 +1,132 @@
+/**
+ * `hold` (with `fanout` and `redis` measured in the same steady state): ramp
+ * to `clients` waiting connections across the gateways, admission paused so
+ * everyone stays waiting, then measure over a window: update lag (server tick
+ * time → client receipt), updates per client per second, the longest gap any
+ * client saw, gateway RSS per connection after GC, the time each gateway takes
+ * to publish one tick to all its waiters, and Redis commands per waiting
+ * client per minute (INFO commandstats deltas, commands run by scripts included).
+ */
+import { createClient } from 'redis';
+import { encode } from '../../shared/protocol/codec.js';
+import type { TickMessage } from '../../shared/protocol/messages.js';
+import { leftSegments } from '../../server/gateway/event-ticker.js';
+import type { SnapshotMessage } from '../loadgen/messages.js';
+import { publishQuantileMs, rssAfterGc, type Deployment } from '../lib/deployment.js';
+import { LoadPool } from '../lib/loadgen-pool.js';
+import { median, quantile, round } from '../lib/stats.js';
+
+export const HOLD_EVENT = { id: 'hold', maxActive: 1, admitsPerMinute: 1 };
+
+export interface HoldResult {
+  hold: {
+    connected: number;
+    rampSeconds: number;
+    rssBytesPerConn: number;
+    rssBytesPerConnByNode: number[];
+    updateLagMs: { p50: number; p99: number; max: number };
+    updatesPerClientPerSec: number;
+    clientsWithGapOver2s: number;
+    clientsWithoutUpdates: number;
+    windowSeconds: number;
+    failed: number;
+  };
+  fanout: { tickMs: { p50: number; p99: number }; tickMsByNode: number[]; frameBytes: number; connectionsPerNode: number };
+  redis: { commandsPerClientPerMinute: number; commands: number; windowSeconds: number };
+  /** The load generators' own CPU over the window: are they the bottleneck? */
+  loadgen: { workers: number; cpuSecondsPerSecond: number; rssBytesPerClient: number };
+}
+
+async function commandTotal(url: string): Promise<number> {
+  const client = createClient({ url });
+  await client.connect();
+  try {
+    const info = await client.info('commandstats');
+    let total = 0;
+    for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) if (match[1] !== 'info') total += Number(match[2]);
+    return total;
+  } finally {
+    await client.quit();
+  }
+}
+
+/** The size of the tick frame the gateways broadcast now (to give the floor the same frame). */
+async function tickFrameBytes(deployment: Deployment, eventId: string): Promise<number> {
+  const figures = await deployment.stores.queue.figures(eventId, Date.now(), 1);
+  const frame: TickMessage = { type: 'tick', e: eventId, st: 'paused', c: figures.cursor, i: figures.issued, q: figures.requeued, r: figures.ratePerMinute, t: Date.now(), l: leftSegments(figures.left) };
+  return encode(frame).byteLength;
+}
+
+const cpuMicros = (snapshots: SnapshotMessage[]) => snapshots.reduce((sum, s) => sum + s.cpu.user + s.cpu.system, 0);
+
+function combine(snapshots: SnapshotMessage[]) {
+  const lagSamples = snapshots.flatMap((s) => s.lag.samples);
+  const gaps = snapshots.flatMap((s) => s.maxGapMs);
+  return {
+    waiting: snapshots.reduce((sum, s) => sum + s.waiting, 0),
+    withoutUpdates: snapshots.reduce((sum, s) => sum + s.waitingWithoutUpdates, 0),
+    updates: snapshots.reduce((sum, s) => sum + s.updates, 0),
+    lagSamples,
+    lagMax: Math.max(...snapshots.map((s) => s.lag.max)),
+    gapsOver2s: gaps.filter((gap) => gap > 2000).length,
+    rss: snapshots.reduce((sum, s) => sum + s.memory.rss, 0),
+  };
+}
+
+export async function runHold(deployment: Deployment, clients: number, windowSeconds: number, progress: (line: string) => void): Promise<HoldResult> {
+  await deployment.stores.queue.setPaused(HOLD_EVENT.id, true);
+  const baseline = await Promise.all(deployment.gateways.map((gateway) => rssAfterGc(gateway)));
+  progress(`hold: ramping to ${clients} waiting clients over ${deployment.gateways.length} gateways`);
+  const targets = deployment.gateways.map((gateway) => gateway.wsUrl);
+  const started = Date.now();
+  const pool = await LoadPool.start({ scenario: 'hold', transport: 'net', targets, eventId: HOLD_EVENT.id, count: clients, connectConcurrency: 256 });
+  try {
+    await pool.until((c) => c.joined + c.failed >= clients, 600_000, (c) => progress(`hold: ${c.joined} joined, ${c.connected} connected, ${c.failed} failed`));
+    const ramp = await pool.snapshots();
+    const lastTicket = Math.max(...ramp.map((s) => s.lastTicketAt ?? 0));
+    const rampSeconds = (lastTicket - started) / 1000;
+    progress(`hold: ${pool.counters().joined} waiting after ${rampSeconds.toFixed(1)} s; settling, then measuring for ${windowSeconds} s`);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+
+    const windowOpened = await pool.snapshots(true);
+    const commandsBefore = await commandTotal(deployment.redis.url);
+    const windowStart = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, windowSeconds * 1000));
+    const commands = (await commandTotal(deployment.redis.url)) - commandsBefore;
+    const windowClosed = await pool.snapshots(true);
+    const window = combine(windowClosed);
+    const loadgenCpuSeconds = (cpuMicros(windowClosed) - cpuMicros(windowOpened)) / 1e6;
+    const measuredSeconds = (Date.now() - windowStart) / 1000;
+
+    const tickMsByNode = await Promise.all(deployment.gateways.map((gateway) => publishQuantileMs(gateway, HOLD_EVENT.id, 0.5)));
+    const tickP99ByNode = await Promise.all(deployment.gateways.map((gateway) => publishQuantileMs(gateway, HOLD_EVENT.id, 0.99)));
+    const after = await Promise.all(deployment.gateways.map((gateway) => rssAfterGc(gateway)));
+    const perNode = Math.round(window.waiting / deployment.gateways.length);
+    const rssBytesPerConnByNode = after.map((rss, k) => Math.round((rss - baseline[k]!) / perNode));
+    return {
+      hold: {
+        connected: window.waiting,
+        rampSeconds: round(rampSeconds, 1),
+        rssBytesPerConn: median(rssBytesPerConnByNode),
+        rssBytesPerConnByNode,
+        updateLagMs: { p50: round(quantile(window.lagSamples, 0.5), 1), p99: round(quantile(window.lagSamples, 0.99), 1), max: round(window.lagMax, 1) },
+        updatesPerClientPerSec: round(window.updates / window.waiting / measuredSeconds, 3),
+        clientsWithGapOver2s: window.gapsOver2s,
+        clientsWithoutUpdates: window.withoutUpdates,
+        windowSeconds: round(measuredSeconds, 1),
+        failed: pool.counters().failed,
+      },
+      fanout: {
+        tickMs: { p50: round(median(tickMsByNode), 3), p99: round(median(tickP99ByNode), 3) },
+        tickMsByNode: tickMsByNode.map((ms) => round(ms, 3)),
+        frameBytes: await tickFrameBytes(deployment, HOLD_EVENT.id),
+        connectionsPerNode: perNode,
+      },
+      redis: { commandsPerClientPerMinute: round(commands / window.waiting / (measuredSeconds / 60), 4), commands, windowSeconds: round(measuredSeconds, 1) },
+      loadgen: { workers: pool.pids.length, cpuSecondsPerSecond: round(loadgenCpuSeconds / measuredSeconds, 3), rssBytesPerClient: Math.round(window.rss / window.waiting) },
+    };
+  } finally {
+    progress('hold: closing the clients');
+    await pool.stop();
+  }
+}
