@@ -13,7 +13,12 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startDeployment, type Deployment } from './lib/deployment.js';
 import { GRANT_EVENT, runGrant } from './scenarios/grant.js';
-import { HOLD_EVENT, runHold } from './scenarios/hold.js';
+import { HOLD_EVENT, runHold, type HoldResult } from './scenarios/hold.js';
+import { DRAIN_EVENT, runDrain } from './scenarios/drain.js';
+import { RUSH_EVENT, runJoin } from './scenarios/join.js';
+import { runFloor } from './scenarios/floor.js';
+import { extrapolate } from './lib/extrapolate.js';
+import { round } from './lib/stats.js';
 
 const SCENARIOS = ['hold', 'fanout', 'redis', 'join', 'drain', 'grant', 'ws'] as const;
 type Scenario = (typeof SCENARIOS)[number];
@@ -54,16 +59,50 @@ const stopEverything = async () => {
 process.once('SIGINT', () => void stopEverything().then(() => process.exit(130)));
 
 const HOLD_WINDOW_SECONDS = 30;
+/** The rush and the drain use part of the crowd, so the default run stays under 10 minutes. */
+const JOIN_CLIENTS = Math.min(clients, 50_000);
+const DRAIN_CLIENTS = Math.min(clients, 20_000);
 
 try {
-  if (scenarios.has('hold') || scenarios.has('fanout') || scenarios.has('redis')) {
+  if (['hold', 'fanout', 'redis', 'join', 'drain'].some((name) => scenarios.has(name as Scenario))) {
     progress(`starting ${nodes} gateways (${transport}), a controller and the reservation handler on a private Redis`);
-    deployment = await startDeployment({ nodes, transport, tickMs: 1000, events: [HOLD_EVENT] });
-    const held = await runHold(deployment, clients, HOLD_WINDOW_SECONDS, progress);
-    Object.assign(results, held);
-    progress(`hold: ${JSON.stringify(held.hold)}`);
-    progress(`fanout: ${JSON.stringify(held.fanout)}; redis: ${JSON.stringify(held.redis)}; loadgen: ${JSON.stringify(held.loadgen)}`);
+    deployment = await startDeployment({ nodes, transport, tickMs: 1000, events: [HOLD_EVENT, RUSH_EVENT, DRAIN_EVENT] });
+    if (scenarios.has('hold') || scenarios.has('fanout') || scenarios.has('redis')) {
+      const held = await runHold(deployment, clients, HOLD_WINDOW_SECONDS, progress);
+      Object.assign(results, held);
+      progress(`hold: ${JSON.stringify(held.hold)}`);
+      progress(`fanout: ${JSON.stringify(held.fanout)}; redis: ${JSON.stringify(held.redis)}; loadgen: ${JSON.stringify(held.loadgen)}`);
+    }
+    if (scenarios.has('join')) {
+      results.join = await runJoin(deployment, JOIN_CLIENTS, progress);
+      progress(`join: ${JSON.stringify(results.join)}`);
+    }
+    if (scenarios.has('drain')) {
+      results.drain = await runDrain(deployment, DRAIN_CLIENTS, progress);
+      progress(`drain: ${JSON.stringify(results.drain)}`);
+    }
     await stopEverything();
+  }
+  if (scenarios.has('fanout') && results.fanout) {
+    const fanout = results.fanout as HoldResult['fanout'];
+    const floor = await runFloor(fanout.connectionsPerNode, fanout.frameBytes, progress);
+    Object.assign(fanout, { floorMs: floor.floorMs, ratioToFloor: round(fanout.tickMs.p50 / floor.floorMs.p50, 2), floor });
+    progress(`fanout floor: ${JSON.stringify(floor)}`);
+  }
+  if (scenarios.has('ws')) {
+    progress(`starting ${nodes} gateways on the ws transport`);
+    deployment = await startDeployment({ nodes, transport: 'ws', tickMs: 1000, events: [HOLD_EVENT] });
+    const held = await runHold(deployment, clients, HOLD_WINDOW_SECONDS, progress);
+    results.ws = { hold: held.hold, fanout: held.fanout };
+    progress(`ws hold: ${JSON.stringify(held.hold)}; ws fanout: ${JSON.stringify(held.fanout)}`);
+    await stopEverything();
+    const uws = results as Partial<HoldResult>;
+    if (uws.hold && uws.fanout) {
+      results.ratios = {
+        rssWsOverUws: round(held.hold.rssBytesPerConn / uws.hold.rssBytesPerConn, 2),
+        fanoutWsOverUws: round(held.fanout.tickMs.p50 / uws.fanout.tickMs.p50, 2),
+      };
+    }
   }
   if (scenarios.has('grant')) {
     progress('starting the system for grant');
@@ -72,6 +111,7 @@ try {
     progress(`grant: ${JSON.stringify(results.grant)}`);
     await stopEverything();
   }
+  if (results.hold) results.extrapolation = extrapolate(results as unknown as HoldResult);
 } finally {
   await stopEverything();
 }

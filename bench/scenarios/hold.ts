@@ -26,7 +26,10 @@ export interface HoldResult {
     rssBytesPerConnByNode: number[];
     updateLagMs: { p50: number; p99: number; max: number };
     updatesPerClientPerSec: number;
-    clientsWithGapOver2s: number;
+    /** Update lag per 5-second slice of the window: [seconds into the window, p50, p99]. */
+    lagOverTime: [number, number, number][];
+    /** Client × 5-s slices in which the client went more than 2 s without an update (0: every client got one at least every 2 s). */
+    gapsOver2s: number;
     clientsWithoutUpdates: number;
     windowSeconds: number;
     failed: number;
@@ -59,17 +62,25 @@ async function tickFrameBytes(deployment: Deployment, eventId: string): Promise<
 
 const cpuMicros = (snapshots: SnapshotMessage[]) => snapshots.reduce((sum, s) => sum + s.cpu.user + s.cpu.system, 0);
 
-function combine(snapshots: SnapshotMessage[]) {
-  const lagSamples = snapshots.flatMap((s) => s.lag.samples);
-  const gaps = snapshots.flatMap((s) => s.maxGapMs);
+const SLICE_SECONDS = 5;
+
+/**
+ * The window's figures from its slices (each a snapshot per worker, reset after each).
+ * A gap that spans a slice boundary is split by the reset; each slice is 5 s, so a
+ * client with no update for over 2 s still shows in the slice where it happened.
+ */
+function combine(slices: SnapshotMessage[][]) {
+  const all = slices.flat();
+  const last = slices[slices.length - 1]!;
+  const gaps = all.flatMap((s) => s.maxGapMs);
   return {
-    waiting: snapshots.reduce((sum, s) => sum + s.waiting, 0),
-    withoutUpdates: snapshots.reduce((sum, s) => sum + s.waitingWithoutUpdates, 0),
-    updates: snapshots.reduce((sum, s) => sum + s.updates, 0),
-    lagSamples,
-    lagMax: Math.max(...snapshots.map((s) => s.lag.max)),
+    waiting: last.reduce((sum, s) => sum + s.waiting, 0),
+    withoutUpdates: slices.reduce((worst, slice) => Math.max(worst, slice.reduce((sum, s) => sum + s.waitingWithoutUpdates, 0)), 0),
+    updates: all.reduce((sum, s) => sum + s.updates, 0),
+    lagSamples: all.flatMap((s) => s.lag.samples),
+    lagMax: Math.max(...all.map((s) => s.lag.max)),
     gapsOver2s: gaps.filter((gap) => gap > 2000).length,
-    rss: snapshots.reduce((sum, s) => sum + s.memory.rss, 0),
+    rss: last.reduce((sum, s) => sum + s.memory.rss, 0),
   };
 }
 
@@ -91,10 +102,18 @@ export async function runHold(deployment: Deployment, clients: number, windowSec
     const windowOpened = await pool.snapshots(true);
     const commandsBefore = await commandTotal(deployment.redis.url);
     const windowStart = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, windowSeconds * 1000));
+    const slices: SnapshotMessage[][] = [];
+    const lagOverTime: [number, number, number][] = [];
+    for (let slice = 0; slice < Math.ceil(windowSeconds / SLICE_SECONDS); slice++) {
+      await new Promise((resolve) => setTimeout(resolve, SLICE_SECONDS * 1000));
+      const snapshots = await pool.snapshots(true);
+      slices.push(snapshots);
+      const lags = snapshots.flatMap((s) => s.lag.samples);
+      lagOverTime.push([round((Date.now() - windowStart) / 1000, 1), round(quantile(lags, 0.5), 1), round(quantile(lags, 0.99), 1)]);
+    }
     const commands = (await commandTotal(deployment.redis.url)) - commandsBefore;
-    const windowClosed = await pool.snapshots(true);
-    const window = combine(windowClosed);
+    const windowClosed = slices[slices.length - 1]!;
+    const window = combine(slices);
     const loadgenCpuSeconds = (cpuMicros(windowClosed) - cpuMicros(windowOpened)) / 1e6;
     const measuredSeconds = (Date.now() - windowStart) / 1000;
 
@@ -111,7 +130,8 @@ export async function runHold(deployment: Deployment, clients: number, windowSec
         rssBytesPerConnByNode,
         updateLagMs: { p50: round(quantile(window.lagSamples, 0.5), 1), p99: round(quantile(window.lagSamples, 0.99), 1), max: round(window.lagMax, 1) },
         updatesPerClientPerSec: round(window.updates / window.waiting / measuredSeconds, 3),
-        clientsWithGapOver2s: window.gapsOver2s,
+        lagOverTime,
+        gapsOver2s: window.gapsOver2s,
         clientsWithoutUpdates: window.withoutUpdates,
         windowSeconds: round(measuredSeconds, 1),
         failed: pool.counters().failed,

@@ -1,0 +1,47 @@
+/**
+ * `join`: the opening rush. Clients connect and join as fast as the load
+ * generators can, each closing once its ticket arrives (so the count is not
+ * bounded by open sockets). Joins per second over the whole rush, and the
+ * 99th percentile of join → ticket latency.
+ */
+import type { Deployment } from '../lib/deployment.js';
+import { LoadPool } from '../lib/loadgen-pool.js';
+import { quantile, round } from '../lib/stats.js';
+
+export const RUSH_EVENT = { id: 'rush', maxActive: 1, admitsPerMinute: 1 };
+
+export interface JoinResult {
+  joins: number;
+  failed: number;
+  joinsPerSec: number;
+  p50JoinMs: number;
+  p99JoinMs: number;
+  seconds: number;
+}
+
+export async function runJoin(deployment: Deployment, clients: number, progress: (line: string) => void): Promise<JoinResult> {
+  const targets = deployment.gateways.map((gateway) => gateway.wsUrl);
+  progress(`join: ${clients} clients join as fast as they can connect`);
+  const started = Date.now();
+  // One worker per core: the generators must not be the bottleneck, and more processes than cores only contend.
+  const pool = await LoadPool.start({ scenario: 'join', transport: 'net', targets, eventId: RUSH_EVENT.id, count: clients, connectConcurrency: 512 }, 2);
+  try {
+    await pool.until((c) => c.joined + c.failed >= clients, 600_000, (c) => progress(`join: ${c.joined} joined, ${c.failed} failed`));
+    const snapshots = await pool.snapshots();
+    const latencies = snapshots.flatMap((s) => s.joinLatencyMs);
+    const first = Math.min(...snapshots.map((s) => s.firstTicketAt ?? Infinity));
+    const last = Math.max(...snapshots.map((s) => s.lastTicketAt ?? 0));
+    const joins = latencies.length;
+    const seconds = (last - Math.min(first, started)) / 1000;
+    return {
+      joins,
+      failed: pool.counters().failed,
+      joinsPerSec: round(joins / seconds, 0),
+      p50JoinMs: round(quantile(latencies, 0.5), 1),
+      p99JoinMs: round(quantile(latencies, 0.99), 1),
+      seconds: round(seconds, 1),
+    };
+  } finally {
+    await pool.stop();
+  }
+}
