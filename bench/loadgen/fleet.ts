@@ -8,11 +8,11 @@
 import { decodeServerMessage, encode } from '../../shared/protocol/codec.js';
 import type { TickMessage } from '../../shared/protocol/messages.js';
 import { etaSeconds, peopleAhead } from '../../shared/queue/position.js';
-import { hashSecret, newClientSecret } from '../../shared/tokens/secret.js';
 import { Booker } from './booker.js';
 import { connect, type Link, type LinkHandler } from './links.js';
 import type { Counters, DrainRecord, SnapshotMessage, StartOptions } from './messages.js';
 import { Reservoir } from './reservoir.js';
+import { newSecret, secretHash } from './secrets.js';
 import { TickCache } from './tick-cache.js';
 
 /** Receive times on the server's clock (Date.now), with sub-millisecond precision. */
@@ -169,13 +169,10 @@ export class Fleet implements LinkHandler<LoadClient> {
       return;
     }
     client.state = JOINING;
-    const secret = newClientSecret();
+    const secret = newSecret();
     if (this.options.scenario === 'drain') client.secret = secret;
-    hashSecret(secret).then((secretHash) => {
-      if (client.state !== JOINING || client.link !== link) return;
-      client.joinSentAt = clockNow();
-      link.send(encode({ type: 'join', rid: JOIN_RID, eventId: this.options.eventId, secretHash }));
-    }, (error: unknown) => this.count(`join:${(error as Error).message}`));
+    client.joinSentAt = clockNow();
+    link.send(encode({ type: 'join', rid: JOIN_RID, eventId: this.options.eventId, secretHash: secretHash(secret) }));
   }
 
   message(link: Link<LoadClient>, data: Buffer): void {

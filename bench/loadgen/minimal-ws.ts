@@ -14,8 +14,9 @@
  * connection is this object, its socket, and no closures. The payload handed
  * to `message` is a view that is valid only during the call: copy what you keep.
  */
-import { createHash, randomBytes, randomFillSync } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import net from 'node:net';
+import { randomView } from './secrets.js';
 
 const ACCEPT_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const MAX_HANDSHAKE_BYTES = 8192;
@@ -52,18 +53,6 @@ type TaggedSocket = net.Socket & { [kWs]: MinimalWs<unknown> };
 /** Every socket reads into this; a read's bytes are consumed (or copied) before the next read. */
 const READ_BUFFER = Buffer.allocUnsafe(256 * 1024);
 
-let maskPool = Buffer.allocUnsafe(0);
-let maskOffset = 0;
-function maskBytes(): Buffer {
-  if (maskOffset + 4 > maskPool.length) {
-    maskPool = randomFillSync(Buffer.allocUnsafe(64 * 1024));
-    maskOffset = 0;
-  }
-  const mask = maskPool.subarray(maskOffset, maskOffset + 4);
-  maskOffset += 4;
-  return mask;
-}
-
 export class MinimalWs<T = unknown> {
   readyState: number = CONNECTING;
   /** The close code from the server's close frame, once one arrived. */
@@ -89,7 +78,7 @@ export class MinimalWs<T = unknown> {
     const target = typeof url === 'string' ? new URL(url) : url;
     if (target.protocol !== 'ws:') throw new Error(`minimal-ws speaks ws:// only, not ${target.protocol}`);
     this.maxPayload = options.maxPayloadBytes ?? 16 << 20;
-    const key = randomBytes(16).toString('base64');
+    const key = randomView(16).toString('base64');
     this.accept = createHash('sha1').update(key + ACCEPT_GUID).digest('base64');
     const port = Number(target.port || 80);
     this.socket = net.connect({
@@ -308,7 +297,7 @@ export class MinimalWs<T = unknown> {
       frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
       frame.writeUInt32BE(length >>> 0, 6);
     }
-    const mask = maskBytes();
+    const mask = randomView(4);
     mask.copy(frame, header);
     const start = header + 4;
     for (let i = 0; i < length; i++) frame[start + i] = payload[i]! ^ mask[i & 3]!;

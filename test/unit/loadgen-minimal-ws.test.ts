@@ -11,7 +11,9 @@ import { FloorPublisher } from '../../bench/floor/spawn.js';
 import { Fleet } from '../../bench/loadgen/fleet.js';
 import type { StartOptions } from '../../bench/loadgen/messages.js';
 import { MinimalWs, type MinimalWsHandler } from '../../bench/loadgen/minimal-ws.js';
+import { newSecret, secretHash } from '../../bench/loadgen/secrets.js';
 import { LoadWorker } from '../../bench/loadgen/spawn.js';
+import { hashSecret } from '../../shared/tokens/secret.js';
 import { decodeServerMessage } from '../../shared/protocol/codec.js';
 import { startTestSystem, testEvent, type TestSystem } from '../support/system.js';
 
@@ -38,6 +40,17 @@ function client(url: string, localAddress?: string): { ws: MinimalWs<Seen>; seen
   const ws = new MinimalWs(url, handler, seen, localAddress ? { localAddress } : {});
   return { ws, seen, nextMessage: () => new Promise((resolve) => waiters.push(resolve)) };
 }
+
+describe('load generator secrets', () => {
+  it('have the format of newClientSecret and the hash of hashSecret, fresh each time', async () => {
+    const secrets = Array.from({ length: 3000 }, () => newSecret());
+    expect(new Set(secrets).size).toBe(3000);
+    for (const secret of secrets.slice(0, 50)) {
+      expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(secretHash(secret)).toBe(await hashSecret(secret));
+    }
+  });
+});
 
 describe('minimal-ws against a ws server', () => {
   let wss: WebSocketServer;
