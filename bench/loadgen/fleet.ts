@@ -60,7 +60,8 @@ export class Fleet implements LinkHandler<LoadClient> {
   readonly clients: LoadClient[] = [];
   readonly counters: Counters = { connected: 0, opened: 0, joined: 0, failed: 0, admitted: 0, booked: 0, abandoned: 0, queued: 0 };
   readonly errors: Record<string, number> = {};
-  readonly ticks = new TickCache();
+  /** One per target: each gateway broadcasts its own frame (its own `t`) every tick. */
+  private readonly ticks: TickCache[];
   private readonly targets: URL[];
   private readonly lag: Reservoir;
   private readonly joinLatency: number[] = [];
@@ -82,6 +83,7 @@ export class Fleet implements LinkHandler<LoadClient> {
     if (!Number.isInteger(options.count) || options.count < 0) throw new Error('start: count must be a non-negative integer');
     if (!(options.connectConcurrency >= 1)) throw new Error('start: connectConcurrency must be ≥ 1');
     this.targets = options.targets.map((target) => new URL(target));
+    this.ticks = this.targets.map(() => new TickCache());
     this.lag = new Reservoir(options.lagReservoir ?? 100_000);
     this.counters.queued = options.count;
   }
@@ -143,6 +145,7 @@ export class Fleet implements LinkHandler<LoadClient> {
       lag: { count: this.lag.count, sum: this.lag.sum, max: this.lag.max, samples: this.lag.values() },
       maxGapMs,
       updates: this.updates,
+      frames: this.frameCounts(),
       errors: { ...this.errors },
       cpu: process.cpuUsage(),
       memory: { rss, heapUsed, heapTotal, external, arrayBuffers },
@@ -179,14 +182,15 @@ export class Fleet implements LinkHandler<LoadClient> {
     const client = link.owner;
     const now = clockNow();
     try {
-      const cached = this.ticks.lookup(data);
+      const ticks = this.ticks[client.index % this.ticks.length]!;
+      const cached = ticks.lookup(data);
       if (cached) return this.onTick(client, cached, now);
       const decoded = decodeServerMessage(data);
       if (!decoded.ok) return this.count('frame:invalid');
       const message = decoded.message;
       switch (message.type) {
         case 'tick':
-          this.ticks.remember(data, message);
+          ticks.remember(data, message);
           return this.onTick(client, message, now);
         case 'ticket':
           return this.onTicket(client, message.ticketNo, now);
@@ -361,6 +365,17 @@ export class Fleet implements LinkHandler<LoadClient> {
       client.windowGaps = 0;
       client.windowUpdates = 0;
     }
+  }
+
+  /** Frames recognised as an already-decoded tick, and frames decoded. */
+  frameCounts(): { cached: number; decoded: number } {
+    let cached = 0;
+    let decoded = 0;
+    for (const cache of this.ticks) {
+      cached += cache.hits;
+      decoded += cache.misses;
+    }
+    return { cached, decoded };
   }
 
   private count(kind: string): void {

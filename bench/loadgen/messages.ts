@@ -126,6 +126,8 @@ export interface SnapshotMessage {
   maxGapMs: number[];
   /** Updates (broadcast ticks) received in this window, all clients together. */
   updates: number;
+  /** Frames received, ever: recognised as an already-decoded tick by their bytes, or decoded (decoded ≈ ticks × targets + other messages). */
+  frames: { cached: number; decoded: number };
   /** Errors and unexpected closes by kind (ECONNREFUSED, close:1006, join:EVENT_CLOSED, booking:SLOT_FULL, frame:invalid, …). */
   errors: Record<string, number>;
   /** process.cpuUsage() of the worker, cumulative µs: diff two snapshots. */

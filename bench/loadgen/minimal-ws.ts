@@ -130,6 +130,8 @@ export class MinimalWs<T = unknown> {
 
   /** @internal called by onRead. */
   receive(chunk: Buffer, length: number): void {
+    // Nothing is read after a close frame or a failure.
+    if (this.closeCode !== null || this.error !== null) return;
     let bytes = chunk;
     let end = length;
     if (this.pending) {

@@ -1,7 +1,8 @@
 /**
  * The tick frame is broadcast identical to every waiter of an event, so a
  * load generator decodes each distinct frame once: an incoming frame equal
- * (length, then bytes) to a recently decoded tick is that tick.
+ * (length, then bytes) to a recently decoded tick is that tick. Keep one
+ * cache per gateway: each broadcasts its own frame.
  */
 import type { TickMessage } from '../../shared/protocol/messages.js';
 
@@ -11,6 +12,7 @@ export class TickCache {
   private readonly frames: (Buffer | null)[] = new Array(SLOTS).fill(null);
   private readonly ticks: (TickMessage | null)[] = new Array(SLOTS).fill(null);
   private newest = 0;
+  /** Frames found here, and frames looked up in vain (then decoded: ticks and every other message). */
   hits = 0;
   misses = 0;
 

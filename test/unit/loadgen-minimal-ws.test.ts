@@ -202,8 +202,9 @@ describe('the load generator against a real gateway', () => {
       for (const lag of snapshot.lag.samples) expect(lag).toBeGreaterThanOrEqual(0), expect(lag).toBeLessThan(200);
       expect(snapshot.maxGapMs).toHaveLength(10);
       for (const gap of snapshot.maxGapMs) expect(gap).toBeLessThan(300);
-      // One decode per broadcast, not per client.
-      expect(fleet.ticks.hits).toBeGreaterThan(fleet.ticks.misses);
+      // One decode per broadcast (~12 so far), not per client; plus each client's hello and ticket.
+      expect(snapshot.frames.decoded).toBeLessThan(10 * 2 + 25);
+      expect(snapshot.frames.cached).toBeGreaterThanOrEqual(snapshot.updates - 25);
       await fleet.stop();
       expect(fleet.counters.connected).toBe(0);
       expect(fleet.counters.failed).toBe(0);
