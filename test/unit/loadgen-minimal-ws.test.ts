@@ -211,6 +211,18 @@ describe('the load generator against a real gateway', () => {
     });
   }
 
+  it('join: every client closes once its ticket arrives, and join latencies are kept', async () => {
+    const fleet = new Fleet(options({ scenario: 'join', count: 12 }));
+    fleets.push(fleet);
+    await fleet.start();
+    await until(() => fleet.counters.joined === 12 && fleet.counters.connected === 0);
+    const snapshot = fleet.snapshot();
+    expect(snapshot.counters).toMatchObject({ opened: 12, failed: 0 });
+    expect(snapshot.joinLatencyMs).toHaveLength(12);
+    expect(snapshot.lastTicketAt! - snapshot.firstTicketAt!).toBeGreaterThanOrEqual(0);
+    expect(snapshot.errors).toEqual({});
+  });
+
   it('drain: clients are admitted, book with their grant, and report their ETA at join', async () => {
     const fleet = new Fleet(options({ scenario: 'drain', eventId: 'drain', count: 30, reservationsUrl: system.reservationsUrl, connectConcurrency: 30 }));
     fleets.push(fleet);
