@@ -18,14 +18,22 @@ export class LoadPool {
 
   /** Starts enough workers (at least `workersAtLeast`) for `count` clients and gives each its share. */
   static async start(options: PoolOptions, workersAtLeast = 1): Promise<LoadPool> {
+    const pool = new LoadPool([]);
+    await pool.add(options, workersAtLeast);
+    return pool;
+  }
+
+  /** More clients, on new workers (each with source addresses of its own). */
+  async add(options: PoolOptions, workersAtLeast = 1): Promise<void> {
     const size = Math.max(workersAtLeast, Math.ceil(options.count / CLIENTS_PER_WORKER));
+    const first = this.workers.length;
     const workers = await Promise.all(Array.from({ length: size }, () => LoadWorker.spawn()));
+    this.workers.push(...workers);
     const share = (w: number) => Math.floor(options.count / size) + (w < options.count % size ? 1 : 0);
     workers.forEach((worker, w) => {
-      const sourceAddresses = Array.from({ length: SOURCES_PER_WORKER }, (_, k) => `127.0.${w + 1}.${k + 1}`);
+      const sourceAddresses = Array.from({ length: SOURCES_PER_WORKER }, (_, k) => `127.0.${first + w + 1}.${k + 1}`);
       worker.start({ ...options, count: share(w), sourceAddresses });
     });
-    return new LoadPool(workers);
   }
 
   get pids(): number[] {

@@ -11,7 +11,7 @@ import { createClient } from 'redis';
 import { encode } from '../../shared/protocol/codec.js';
 import type { TickMessage } from '../../shared/protocol/messages.js';
 import { leftSegments } from '../../server/gateway/event-ticker.js';
-import type { SnapshotMessage } from '../loadgen/messages.js';
+import type { Counters, SnapshotMessage } from '../loadgen/messages.js';
 import { publishQuantileMs, rssAfterGc, type Deployment } from '../lib/deployment.js';
 import { LoadPool } from '../lib/loadgen-pool.js';
 import { median, quantile, round } from '../lib/stats.js';
@@ -84,15 +84,51 @@ function combine(slices: SnapshotMessage[][]) {
   };
 }
 
+/** RSS after GC of every gateway. */
+function gatewayRss(deployment: Deployment): Promise<number[]> {
+  return Promise.all(deployment.gateways.map((gateway) => rssAfterGc(gateway)));
+}
+
+/**
+ * RSS after GC of every gateway once it has stopped falling: a fresh process
+ * returns its start-up memory (the TypeScript loader's among it) to the system
+ * over tens of seconds, which would otherwise hide the connections' memory.
+ */
+async function settledGatewayRss(deployment: Deployment, progress: (line: string) => void): Promise<number[]> {
+  // Seen here: 156 MB at start, falling in steps with plateaus of ~10 s, flat at 109 MB from ~25 s.
+  const readings: number[][] = [];
+  for (let round = 0; round < 45; round++) {
+    readings.push(await gatewayRss(deployment));
+    const lastFour = readings.slice(-4);
+    const flat = lastFour.length === 4 && lastFour[0]!.every((_, k) => Math.max(...lastFour.map((r) => r[k]!)) - Math.min(...lastFour.map((r) => r[k]!)) < 1024 * 1024);
+    if (round >= 12 && flat) return readings[readings.length - 1]!;
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+  }
+  progress('hold: gateway memory still moving after 110 s; using the last reading as the baseline');
+  return readings[readings.length - 1]!;
+}
+
+/**
+ * Memory per connection is the slope between two loads (half the crowd, then
+ * all of it), each after GC, from a settled baseline.
+ */
 export async function runHold(deployment: Deployment, clients: number, windowSeconds: number, progress: (line: string) => void): Promise<HoldResult> {
   await deployment.stores.queue.setPaused(HOLD_EVENT.id, true);
-  const baseline = await Promise.all(deployment.gateways.map((gateway) => rssAfterGc(gateway)));
+  progress('hold: waiting for the gateways\' start-up memory to settle');
+  await settledGatewayRss(deployment, progress);
   progress(`hold: ramping to ${clients} waiting clients over ${deployment.gateways.length} gateways`);
   const targets = deployment.gateways.map((gateway) => gateway.wsUrl);
+  const half = Math.floor(clients / 2);
+  const load = { scenario: 'hold', transport: 'net', targets, eventId: HOLD_EVENT.id, connectConcurrency: 256 } as const;
+  const report = (c: Counters) => progress(`hold: ${c.joined} joined, ${c.connected} connected, ${c.failed} failed`);
   const started = Date.now();
-  const pool = await LoadPool.start({ scenario: 'hold', transport: 'net', targets, eventId: HOLD_EVENT.id, count: clients, connectConcurrency: 256 });
+  const pool = await LoadPool.start({ ...load, count: half });
   try {
-    await pool.until((c) => c.joined + c.failed >= clients, 600_000, (c) => progress(`hold: ${c.joined} joined, ${c.connected} connected, ${c.failed} failed`));
+    await pool.until((c) => c.joined + c.failed >= half, 600_000, report);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const atHalf = await gatewayRss(deployment);
+    await pool.add({ ...load, count: clients - half });
+    await pool.until((c) => c.joined + c.failed >= clients, 600_000, report);
     const ramp = await pool.snapshots();
     const lastTicket = Math.max(...ramp.map((s) => s.lastTicketAt ?? 0));
     const rampSeconds = (lastTicket - started) / 1000;
@@ -119,9 +155,10 @@ export async function runHold(deployment: Deployment, clients: number, windowSec
 
     const tickMsByNode = await Promise.all(deployment.gateways.map((gateway) => publishQuantileMs(gateway, HOLD_EVENT.id, 0.5)));
     const tickP99ByNode = await Promise.all(deployment.gateways.map((gateway) => publishQuantileMs(gateway, HOLD_EVENT.id, 0.99)));
-    const after = await Promise.all(deployment.gateways.map((gateway) => rssAfterGc(gateway)));
+    const atFull = await gatewayRss(deployment);
     const perNode = Math.round(window.waiting / deployment.gateways.length);
-    const rssBytesPerConnByNode = after.map((rss, k) => Math.round((rss - baseline[k]!) / perNode));
+    const addedPerNode = Math.max(1, Math.round((clients - half) / deployment.gateways.length));
+    const rssBytesPerConnByNode = atFull.map((rss, k) => Math.round((rss - atHalf[k]!) / addedPerNode));
     return {
       hold: {
         connected: window.waiting,
