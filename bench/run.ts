@@ -19,6 +19,8 @@ import { RUSH_EVENT, runJoin } from './scenarios/join.js';
 import { runFloor } from './scenarios/floor.js';
 import { extrapolate } from './lib/extrapolate.js';
 import { round } from './lib/stats.js';
+import { Timeline } from './lib/timeline.js';
+import { renderSvg } from './report/svg.js';
 
 const SCENARIOS = ['hold', 'fanout', 'redis', 'join', 'drain', 'grant', 'ws'] as const;
 type Scenario = (typeof SCENARIOS)[number];
@@ -52,6 +54,8 @@ const results: Record<string, unknown> = {
 };
 
 let deployment: Deployment | null = null;
+const timeline = new Timeline(startedAt, () => deployment);
+timeline.start();
 const stopEverything = async () => {
   await deployment?.stop();
   deployment = null;
@@ -113,9 +117,13 @@ try {
   }
   if (results.hold) results.extrapolation = extrapolate(results as unknown as HoldResult);
 } finally {
+  timeline.stop();
   await stopEverything();
 }
+results.timeline = timeline.samples;
 
 await mkdir(dirname(values.out!), { recursive: true });
 await writeFile(values.out!, `${JSON.stringify(results, null, 2)}\n`);
-progress(`wrote ${values.out}`);
+const svgFile = values.out!.replace(/\.json$/, '') + '.svg';
+await writeFile(svgFile, renderSvg(results));
+progress(`wrote ${values.out} and ${svgFile} in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
