@@ -68,6 +68,10 @@ interface Row {
   rssBytesPerConnection: number;
   heapBytesPerConnection: number;
   lagMs: { p50: number; p99: number; max: number };
+  /** The worker's event-loop utilization while holding (near 1: it is the bottleneck). */
+  loopUtilization: number;
+  /** First to last arrival of one broadcast across the worker's clients, ms. */
+  broadcastSpreadMs: { p50: number; max: number };
   errors: Record<string, number>;
 }
 
@@ -195,6 +199,8 @@ async function measure(transport: LoadTransport, dir: string): Promise<Row> {
       rssBytesPerConnection: Math.round((end.memory.rss - rssBefore) / Math.max(1, end.counters.connected)),
       heapBytesPerConnection: Math.round(end.memory.heapUsed / Math.max(1, end.counters.connected)),
       lagMs: { p50: round(quantile(end.lag.samples, 0.5)), p99: round(quantile(end.lag.samples, 0.99)), max: round(end.lag.max) },
+      loopUtilization: end.loopUtilization,
+      broadcastSpreadMs: { p50: round(quantile(end.broadcastSpreadMs, 0.5)), max: round(Math.max(...end.broadcastSpreadMs)) },
       errors: end.errors,
     };
     await worker.stop();
@@ -232,6 +238,8 @@ console.table(
     'RSS KB/conn': round(r.rssBytesPerConnection / 1024),
     'lag p50 ms': r.lagMs.p50,
     'lag p99 ms': r.lagMs.p99,
+    'spread p50 ms': r.broadcastSpreadMs.p50,
+    'loop util': r.loopUtilization,
   })),
 );
 await mkdir(join(REPO_ROOT, 'bench/results'), { recursive: true });

@@ -5,6 +5,7 @@
  * No IPC here (bench/loadgen/worker.ts is the process around it), so tests run
  * it in-process.
  */
+import { performance } from 'node:perf_hooks';
 import { decodeServerMessage, encode } from '../../shared/protocol/codec.js';
 import type { TickMessage } from '../../shared/protocol/messages.js';
 import { etaSeconds, peopleAhead } from '../../shared/queue/position.js';
@@ -69,6 +70,7 @@ export class Fleet implements LinkHandler<LoadClient> {
   private lastTicketAt: number | null = null;
   private updates = 0;
   private windowStartedAt = clockNow();
+  private windowLoop = performance.eventLoopUtilization();
   private inFlight = 0;
   /** Links not yet closed (connecting included). */
   private live = 0;
@@ -96,6 +98,7 @@ export class Fleet implements LinkHandler<LoadClient> {
     }
     if (scenario === 'drain' && (this.options.abandonRate ?? 0) > 0) this.sweepTimer = setInterval(() => this.sweepAbandoners(), ABANDON_SWEEP_MS);
     this.windowStartedAt = clockNow();
+    this.windowLoop = performance.eventLoopUtilization();
     this.pump();
   }
 
@@ -146,6 +149,8 @@ export class Fleet implements LinkHandler<LoadClient> {
       maxGapMs,
       updates: this.updates,
       frames: this.frameCounts(),
+      broadcastSpreadMs: this.ticks.flatMap((cache) => cache.spreads.map((ms) => Math.round(ms * 100) / 100)),
+      loopUtilization: Math.round(performance.eventLoopUtilization(this.windowLoop).utilization * 1000) / 1000,
       errors: { ...this.errors },
       cpu: process.cpuUsage(),
       memory: { rss, heapUsed, heapTotal, external, arrayBuffers },
@@ -183,14 +188,14 @@ export class Fleet implements LinkHandler<LoadClient> {
     const now = clockNow();
     try {
       const ticks = this.ticks[client.index % this.ticks.length]!;
-      const cached = ticks.lookup(data);
+      const cached = ticks.lookup(data, now);
       if (cached) return this.onTick(client, cached, now);
       const decoded = decodeServerMessage(data);
       if (!decoded.ok) return this.count('frame:invalid');
       const message = decoded.message;
       switch (message.type) {
         case 'tick':
-          ticks.remember(data, message);
+          ticks.remember(data, message, now);
           return this.onTick(client, message, now);
         case 'ticket':
           return this.onTicket(client, message.ticketNo, now);
@@ -358,6 +363,8 @@ export class Fleet implements LinkHandler<LoadClient> {
 
   private resetWindow(at: number): void {
     this.windowStartedAt = at;
+    this.windowLoop = performance.eventLoopUtilization();
+    for (const cache of this.ticks) cache.spreads.length = 0;
     this.lag.clear();
     this.updates = 0;
     for (const client of this.clients) {

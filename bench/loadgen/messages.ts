@@ -128,6 +128,16 @@ export interface SnapshotMessage {
   updates: number;
   /** Frames received, ever: recognised as an already-decoded tick by their bytes, or decoded (decoded ≈ ticks × targets + other messages). */
   frames: { cached: number; decoded: number };
+  /**
+   * Per broadcast frame (per gateway and tick) that left the cache in this window: first to last arrival
+   * among this worker's clients, ms. It holds the gateway's send loop and this worker's reading together.
+   */
+  broadcastSpreadMs: number[];
+  /**
+   * This worker's event-loop utilization over the window (0 … 1). Near 1: the worker was busy all the time,
+   * so its own reading adds to the lag and it may be the bottleneck.
+   */
+  loopUtilization: number;
   /** Errors and unexpected closes by kind (ECONNREFUSED, close:1006, join:EVENT_CLOSED, booking:SLOT_FULL, frame:invalid, …). */
   errors: Record<string, number>;
   /** process.cpuUsage() of the worker, cumulative µs: diff two snapshots. */

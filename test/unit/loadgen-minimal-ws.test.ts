@@ -200,6 +200,11 @@ describe('the load generator against a real gateway', () => {
       expect(snapshot.lag.count).toBe(snapshot.updates);
       expect(snapshot.lag.samples.length).toBe(snapshot.updates);
       for (const lag of snapshot.lag.samples) expect(lag).toBeGreaterThanOrEqual(0), expect(lag).toBeLessThan(200);
+      expect(snapshot.loopUtilization).toBeGreaterThan(0);
+      expect(snapshot.loopUtilization).toBeLessThan(1);
+      // Each broadcast reached all 10 clients within a few ms.
+      expect(snapshot.broadcastSpreadMs.length).toBeGreaterThanOrEqual(4);
+      for (const spread of snapshot.broadcastSpreadMs) expect(spread).toBeLessThan(100);
       expect(snapshot.maxGapMs).toHaveLength(10);
       for (const gap of snapshot.maxGapMs) expect(gap).toBeLessThan(300);
       // One decode per broadcast (~12 so far), not per client; plus each client's hello and ticket.
