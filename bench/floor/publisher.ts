@@ -2,17 +2,26 @@
  * The fan-out floor: a bare uWebSockets.js process that does nothing but what
  * a gateway's tick cannot avoid. Each connection to /ws is subscribed to one
  * topic; every `--tick-ms` one binary frame of `--frame-bytes` (a real tick
- * message, bench/floor/frame.ts) is published to it, and the time of the
- * `app.publish` call alone is measured. Comparing it with a gateway's tick time
- * for the same number of connections shows what the gateway adds.
+ * message, bench/floor/frame.ts) is published to it. Comparing with a gateway
+ * holding the same number of connections shows what the gateway adds.
+ *
+ * Two times per tick, because uWS defers the work: `app.publish` only queues
+ * the message in its topic tree (~0.14 µs per subscriber, measured), and the
+ * writes to every socket happen after the calling JavaScript returns, before
+ * the loop gets to its next setImmediate (~10 µs per subscriber on loopback,
+ * where the sender's syscalls also pay for the receiver's TCP processing).
+ *   publishMs  the `app.publish` call alone (what a gateway's
+ *              waitroom_publish_seconds measures: compare these two)
+ *   flushMs    from the call to the next setImmediate: the loop blocked by the fan-out
+ *   cpuMs      process CPU (user + system) over the same span
  *
  *   node --import tsx bench/floor/publisher.ts [--port 0] [--host 127.0.0.1]
  *        [--tick-ms 1000] [--frame-bytes 100] [--max-seconds 600]
  *
  * Reports, one JSON object per line on stdout, or as IPC messages when started
- * with an IPC channel:
+ * with an IPC channel (bench/floor/spawn.ts):
  *   {type:'listening', port, pid, frameBytes}
- *   {type:'tick', at, publishMs, connections}     every tick
+ *   {type:'tick', at, publishMs, flushMs, cpuMs, connections}     every tick
  *   {type:'stopped', ticks}
  * Stops on SIGTERM/SIGINT, on an IPC {type:'stop'} or disconnect, and after --max-seconds.
  * Connections use the gateway's settings (no compression, automatic pings, 64 KiB backpressure).
@@ -26,7 +35,7 @@ const TOPIC = 'floor';
 
 export type PublisherReport =
   | { type: 'listening'; port: number; pid: number; frameBytes: number }
-  | { type: 'tick'; at: number; publishMs: number; connections: number }
+  | { type: 'tick'; at: number; publishMs: number; flushMs: number; cpuMs: number; connections: number }
   | { type: 'stopped'; ticks: number };
 
 const { values } = parseArgs({
@@ -81,15 +90,28 @@ let listenSocket: Uws.us_listen_socket | null = null;
 let ticks = 0;
 let timer: NodeJS.Timeout | null = null;
 
+let pending: { at: number; started: number; publishMs: number; cpu: NodeJS.CpuUsage } | null = null;
+
 function tick(): void {
+  if (pending) return; // the last fan-out has not finished: skip, as a busy loop would
   const at = Date.now();
   // Built outside the measured span: a gateway also encodes its frame before publishing.
   const frame = floorFrame(at, frameBytes);
+  const cpu = process.cpuUsage();
   const started = performance.now();
   app.publish(TOPIC, frame, true, false);
-  const publishMs = performance.now() - started;
+  pending = { at, started, publishMs: performance.now() - started, cpu };
+  setImmediate(flushed);
+}
+
+/** Runs once uWS has written the frame to every subscriber (it does so before the loop reaches setImmediate). */
+function flushed(): void {
+  const { at, started, publishMs, cpu } = pending!;
+  pending = null;
+  const flushMs = performance.now() - started;
+  const used = process.cpuUsage(cpu);
   ticks++;
-  report({ type: 'tick', at, publishMs, connections });
+  report({ type: 'tick', at, publishMs, flushMs, cpuMs: (used.user + used.system) / 1000, connections });
 }
 
 let stopped = false;

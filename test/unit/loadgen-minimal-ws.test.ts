@@ -292,6 +292,7 @@ describe('the fan-out floor', () => {
       const last = publisher.ticks.at(-1)!;
       expect(last.connections).toBe(20);
       expect(last.publishMs).toBeGreaterThanOrEqual(0);
+      expect(last.flushMs).toBeGreaterThanOrEqual(last.publishMs);
     } finally {
       await fleet.stop(1000);
       await publisher.stop();
