@@ -9,9 +9,11 @@ import { performance } from 'node:perf_hooks';
 import { decodeServerMessage, encode } from '../../shared/protocol/codec.js';
 import type { TickMessage } from '../../shared/protocol/messages.js';
 import { etaSeconds, peopleAhead } from '../../shared/queue/position.js';
+import { getHeapStatistics } from 'node:v8';
 import { Booker } from './booker.js';
 import { connect, type Link, type LinkHandler } from './links.js';
 import type { Counters, DrainRecord, SnapshotMessage, StartOptions } from './messages.js';
+import { connectionBudget } from './open-files.js';
 import { Reservoir } from './reservoir.js';
 import { newSecret, secretHash } from './secrets.js';
 import { TickCache } from './tick-cache.js';
@@ -33,6 +35,16 @@ const FAILED = 5;
 
 const JOIN_RID = 1;
 const ABANDON_SWEEP_MS = 250;
+
+/** process.memoryUsage(), or the heap figures alone (rss -1) when /proc cannot be opened (out of descriptors). */
+function memoryUsage(): Pick<NodeJS.MemoryUsage, 'rss' | 'heapUsed' | 'heapTotal' | 'external' | 'arrayBuffers'> {
+  try {
+    return process.memoryUsage();
+  } catch {
+    const heap = getHeapStatistics();
+    return { rss: -1, heapUsed: heap.used_heap_size, heapTotal: heap.total_heap_size, external: heap.external_memory, arrayBuffers: 0 };
+  }
+}
 
 export class LoadClient {
   link: Link<LoadClient> | null = null;
@@ -79,8 +91,13 @@ export class Fleet implements LinkHandler<LoadClient> {
   private abandoners: LoadClient[] = [];
   private sweepTimer: NodeJS.Timeout | null = null;
   private whenAllClosed: (() => void) | null = null;
+  /** Connections open (or opening) at most: the open-file limit less a reserve. */
+  private readonly budget: number;
 
-  constructor(readonly options: StartOptions) {
+  constructor(
+    readonly options: StartOptions,
+    budget = connectionBudget(),
+  ) {
     if (options.targets.length === 0) throw new Error('start: no targets');
     if (!Number.isInteger(options.count) || options.count < 0) throw new Error('start: count must be a non-negative integer');
     if (!(options.connectConcurrency >= 1)) throw new Error('start: connectConcurrency must be ≥ 1');
@@ -88,6 +105,11 @@ export class Fleet implements LinkHandler<LoadClient> {
     this.ticks = this.targets.map(() => new TickCache());
     this.lag = new Reservoir(options.lagReservoir ?? 100_000);
     this.counters.queued = options.count;
+    this.budget = budget;
+    // `join` closes each connection after its ticket, so it waits for room; the others would wait forever.
+    if (options.scenario !== 'join' && options.count > budget) {
+      throw new Error(`start: ${options.count} clients exceed this process's open-file budget of ${budget} connections; use more workers`);
+    }
   }
 
   async start(): Promise<void> {
@@ -132,7 +154,7 @@ export class Fleet implements LinkHandler<LoadClient> {
       if (client.windowUpdates === 0) silent++;
       if (client.windowGaps > 0) maxGapMs.push(Math.round(client.maxGap * 100) / 100);
     }
-    const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
+    const { rss, heapUsed, heapTotal, external, arrayBuffers } = memoryUsage();
     const snapshot: SnapshotMessage = {
       type: 'snapshot',
       at,
@@ -238,11 +260,12 @@ export class Fleet implements LinkHandler<LoadClient> {
       }
     }
     if (this.live === 0 && this.whenAllClosed) this.whenAllClosed();
+    else if (!this.stopping) this.pump();
   }
 
   private pump(): void {
     const { count, connectConcurrency, sourceAddresses, transport } = this.options;
-    while (!this.stopping && this.inFlight < connectConcurrency && this.clients.length < count) {
+    while (!this.stopping && this.inFlight < connectConcurrency && this.live < this.budget && this.clients.length < count) {
       const client = new LoadClient(this.clients.length);
       this.clients.push(client);
       this.counters.queued = count - this.clients.length;

@@ -28,7 +28,10 @@ export interface StartOptions {
   /** ws URLs (ws://127.0.0.1:8101/ws); client k uses targets[k % targets.length]. */
   targets: string[];
   eventId: string;
-  /** Clients this worker runs, connected in order. */
+  /**
+   * Clients this worker runs, connected in order. At most the open-file limit less 200
+   * (19,800 at 20,000) except in `join`, which then waits for connections to close; start fails otherwise.
+   */
   count: number;
   /** Source addresses (127.0.x.y); client k binds sourceAddresses[k % length]. Empty: the kernel picks. */
   sourceAddresses: string[];
@@ -142,7 +145,7 @@ export interface SnapshotMessage {
   errors: Record<string, number>;
   /** process.cpuUsage() of the worker, cumulative µs: diff two snapshots. */
   cpu: { user: number; system: number };
-  /** process.memoryUsage() of the worker, bytes. */
+  /** process.memoryUsage() of the worker, bytes (rss -1: /proc could not be opened). */
   memory: { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number };
   /** drain only: every client that had a ticket. */
   drain?: DrainRecord[];

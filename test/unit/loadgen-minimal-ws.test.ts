@@ -228,6 +228,15 @@ describe('the load generator against a real gateway', () => {
     expect(snapshot.errors).toEqual({});
   });
 
+  it('keeps within its open-file budget: join waits for connections to close, the others refuse to start', async () => {
+    const fleet = new Fleet(options({ scenario: 'join', count: 9 }), 2);
+    fleets.push(fleet);
+    await fleet.start();
+    await until(() => fleet.counters.joined === 9 && fleet.counters.connected === 0);
+    expect(fleet.counters.failed).toBe(0);
+    expect(() => new Fleet(options({ scenario: 'hold', count: 3 }), 2)).toThrow(/open-file budget of 2/);
+  });
+
   it('drain: clients are admitted, book with their grant, and report their ETA at join', async () => {
     const fleet = new Fleet(options({ scenario: 'drain', eventId: 'drain', count: 30, reservationsUrl: system.reservationsUrl, connectConcurrency: 30 }));
     fleets.push(fleet);

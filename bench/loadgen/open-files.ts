@@ -1,0 +1,26 @@
+/**
+ * Every connection is a file descriptor, and a process may hold only so many
+ * (20,000 here). Past the limit, connects fail with EMFILE, and so does
+ * anything else that opens a file (process.memoryUsage() reads /proc), so a
+ * worker keeps a reserve for its IPC channel, the booking agent and /proc.
+ */
+import { readFileSync } from 'node:fs';
+
+/** Descriptors kept free for everything that is not a client connection. */
+export const RESERVED_FILES = 200;
+
+/** The soft limit on open files of this process (/proc/self/limits), or Infinity when unknown. */
+export function openFileLimit(): number {
+  try {
+    const line = /^Max open files\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    const limit = Number(line?.[1]);
+    return Number.isFinite(limit) && limit > 0 ? limit : Infinity;
+  } catch {
+    return Infinity;
+  }
+}
+
+/** How many client connections this process may hold open at once. */
+export function connectionBudget(): number {
+  return Math.max(1, openFileLimit() - RESERVED_FILES);
+}
