@@ -9,7 +9,7 @@
  *   node --import tsx bench/loadgen/compare.ts [--clients 10000] [--hold-seconds 20] [--tick-ms 250] [--transports net,ws]
  *        [--worker-flags "--cpu-prof --cpu-prof-dir=/tmp/prof"]
  *
- * Prints a table and writes bench/results/loadgen-compare.json.
+ * Prints a table and writes bench/results/loadgen-compare.json (one entry per clients × tick-ms, the latest run of each).
  */
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -243,5 +243,22 @@ console.table(
   })),
 );
 await mkdir(join(REPO_ROOT, 'bench/results'), { recursive: true });
-await writeFile(RESULT_FILE, `${JSON.stringify({ measuredAt: new Date().toISOString(), clients, holdSeconds, tickMs, rows }, null, 2)}\n`);
+// One entry per (clients, tickMs): a new run replaces the earlier one of the same shape and keeps the others.
+interface Run {
+  measuredAt: string;
+  clients: number;
+  holdSeconds: number;
+  tickMs: number;
+  rows: Row[];
+}
+let runs: Run[] = [];
+try {
+  runs = (JSON.parse(await readFile(RESULT_FILE, 'utf8')) as { runs?: Run[] }).runs ?? [];
+} catch {
+  // no earlier results
+}
+runs = runs.filter((run) => run.clients !== clients || run.tickMs !== tickMs);
+runs.push({ measuredAt: new Date().toISOString(), clients, holdSeconds, tickMs, rows });
+runs.sort((a, b) => a.tickMs - b.tickMs || a.clients - b.clients);
+await writeFile(RESULT_FILE, `${JSON.stringify({ runs }, null, 2)}\n`);
 console.log(`written to ${RESULT_FILE}`);
