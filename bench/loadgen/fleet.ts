@@ -9,65 +9,17 @@ import { performance } from 'node:perf_hooks';
 import { decodeServerMessage, encode } from '../../shared/protocol/codec.js';
 import type { TickMessage } from '../../shared/protocol/messages.js';
 import { etaSeconds, peopleAhead } from '../../shared/queue/position.js';
-import { getHeapStatistics } from 'node:v8';
 import { Booker } from './booker.js';
 import { connect, type Link, type LinkHandler } from './links.js';
 import type { Counters, DrainRecord, SnapshotMessage, StartOptions } from './messages.js';
-import { connectionBudget } from './open-files.js';
+import { ADMITTED, clockNow, CONNECTING, DONE, FAILED, JOINING, LoadClient, WAITING } from './load-client.js';
+import { connectionBudget, memoryUsage } from './open-files.js';
 import { Reservoir } from './reservoir.js';
 import { newSecret, secretHash } from './secrets.js';
 import { TickCache } from './tick-cache.js';
 
-/** Receive times on the server's clock (Date.now), with sub-millisecond precision. */
-export function clockNow(): number {
-  return performance.timeOrigin + performance.now();
-}
-
-const CONNECTING = 0;
-/** Open, join on its way. */
-const JOINING = 1;
-/** Holds a ticket and gets ticks (listen: connected). */
-const WAITING = 2;
-const ADMITTED = 3;
-/** Closed or closing on purpose (ticket taken in `join`, booked, abandoned, stopped). */
-const DONE = 4;
-const FAILED = 5;
-
 const JOIN_RID = 1;
 const ABANDON_SWEEP_MS = 250;
-
-/** process.memoryUsage(), or the heap figures alone (rss -1) when /proc cannot be opened (out of descriptors). */
-function memoryUsage(): Pick<NodeJS.MemoryUsage, 'rss' | 'heapUsed' | 'heapTotal' | 'external' | 'arrayBuffers'> {
-  try {
-    return process.memoryUsage();
-  } catch {
-    const heap = getHeapStatistics();
-    return { rss: -1, heapUsed: heap.used_heap_size, heapTotal: heap.total_heap_size, external: heap.external_memory, arrayBuffers: 0 };
-  }
-}
-
-export class LoadClient {
-  link: Link<LoadClient> | null = null;
-  state = CONNECTING;
-  secret: string | null = null;
-  joinSentAt = 0;
-  ticketNo = 0;
-  joinedAt = 0;
-  /** Arrival of the last update; 0 before the first. */
-  lastUpdateAt = 0;
-  /** In the current window: longest gap, gaps and updates seen. */
-  maxGap = 0;
-  windowGaps = 0;
-  windowUpdates = 0;
-  aheadAtJoin: number | null = null;
-  etaSecondsAtJoin: number | null = null;
-  admittedAt: number | null = null;
-  booked = false;
-  abandoned = false;
-  abandonAt = 0;
-
-  constructor(readonly index: number) {}
-}
 
 export class Fleet implements LinkHandler<LoadClient> {
   readonly clients: LoadClient[] = [];

@@ -5,6 +5,7 @@
  * worker keeps a reserve for its IPC channel, the booking agent and /proc.
  */
 import { readFileSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 
 /** Descriptors kept free for everything that is not a client connection. */
 export const RESERVED_FILES = 200;
@@ -23,4 +24,14 @@ export function openFileLimit(): number {
 /** How many client connections this process may hold open at once. */
 export function connectionBudget(): number {
   return Math.max(1, openFileLimit() - RESERVED_FILES);
+}
+
+/** process.memoryUsage(), or the heap figures alone (rss -1) when /proc cannot be opened (out of descriptors). */
+export function memoryUsage(): Pick<NodeJS.MemoryUsage, 'rss' | 'heapUsed' | 'heapTotal' | 'external' | 'arrayBuffers'> {
+  try {
+    return process.memoryUsage();
+  } catch {
+    const heap = getHeapStatistics();
+    return { rss: -1, heapUsed: heap.used_heap_size, heapTotal: heap.total_heap_size, external: heap.external_memory, arrayBuffers: 0 };
+  }
 }
