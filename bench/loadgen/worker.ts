@@ -43,7 +43,7 @@ function stop(): Promise<void> {
     if (deadline) clearTimeout(deadline);
     await fleet?.stop();
     await send({ type: 'done', counters: fleet ? { ...fleet.counters } : emptyCounters() });
-    process.disconnect?.();
+    if (process.connected) process.disconnect();
     // Anything left (a booking agent's sockets, a timer) must not keep the worker alive.
     setTimeout(() => process.exit(0), 200).unref();
   })();
