@@ -1,8 +1,8 @@
 /**
  * The fan-out floor: a bare uWS process (bench/floor/publisher.ts) publishing
  * one frame of the gateway's tick size to as many connections as one gateway
- * holds, timing `app.publish` alone, as the gateway's waitroom_publish_seconds
- * does. The gateway's publish time over this is what Waitroom adds.
+ * holds, timing publish → the next setImmediate (uWS writes to the sockets
+ * after publish returns), as the gateway's waitroom_publish_seconds does. The gateway's publish time over this is what Waitroom adds.
  */
 import { FloorPublisher } from '../floor/spawn.js';
 import { LoadPool } from '../lib/loadgen-pool.js';
@@ -27,7 +27,8 @@ export async function runFloor(connections: number, frameBytes: number, progress
     await new Promise((resolve) => setTimeout(resolve, 3000));
     publisher.ticks.length = 0;
     await new Promise((resolve) => setTimeout(resolve, WINDOW_SECONDS * 1000));
-    const full = publisher.ticks.filter((tick) => tick.connections >= connections * 0.99).map((tick) => tick.publishMs);
+    // publish → next setImmediate, as the gateway's waitroom_publish_seconds: uWS writes to the sockets after publish returns.
+    const full = publisher.ticks.filter((tick) => tick.connections >= connections * 0.99).map((tick) => tick.flushMs);
     return {
       floorMs: { p50: round(median(full), 3), p99: round(quantile(full, 0.99), 3) },
       connections,

@@ -73,7 +73,8 @@ export class EventTicker {
     this.room.lastFrame = bytes;
     const started = performance.now();
     this.ctx.transport().publish(eventTopic(this.room.config.id), bytes);
-    this.ctx.metrics.publishSeconds.observe({ event: this.room.config.id }, (performance.now() - started) / 1000);
+    // uWS's publish only queues the frame; the writes to every socket follow before the next setImmediate.
+    setImmediate(() => this.ctx.metrics.publishSeconds.observe({ event: this.room.config.id }, (performance.now() - started) / 1000));
   }
 
   private async flushDepartures(now: number): Promise<void> {
