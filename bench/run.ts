@@ -89,7 +89,7 @@ try {
   }
   if (scenarios.has('fanout') && results.fanout) {
     const fanout = results.fanout as HoldResult['fanout'];
-    const floor = await runFloor(fanout.connectionsPerNode, fanout.frameBytes, progress);
+    const floor = await runFloor(nodes, fanout.connectionsPerNode, fanout.frameBytes, progress);
     Object.assign(fanout, { floorMs: floor.floorMs, ratioToFloor: round(fanout.tickMs.p50 / floor.floorMs.p50, 2), floor });
     progress(`fanout floor: ${JSON.stringify(floor)}`);
   }

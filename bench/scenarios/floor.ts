@@ -10,6 +10,7 @@ import { median, quantile, round } from '../lib/stats.js';
 
 export interface FloorResult {
   floorMs: { p50: number; p99: number };
+  /** Per publisher (a gateway's share). */
   connections: number;
   frameBytes: number;
   ticks: number;
@@ -17,26 +18,32 @@ export interface FloorResult {
 
 const WINDOW_SECONDS = 20;
 
-export async function runFloor(connections: number, frameBytes: number, progress: (line: string) => void): Promise<FloorResult> {
-  progress(`fanout floor: a bare uWS publisher, ${connections} connections, ${frameBytes}-byte frames`);
-  const publisher = await FloorPublisher.start({ tickMs: 1000, frameBytes });
+/**
+ * As many publishers as the run had gateways, each with a gateway's share of
+ * the connections, all at once: the gateways shared the machine's cores with
+ * each other and with the load generators, and so does the floor.
+ */
+export async function runFloor(publishers: number, connections: number, frameBytes: number, progress: (line: string) => void): Promise<FloorResult> {
+  progress(`fanout floor: ${publishers} bare uWS publishers, ${connections} connections each, ${frameBytes}-byte frames`);
+  const started = await Promise.all(Array.from({ length: publishers }, () => FloorPublisher.start({ tickMs: 1000, frameBytes })));
   let pool: LoadPool | null = null;
   try {
-    pool = await LoadPool.start({ scenario: 'listen', transport: 'net', targets: [publisher.wsUrl], eventId: 'floor', count: connections, connectConcurrency: 256 });
-    await pool.until((c) => c.connected + c.failed >= connections, 300_000, (c) => progress(`fanout floor: ${c.connected} connected`));
+    const total = publishers * connections;
+    pool = await LoadPool.start({ scenario: 'listen', transport: 'net', targets: started.map((p) => p.wsUrl), eventId: 'floor', count: total, connectConcurrency: 256 });
+    await pool.until((c) => c.connected + c.failed >= total, 600_000, (c) => progress(`fanout floor: ${c.connected} connected`));
     await new Promise((resolve) => setTimeout(resolve, 3000));
-    publisher.ticks.length = 0;
+    for (const publisher of started) publisher.ticks.length = 0;
     await new Promise((resolve) => setTimeout(resolve, WINDOW_SECONDS * 1000));
     // publish → next setImmediate, as the gateway's waitroom_publish_seconds: uWS writes to the sockets after publish returns.
-    const full = publisher.ticks.filter((tick) => tick.connections >= connections * 0.99).map((tick) => tick.flushMs);
+    const perPublisher = started.map((publisher) => publisher.ticks.filter((tick) => tick.connections >= connections * 0.99).map((tick) => tick.flushMs));
     return {
-      floorMs: { p50: round(median(full), 3), p99: round(quantile(full, 0.99), 3) },
+      floorMs: { p50: round(median(perPublisher.map((ticks) => median(ticks))), 3), p99: round(median(perPublisher.map((ticks) => quantile(ticks, 0.99))), 3) },
       connections,
-      frameBytes: publisher.frameBytes,
-      ticks: full.length,
+      frameBytes: started[0]!.frameBytes,
+      ticks: perPublisher.reduce((sum, ticks) => sum + ticks.length, 0),
     };
   } finally {
     await pool?.stop();
-    await publisher.stop();
+    await Promise.all(started.map((publisher) => publisher.stop()));
   }
 }

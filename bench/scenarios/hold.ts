@@ -24,6 +24,8 @@ export interface HoldResult {
     rampSeconds: number;
     rssBytesPerConn: number;
     rssBytesPerConnByNode: number[];
+    /** RSS after GC of each gateway at each quarter of the crowd (connections per gateway, bytes). */
+    rssReadings: { perNode: number; rss: number[] }[];
     updateLagMs: { p50: number; p99: number; max: number };
     updatesPerClientPerSec: number;
     /** Update lag per 5-second slice of the window: [seconds into the window, p50, p99]. */
@@ -108,9 +110,24 @@ async function settledGatewayRss(deployment: Deployment, progress: (line: string
   return readings[readings.length - 1]!;
 }
 
+/** The crowd in quarters: RSS after GC at each, for the slope. */
+const RSS_LEVELS = [0.25, 0.5, 0.75, 1];
+
+/** Least-squares slope of y over x. */
+function slope(points: [number, number][]): number {
+  const n = points.length;
+  const mx = points.reduce((sum, [x]) => sum + x, 0) / n;
+  const my = points.reduce((sum, [, y]) => sum + y, 0) / n;
+  const sxy = points.reduce((sum, [x, y]) => sum + (x - mx) * (y - my), 0);
+  const sxx = points.reduce((sum, [x]) => sum + (x - mx) ** 2, 0);
+  return sxx === 0 ? Number.NaN : sxy / sxx;
+}
+
 /**
- * Memory per connection is the slope between two loads (half the crowd, then
- * all of it), each after GC, from a settled baseline.
+ * Memory per connection is the least-squares slope of RSS after GC over the
+ * connections held, at a quarter, half, three quarters and all of the crowd,
+ * from a settled baseline: one difference between two readings proved too
+ * noisy (V8 and the allocator move a few MB either way).
  */
 export async function runHold(deployment: Deployment, clients: number, windowSeconds: number, progress: (line: string) => void): Promise<HoldResult> {
   await deployment.stores.queue.setPaused(HOLD_EVENT.id, true);
@@ -118,17 +135,19 @@ export async function runHold(deployment: Deployment, clients: number, windowSec
   await settledGatewayRss(deployment, progress);
   progress(`hold: ramping to ${clients} waiting clients over ${deployment.gateways.length} gateways`);
   const targets = deployment.gateways.map((gateway) => gateway.wsUrl);
-  const half = Math.floor(clients / 2);
+  const levels = RSS_LEVELS.map((fraction) => Math.round(clients * fraction));
   const load = { scenario: 'hold', transport: 'net', targets, eventId: HOLD_EVENT.id, connectConcurrency: 256 } as const;
   const report = (c: Counters) => progress(`hold: ${c.joined} joined, ${c.connected} connected, ${c.failed} failed`);
   const started = Date.now();
-  const pool = await LoadPool.start({ ...load, count: half });
+  const pool = await LoadPool.start({ ...load, count: levels[0]! });
+  const readings: { perNode: number; rss: number[] }[] = [];
   try {
-    await pool.until((c) => c.joined + c.failed >= half, 600_000, report);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    const atHalf = await gatewayRss(deployment);
-    await pool.add({ ...load, count: clients - half });
-    await pool.until((c) => c.joined + c.failed >= clients, 600_000, report);
+    for (let k = 0; k < levels.length; k++) {
+      if (k > 0) await pool.add({ ...load, count: levels[k]! - levels[k - 1]! });
+      await pool.until((c) => c.joined + c.failed >= levels[k]!, 600_000, report);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      readings.push({ perNode: pool.counters().joined / deployment.gateways.length, rss: await gatewayRss(deployment) });
+    }
     const ramp = await pool.snapshots();
     const lastTicket = Math.max(...ramp.map((s) => s.lastTicketAt ?? 0));
     const rampSeconds = (lastTicket - started) / 1000;
@@ -155,16 +174,15 @@ export async function runHold(deployment: Deployment, clients: number, windowSec
 
     const tickMsByNode = await Promise.all(deployment.gateways.map((gateway) => publishQuantileMs(gateway, HOLD_EVENT.id, 0.5)));
     const tickP99ByNode = await Promise.all(deployment.gateways.map((gateway) => publishQuantileMs(gateway, HOLD_EVENT.id, 0.99)));
-    const atFull = await gatewayRss(deployment);
     const perNode = Math.round(window.waiting / deployment.gateways.length);
-    const addedPerNode = Math.max(1, Math.round((clients - half) / deployment.gateways.length));
-    const rssBytesPerConnByNode = atFull.map((rss, k) => Math.round((rss - atHalf[k]!) / addedPerNode));
+    const rssBytesPerConnByNode = deployment.gateways.map((_, node) => Math.round(slope(readings.map((r) => [r.perNode, r.rss[node]!]))));
     return {
       hold: {
         connected: window.waiting,
         rampSeconds: round(rampSeconds, 1),
         rssBytesPerConn: median(rssBytesPerConnByNode),
         rssBytesPerConnByNode,
+        rssReadings: readings,
         updateLagMs: { p50: round(quantile(window.lagSamples, 0.5), 1), p99: round(quantile(window.lagSamples, 0.99), 1), max: round(window.lagMax, 1) },
         updatesPerClientPerSec: round(window.updates / window.waiting / measuredSeconds, 3),
         lagOverTime,
