@@ -60,15 +60,36 @@ const stopEverything = async () => {
   await deployment?.stop();
   deployment = null;
 };
-process.once('SIGINT', () => void stopEverything().then(() => process.exit(130)));
+process.once('SIGINT', () => void stopEverything().then(writeResults).finally(() => process.exit(130)));
 
 const HOLD_WINDOW_SECONDS = 30;
 /** The rush and the drain use part of the crowd, so the default run stays under 10 minutes. */
 const JOIN_CLIENTS = Math.min(clients, 50_000);
 const DRAIN_CLIENTS = Math.min(clients, 20_000);
 
-try {
-  if (['hold', 'fanout', 'redis', 'join', 'drain'].some((name) => scenarios.has(name as Scenario))) {
+/** Results written so far reach the file even when a scenario fails or the run is interrupted. */
+async function writeResults(): Promise<void> {
+  results.timeline = timeline.samples;
+  await mkdir(dirname(values.out!), { recursive: true });
+  await writeFile(values.out!, `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(values.out!.replace(/\.json$/, '') + '.svg', renderSvg(results));
+}
+
+/** Runs one part; a failure is recorded in results.errors and the run goes on with the next part. */
+async function part(name: string, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    progress(`${name} failed: ${(error as Error).message}`);
+    ((results.errors ??= {}) as Record<string, string>)[name] = (error as Error).message;
+  } finally {
+    await stopEverything();
+    await writeResults();
+  }
+}
+
+if (['hold', 'fanout', 'redis', 'join', 'drain'].some((name) => scenarios.has(name as Scenario))) {
+  await part(transport, async () => {
     progress(`starting ${nodes} gateways (${transport}), a controller and the reservation handler on a private Redis`);
     deployment = await startDeployment({ nodes, transport, tickMs: 1000, events: [HOLD_EVENT, RUSH_EVENT, DRAIN_EVENT] });
     if (scenarios.has('hold') || scenarios.has('fanout') || scenarios.has('redis')) {
@@ -76,6 +97,7 @@ try {
       Object.assign(results, held);
       progress(`hold: ${JSON.stringify(held.hold)}`);
       progress(`fanout: ${JSON.stringify(held.fanout)}; redis: ${JSON.stringify(held.redis)}; loadgen: ${JSON.stringify(held.loadgen)}`);
+      results.extrapolation = extrapolate(held);
     }
     if (scenarios.has('join')) {
       results.join = await runJoin(deployment, JOIN_CLIENTS, progress);
@@ -85,21 +107,31 @@ try {
       results.drain = await runDrain(deployment, DRAIN_CLIENTS, progress);
       progress(`drain: ${JSON.stringify(results.drain)}`);
     }
-    await stopEverything();
-  }
-  if (scenarios.has('fanout') && results.fanout) {
+  });
+}
+if (scenarios.has('fanout') && results.fanout) {
+  await part('floor', async () => {
     const fanout = results.fanout as HoldResult['fanout'];
     const floor = await runFloor(nodes, fanout.connectionsPerNode, fanout.frameBytes, progress);
     Object.assign(fanout, { floorMs: floor.floorMs, ratioToFloor: round(fanout.tickMs.p50 / floor.floorMs.p50, 2), floor });
     progress(`fanout floor: ${JSON.stringify(floor)}`);
-  }
-  if (scenarios.has('ws')) {
+  });
+}
+if (scenarios.has('grant')) {
+  await part('grant', async () => {
+    progress('starting the system for grant');
+    deployment = await startDeployment({ nodes: 1, transport, tickMs: 1000, events: [GRANT_EVENT] });
+    results.grant = await runGrant(deployment, 20_000, progress);
+    progress(`grant: ${JSON.stringify(results.grant)}`);
+  });
+}
+if (scenarios.has('ws')) {
+  await part('ws', async () => {
     progress(`starting ${nodes} gateways on the ws transport`);
     deployment = await startDeployment({ nodes, transport: 'ws', tickMs: 1000, events: [HOLD_EVENT] });
     const held = await runHold(deployment, clients, HOLD_WINDOW_SECONDS, progress);
     results.ws = { hold: held.hold, fanout: held.fanout };
     progress(`ws hold: ${JSON.stringify(held.hold)}; ws fanout: ${JSON.stringify(held.fanout)}`);
-    await stopEverything();
     const uws = results as Partial<HoldResult>;
     if (uws.hold && uws.fanout) {
       results.ratios = {
@@ -107,23 +139,8 @@ try {
         fanoutWsOverUws: round(held.fanout.tickMs.p50 / uws.fanout.tickMs.p50, 2),
       };
     }
-  }
-  if (scenarios.has('grant')) {
-    progress('starting the system for grant');
-    deployment = await startDeployment({ nodes: 1, transport, tickMs: 1000, events: [GRANT_EVENT] });
-    results.grant = await runGrant(deployment, 20_000, progress);
-    progress(`grant: ${JSON.stringify(results.grant)}`);
-    await stopEverything();
-  }
-  if (results.hold) results.extrapolation = extrapolate(results as unknown as HoldResult);
-} finally {
-  timeline.stop();
-  await stopEverything();
+  });
 }
-results.timeline = timeline.samples;
-
-await mkdir(dirname(values.out!), { recursive: true });
-await writeFile(values.out!, `${JSON.stringify(results, null, 2)}\n`);
-const svgFile = values.out!.replace(/\.json$/, '') + '.svg';
-await writeFile(svgFile, renderSvg(results));
-progress(`wrote ${values.out} and ${svgFile} in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
+timeline.stop();
+await writeResults();
+progress(`wrote ${values.out} and its .svg in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
