@@ -13,7 +13,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startDeployment, type Deployment } from './lib/deployment.js';
 import { GRANT_EVENT, runGrant } from './scenarios/grant.js';
-import { HOLD_EVENT, runHold, type HoldResult } from './scenarios/hold.js';
+import { HOLD_EVENT, runHold, TICK_MS, type HoldResult } from './scenarios/hold.js';
 import { DRAIN_EVENT, runDrain } from './scenarios/drain.js';
 import { RUSH_EVENT, runJoin } from './scenarios/join.js';
 import { runFloor } from './scenarios/floor.js';
@@ -91,7 +91,7 @@ async function part(name: string, body: () => Promise<void>): Promise<void> {
 if (['hold', 'fanout', 'redis', 'join', 'drain'].some((name) => scenarios.has(name as Scenario))) {
   await part(transport, async () => {
     progress(`starting ${nodes} gateways (${transport}), a controller and the reservation handler on a private Redis`);
-    deployment = await startDeployment({ nodes, transport, tickMs: 1000, events: [HOLD_EVENT, RUSH_EVENT, DRAIN_EVENT] });
+    deployment = await startDeployment({ nodes, transport, tickMs: TICK_MS, events: [HOLD_EVENT, RUSH_EVENT, DRAIN_EVENT] });
     if (scenarios.has('hold') || scenarios.has('fanout') || scenarios.has('redis')) {
       const held = await runHold(deployment, clients, HOLD_WINDOW_SECONDS, progress);
       Object.assign(results, held);
@@ -120,7 +120,7 @@ if (scenarios.has('fanout') && results.fanout) {
 if (scenarios.has('grant')) {
   await part('grant', async () => {
     progress('starting the system for grant');
-    deployment = await startDeployment({ nodes: 1, transport, tickMs: 1000, events: [GRANT_EVENT] });
+    deployment = await startDeployment({ nodes: 1, transport, tickMs: TICK_MS, events: [GRANT_EVENT] });
     results.grant = await runGrant(deployment, 20_000, progress);
     progress(`grant: ${JSON.stringify(results.grant)}`);
   });
@@ -128,7 +128,7 @@ if (scenarios.has('grant')) {
 if (scenarios.has('ws')) {
   await part('ws', async () => {
     progress(`starting ${nodes} gateways on the ws transport`);
-    deployment = await startDeployment({ nodes, transport: 'ws', tickMs: 1000, events: [HOLD_EVENT] });
+    deployment = await startDeployment({ nodes, transport: 'ws', tickMs: TICK_MS, events: [HOLD_EVENT] });
     const held = await runHold(deployment, clients, HOLD_WINDOW_SECONDS, progress);
     results.ws = { hold: held.hold, fanout: held.fanout };
     progress(`ws hold: ${JSON.stringify(held.hold)}; ws fanout: ${JSON.stringify(held.fanout)}`);

@@ -5,11 +5,15 @@
  * after publish returns), as the gateway's waitroom_publish_seconds does. The gateway's publish time over this is what Waitroom adds.
  */
 import { FloorPublisher } from '../floor/spawn.js';
+import { cpuSecondsOf } from '../lib/deployment.js';
 import { LoadPool } from '../lib/loadgen-pool.js';
 import { median, quantile, round } from '../lib/stats.js';
 
 export interface FloorResult {
-  floorMs: { p50: number; p99: number };
+  /** CPU per tick of a publisher (process CPU over the window / ticks, median over publishers). */
+  floorMs: { p50: number };
+  /** publish → next setImmediate per tick (informational). */
+  flushMs: { p50: number; p99: number };
   /** Per publisher (a gateway's share). */
   connections: number;
   frameBytes: number;
@@ -33,11 +37,18 @@ export async function runFloor(publishers: number, connections: number, frameByt
     await pool.until((c) => c.connected + c.failed >= total, 600_000, (c) => progress(`fanout floor: ${c.connected} connected`));
     await new Promise((resolve) => setTimeout(resolve, 3000));
     for (const publisher of started) publisher.ticks.length = 0;
+    const cpu = async () => Promise.all(started.map(async (p) => { const { user, system } = await cpuSecondsOf(p.pid); return user + system; }));
+    const cpuBefore = await cpu();
+    const windowStart = Date.now();
     await new Promise((resolve) => setTimeout(resolve, WINDOW_SECONDS * 1000));
+    const ticks = (Date.now() - windowStart) / 1000;
+    // CPU per tick, as the gateways' fanout.tickMs: the whole process over the window (1 tick a second).
+    const cpuMsPerTick = (await cpu()).map((after, k) => ((after - cpuBefore[k]!) * 1000) / ticks);
     // publish → next setImmediate, as the gateway's waitroom_publish_seconds: uWS writes to the sockets after publish returns.
     const perPublisher = started.map((publisher) => publisher.ticks.filter((tick) => tick.connections >= connections * 0.99).map((tick) => tick.flushMs));
     return {
-      floorMs: { p50: round(median(perPublisher.map((ticks) => median(ticks))), 3), p99: round(median(perPublisher.map((ticks) => quantile(ticks, 0.99))), 3) },
+      floorMs: { p50: round(median(cpuMsPerTick), 2) },
+      flushMs: { p50: round(median(perPublisher.map((t) => median(t))), 3), p99: round(median(perPublisher.map((t) => quantile(t, 0.99))), 3) },
       connections,
       frameBytes: started[0]!.frameBytes,
       ticks: perPublisher.reduce((sum, ticks) => sum + ticks.length, 0),
