@@ -23,6 +23,8 @@ interface Bar {
 }
 
 const WIDTH = 960;
+/** Samples further apart than this many times a series' usual spacing are not joined by a line. */
+const GAP_FACTOR = 2.5;
 const PANEL_W = 440;
 const PANEL_H = 180;
 
@@ -49,7 +51,12 @@ function panel(series: Series, x: number, y: number): string {
   const maxV = niceMax(Math.max(0, ...all.map(([, v]) => v)));
   const px = (t: number) => x + 50 + (t / maxT) * (PANEL_W - 60);
   const py = (v: number) => y + PANEL_H - 25 - (v / maxV) * (PANEL_H - 50);
-  const path = (points: [number, number][]) => points.map(([t, v], k) => `${k === 0 ? 'M' : 'L'}${px(t).toFixed(1)},${py(v).toFixed(1)}`).join(' ');
+  // A pause in sampling (no system up, e.g. between parts of the run) breaks the line instead of bridging it.
+  const path = (points: [number, number][]) => {
+    const spacing = points.slice(1).map(([t], k) => t - points[k]![0]).sort((a, b) => a - b);
+    const gap = GAP_FACTOR * (spacing[Math.floor(spacing.length / 2)] ?? Infinity);
+    return points.map(([t, v], k) => `${k === 0 || t - points[k - 1]![0] > gap ? 'M' : 'L'}${px(t).toFixed(1)},${py(v).toFixed(1)}`).join(' ');
+  };
   const parts = [
     `<text x="${x + 50}" y="${y + 14}" class="title">${escape(series.title)} (${escape(series.unit)})</text>`,
     `<line x1="${x + 50}" y1="${py(0)}" x2="${x + PANEL_W - 10}" y2="${py(0)}" class="axis"/>`,
@@ -70,8 +77,9 @@ function panel(series: Series, x: number, y: number): string {
 
 function bars(items: Bar[], x: number, y: number): string {
   const rowH = 34;
-  const maxRatio = Math.max(2, ...items.map((item) => item.value / item.baseline));
-  const scale = (PANEL_W * 2 - 320) / maxRatio;
+  // Bars are drawn up to 4× (the targets live between 1 and 3); a longer one is cut and says so.
+  const maxRatio = 4;
+  const scale = (PANEL_W * 2 - 420) / maxRatio;
   const parts = [`<text x="${x}" y="${y + 14}" class="title">Ratios against the baselines measured in the same run (1 = the baseline)</text>`];
   items.forEach((item, k) => {
     const ratio = item.value / item.baseline;
@@ -81,9 +89,11 @@ function bars(items: Bar[], x: number, y: number): string {
       parts.push(`<text x="${x + 300}" y="${top + 16}" class="tick">not measured</text>`);
       return;
     }
-    parts.push(`<rect x="${x + 300}" y="${top + 4}" width="${(ratio * scale).toFixed(1)}" height="18" class="bar"/>`);
+    const shown = Math.min(ratio, maxRatio);
+    parts.push(`<rect x="${x + 300}" y="${top + 4}" width="${(shown * scale).toFixed(1)}" height="18" class="bar"/>`);
     parts.push(`<line x1="${x + 300 + scale}" y1="${top}" x2="${x + 300 + scale}" y2="${top + 26}" class="one-line"/>`);
-    parts.push(`<text x="${x + 306 + ratio * scale}" y="${top + 17}" class="tick">${ratio.toFixed(2)}× (target ${escape(item.target)})</text>`);
+    const cut = ratio > maxRatio ? ', bar cut' : '';
+    parts.push(`<text x="${x + 306 + shown * scale}" y="${top + 17}" class="tick">${ratio.toFixed(2)}× (${escape(item.target)}${cut})</text>`);
   });
   return parts.join('\n');
 }
@@ -101,9 +111,9 @@ export function renderSvg(results: Results): string {
     { title: 'Admitted in the drain', unit: 'people', points: timeline.map((s) => [s.t, s.admitted]) },
   ];
   const ratioBars: Bar[] = [
-    { label: 'fan-out time / bare uWS publish', value: results.fanout?.tickMs?.p50, baseline: results.fanout?.floorMs?.p50, target: '≤ 1.3' },
+    { label: 'fan-out CPU per tick / bare uWS', value: results.fanout?.tickMs?.p50, baseline: results.fanout?.floorMs?.p50, target: '≤ 1.3' },
     { label: 'ws RSS per connection / uWS', value: results.ws?.hold?.rssBytesPerConn, baseline: results.hold?.rssBytesPerConn, target: '≥ 3' },
-    { label: 'ws fan-out time / uWS', value: results.ws?.fanout?.tickMs?.p50, baseline: results.fanout?.tickMs?.p50, target: 'report' },
+    { label: 'ws fan-out CPU per tick / uWS', value: results.ws?.fanout?.tickMs?.p50, baseline: results.fanout?.tickMs?.p50, target: 'report' },
     { label: 'drain time / ideal', value: results.drain?.seconds, baseline: results.drain?.idealSeconds, target: '≤ 1.05' },
   ];
   const height = 2 * (PANEL_H + 10) + 40 + 26 + ratioBars.length * 34 + 30;
