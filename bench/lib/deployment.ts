@@ -130,15 +130,21 @@ export async function cpuSecondsOf(pid: number): Promise<{ user: number; system:
 
 /** Collects garbage in a gateway (SIGUSR2) and returns its RSS afterwards. */
 export async function rssAfterGc(node: NodeProcess, timeoutMs = 10_000): Promise<number> {
-  const count = () => node.output().split('\n').filter((line) => line.includes('garbage collected')).length;
-  const before = count();
+  return (await memoryAfterGc(node, timeoutMs)).rss;
+}
+
+/** Collects garbage in a gateway (SIGUSR2): its RSS (from /proc) and V8 heap in use (from its log line) afterwards. */
+export async function memoryAfterGc(node: NodeProcess, timeoutMs = 10_000): Promise<{ rss: number; heapUsed: number }> {
+  const lines = () => node.output().split('\n').filter((line) => line.includes('garbage collected'));
+  const before = lines().length;
   node.kill('SIGUSR2');
   const deadline = Date.now() + timeoutMs;
-  while (count() === before) {
+  while (lines().length === before) {
     if (Date.now() > deadline) throw new Error(`${node.name}: no "garbage collected" line within ${timeoutMs} ms (started without --expose-gc?)`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return rssOf(node.pid);
+  const heapUsed = Number(/"heapUsed":(\d+)/.exec(lines().pop()!)?.[1] ?? NaN);
+  return { rss: await rssOf(node.pid), heapUsed };
 }
 
 /** A quantile of waitroom_publish_seconds from a gateway's /metrics, in milliseconds. */
