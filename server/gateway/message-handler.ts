@@ -50,7 +50,7 @@ async function join(ctx: GatewayContext, session: Session, message: Of<'join'>):
   ctx.metrics.joins.inc({ event: room.config.id });
   const now = ctx.clock.now();
   const { token, claims } = ctx.tokens.issueTicket(room.config, ticketNo, message.secretHash, now);
-  const held: HeldTicket = { eventId: room.config.id, ticketNo, secretHash: message.secretHash, token };
+  const held: HeldTicket = { eventId: room.config.id, ticketNo, secretHash: message.secretHash };
   if (session.closed) {
     // The holder left before the ticket arrived: it keeps its place for the grace period, like any departure.
     room.departed.push(ticketNo);
@@ -83,7 +83,7 @@ async function resume(ctx: GatewayContext, session: Session, message: Of<'resume
     room.departed.push(claims.n);
     return;
   }
-  const held: HeldTicket = { eventId: claims.e, ticketNo: claims.n, secretHash: claims.sh, token: message.ticket };
+  const held: HeldTicket = { eventId: claims.e, ticketNo: claims.n, secretHash: claims.sh };
   const previous = ctx.holders.get(holderKey(claims.e, claims.n));
   if (previous && previous !== session) {
     previous.superseded = true;

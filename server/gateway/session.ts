@@ -4,11 +4,12 @@ import { CloseCode, ErrorCode, RETRYABLE_ERRORS } from '../../shared/protocol/co
 import type { ServerMessage } from '../../shared/protocol/messages.js';
 import type { Connection } from './transport/types.js';
 
+/** What a connection keeps of its ticket while it waits: the least it needs (every waiter holds one). */
 export interface HeldTicket {
   eventId: string;
   ticketNo: number;
+  /** The grant is bound to it. */
   secretHash: string;
-  token: string;
 }
 
 export class Session {
