@@ -23,6 +23,8 @@ export class EventRoom {
   departed: number[] = [];
   /** The event was removed from the live events: this room no longer ticks or takes waiters. */
   closed = false;
+  /** The session holding each ticket on this node (a resume elsewhere on this node supersedes it). */
+  readonly holders = new Map<number, Session>();
 
   /** Replaced when a reload changes the event (the room's state stays): read it at use, do not keep it. */
   constructor(public config: EventConfig) {}
@@ -42,12 +44,7 @@ export interface GatewayContext {
   transport(): Transport;
   room(eventId: string): EventRoom | undefined;
   rooms(): Iterable<EventRoom>;
-  /** Sessions holding a ticket on this node, by `${eventId}:${ticketNo}`. */
-  readonly holders: Map<string, Session>;
   /** Where an event's bookings are made (the reservation handler's booking endpoint). */
   bookingUrl(eventId: string): string;
 }
 
-export function holderKey(eventId: string, ticketNo: number): string {
-  return `${eventId}:${ticketNo}`;
-}

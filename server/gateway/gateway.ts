@@ -76,7 +76,6 @@ export class Gateway {
       transport: () => this.transport,
       room: (eventId) => this.rooms.get(eventId),
       rooms: () => this.rooms.values(),
-      holders: new Map(),
       bookingUrl: (eventId) => `${options.reservationsUrl()}/api/events/${eventId}/bookings`,
     };
     for (const room of this.rooms.values()) this.tickers.set(room.config.id, new EventTicker(this.context, room));
@@ -169,8 +168,13 @@ export class Gateway {
     this.options.log.warn({ event: eventId, waiters: told }, `event "${eventId}" was removed: its room here is closed and ${told} waiter(s) were disconnected`);
   }
 
+  /** One counter function for every session (not a closure per connection: every waiter holds a session). */
+  private readonly countError = (code: string): void => {
+    this.context.metrics.errors.inc({ code });
+  };
+
   private onOpen(connection: Connection): void {
-    const session = new Session(connection, (code) => this.context.metrics.errors.inc({ code }));
+    const session = new Session(connection, this.countError);
     this.sessions.set(connection, session);
     this.context.metrics.connections.set(this.sessions.size);
     session.send({ type: 'hello', v: PROTOCOL_VERSION, node: this.options.config.nodeId, serverTime: this.options.clock.now(), tickMs: this.options.config.gateway.tickMs });

@@ -4,7 +4,7 @@ import type { ClientMessage } from '../../shared/protocol/messages.js';
 import type { ReconnectOutcome } from '../store/types.js';
 import { joinDecision } from '../events/eligibility.js';
 import { sendAdmitted } from './admissions.js';
-import { holderKey, type EventRoom, type GatewayContext } from './context.js';
+import type { EventRoom, GatewayContext } from './context.js';
 import { eventTopic, type HeldTicket, type Session } from './session.js';
 
 type Of<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }>;
@@ -84,7 +84,7 @@ async function resume(ctx: GatewayContext, session: Session, message: Of<'resume
     return;
   }
   const held: HeldTicket = { eventId: claims.e, ticketNo: claims.n, secretHash: claims.sh };
-  const previous = ctx.holders.get(holderKey(claims.e, claims.n));
+  const previous = room.holders.get(claims.n);
   if (previous && previous !== session) {
     previous.superseded = true;
     previous.connection.close(CloseCode.SUPERSEDED, 'ticket resumed on another connection');
@@ -110,7 +110,7 @@ const REFUSALS: Partial<Record<ReconnectOutcome['kind'], [ErrorCode, string]>> =
 /** The session holds `held` and waits in its event's room. */
 function wait(ctx: GatewayContext, room: EventRoom, session: Session, held: HeldTicket): void {
   session.ticket = held;
-  ctx.holders.set(holderKey(held.eventId, held.ticketNo), session);
+  room.holders.set(held.ticketNo, session);
   room.waiters.add(session);
   session.connection.subscribe(eventTopic(held.eventId));
   if (room.lastFrame) session.connection.send(room.lastFrame);
@@ -133,8 +133,8 @@ export function forget(ctx: GatewayContext, session: Session): HeldTicket | null
   const held = session.ticket;
   if (!held) return null;
   session.ticket = null;
-  const key = holderKey(held.eventId, held.ticketNo);
-  if (ctx.holders.get(key) === session) ctx.holders.delete(key);
-  ctx.room(held.eventId)?.waiters.remove(session);
+  const room = ctx.room(held.eventId);
+  if (room?.holders.get(held.ticketNo) === session) room.holders.delete(held.ticketNo);
+  room?.waiters.remove(session);
   return held;
 }
