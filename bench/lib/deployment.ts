@@ -133,8 +133,8 @@ export async function rssAfterGc(node: NodeProcess, timeoutMs = 10_000): Promise
   return (await memoryAfterGc(node, timeoutMs)).rss;
 }
 
-/** Collects garbage in a gateway (SIGUSR2): its RSS (from /proc) and V8 heap in use (from its log line) afterwards. */
-export async function memoryAfterGc(node: NodeProcess, timeoutMs = 10_000): Promise<{ rss: number; heapUsed: number }> {
+/** Collects garbage in a gateway (SIGUSR2): its RSS (from /proc), V8 heap in use and memory outside it (from its log line) afterwards. */
+export async function memoryAfterGc(node: NodeProcess, timeoutMs = 10_000): Promise<{ rss: number; heapUsed: number; external: number }> {
   const lines = () => node.output().split('\n').filter((line) => line.includes('garbage collected'));
   const before = lines().length;
   node.kill('SIGUSR2');
@@ -143,8 +143,9 @@ export async function memoryAfterGc(node: NodeProcess, timeoutMs = 10_000): Prom
     if (Date.now() > deadline) throw new Error(`${node.name}: no "garbage collected" line within ${timeoutMs} ms (started without --expose-gc?)`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  const heapUsed = Number(/"heapUsed":(\d+)/.exec(lines().pop()!)?.[1] ?? NaN);
-  return { rss: await rssOf(node.pid), heapUsed };
+  const line = lines().pop()!;
+  const field = (name: string) => Number(new RegExp(`"${name}":(\\d+)`).exec(line)?.[1] ?? NaN);
+  return { rss: await rssOf(node.pid), heapUsed: field('heapUsed'), external: field('external') };
 }
 
 /** A quantile of waitroom_publish_seconds from a gateway's /metrics, in milliseconds. */

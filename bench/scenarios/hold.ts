@@ -27,7 +27,9 @@ export interface HoldResult {
     rssBytesPerConn: number;
     rssBytesPerConnByNode: number[];
     /** RSS after GC of each gateway at each quarter of the crowd (connections per gateway, bytes). */
-    rssReadings: { perNode: number; rss: number[]; heapUsed: number[] }[];
+    rssReadings: { perNode: number; rss: number[]; heapUsed: number[]; external: number[] }[];
+    /** Memory V8 tracks outside its heap (Buffers and other external allocations), per connection (same slope). */
+    externalBytesPerConn: number;
     /** The V8 heap's share of the per-connection memory (same slope, heapUsed after GC). */
     heapBytesPerConn: number;
     updateLagMs: { p50: number; p99: number; max: number };
@@ -156,14 +158,14 @@ export async function runHold(deployment: Deployment, clients: number, windowSec
   const report = (c: Counters) => progress(`hold: ${c.joined} joined, ${c.connected} connected, ${c.failed} failed`);
   const started = Date.now();
   const pool = await LoadPool.start({ ...load, count: levels[0]! });
-  const readings: { perNode: number; rss: number[]; heapUsed: number[] }[] = [];
+  const readings: { perNode: number; rss: number[]; heapUsed: number[]; external: number[] }[] = [];
   try {
     for (let k = 0; k < levels.length; k++) {
       if (k > 0) await pool.add({ ...load, count: levels[k]! - levels[k - 1]! });
       await pool.until((c) => c.joined + c.failed >= levels[k]!, 600_000, report);
       await new Promise((resolve) => setTimeout(resolve, 2000));
       const memory = await Promise.all(deployment.gateways.map((gateway) => memoryAfterGc(gateway)));
-      readings.push({ perNode: pool.counters().joined / deployment.gateways.length, rss: memory.map((m) => m.rss), heapUsed: memory.map((m) => m.heapUsed) });
+      readings.push({ perNode: pool.counters().joined / deployment.gateways.length, rss: memory.map((m) => m.rss), heapUsed: memory.map((m) => m.heapUsed), external: memory.map((m) => m.external) });
     }
     const ramp = await pool.snapshots();
     const lastTicket = Math.max(...ramp.map((s) => s.lastTicketAt ?? 0));
@@ -204,6 +206,7 @@ export async function runHold(deployment: Deployment, clients: number, windowSec
         rssBytesPerConn: median(rssBytesPerConnByNode),
         rssBytesPerConnByNode,
         rssReadings: readings,
+        externalBytesPerConn: median(deployment.gateways.map((_, node) => Math.round(slope(readings.map((r) => [r.perNode, r.external[node]!]))))),
         heapBytesPerConn: median(deployment.gateways.map((_, node) => Math.round(slope(readings.map((r) => [r.perNode, r.heapUsed[node]!]))))),
         updateLagMs: { p50: round(quantile(window.lagSamples, 0.5), 1), p99: round(quantile(window.lagSamples, 0.99), 1), max: round(window.lagMax, 1) },
         updatesPerClientPerSec: round(window.updates / window.waiting / measuredSeconds, 3),

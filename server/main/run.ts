@@ -46,8 +46,8 @@ export async function run(name: string, config: () => Readonly<WaitroomConfig>, 
   if (collect) {
     process.on('SIGUSR2', () => {
       collect();
-      const { rss, heapUsed } = process.memoryUsage();
-      log.info({ rss, heapUsed }, 'garbage collected');
+      const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
+      log.info({ rss, heapUsed, external, arrayBuffers }, 'garbage collected');
     });
   }
 }
