@@ -120,12 +120,17 @@ export async function rssOf(pid: number): Promise<number> {
   return kb * 1024;
 }
 
-/** User and system CPU seconds a process has used so far, from /proc/<pid>/stat. */
-export async function cpuSecondsOf(pid: number): Promise<{ user: number; system: number }> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+/** CPU seconds (user + system) these processes have used so far, together, from /proc/<pid>/stat. */
+export async function cpuSecondsOf(...pids: number[]): Promise<number> {
   const ticks = 100; // USER_HZ on Linux
-  return { user: Number(fields[11]) / ticks, system: Number(fields[12]) / ticks };
+  const used = await Promise.all(
+    pids.map(async (pid) => {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / ticks;
+    }),
+  );
+  return used.reduce((a, b) => a + b, 0);
 }
 
 /** Collects garbage in a gateway (SIGUSR2) and returns its RSS afterwards. */

@@ -1,11 +1,9 @@
-/** Order statistics for benchmark samples. */
+/** Order statistics for benchmark samples (the nearest-rank quantile of the multi-process tests). */
+import { quantile as quantileOfSorted } from '../../test/support/cluster-flow.js';
 
-/** The q-quantile (0 ≤ q ≤ 1) by the nearest-rank method; NaN for no samples. */
+/** The q-quantile (0 ≤ q ≤ 1) of unsorted samples; NaN for none. */
 export function quantile(samples: readonly number[], q: number): number {
-  if (samples.length === 0) return Number.NaN;
-  const sorted = [...samples].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[rank]!;
+  return quantileOfSorted([...samples].sort((a, b) => a - b), q);
 }
 
 export function median(samples: readonly number[]): number {

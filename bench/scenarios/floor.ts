@@ -37,7 +37,7 @@ export async function runFloor(publishers: number, connections: number, frameByt
     await pool.until((c) => c.connected + c.failed >= total, 600_000, (c) => progress(`fanout floor: ${c.connected} connected`));
     await new Promise((resolve) => setTimeout(resolve, 3000));
     for (const publisher of started) publisher.ticks.length = 0;
-    const cpu = async () => Promise.all(started.map(async (p) => { const { user, system } = await cpuSecondsOf(p.pid); return user + system; }));
+    const cpu = () => Promise.all(started.map((p) => cpuSecondsOf(p.pid)));
     const cpuBefore = await cpu();
     const windowStart = Date.now();
     await new Promise((resolve) => setTimeout(resolve, WINDOW_SECONDS * 1000));

@@ -25,10 +25,6 @@ export interface GrantResult {
   bookingCpuSeconds: { reservationHandler: number; redis: number; bookingClients: number; wallClock: number };
 }
 
-async function cpuOf(pid: number): Promise<number> {
-  const { user, system } = await cpuSecondsOf(pid);
-  return user + system;
-}
 
 const VERIFY_SECONDS = 3;
 const BOOKING_CONCURRENCY = 128;
@@ -125,7 +121,7 @@ export async function runGrant(deployment: Deployment, bookings: number, progres
   const agent = new Agent({ keepAlive: true, maxSockets: BOOKING_CONCURRENCY });
   progress(`grant: ${grants.length} bookings, ${BOOKING_CONCURRENCY} at a time`);
   let next = 0;
-  const cpuBefore = { handler: await cpuOf(deployment.reservations.pid), redis: await cpuOf(deployment.redis.pid), self: process.cpuUsage() };
+  const cpuBefore = { handler: await cpuSecondsOf(deployment.reservations.pid), redis: await cpuSecondsOf(deployment.redis.pid), self: process.cpuUsage() };
   const started = performance.now();
   await Promise.all(
     Array.from({ length: BOOKING_CONCURRENCY }, async () => {
@@ -136,8 +132,8 @@ export async function runGrant(deployment: Deployment, bookings: number, progres
   const self = process.cpuUsage(cpuBefore.self);
   agent.destroy();
   const bookingCpuSeconds = {
-    reservationHandler: round((await cpuOf(deployment.reservations.pid)) - cpuBefore.handler, 2),
-    redis: round((await cpuOf(deployment.redis.pid)) - cpuBefore.redis, 2),
+    reservationHandler: round((await cpuSecondsOf(deployment.reservations.pid)) - cpuBefore.handler, 2),
+    redis: round((await cpuSecondsOf(deployment.redis.pid)) - cpuBefore.redis, 2),
     bookingClients: round((self.user + self.system) / 1e6, 2),
     wallClock: round(seconds, 2),
   };

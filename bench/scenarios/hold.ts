@@ -194,7 +194,7 @@ export async function runHold(deployment: Deployment, clients: number, windowSec
 
     const cpuAfter = await Promise.all(deployment.gateways.map((gateway) => cpuSecondsOf(gateway.pid)));
     const ticks = measuredSeconds / (TICK_MS / 1000);
-    const tickMsByNode = cpuAfter.map((after, k) => ((after.user + after.system - cpuBefore[k]!.user - cpuBefore[k]!.system) * 1000) / ticks);
+    const tickMsByNode = cpuAfter.map((after, k) => ((after - cpuBefore[k]!) * 1000) / ticks);
     const publishP50 = await Promise.all(deployment.gateways.map((gateway) => publishQuantileMs(gateway, HOLD_EVENT.id, 0.5)));
     const publishP99 = await Promise.all(deployment.gateways.map((gateway) => publishQuantileMs(gateway, HOLD_EVENT.id, 0.99)));
     const perNode = Math.round(window.waiting / deployment.gateways.length);

@@ -21,19 +21,12 @@ export interface JoinResult {
   cpuSeconds: { gateways: number; redis: number; loadGenerators: number; wallClock: number; cores: number };
 }
 
-async function cpuOf(pids: number[]): Promise<number> {
-  const used = await Promise.all(pids.map(async (pid) => {
-    const { user, system } = await cpuSecondsOf(pid);
-    return user + system;
-  }));
-  return used.reduce((a, b) => a + b, 0);
-}
 
 export async function runJoin(deployment: Deployment, clients: number, progress: (line: string) => void): Promise<JoinResult> {
   const targets = deployment.gateways.map((gateway) => gateway.wsUrl);
   progress(`join: ${clients} clients join as fast as they can connect`);
   const gatewayPids = deployment.gateways.map((gateway) => gateway.pid);
-  const cpuBefore = { gateways: await cpuOf(gatewayPids), redis: await cpuOf([deployment.redis.pid]) };
+  const cpuBefore = { gateways: await cpuSecondsOf(...gatewayPids), redis: await cpuSecondsOf(deployment.redis.pid) };
   const started = Date.now();
   // One worker per core: the generators must not be the bottleneck, and more processes than cores only contend.
   const pool = await LoadPool.start({ scenario: 'join', transport: 'net', targets, eventId: RUSH_EVENT.id, count: clients, connectConcurrency: 512 }, 2);
@@ -43,8 +36,8 @@ export async function runJoin(deployment: Deployment, clients: number, progress:
     const wall = (Date.now() - started) / 1000;
     const generatorCpu = snapshots.reduce((sum, s) => sum + (s.cpu.user + s.cpu.system) / 1e6, 0);
     const cpuSeconds = {
-      gateways: round((await cpuOf(gatewayPids)) - cpuBefore.gateways, 1),
-      redis: round((await cpuOf([deployment.redis.pid])) - cpuBefore.redis, 1),
+      gateways: round((await cpuSecondsOf(...gatewayPids)) - cpuBefore.gateways, 1),
+      redis: round((await cpuSecondsOf(deployment.redis.pid)) - cpuBefore.redis, 1),
       // The workers' whole life: start-up and the rush (they did nothing else).
       loadGenerators: round(generatorCpu, 1),
       wallClock: round(wall, 1),

@@ -41,12 +41,18 @@ interface Network {
   keys: number[];
 }
 
+/** The last draw's network: every call for one event's draw (a gateway re-placing its waiters, a page per tick) shares it. */
+let cached: { size: number; seed: number; net: Network } | null = null;
+
 function network(draw: Draw): Network {
+  if (cached?.size === draw.size && cached.seed === draw.seed) return cached.net;
   let bits = 1;
   while (bits < MAX_HALF_BITS && 4 ** bits < draw.size) bits++;
   const keys = [];
   for (let round = 1; round <= ROUNDS; round++) keys.push(mix32((draw.seed + round * 0x9e3779b9) % TWO_32));
-  return { half: 2 ** bits, keys };
+  const net = { half: 2 ** bits, keys };
+  cached = { size: draw.size, seed: draw.seed, net };
+  return net;
 }
 
 function roundValue(key: number, x: number, half: number): number {
@@ -67,22 +73,22 @@ function decrypt({ half, keys }: Network, y: number): number {
   return left * half + right;
 }
 
-/** The place in line of ticket `ticketNo` (1-based), given the draw (null: not drawn yet, places are numbers). */
-export function placeOf(ticketNo: number, draw: Draw | null): number {
-  if (!draw || ticketNo > draw.size) return ticketNo;
+/** Cycle walking: apply `step` until the value falls back inside 0..size−1, a bijection of the pre-queue onto itself. */
+function walk(draw: Draw, n: number, step: (net: Network, x: number) => number): number {
+  if (n > draw.size) return n;
   const net = network(draw);
-  let x = ticketNo - 1;
-  do x = encrypt(net, x);
+  let x = n - 1;
+  do x = step(net, x);
   while (x >= draw.size);
   return x + 1;
 }
 
+/** The place in line of ticket `ticketNo` (1-based), given the draw (null: not drawn yet, places are numbers). */
+export function placeOf(ticketNo: number, draw: Draw | null): number {
+  return draw ? walk(draw, ticketNo, encrypt) : ticketNo;
+}
+
 /** The ticket number at place `place`: the inverse of placeOf. */
 export function ticketAt(place: number, draw: Draw | null): number {
-  if (!draw || place > draw.size) return place;
-  const net = network(draw);
-  let x = place - 1;
-  do x = decrypt(net, x);
-  while (x >= draw.size);
-  return x + 1;
+  return draw ? walk(draw, place, decrypt) : place;
 }

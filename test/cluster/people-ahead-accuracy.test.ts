@@ -16,6 +16,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TickMessage } from '../../shared/protocol/messages.js';
 import { peopleAhead } from '../../shared/queue/position.js';
+import { quantile } from '../support/cluster-flow.js';
 import { cleanUpProcesses, startNode, writeClusterConfig } from '../support/processes.js';
 import { testEvent } from '../support/system.js';
 import { TestClient } from '../support/ws-client.js';
@@ -34,10 +35,6 @@ interface Waiter {
   ticketNo: number;
   /** When the holder left for good (test clock, the same machine clock the nodes use), or null. */
   leftAt: number | null;
-}
-
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 }
 
 describe('people ahead across 3 nodes while 20% leave at random', () => {

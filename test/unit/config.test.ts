@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateKeys, grantPublicKeys, grantSigningKey, ticketKeyRing } from '../../server/config/keys.js';
-import { ConfigError, loadConfig, parseConfig } from '../../server/config/load.js';
+import { loadConfig, parseConfig } from '../../server/config/load.js';
 import { signGrant, verifyGrant } from '../../shared/tokens/grant.js';
 import { signTicket, verifyTicket } from '../../shared/tokens/ticket.js';
+import { problemsOf } from '../support/config-problems.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'waitroom-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,16 +26,6 @@ function event(id: string, overrides: Record<string, unknown> = {}) {
   };
 }
 const valid = () => ({ keys: generateKeys(), events: [event('vaccine-53')] });
-
-function problemsOf(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('parseConfig', () => {
   it('parses a valid config with defaults and ISO instants', () => {

@@ -5,8 +5,9 @@ import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { demoEvent } from '../../server/config/demo.js';
 import { EventConfig } from '../../server/config/event-schema.js';
 import { generateKeys } from '../../server/config/keys.js';
-import { ConfigError, loadConfig, parseConfig } from '../../server/config/load.js';
+import { loadConfig, parseConfig } from '../../server/config/load.js';
 import { parseEventFile, readEventFile } from '../../server/events/event-file.js';
+import { problemsOf } from '../support/config-problems.js';
 
 const FIXTURES = 'test/fixtures/events';
 const dir = mkdtempSync(join(tmpdir(), 'waitroom-events-'));
@@ -215,15 +216,6 @@ describe('event files', () => {
 
 describe('eventsFile in the configuration', () => {
   const keys = generateKeys();
-  function problemsOf(run: () => unknown): string[] {
-    try {
-      run();
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigError);
-      return (error as ConfigError).problems;
-    }
-    throw new Error('expected a ConfigError');
-  }
 
   it('takes the events from the file', () => {
     const config = parseConfig({ keys, eventsFile: `${FIXTURES}/incident-both.json` });

@@ -99,20 +99,23 @@ local function feistel(net, x, forward)
   return left * half + right
 end
 
--- The place in line of ticket n (net nil: not drawn yet, places are numbers).
-local function place_of(net, n)
+-- Cycle walking: the network until the value falls back inside 0..size-1
+-- (net nil: not drawn yet, places are numbers; beyond the pre-queue too).
+local function walk(net, n, forward)
   if not net or n > net.size then return n end
   local x = n - 1
-  repeat x = feistel(net, x, true) until x < net.size
+  repeat x = feistel(net, x, forward) until x < net.size
   return x + 1
+end
+
+-- The place in line of ticket n.
+local function place_of(net, n)
+  return walk(net, n, true)
 end
 
 -- The ticket at place p: the inverse of place_of.
 local function ticket_at(net, p)
-  if not net or p > net.size then return p end
-  local x = p - 1
-  repeat x = feistel(net, x, false) until x < net.size
-  return x + 1
+  return walk(net, p, false)
 end
 
 -- The event's draw, or nil before the opening.
