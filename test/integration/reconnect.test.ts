@@ -122,8 +122,11 @@ describe.each(storeFactories)('$name store', (factory) => {
     expect(await first!.whenClosed()).toBe(1000);
     await second!.drop();
     await last!.waitFor('tick', () => last!.aheadSeen.at(-1) === 2, 5000, false);
+    const ticked = Date.now();
     await node.gateway!.tick();
     await node.gateway!.tick();
+    // The broadcast is written to every socket, but may still be on its way to some: wait for it to arrive.
+    await Promise.all([last!, third!].map((waiter) => waiter.waitFor('tick', (t) => t.t >= ticked, 5000)));
     expect(last!.aheadSeen.at(-1)).toBe(2);
     expect(third!.aheadSeen.at(-1)).toBe(1);
   });
