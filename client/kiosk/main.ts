@@ -1,0 +1,54 @@
+/**
+ * The kiosk display (`/kiosk/?event=ID&center=CID`): polls /api/kiosk every
+ * 2 s and shows the queue and the centre's remaining slots, Korean first.
+ * Runs unattended for days: a failed poll keeps the last data on screen,
+ * marked stale, and retries forever with capped jittered backoff.
+ *
+ * `window.__kiosk.apply(body)` runs one answer through the same checks and
+ * rendering as a poll does; the memory test drives it 10,000 times.
+ */
+import './kiosk.css';
+import type { BackoffOptions } from '../../shared/reconnect/backoff.js';
+import { asRequestError, fetchJson } from './fetch-json.js';
+import { readKioskData } from './kiosk-data.js';
+import { startPollLoop } from './poll-loop.js';
+import { KioskView } from './view.js';
+
+const POLL_MS = 2000;
+/** A stuck request counts as a failure well before the next poll would have started. */
+const TIMEOUT_MS = 5000;
+/** First retry within 1 s, then doubling up to 30 s: a returning server sees the kiosks spread out. */
+const KIOSK_RETRY: BackoffOptions = { baseMs: 1000, maxMs: 30_000 };
+
+declare global {
+  interface Window {
+    __kiosk?: { apply(body: unknown): void };
+  }
+}
+
+const view = new KioskView();
+const params = new URLSearchParams(location.search);
+const eventId = params.get('event');
+const centerId = params.get('center');
+
+function apply(body: unknown): void {
+  view.render(readKioskData(body), Date.now());
+}
+
+if (!eventId || !centerId) {
+  view.showSetupProblem(
+    { ko: '화면 설정을 확인해 주세요: 주소에 행사와 접종센터가 필요합니다', en: 'Display setup problem: the address needs an event and a centre' },
+    'Open /kiosk/?event=EVENT_ID&center=CENTER_ID',
+  );
+} else {
+  const url = `/api/kiosk?event=${encodeURIComponent(eventId)}&center=${encodeURIComponent(centerId)}`;
+  window.__kiosk = { apply };
+  startPollLoop({
+    intervalMs: POLL_MS,
+    backoff: KIOSK_RETRY,
+    run: async () => apply(await fetchJson(url, { timeoutMs: TIMEOUT_MS })),
+    onFailure: (error, retryInMs) => view.showFailure(asRequestError(error), retryInMs, Date.now()),
+  });
+  // One timer for the page's lifetime: the clock, and how old stale data is.
+  setInterval(() => view.tick(Date.now()), 1000);
+}
