@@ -1,0 +1,146 @@
+/**
+ * One event on the console: its figures, limits and notice, and the controls
+ * that steer it. Built once from the page's <template>, updated in place on
+ * every refresh (what an operator is typing is never overwritten). A viewer
+ * sees the controls disabled; the server refuses them anyway.
+ */
+import { setText } from '../common/dom.js';
+import { api } from './api.js';
+import { confirmAction } from './confirm-dialog.js';
+import { formatDateTime, formatNumber } from './format.js';
+import type { EventRow } from './types.js';
+
+export interface CardContext {
+  readOnly: boolean;
+  /** Runs an action: shows what it did (the returned text) or its error, then refreshes the page. */
+  act(doing: string, action: () => Promise<string>): Promise<void>;
+}
+
+const STATE_LABEL: Record<EventRow['state'], string> = {
+  prequeue: 'Not open yet · 접수 전',
+  open: 'Admitting · 입장 중',
+  paused: 'Paused · 일시 정지',
+  closed: 'Closed · 마감',
+};
+
+function field<T extends HTMLElement = HTMLElement>(root: HTMLElement, name: string): T {
+  const node = root.querySelector<T>(`[data-field="${name}"], [data-action="${name}"], [data-form="${name}"]`);
+  if (!node) throw new Error(`event card template is missing ${name}`);
+  return node;
+}
+
+/** The whole number typed in `input`, or undefined when it is empty. */
+function intField(form: HTMLFormElement, name: string): number | undefined {
+  const input = form.elements.namedItem(name) as HTMLInputElement;
+  return input.value.trim() === '' ? undefined : Number(input.value);
+}
+
+export class EventCard {
+  readonly root: HTMLElement;
+  private row: EventRow;
+  private busy = false;
+
+  constructor(row: EventRow, private readonly context: CardContext) {
+    const template = document.getElementById('event-template') as HTMLTemplateElement;
+    this.root = (template.content.firstElementChild as HTMLElement).cloneNode(true) as HTMLElement;
+    this.root.dataset.eventId = row.id;
+    this.row = row;
+    this.wire();
+    this.update(row);
+  }
+
+  update(row: EventRow): void {
+    this.row = row;
+    const f = (name: string) => field(this.root, name);
+    setText(f('title-en'), row.title.en);
+    setText(f('title-ko'), row.title.ko === row.title.en ? '' : row.title.ko);
+    setText(f('id'), row.id);
+    const state = f('state');
+    state.dataset.state = row.state;
+    setText(state, STATE_LABEL[row.state]);
+    setText(f('waiting'), formatNumber(row.waiting));
+    setText(f('admitted'), formatNumber(row.admittedTotal));
+    setText(f('active'), formatNumber(row.active));
+    setText(f('rate'), formatNumber(row.ratePerMinute));
+    setText(f('bookings'), formatNumber(row.bookings));
+    setText(f('max-active'), formatNumber(row.maxActive));
+    setText(f('admits-per-minute'), formatNumber(row.admitsPerMinute));
+    setText(f('opens'), formatDateTime(row.opensAt));
+    setText(f('closes'), formatDateTime(row.closesAt));
+    const notice = f('notice');
+    notice.dataset.empty = String(!row.notice);
+    setText(notice, row.notice ? `“${row.notice.text}” (since ${formatDateTime(row.notice.at)})` : 'none');
+    this.enableControls();
+  }
+
+  private enableControls(): void {
+    const { state, paused } = this.row;
+    field<HTMLFieldSetElement>(this.root, 'controls').disabled = this.context.readOnly || this.busy;
+    field<HTMLButtonElement>(this.root, 'pause').disabled = paused || state === 'closed';
+    field<HTMLButtonElement>(this.root, 'resume').disabled = !paused;
+    field<HTMLButtonElement>(this.root, 'open-now').disabled = state !== 'prequeue';
+    field<HTMLButtonElement>(this.root, 'close-now').disabled = state === 'closed';
+  }
+
+  /** Runs one action with the controls locked, so a double click cannot send it twice. */
+  private async run(doing: string, action: () => Promise<string>): Promise<void> {
+    this.busy = true;
+    this.enableControls();
+    try {
+      await this.context.act(doing, action);
+    } finally {
+      this.busy = false;
+      this.enableControls();
+    }
+  }
+
+  private wire(): void {
+    const id = this.row.id;
+    const name = () => `“${this.row.title.en}” (${id})`;
+    const click = (action: string, handler: () => void) => field(this.root, action).addEventListener('click', handler);
+    const submit = (form: string, handler: (form: HTMLFormElement) => void) =>
+      field<HTMLFormElement>(this.root, form).addEventListener('submit', (event) => {
+        event.preventDefault();
+        handler(event.currentTarget as HTMLFormElement);
+      });
+
+    click('pause', () => void this.run(`Pause ${id}`, async () => (await api.pause(id), `Admission to ${name()} is paused. People keep their places.`)));
+    click('resume', () => void this.run(`Resume ${id}`, async () => (await api.resume(id), `Admission to ${name()} resumed.`)));
+    click('open-now', async () => {
+      if (!(await confirmAction(`Open ${name()} now?`, 'Admission starts at once, before the configured opening time. The pre-queue is drawn now.', 'Open now'))) return;
+      void this.run(`Open ${id} now`, async () => (await api.openNow(id), `${name()} is open.`));
+    });
+    click('close-now', async () => {
+      if (!(await confirmAction(`Close ${name()} now?`, 'Nobody more can join or be admitted. Everyone waiting is told the event closed. This cannot be undone from the console.', 'Close now'))) return;
+      void this.run(`Close ${id} now`, async () => (await api.closeNow(id), `${name()} is closed.`));
+    });
+    submit('limits', (form) => {
+      const maxActive = intField(form, 'maxActive');
+      const admitsPerMinute = intField(form, 'admitsPerMinute');
+      void this.run(`Change the limits of ${id}`, async () => {
+        const { event } = await api.limits(id, { ...(maxActive === undefined ? {} : { maxActive }), ...(admitsPerMinute === undefined ? {} : { admitsPerMinute }) });
+        form.reset();
+        return `Limits of ${name()}: ${event.maxActive} booking at once, ${event.admitsPerMinute} admitted per minute.`;
+      });
+    });
+    submit('notice', (form) => {
+      const text = (form.elements.namedItem('text') as HTMLTextAreaElement).value.trim();
+      void this.run(`Broadcast a notice to ${id}`, async () => {
+        await api.notice(id, text);
+        form.reset();
+        return text ? `Notice sent to everyone waiting in ${name()}.` : `Notice of ${name()} cleared.`;
+      });
+    });
+    click('clear-notice', () => void this.run(`Clear the notice of ${id}`, async () => (await api.notice(id, ''), `Notice of ${name()} cleared.`)));
+    submit('revoke', async (form) => {
+      const ticketNo = intField(form, 'ticketNo');
+      if (ticketNo === undefined) return;
+      if (!(await confirmAction(`Revoke ticket #${ticketNo} of ${name()}?`, 'Its holder loses their place, or their booking grant if admitted, for good.', 'Revoke ticket'))) return;
+      void this.run(`Revoke ticket #${ticketNo} of ${id}`, async () => {
+        const result = await api.revoke(id, ticketNo);
+        form.reset();
+        return `Ticket #${result.ticketNo} revoked${result.wasAdmitted ? ' (it had been admitted: its grant no longer books)' : ' (it was waiting)'}.`;
+      });
+    });
+  }
+}
