@@ -23,9 +23,10 @@ const STATE_LABEL: Record<EventRow['state'], string> = {
   closed: 'Closed · 마감',
 };
 
-function field<T extends HTMLElement = HTMLElement>(root: HTMLElement, name: string): T {
-  const node = root.querySelector<T>(`[data-field="${name}"], [data-action="${name}"], [data-form="${name}"]`);
-  if (!node) throw new Error(`event card template is missing ${name}`);
+/** The card's element marked `data-field`, `data-action` or `data-form` = `name`. */
+function part<T extends HTMLElement = HTMLElement>(root: HTMLElement, kind: 'field' | 'action' | 'form', name: string): T {
+  const node = root.querySelector<T>(`[data-${kind}="${name}"]`);
+  if (!node) throw new Error(`the event card template has no data-${kind}="${name}"`);
   return node;
 }
 
@@ -51,7 +52,7 @@ export class EventCard {
 
   update(row: EventRow): void {
     this.row = row;
-    const f = (name: string) => field(this.root, name);
+    const f = (name: string) => part(this.root, 'field', name);
     setText(f('title-en'), row.title.en);
     setText(f('title-ko'), row.title.ko === row.title.en ? '' : row.title.ko);
     setText(f('id'), row.id);
@@ -67,7 +68,7 @@ export class EventCard {
     setText(f('admits-per-minute'), formatNumber(row.admitsPerMinute));
     setText(f('opens'), formatDateTime(row.opensAt));
     setText(f('closes'), formatDateTime(row.closesAt));
-    const notice = f('notice');
+    const notice = f('current-notice');
     notice.dataset.empty = String(!row.notice);
     setText(notice, row.notice ? `“${row.notice.text}” (since ${formatDateTime(row.notice.at)})` : 'none');
     this.enableControls();
@@ -75,11 +76,12 @@ export class EventCard {
 
   private enableControls(): void {
     const { state, paused } = this.row;
-    field<HTMLFieldSetElement>(this.root, 'controls').disabled = this.context.readOnly || this.busy;
-    field<HTMLButtonElement>(this.root, 'pause').disabled = paused || state === 'closed';
-    field<HTMLButtonElement>(this.root, 'resume').disabled = !paused;
-    field<HTMLButtonElement>(this.root, 'open-now').disabled = state !== 'prequeue';
-    field<HTMLButtonElement>(this.root, 'close-now').disabled = state === 'closed';
+    part<HTMLFieldSetElement>(this.root, 'field', 'controls').disabled = this.context.readOnly || this.busy;
+    const button = (name: string) => part<HTMLButtonElement>(this.root, 'action', name);
+    button('pause').disabled = paused || state === 'closed';
+    button('resume').disabled = !paused;
+    button('open-now').disabled = state !== 'prequeue';
+    button('close-now').disabled = state === 'closed';
   }
 
   /** Runs one action with the controls locked, so a double click cannot send it twice. */
@@ -97,9 +99,9 @@ export class EventCard {
   private wire(): void {
     const id = this.row.id;
     const name = () => `“${this.row.title.en}” (${id})`;
-    const click = (action: string, handler: () => void) => field(this.root, action).addEventListener('click', handler);
+    const click = (action: string, handler: () => void) => part(this.root, 'action', action).addEventListener('click', handler);
     const submit = (form: string, handler: (form: HTMLFormElement) => void) =>
-      field<HTMLFormElement>(this.root, form).addEventListener('submit', (event) => {
+      part<HTMLFormElement>(this.root, 'form', form).addEventListener('submit', (event) => {
         event.preventDefault();
         handler(event.currentTarget as HTMLFormElement);
       });
