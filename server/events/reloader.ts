@@ -6,9 +6,10 @@
  * the self-check, and audit every attempt whatever its result. Reloads run one
  * at a time in arrival order.
  *
- * Each process reloads only its own copy: in a deployment of many processes,
- * update the file every process reads and send SIGHUP to each one (a POST
- * reaches only the gateway that answers it). docs/operations.md says more.
+ * A change applied here is published through the store (./shared-link.ts)
+ * and every other process of the deployment follows it within a second, so a
+ * POST to one gateway or SIGHUP to one process changes the events everywhere
+ * (docs/decisions/007-shared-live-events.md).
  */
 import type { Clock } from '../clock.js';
 import type { EventConfig } from '../config/event-schema.js';
@@ -17,6 +18,7 @@ import type { EventMetrics } from '../observability/metrics.js';
 import type { AuditLog } from '../operators/audit-log.js';
 import type { NodeNumber, Stores } from '../store/types.js';
 import { parseEventFile, readEventFile } from './event-file.js';
+import { eventsDigest, SharedEventsLink } from './shared-link.js';
 import type { EventRegistry } from './event-registry.js';
 import { planReload, type EventChange, type Refusal } from './reload.js';
 import type { SelfCheckResult } from './self-check.js';
@@ -54,7 +56,7 @@ export interface SelfCheckSummary {
 
 export interface EventReloaderOptions {
   registry: EventRegistry;
-  stores: Pick<Stores, 'queue' | 'bookings'>;
+  stores: Pick<Stores, 'queue' | 'bookings' | 'events'>;
   clock: Clock;
   /** The node number figures() is read under (it records a heartbeat): the gateway's own, or one of this process's. */
   node: () => NodeNumber;
@@ -67,10 +69,45 @@ export interface EventReloaderOptions {
   afterApply(events: readonly EventConfig[]): SelfCheckResult;
 }
 
+/** Attempts at publishing a change when other processes keep publishing theirs in between. */
+const PUBLISH_ATTEMPTS = 3;
+
 export class EventReloader {
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly link: SharedEventsLink;
+  private following: NodeJS.Timeout | undefined;
+  /** The unreadable revision last reported, so a poll does not repeat the error every second. */
+  private reportedUnreadable = 0;
 
-  constructor(private readonly options: EventReloaderOptions) {}
+  constructor(private readonly options: EventReloaderOptions) {
+    this.link = new SharedEventsLink(options.stores.events);
+  }
+
+  /** The shared revision this process's events come from. */
+  get revision(): number {
+    return this.link.revision;
+  }
+
+  /**
+   * Start-up: the first process publishes its events; a later one runs what is
+   * published (operators' changes included) unless its events file changed
+   * since that was published, in which case its start-up publishes the file,
+   * as SIGHUP would. Then it checks for newer revisions every `followMs`.
+   */
+  async start(followMs: number): Promise<void> {
+    await this.serially(() => this.join());
+    this.following = setInterval(() => void this.serially(() => this.catchUp()).catch((error: unknown) => this.options.log.warn({ err: error }, 'events: could not check the shared events; retrying')), followMs);
+    this.following.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.following);
+  }
+
+  /** Applies a newer published revision now (tests, and before a change is planned). */
+  follow(): Promise<void> {
+    return this.serially(() => this.catchUp());
+  }
 
   get eventsFile(): string | undefined {
     return this.options.eventsFile;
@@ -115,7 +152,66 @@ export class EventReloader {
     return { result: 'invalid', version, code, message, problems };
   }
 
+  private async join(): Promise<void> {
+    const { registry, clock, log } = this.options;
+    const digest = eventsDigest(registry.current());
+    for (let attempt = 0; attempt < PUBLISH_ATTEMPTS; attempt++) {
+      const latest = await this.link.latest();
+      if (latest?.published.fileDigest === digest) return this.adopt(latest);
+      if (latest) this.link.caughtUp(latest.published);
+      const outcome = await this.link.publish(registry.current(), 'start-up', clock.now(), digest);
+      if (outcome.ok) {
+        const reason = latest ? 'its events file differs from the one the published events came from' : 'nothing was published yet';
+        log.info({ revision: outcome.revision }, `events: published this process's events at start-up (${reason})`);
+        return;
+      }
+    }
+    throw new Error('events: other processes kept publishing while this one started; start it again');
+  }
+
+  /** Runs the newer published revision, if there is one. */
+  private async catchUp(): Promise<void> {
+    const newer = await this.link.newer();
+    if (newer) this.adopt(newer);
+  }
+
+  private adopt(newer: NonNullable<Awaited<ReturnType<SharedEventsLink['latest']>>>): void {
+    const { registry, log } = this.options;
+    const { published } = newer;
+    this.link.caughtUp(published);
+    if (newer.kind === 'unreadable') {
+      if (this.reportedUnreadable !== published.revision) log.error({ revision: published.revision, problems: newer.problems }, 'events: the published events are not valid for this process; it keeps its current events');
+      this.reportedUnreadable = published.revision;
+      return;
+    }
+    if (JSON.stringify(newer.events) === JSON.stringify(registry.current())) return;
+    const version = registry.replace(newer.events);
+    this.options.metrics?.version.set(version);
+    this.options.afterApply(registry.current());
+    log.info({ revision: published.revision, version, publishedBy: published.publishedBy }, 'events: now running the events another process published');
+  }
+
   private async apply(next: EventConfig[], request: ReloadRequest, source?: string): Promise<ReloadOutcome> {
+    try {
+      for (let attempt = 0; attempt < PUBLISH_ATTEMPTS; attempt++) {
+        await this.catchUp();
+        const outcome = await this.applyOnce(next, request, source);
+        if (outcome) return outcome;
+      }
+    } catch (error) {
+      return this.failed(request, `the store is unreachable, so the change cannot reach the other processes; nothing changed (${(error as Error).message})`, source);
+    }
+    return this.failed(request, 'other processes kept changing the events at the same time; nothing changed, try again', source);
+  }
+
+  private failed(request: ReloadRequest, message: string, source?: string): ReloadOutcome {
+    const version = this.options.registry.version;
+    this.audit(request, 'failed', { version, message, ...(source ? { source } : {}) });
+    return { result: 'failed', version, message };
+  }
+
+  /** Plans, publishes and applies `next`; null when another process published first (plan again on top of theirs). */
+  private async applyOnce(next: EventConfig[], request: ReloadRequest, source?: string): Promise<ReloadOutcome | null> {
     const { registry, stores, clock } = this.options;
     const node = this.options.node();
     const current = registry.current();
@@ -129,9 +225,7 @@ export class EventReloader {
         takenOf: (eventId) => stores.bookings.taken(eventId),
       });
     } catch (error) {
-      const message = `the queue store is unreachable, so who would be stranded is unknown; nothing changed (${(error as Error).message})`;
-      this.audit(request, 'failed', { version: registry.version, message, ...(source ? { source } : {}) });
-      return { result: 'failed', version: registry.version, message };
+      return this.failed(request, `the queue store is unreachable, so who would be stranded is unknown; nothing changed (${(error as Error).message})`, source);
     }
     const changes = withEvents(plan.changes, current, next);
     const extra = source ? { source } : {};
@@ -143,10 +237,12 @@ export class EventReloader {
       this.audit(request, 'refused', { version: registry.version, changes, refusals: plan.refusals, ...extra });
       return { result: 'refused', version: registry.version, changes, refusals: plan.refusals };
     }
+    const published = await this.link.publish(next, request.actor, now, source ? eventsDigest(next) : undefined);
+    if (!published.ok) return null;
     const version = registry.replace(next);
     const check = this.options.afterApply(registry.current());
     const selfCheck = { ok: check.ok, windows: check.windows.length, checks: check.checks, rejections: check.rejections };
-    this.audit(request, 'applied', { version, changes, ...(plan.refusals.length > 0 ? { overridden: plan.refusals } : {}), selfCheckOk: check.ok, ...extra });
+    this.audit(request, 'applied', { version, revision: published.revision, changes, ...(plan.refusals.length > 0 ? { overridden: plan.refusals } : {}), selfCheckOk: check.ok, ...extra });
     return { result: 'applied', version, forced: force, changes, overridden: plan.refusals, selfCheck };
   }
 

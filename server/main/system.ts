@@ -76,6 +76,9 @@ function sameHostOrigins(url: string): string[] {
   return [...new Set([origin, other])];
 }
 
+/** How often a process checks for events another process published (one small store read). */
+const FOLLOW_EVENTS_MS = 1000;
+
 export async function startSystem({ config, clock, log, roles, stores: given }: SystemOptions): Promise<System> {
   const stores = given ?? (await openStores(config.store, log));
   const registry = new Registry();
@@ -111,6 +114,9 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
     afterApply: selfCheck,
     metrics: eventMetrics,
   });
+
+  // Run what the deployment runs (or publish this process's events), then follow every change any process makes.
+  await reloader.start(FOLLOW_EVENTS_MS);
 
   if (roles.gateway) {
     const tokens = new TokenAuthority(ticketKeyRing(config.keys), grantSigningKey(config.keys));
@@ -171,6 +177,7 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
       return reservationsUrl;
     },
     async stop() {
+      reloader.stop();
       await controller?.stop();
       await gateway?.stop();
       await new Promise<void>((resolve) => (reservations ? reservations.close(() => resolve()) : resolve()));

@@ -8,6 +8,7 @@
  */
 import type { Draw } from '../../shared/queue/draw.js';
 import type { BucketLevel } from '../../shared/queue/left-segments.js';
+import type { SharedEventsStore } from './shared-events.js';
 
 /** What became of a ticket, as seen when its holder comes back. */
 export type ReconnectOutcome =
@@ -196,6 +197,8 @@ export interface BookingStore {
 export interface Stores {
   queue: QueueStore;
   bookings: BookingStore;
+  /** The live events document the processes of a deployment share (./shared-events.ts). */
+  events: SharedEventsStore;
   /** Liveness of the backing store (true for memory). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -3,6 +3,7 @@ import type { DrawSeeds, Stores } from '../types.js';
 import { MemoryBookingStore } from './booking-store.js';
 import { MemoryEvents } from './event-state.js';
 import { MemoryQueueStore } from './queue-store.js';
+import { MemorySharedEvents } from './shared-events.js';
 
 /** `drawSeed`: seeds of pre-queue draws; random unless a test fixes them. */
 export function createMemoryStores(drawSeed: DrawSeeds = randomDrawSeed): Stores {
@@ -10,6 +11,7 @@ export function createMemoryStores(drawSeed: DrawSeeds = randomDrawSeed): Stores
   return {
     queue: new MemoryQueueStore(events, drawSeed),
     bookings: new MemoryBookingStore(events),
+    events: new MemorySharedEvents(),
     ping: async () => true,
     close: async () => {},
   };

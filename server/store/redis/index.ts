@@ -9,6 +9,7 @@ import { connectRedis, connectRedisCluster } from './client.js';
 import { assertKeyPart } from './keys.js';
 import { RedisQueueStore } from './queue-store.js';
 import { Scripts } from './scripts.js';
+import { RedisSharedEvents } from './shared-events.js';
 
 export interface RedisStoreOptions {
   redisUrl: string;
@@ -36,6 +37,7 @@ export async function createRedisStores(options: RedisStoreOptions): Promise<Sto
     return {
       queue: new RedisQueueStore(redis, scripts, options.keyPrefix, options.drawSeed ?? randomDrawSeed),
       bookings: new RedisBookingStore(redis, scripts, options.keyPrefix),
+      events: new RedisSharedEvents(redis, scripts, options.keyPrefix),
       ping: () => redis.ping(),
       close: () => redis.close(),
     };

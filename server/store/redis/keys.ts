@@ -80,3 +80,8 @@ export function eventKeys(prefix: string, eventId: string): EventKeys {
     bookings: key('bookings'),
   };
 }
+
+/** Hash of the live events document every process follows (../shared-events.ts): one per deployment, outside any event's hash tag. */
+export function liveEventsKey(prefix: string): string {
+  return `${prefix}:live-events`;
+}

@@ -17,6 +17,7 @@ export const SCRIPT_NAMES = [
   'admit',
   'commit-booking',
   'release-lease',
+  'publish-events',
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 
