@@ -10,9 +10,12 @@ import { defineConfig } from 'vite';
 const root = fileURLToPath(new URL('.', import.meta.url));
 const gateway = process.env.WAITROOM_GATEWAY ?? 'http://127.0.0.1:8080';
 
-/** One entry per page; the kiosk and operator console join this list. */
+/** One entry per page, served at / , /book/, /kiosk/ and /console/. */
 const pages = {
   index: resolve(root, 'index.html'),
+  book: resolve(root, 'book/index.html'),
+  kiosk: resolve(root, 'kiosk/index.html'),
+  console: resolve(root, 'console/index.html'),
 };
 
 export default defineConfig({
@@ -34,6 +37,7 @@ export default defineConfig({
   server: {
     proxy: {
       '/api': gateway,
+      '/admin': gateway,
       '/ws': { target: gateway, ws: true },
     },
   },

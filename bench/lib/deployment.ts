@@ -153,9 +153,19 @@ export async function memoryAfterGc(node: NodeProcess, timeoutMs = 10_000): Prom
   return { rss: await rssOf(node.pid), heapUsed: field('heapUsed'), external: field('external') };
 }
 
-/** A quantile of waitroom_publish_seconds from a gateway's /metrics, in milliseconds. */
-export async function publishQuantileMs(gateway: Gateway, eventId: string, q: number): Promise<number> {
+/** One sample of waitroom_publish_seconds from a gateway's /metrics (`{quantile="q"}` or `_count`). */
+async function publishSample(gateway: Gateway, eventId: string, name: string, label = ''): Promise<number> {
   const text = await (await fetch(`${gateway.url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('waitroom_publish_seconds{') && l.includes(`quantile="${q}"`) && l.includes(`event="${eventId}"`));
-  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) * 1000 : Number.NaN;
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(label) && l.includes(`event="${eventId}"`));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : Number.NaN;
+}
+
+/** A quantile of waitroom_publish_seconds, in milliseconds. */
+export async function publishQuantileMs(gateway: Gateway, eventId: string, q: number): Promise<number> {
+  return (await publishSample(gateway, eventId, 'waitroom_publish_seconds', `quantile="${q}"`)) * 1000;
+}
+
+/** How many ticks a gateway has published for an event since it started. */
+export function publishCount(gateway: Gateway, eventId: string): Promise<number> {
+  return publishSample(gateway, eventId, 'waitroom_publish_seconds_count');
 }

@@ -12,7 +12,7 @@ import { encode } from '../../shared/protocol/codec.js';
 import type { TickMessage } from '../../shared/protocol/messages.js';
 import { leftSegments } from '../../server/gateway/event-ticker.js';
 import type { Counters, SnapshotMessage } from '../loadgen/messages.js';
-import { cpuSecondsOf, memoryAfterGc, publishQuantileMs, rssAfterGc, type Deployment } from '../lib/deployment.js';
+import { cpuSecondsOf, memoryAfterGc, publishCount, publishQuantileMs, rssAfterGc, type Deployment } from '../lib/deployment.js';
 import { LoadPool } from '../lib/loadgen-pool.js';
 import { median, quantile, round } from '../lib/stats.js';
 
@@ -49,6 +49,8 @@ export interface HoldResult {
      */
     tickMs: { p50: number };
     tickMsByNode: number[];
+    /** Ticks each gateway published in the window (one a second when it keeps up). */
+    ticksByNode: number[];
     /** publish → next setImmediate, from waitroom_publish_seconds (informational: uWS may write later). */
     publishToImmediateMs: { p50: number; p99: number };
     frameBytes: number;
@@ -176,6 +178,7 @@ export async function runHold(deployment: Deployment, clients: number, windowSec
     const windowOpened = await pool.snapshots(true);
     const commandsBefore = await commandTotal(deployment.redis.url);
     const cpuBefore = await Promise.all(deployment.gateways.map((gateway) => cpuSecondsOf(gateway.pid)));
+    const ticksBefore = await Promise.all(deployment.gateways.map((gateway) => publishCount(gateway, HOLD_EVENT.id)));
     const windowStart = Date.now();
     const slices: SnapshotMessage[][] = [];
     const lagOverTime: [number, number, number][] = [];
@@ -193,8 +196,9 @@ export async function runHold(deployment: Deployment, clients: number, windowSec
     const measuredSeconds = (Date.now() - windowStart) / 1000;
 
     const cpuAfter = await Promise.all(deployment.gateways.map((gateway) => cpuSecondsOf(gateway.pid)));
-    const ticks = measuredSeconds / (TICK_MS / 1000);
-    const tickMsByNode = cpuAfter.map((after, k) => ((after - cpuBefore[k]!) * 1000) / ticks);
+    // Per tick actually published: a gateway short of CPU publishes fewer than one a second.
+    const ticks = (await Promise.all(deployment.gateways.map((gateway) => publishCount(gateway, HOLD_EVENT.id)))).map((after, k) => after - ticksBefore[k]!);
+    const tickMsByNode = cpuAfter.map((after, k) => ((after - cpuBefore[k]!) * 1000) / ticks[k]!);
     const publishP50 = await Promise.all(deployment.gateways.map((gateway) => publishQuantileMs(gateway, HOLD_EVENT.id, 0.5)));
     const publishP99 = await Promise.all(deployment.gateways.map((gateway) => publishQuantileMs(gateway, HOLD_EVENT.id, 0.99)));
     const perNode = Math.round(window.waiting / deployment.gateways.length);
@@ -219,6 +223,7 @@ export async function runHold(deployment: Deployment, clients: number, windowSec
       fanout: {
         tickMs: { p50: round(median(tickMsByNode), 2) },
         tickMsByNode: tickMsByNode.map((ms) => round(ms, 2)),
+        ticksByNode: ticks,
         publishToImmediateMs: { p50: round(median(publishP50), 3), p99: round(median(publishP99), 3) },
         frameBytes: await tickFrameBytes(deployment, HOLD_EVENT.id),
         connectionsPerNode: perNode,

@@ -26,6 +26,12 @@ export function staticFiles(root: string): (path: string) => Promise<HttpRespons
     }
     const file = resolve(base, `.${decoded.endsWith('/') ? `${decoded}index.html` : decoded}`);
     if (!file.startsWith(base + sep)) return null;
+    // A page's folder without the slash (/kiosk) is the page (/kiosk/index.html).
+    if (!extname(file)) return (await read(file)) ?? (await read(resolve(file, 'index.html')));
+    return read(file);
+  };
+
+  async function read(file: string): Promise<HttpResponse | null> {
     try {
       const body = await readFile(file);
       const immutable = file.includes(`${sep}assets${sep}`);
@@ -41,5 +47,5 @@ export function staticFiles(root: string): (path: string) => Promise<HttpRespons
     } catch {
       return null;
     }
-  };
+  }
 }
