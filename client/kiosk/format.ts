@@ -3,6 +3,7 @@
  * has nobody to press a language switch. Formatters are made once and reused.
  */
 import type { EventState } from '../../shared/protocol/messages.js';
+import { dictionaries, formatDuration } from '../i18n/index.js';
 
 export interface Bilingual {
   ko: string;
@@ -28,27 +29,20 @@ export function formatRate(perMinute: number): string {
   return perMinute >= 10 ? counts.format(perMinute) : rates.format(perMinute);
 }
 
-/** The estimated wait of someone joining now, rounded as a person would say it. */
+/** The estimated wait of someone joining now, in the pages' shared duration wording. */
 export function formatWait(seconds: number | null, state: EventState): Bilingual {
   if (state === 'closed') return { ko: '—', en: 'Closed' };
   if (state === 'paused') return { ko: '일시 정지 중', en: 'Paused' };
   if (seconds === null) return { ko: '계산 중', en: 'Not known yet' };
   if (seconds < 60) return { ko: '1분 미만', en: 'Under a minute' };
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return { ko: `약 ${minutes}분`, en: `About ${minutes} min` };
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  return rest === 0 ? { ko: `약 ${hours}시간`, en: `About ${hours} h` } : { ko: `약 ${hours}시간 ${rest}분`, en: `About ${hours} h ${rest} min` };
+  return { ko: `약 ${formatDuration(seconds, dictionaries.ko)}`, en: `About ${formatDuration(seconds, dictionaries.en)}` };
 }
 
-/** How long ago, e.g. "35초 전" / "35 s ago". */
+/** How long ago, e.g. "35초 전" / "35 s ago"; whole minutes from one minute on (never rounded up). */
 export function formatAgo(ms: number): Bilingual {
   const seconds = Math.max(0, Math.floor(ms / 1000));
-  if (seconds < 60) return { ko: `${seconds}초 전`, en: `${seconds} s ago` };
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return { ko: `${minutes}분 전`, en: `${minutes} min ago` };
-  const hours = Math.floor(minutes / 60);
-  return { ko: `${hours}시간 ${minutes % 60}분 전`, en: `${hours} h ${minutes % 60} min ago` };
+  const shown = seconds < 60 ? seconds : Math.floor(seconds / 60) * 60;
+  return { ko: `${formatDuration(shown, dictionaries.ko)} 전`, en: `${formatDuration(shown, dictionaries.en)} ago` };
 }
 
 const clocks = new Map<string, Intl.DateTimeFormat>();

@@ -1,5 +1,5 @@
 /**
- * The kiosk display (`/kiosk/?event=ID&center=CID`): polls /api/kiosk every
+ * The kiosk display (`/kiosk/?event=ID&center=CID`, or `?center=CID` alone): polls /api/kiosk every
  * 2 s and shows the queue and the centre's remaining slots, Korean first.
  * Runs unattended for days: a failed poll keeps the last data on screen,
  * marked stale, and retries forever with capped jittered backoff.
@@ -27,28 +27,34 @@ declare global {
 }
 
 const view = new KioskView();
-const params = new URLSearchParams(location.search);
-const eventId = params.get('event');
-const centerId = params.get('center');
 
 function apply(body: unknown): void {
   view.render(readKioskData(body), Date.now());
 }
 
-if (!eventId || !centerId) {
-  view.showSetupProblem(
-    { ko: '화면 설정을 확인해 주세요: 주소에 행사와 접종센터가 필요합니다', en: 'Display setup problem: the address needs an event and a centre' },
-    'Open /kiosk/?event=EVENT_ID&center=CENTER_ID',
-  );
-} else {
-  const url = `/api/kiosk?event=${encodeURIComponent(eventId)}&center=${encodeURIComponent(centerId)}`;
-  window.__kiosk = { apply };
-  startPollLoop({
-    intervalMs: POLL_MS,
-    backoff: KIOSK_RETRY,
-    run: async () => apply(await fetchJson(url, { timeoutMs: TIMEOUT_MS })),
-    onFailure: (error, retryInMs) => view.showFailure(asRequestError(error), retryInMs, Date.now()),
-  });
-  // One timer for the page's lifetime: the clock, and how old stale data is.
-  setInterval(() => view.tick(Date.now()), 1000);
+/**
+ * `?event=` and `?center=` pass through as given; the gateway picks the first
+ * live event with that centre when `event` is left out, and the event's first
+ * centre when `center` is: a kiosk can be set up with `?center=` alone.
+ */
+function kioskUrl(search: string): string {
+  const given = new URLSearchParams(search);
+  const query = new URLSearchParams();
+  for (const name of ['event', 'center']) {
+    const value = given.get(name);
+    if (value) query.set(name, value);
+  }
+  const text = query.toString();
+  return text ? `/api/kiosk?${text}` : '/api/kiosk';
 }
+
+const url = kioskUrl(location.search);
+window.__kiosk = { apply };
+startPollLoop({
+  intervalMs: POLL_MS,
+  backoff: KIOSK_RETRY,
+  run: async () => apply(await fetchJson(url, { timeoutMs: TIMEOUT_MS })),
+  onFailure: (error, retryInMs) => view.showFailure(asRequestError(error), retryInMs, Date.now()),
+});
+// One timer for the page's lifetime: the clock, and how old stale data is.
+setInterval(() => view.tick(Date.now()), 1000);

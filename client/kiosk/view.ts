@@ -3,7 +3,7 @@
  * text nodes and a few attributes. Three ways it can look: live (fresh data),
  * stale (the last data, dimmed, with a banner saying since when) and setup
  * (the address names no such event or centre: nobody on site can fix data,
- * but someone can fix the address).
+ * but someone can fix the address or the events file).
  */
 import { el } from '../common/dom.js';
 import type { RequestError } from './fetch-json.js';
@@ -83,13 +83,6 @@ export class KioskView {
       this.setStatus('stale');
     }
     this.tick(now);
-  }
-
-  /** A display problem found before any request (e.g. the address lacks ?center=). */
-  showSetupProblem(text: Bilingual, detail: string): void {
-    this.bannerText(text);
-    this.bannerDetail(detail);
-    this.setStatus('setup');
   }
 
   /** Once a second: the clock (in server time) and, when stale, how old the data is. */

@@ -34,7 +34,8 @@ describe('operator console (real Chromium)', () => {
   beforeAll(async () => {
     system = await startTestSystem({
       events: [testEvent({ title: { ko: '백신 사전예약', en: 'Vaccine pre-booking' }, maxActive: 1000, admitsPerMinute: 60 })],
-      config: { operators: await operatorAccounts([OPERATOR]) },
+      // A sample a second, so the charts have a line to draw within the test's half minute.
+      config: { operators: await operatorAccounts([OPERATOR]), admin: { historyStepMs: 1000 } },
     });
     for (let k = 0; k < AHEAD; k++) {
       const client = await TestClient.connect(system.wsUrl);
@@ -128,8 +129,8 @@ describe('operator console (real Chromium)', () => {
     const rows = console_.locator('[data-testid="audit"] tr');
     await expect.poll(async () => (await rows.allTextContents()).filter((row) => row.includes(OPERATOR.name)).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(5);
     await expect(console_.locator('[data-testid="chart"] canvas').count()).resolves.toBeGreaterThanOrEqual(5);
-    // Let a few more history samples arrive so the charts show lines, then keep the picture.
-    await console_.waitForTimeout(6000);
+    // The charts redraw every 5 s: wait for one more round so the picture shows the whole run.
+    await console_.waitForTimeout(5500);
     await screenshot(console_, 'console');
     // Chromium logs every 4xx answer as a console error: the 401 before signing in and the 404 asked for above.
     expect(errors.filter((error) => !/Failed to load resource: the server responded with a status of (401|404)/.test(error))).toEqual([]);
