@@ -10,9 +10,7 @@ export function setText(node: HTMLElement, text: string): void {
   if (node.textContent !== text) node.textContent = text;
 }
 
-/** "12:05" style countdown from milliseconds. */
-export function formatCountdown(ms: number): string {
-  const total = Math.max(0, Math.ceil(ms / 1000));
-  const minutes = Math.floor(total / 60);
-  return `${minutes}:${String(total % 60).padStart(2, '0')}`;
+/** Shows or hides a node (the `hidden` attribute; the shared style makes it win over any display rule). */
+export function show(node: HTMLElement, visible: boolean): void {
+  if (node.hidden === visible) node.hidden = !visible;
 }

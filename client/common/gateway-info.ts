@@ -1,4 +1,4 @@
-/** The gateway's `GET /api/info`: which events exist and where the reservation handler is. */
+/** The gateway's `GET /api/info`: which events exist, their windows and cohorts, and where the reservation handler is. */
 import { z } from 'zod';
 import { EventState } from '../../shared/protocol/index.js';
 

@@ -1,67 +1,150 @@
 /**
- * The waiting page: learn the event from the gateway, then either wait in
- * line (live place, ETA, progress), book (when admitted) or show the booking.
- * What is stored in localStorage decides where a refresh lands.
+ * The waiting page (`/`): learns the event from the gateway, then holds the
+ * person's place through the SDK and shows it; on the turn, alerts and moves
+ * to the booking page (/book/). Korean by default, English on request.
  */
-import { openBooking } from '../booking/form.js';
-import { readGrantClaims } from '../../shared/tokens/claims.js';
-import { el, setText } from '../common/dom.js';
-import { loadInfo, pickEvent, type EventInfo } from './info.js';
-import { startWaiting } from './session.js';
-import { TicketStore } from './storage.js';
-import type { StoredTicket } from './storage.js';
-import * as view from './view.js';
+import { loadInfo, pickEvent, type EventInfo } from '../common/gateway-info.js';
+import { bindLanguageSwitch } from '../common/language-switch.js';
+import { el } from '../common/dom.js';
+import { dictionaries, formatDuration, pageLanguage, type Dictionary, type Language } from '../i18n/index.js';
+import { WaitroomClient, type WaitroomError } from '../sdk/index.js';
+import { Announcer } from './announcer.js';
+import { askBirthDate, renderCohorts } from './birth-date.js';
+import { bindNotifyButton } from './notify-button.js';
+import { playChime, notifyIfHidden } from './turn-alert.js';
+import { emptyModel, problemOf, render, shownState, type ProblemAction } from './view.js';
 
-/** Who may join, for the birth-date question; null when anyone may. */
-function birthDateHelp(event: EventInfo): string | null {
-  if (event.cohorts.length === 0) return null;
-  const ranges = event.cohorts.map((c) => `${c.label.en}: born ${c.born.from} to ${c.born.to}, from ${view.formatLocalTime(c.opensAt, event.timeZone)}`);
-  return `This booking is for people born in certain years. Enter your birth date to join. ${ranges.join('; ')}.`;
+/** Long enough to see "your turn" (and hear the chime), short enough not to waste the grant's minutes. */
+const MOVE_TO_BOOKING_AFTER_MS = 3_000;
+
+const model = emptyModel();
+const announcer = new Announcer();
+let language: Language = pageLanguage();
+let texts: Dictionary = dictionaries[language];
+let event: EventInfo | null = null;
+let refreshNotify = (): void => undefined;
+
+function redraw(): void {
+  render(model, language, texts, Date.now());
+  if (event?.cohorts.length) renderCohorts(event, language, texts);
+  refreshNotify();
 }
 
+bindLanguageSwitch(language, (chosen, chosenTexts) => {
+  language = chosen;
+  texts = chosenTexts;
+  redraw();
+});
+setInterval(redraw, 1_000); // countdowns and the ETA's clock time
+
 async function main(): Promise<void> {
-  const info = await loadInfo((reason) => view.showNotice(`Could not load the event details (${reason}). Retrying…`));
-  view.clearNotice();
+  model.status = { text: (t) => t.loading };
+  redraw();
+  const info = await loadInfo((reason) => {
+    model.status = { text: (t) => t.infoRetry(reason) };
+    redraw();
+  });
   const wanted = new URLSearchParams(location.search).get('event');
-  const event = pickEvent(info, wanted);
+  event = pickEvent(info, wanted);
   if (!event) {
-    view.showNotice(wanted ? `There is no event "${wanted}".` : 'No event is open for booking right now.');
-    return;
+    model.status = { text: (t) => (wanted ? t.unknownEvent(wanted) : t.noEvent) };
+    return redraw();
   }
-  view.setTitle(event.title.en);
-  view.setEventState(event.state);
+  model.status = null;
+  model.title = event.title;
+  wait(event);
+}
 
-  const store = new TicketStore(event.id);
-  const rejoin = (): void => {
-    store.clear();
-    location.reload();
-  };
-  const showBooked = (reference: string): void => {
-    setText(el('reference', HTMLElement), reference);
-    view.clearNotice();
-    view.showSection('done');
-  };
-  const book = (entry: StoredTicket): void => {
-    if (!entry.grant) return;
-    openBooking({
-      reservationsUrl: info.reservationsUrl,
-      eventId: event.id,
-      grant: entry.grant,
-      secret: entry.secret,
-      rejoin,
-      onBooked: (reference) => {
-        store.update({ grant: undefined, booked: reference });
-        showBooked(reference);
-      },
-    });
+function wait(current: EventInfo): void {
+  const client = new WaitroomClient({
+    eventId: current.id,
+    needsBirthDate: current.cohorts.length > 0,
+    birthDate: async (problem) => {
+      model.askingBirthDate = true;
+      redraw();
+      const date = await askBirthDate(problem, () => texts);
+      model.askingBirthDate = false;
+      redraw();
+      return date;
+    },
+  });
+  const booked = client.stored()?.booked;
+  if (booked) {
+    model.booked = booked;
+    return redraw();
+  }
+  const actions: Record<ProblemAction['label'], ProblemAction> = {
+    joinAgain: { label: 'joinAgain', run: () => ((model.problem = null), client.restart(), redraw()) },
+    useThisTab: { label: 'useThisTab', run: () => location.reload() },
+    reload: { label: 'reload', run: () => location.reload() },
   };
 
-  const saved = store.load();
-  if (saved?.booked) return showBooked(saved.booked);
-  // A grant still valid books straight away, even if the gateway is unreachable;
-  // an expired one is resumed so the server can say what happened to it.
-  if (saved?.grant && (readGrantClaims(saved.grant)?.exp ?? 0) > Date.now()) return book(saved);
-  startWaiting({ eventId: event.id, opensAt: event.opensAt, timeZone: event.timeZone, birthDateHelp: birthDateHelp(event), store, onAdmitted: book, rejoin });
+  client.on('state', (state) => {
+    model.state = state;
+    if (state.state !== 'prequeue') model.prequeue = null;
+    redraw();
+    announcer.state(shownState(state), el('connection-state', HTMLElement).textContent ?? '');
+  });
+  client.on('ticket', ({ ticketNo }) => {
+    model.ticketNo = ticketNo;
+    if (model.problem?.retryAt !== undefined || model.problem?.code === 'STORE_UNAVAILABLE' || model.problem?.code === 'INTERNAL') model.problem = null;
+    redraw();
+  });
+  client.on('prequeue', ({ waiting }) => {
+    model.prequeue = { opensAt: current.opensAt, timeZone: current.timeZone, waiting };
+    redraw();
+  });
+  client.on('position', (position) => {
+    model.position = position;
+    redraw();
+    announcer.ahead(position.peopleAhead, texts.announceAhead(position.peopleAhead));
+  });
+  client.on('eta', (eta) => {
+    model.eta = eta;
+    redraw();
+  });
+  client.on('notice', ({ text }) => {
+    model.notice = text;
+    redraw();
+    if (text) announcer.now(texts.announceNotice(text));
+  });
+  client.on('error', (error) => {
+    const problem = problemOf(error);
+    if (!problem) return;
+    model.problem = { ...problem, ...actionFor(error, actions) };
+    redraw();
+    announcer.now(el('problem-text', HTMLElement).textContent ?? '');
+  });
+  client.on('admitted', ({ expiresAt }) => {
+    const offset = client.handoff()?.serverOffsetMs ?? 0;
+    model.turnEndsAt = expiresAt - offset;
+    model.problem = null;
+    redraw();
+    playChime();
+    notifyIfHidden(texts.turnHeading, texts.turnNotification);
+    announcer.now(texts.announceTurn(formatDuration((expiresAt - offset - Date.now()) / 1000, texts)));
+    el('go-booking', HTMLButtonElement).onclick = () => client.goToBooking();
+    setTimeout(() => client.goToBooking(), MOVE_TO_BOOKING_AFTER_MS);
+  });
+  refreshNotify = bindNotifyButton(() => texts);
+  client.start();
+  redraw();
+}
+
+function actionFor(error: WaitroomError, actions: Record<ProblemAction['label'], ProblemAction>): { action?: ProblemAction } {
+  if (error.outcome !== 'stopped') return {};
+  switch (error.code) {
+    case 'GRANT_EXPIRED':
+    case 'TICKET_REVOKED':
+      return { action: actions.joinAgain };
+    case 'SUPERSEDED':
+      return { action: actions.useThisTab };
+    case 'CONNECTION_CLOSED':
+    case 'PROTOCOL_VIOLATION':
+      return { action: actions.reload };
+    default:
+      return {};
+  }
 }
 
 void main();

@@ -1,134 +1,150 @@
-/** DOM updates for the waiting page; no protocol knowledge here. */
-import type { EventState } from '../../shared/protocol/index.js';
-import { el, setText } from '../common/dom.js';
-
-export type Section = 'waiting' | 'booking' | 'done';
-export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
-
-const sections: Record<Section, HTMLElement> = {
-  waiting: el('waiting', HTMLElement),
-  booking: el('booking', HTMLElement),
-  done: el('done', HTMLElement),
-};
-
-const EVENT_STATE_TEXT: Record<EventState, string> = {
-  prequeue: 'not open yet (you can wait here)',
-  open: 'open',
-  paused: 'paused (you keep your place)',
-  closed: 'closed',
-};
-
-/** Shows one section; null hides them all (nothing left to show but a notice). */
-export function showSection(section: Section | null): void {
-  for (const [name, node] of Object.entries(sections)) node.hidden = name !== section;
-}
-
-export function setTitle(title: string): void {
-  setText(el('title', HTMLElement), title);
-  document.title = `${title} – waiting room`;
-}
-
-export function setConnection(state: ConnectionState): void {
-  setText(el('connection', HTMLElement), state);
-}
-
-/** `degraded`: the server cannot reach its queue store, so the figures shown are the last known. */
-export function setEventState(state: EventState, degraded = false): void {
-  const suffix = degraded ? ' – the queue is reconnecting, figures may lag; you keep your place' : '';
-  setText(el('event-state', HTMLElement), EVENT_STATE_TEXT[state] + suffix);
-}
-
-/** Local time of `ms` in the event's zone, e.g. "2021-07-20 20:00". */
-export function formatLocalTime(ms: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(ms);
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')} (${timeZone})`;
-}
-
-function formatCountdown(ms: number): string {
-  const seconds = Math.max(0, Math.ceil(ms / 1000));
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  return h > 0 ? `${h} h ${m} min` : m > 0 ? `${m} min ${s} s` : `${s} s`;
-}
-
 /**
- * Before the opening: a countdown and how many wait in the pre-queue; no place
- * yet (it is drawn at the opening). `null` leaves the pre-queue view.
+ * The waiting page's DOM, drawn from a model of what the client last
+ * reported, so switching the language redraws everything in the other one.
+ * No protocol knowledge here: the SDK's events fill the model.
  */
-export function setPrequeue(state: { opensAt: number; timeZone: string; waiting: number; now: number } | null): void {
-  el('prequeue', HTMLElement).hidden = state === null;
-  if (!state) return;
-  setText(el('opens-at', HTMLElement), formatLocalTime(state.opensAt, state.timeZone));
-  setText(el('countdown', HTMLElement), formatCountdown(state.opensAt - state.now));
-  setText(el('prequeue-count', HTMLElement), String(state.waiting));
-  setText(el('place', HTMLElement), 'drawn at the opening');
-  setText(el('ahead', HTMLElement), '–');
-  setText(el('eta', HTMLElement), 'known after the opening');
-}
+import { el, setText, show } from '../common/dom.js';
+import { applyTexts, formatClock, formatCountdown, formatDateTime, formatDuration, type Dictionary, type Language } from '../i18n/index.js';
+import type { EtaEvent, PositionEvent, StateEvent, WaitroomError, WaitroomErrorCode } from '../sdk/index.js';
 
-/** Asks for the birth date this event's cohorts need; resolves with it (YYYY-MM-DD). */
-export function askBirthDate(help: string): Promise<string> {
-  const form = el('birth-form', HTMLFormElement);
-  setText(el('birth-help', HTMLElement), help);
-  form.hidden = false;
-  sections.waiting.hidden = true;
-  return new Promise((resolve) => {
-    form.onsubmit = (submitted) => {
-      submitted.preventDefault();
-      const value = el('join-birth-date', HTMLInputElement).value;
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return;
-      form.hidden = true;
-      sections.waiting.hidden = false;
-      resolve(value);
-    };
-  });
-}
+/** The values of the test hook `[data-testid="connection-state"]`'s data-state. */
+export type ShownState = 'connecting' | 'connected' | 'reconnecting' | 'paused' | 'closed' | 'prequeue';
 
-export function setTicketNo(ticketNo: number): void {
-  setText(el('ticket-no', HTMLElement), `(ticket #${ticketNo})`);
-}
-
-export interface Position {
-  ahead: number;
-  etaSeconds: number | null;
-  /** 0 at joining, 1 when nobody is ahead. */
-  progress: number;
-}
-
-export function setPosition({ ahead, etaSeconds, progress }: Position): void {
-  setText(el('place', HTMLElement), ahead === 0 ? 'next (any moment now)' : String(ahead + 1));
-  setText(el('ahead', HTMLElement), String(ahead));
-  setText(el('eta', HTMLElement), formatEta(etaSeconds));
-  const bar = el('progress', HTMLProgressElement);
-  bar.value = Math.min(1, Math.max(0, progress));
-  setText(bar, `${Math.round(bar.value * 100)}%`);
-}
-
-function formatEta(seconds: number | null): string {
-  if (seconds === null) return 'unknown';
-  if (seconds < 60) return 'less than a minute';
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `about ${minutes} minute${minutes === 1 ? '' : 's'}`;
-  return `about ${Math.floor(minutes / 60)} h ${minutes % 60} min`;
-}
-
-export interface NoticeAction {
-  label: string;
+export interface ProblemAction {
+  label: 'joinAgain' | 'useThisTab' | 'reload';
   run(): void;
 }
 
-/** A plain message above the page content, with at most one button. */
-export function showNotice(text: string, action?: NoticeAction): void {
-  el('notice', HTMLElement).hidden = false;
-  setText(el('notice-text', HTMLElement), text);
-  const button = el('notice-action', HTMLButtonElement);
-  button.hidden = !action;
-  button.textContent = action?.label ?? '';
-  button.onclick = action ? () => action.run() : null;
+export interface Problem {
+  code: WaitroomErrorCode;
+  /** Terminal: the line figures are hidden and an action offered. */
+  stopped: boolean;
+  retryAt?: number;
+  action?: ProblemAction;
 }
 
-export function clearNotice(): void {
-  el('notice', HTMLElement).hidden = true;
+export interface WaitingModel {
+  title: { ko: string; en: string } | null;
+  /** A page-level message before the event is known (loading, no such event). */
+  status: { text: (texts: Dictionary) => string } | null;
+  state: StateEvent | null;
+  ticketNo: number | null;
+  position: PositionEvent | null;
+  eta: EtaEvent | null;
+  prequeue: { opensAt: number; timeZone: string; waiting: number } | null;
+  notice: string;
+  problem: Problem | null;
+  /** The birth-date form is showing instead of the line. */
+  askingBirthDate: boolean;
+  /** Admitted: grant expiry by this device's clock. */
+  turnEndsAt: number | null;
+  booked: string | null;
+}
+
+export function emptyModel(): WaitingModel {
+  return { title: null, status: null, state: null, ticketNo: null, position: null, eta: null, prequeue: null, notice: '', problem: null, askingBirthDate: false, turnEndsAt: null, booked: null };
+}
+
+export function shownState(state: StateEvent | null): ShownState {
+  if (!state) return 'connecting';
+  return state.state === 'open' ? 'connected' : state.state;
+}
+
+function stateText(state: StateEvent | null, texts: Dictionary): string {
+  const shown = shownState(state);
+  if (shown === 'closed') return state?.queue === 'closed' ? texts.states.eventClosed : texts.states.connectionClosed;
+  return texts.states[shown];
+}
+
+function etaText(model: WaitingModel, language: Language, texts: Dictionary): string {
+  const shown = shownState(model.state);
+  if (model.position?.peopleAhead === 0 && shown === 'connected') return texts.etaSoon;
+  if (model.eta?.seconds != null && model.eta.at !== null && shown === 'connected') {
+    return texts.etaValue(formatDuration(model.eta.seconds, texts), formatClock(model.eta.at, language));
+  }
+  if (shown === 'paused') return texts.etaUnknownPaused;
+  if (shown === 'prequeue') return texts.etaUnknownPrequeue;
+  if (shown === 'closed') return texts.etaUnknownClosed;
+  if (shown === 'reconnecting' || shown === 'connecting') return texts.etaUnknownReconnecting;
+  return texts.etaUnknownRate;
+}
+
+export function render(model: WaitingModel, language: Language, texts: Dictionary, now: number): void {
+  applyTexts(document, texts);
+  const title = model.title?.[language] ?? texts.waitingRoom;
+  setText(el('event-title', HTMLElement), title);
+  document.title = `${title} – ${texts.waitingRoom}`;
+
+  show(el('page-status', HTMLElement), model.status !== null);
+  if (model.status) setText(el('page-status', HTMLElement), model.status.text(texts));
+
+  const stopped = model.problem?.stopped === true;
+  const admitted = model.turnEndsAt !== null;
+  show(el('waiting', HTMLElement), model.title !== null && !stopped && !admitted && !model.askingBirthDate && model.booked === null);
+  renderState(model, texts);
+  renderLine(model, language, texts, now);
+  renderProblem(model.problem, language, texts);
+
+  show(el('notice', HTMLElement), model.notice !== '' && model.booked === null);
+  setText(el('notice-text', HTMLElement), model.notice);
+
+  show(el('turn', HTMLElement), admitted && model.booked === null);
+  if (model.turnEndsAt !== null) setText(el('grant-left', HTMLElement), formatCountdown(model.turnEndsAt - now));
+
+  show(el('booked', HTMLElement), model.booked !== null);
+  setText(el('booked-reference', HTMLElement), model.booked ?? '');
+}
+
+function renderState(model: WaitingModel, texts: Dictionary): void {
+  const pill = el('connection-state', HTMLElement);
+  const shown = shownState(model.state);
+  if (pill.dataset.state !== shown) pill.dataset.state = shown;
+  setText(pill, stateText(model.state, texts));
+}
+
+function renderLine(model: WaitingModel, language: Language, texts: Dictionary, now: number): void {
+  const prequeue = model.prequeue;
+  show(el('prequeue', HTMLElement), prequeue !== null);
+  show(el('line', HTMLElement), prequeue === null);
+  if (prequeue) {
+    setText(el('opens-at', HTMLElement), formatDateTime(prequeue.opensAt, language, prequeue.timeZone));
+    setText(el('opens-in', HTMLElement), formatCountdown(prequeue.opensAt - now));
+    setText(el('prequeue-count', HTMLElement), texts.prequeueCount(prequeue.waiting));
+  }
+  const position = model.position;
+  // Digits only (a test hook); the empty element shows a dash through the style.
+  setText(el('people-ahead', HTMLElement), position ? String(position.peopleAhead) : '');
+  setText(el('place', HTMLElement), position ? String(position.place) : '–');
+  setText(el('ticket-no', HTMLElement), model.ticketNo === null ? '' : String(model.ticketNo));
+  const percent = Math.round((position?.progress ?? 0) * 100);
+  const bar = el('progress', HTMLElement);
+  bar.setAttribute('aria-valuenow', String(percent));
+  bar.setAttribute('aria-valuetext', texts.progressValue(percent));
+  el('progress-fill', HTMLElement).style.width = `${percent}%`;
+  setText(el('progress-text', HTMLElement), texts.progressValue(percent));
+  setText(el('eta', HTMLElement), etaText(model, language, texts));
+  const rate = model.eta?.ratePerMinute ?? 0;
+  setText(el('rate', HTMLElement), rate > 0 ? texts.rateValue(Math.round(rate)) : texts.rateUnknown);
+}
+
+function renderProblem(problem: Problem | null, language: Language, texts: Dictionary): void {
+  const card = el('problem', HTMLElement);
+  show(card, problem !== null);
+  if (!problem) return;
+  card.className = `card ${problem.stopped ? 'alert' : 'notice'}`;
+  card.setAttribute('role', problem.stopped ? 'alert' : 'status');
+  const retry = problem.retryAt !== undefined ? ` ${texts.notYet(formatClock(problem.retryAt, language))}` : '';
+  setText(el('problem-text', HTMLElement), texts.waitingErrors[problem.code] + retry);
+  const button = el('problem-action', HTMLButtonElement);
+  show(button, problem.action !== undefined);
+  if (problem.action) {
+    setText(button, texts[problem.action.label]);
+    button.onclick = problem.action.run;
+  }
+}
+
+/** The problem to show for an SDK error, or null when it needs no words (asked in the birth-date form instead). */
+export function problemOf(error: WaitroomError): Omit<Problem, 'action'> | null {
+  if (error.outcome === 'needs-birth-date') return null;
+  return { code: error.code, stopped: error.outcome === 'stopped', ...(error.retryAt !== undefined ? { retryAt: error.retryAt } : {}) };
 }

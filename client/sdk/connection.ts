@@ -1,44 +1,68 @@
 /**
  * One WebSocket to the gateway that comes back after drops: reconnects with
  * full-jitter exponential backoff (so a dead node's clients do not all return
- * in the same millisecond) unless the close code is terminal.
+ * in the same millisecond) unless the close code is terminal. Runs in browsers
+ * (their WebSocket) and in Node (the `ws` package's, passed in).
  */
 import { decodeServerMessage, encode, shouldReconnect } from '../../shared/protocol/index.js';
 import type { ClientMessage, ServerMessage } from '../../shared/protocol/index.js';
-import { Backoff, CLIENT_RECONNECT } from '../../shared/reconnect/backoff.js';
-import type { ConnectionState } from './view.js';
+import { Backoff, CLIENT_RECONNECT, type BackoffOptions } from '../../shared/reconnect/backoff.js';
+
+/**
+ * The part of a WebSocket this uses. Handlers take `any` because the browser's
+ * and the `ws` package's event types differ while both carry what is read here
+ * (`data` of a message, `code` of a close).
+ */
+export interface SocketLike {
+  binaryType: string;
+  readonly readyState: number;
+  onopen: ((event: any) => void) | null;
+  onmessage: ((event: any) => void) | null;
+  onclose: ((event: any) => void) | null;
+  onerror: ((event: any) => void) | null;
+  send(data: Uint8Array): void;
+  close(code?: number, reason?: string): void;
+}
+export type SocketConstructor = new (url: string) => SocketLike;
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
 /** Keeps the connection from idling out (the gateway's idle timeout defaults to 120 s). */
 const PING_EVERY_MS = 25_000;
+const OPEN = 1;
 
 export interface ConnectionEvents {
   /** The socket is open: (re)send join or resume. */
   open(): void;
   message(message: ServerMessage): void;
   /** `closeCode` is set when the server closed for good. */
-  state(state: ConnectionState, closeCode?: number): void;
+  status(status: ConnectionStatus, closeCode?: number): void;
 }
 
 export class Connection {
-  private socket: WebSocket | null = null;
-  private readonly backoff = new Backoff(CLIENT_RECONNECT);
+  private socket: SocketLike | null = null;
+  private readonly backoff: Backoff;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   private stopped = false;
 
   constructor(
     private readonly url: string,
+    private readonly Socket: SocketConstructor,
     private readonly on: ConnectionEvents,
-  ) {}
+    reconnect: BackoffOptions = CLIENT_RECONNECT,
+  ) {
+    this.backoff = new Backoff(reconnect);
+  }
 
   start(): void {
-    window.addEventListener('online', this.reconnectNow);
+    globalThis.addEventListener?.('online', this.reconnectNow);
     this.connect('connecting');
   }
 
   /** Sends when open; returns false (and drops the message) otherwise. */
   send(message: ClientMessage): boolean {
-    if (this.socket?.readyState !== WebSocket.OPEN) return false;
+    if (this.socket?.readyState !== OPEN) return false;
     this.socket.send(encode(message));
     return true;
   }
@@ -50,37 +74,40 @@ export class Connection {
 
   /** Closes for good, without reconnecting. */
   stop(): void {
+    if (this.stopped) return;
     this.stopped = true;
     clearTimeout(this.retryTimer);
     clearInterval(this.pingTimer);
-    window.removeEventListener('online', this.reconnectNow);
+    globalThis.removeEventListener?.('online', this.reconnectNow);
     this.socket?.close(1000);
     this.socket = null;
-    this.on.state('closed');
+    this.on.status('closed');
   }
 
-  private connect(state: ConnectionState): void {
-    this.on.state(state);
-    const socket = new WebSocket(this.url);
+  private connect(status: ConnectionStatus): void {
+    this.on.status(status);
+    const socket = new this.Socket(this.url);
     socket.binaryType = 'arraybuffer';
     socket.onopen = () => {
-      this.on.state('connected');
+      this.on.status('connected');
       this.pingTimer = setInterval(() => this.send({ type: 'ping', t: Date.now() }), PING_EVERY_MS);
       this.on.open();
     };
-    socket.onmessage = (event: MessageEvent) => {
+    socket.onmessage = (event: { data: unknown }) => {
       if (!(event.data instanceof ArrayBuffer)) return; // the protocol uses binary frames only
       const decoded = decodeServerMessage(new Uint8Array(event.data));
       if (decoded.ok) this.on.message(decoded.message);
       else console.warn('waitroom: ignored a server frame:', decoded.message);
     };
-    socket.onclose = (event: CloseEvent) => {
+    // The close that follows says what happened; without a listener `ws` would throw the error.
+    socket.onerror = () => undefined;
+    socket.onclose = (event: { code: number }) => {
       clearInterval(this.pingTimer);
       if (this.socket !== socket || this.stopped) return;
       this.socket = null;
       if (!shouldReconnect(event.code)) {
         this.stopped = true;
-        this.on.state('closed', event.code);
+        this.on.status('closed', event.code);
         return;
       }
       this.scheduleReconnect();
@@ -89,11 +116,11 @@ export class Connection {
   }
 
   private scheduleReconnect(): void {
-    this.on.state('reconnecting');
+    this.on.status('reconnecting');
     this.retryTimer = setTimeout(() => this.connect('reconnecting'), this.backoff.next());
   }
 
-  /** The browser says the network is back: skip the rest of the backoff wait. */
+  /** The platform says the network is back: skip the rest of the backoff wait. */
   private readonly reconnectNow = (): void => {
     if (this.stopped || this.socket) return;
     clearTimeout(this.retryTimer);

@@ -1,0 +1,69 @@
+/**
+ * The reservation handler's API for booking pages (browser or Node): live
+ * availability and the booking itself, with every refusal as a stable code
+ * (shared/booking/api.ts) and network failures as NETWORK.
+ */
+import { AvailabilityResponse, BOOKING_ERROR_STATUS, BookingBody, BookingError, BookingResponse, type BookingErrorCode } from '../../shared/booking/api.js';
+import type { Handoff } from './handoff.js';
+
+export type Availability = AvailabilityResponse;
+export type Booking = BookingResponse['booking'];
+
+/** NETWORK: no answer; UNEXPECTED_RESPONSE: an answer that is not the API's. */
+export type BookingFailureCode = BookingErrorCode | 'NETWORK' | 'UNEXPECTED_RESPONSE';
+
+export type BookingResult =
+  | { ok: true; booking: Booking; repeated: boolean }
+  | { ok: false; code: BookingFailureCode; message: string; status: number | null };
+
+export interface Person {
+  name: string;
+  birthDate: string;
+}
+
+/** Codes after which this grant can never book: the person has to queue again. */
+export const GRANT_FINISHED_CODES: ReadonlySet<BookingFailureCode> = new Set<BookingFailureCode>([
+  'GRANT_MALFORMED',
+  'GRANT_UNKNOWN_KEY',
+  'GRANT_INVALID_SIGNATURE',
+  'GRANT_EXPIRED',
+  'GRANT_REVOKED',
+]);
+
+/** The availability URL beside a booking URL (same reservation handler, same event). */
+export function availabilityUrl(bookingUrl: string): string {
+  return bookingUrl.replace(/\/bookings\/?$/, '/availability');
+}
+
+function isBookingErrorCode(code: string): code is BookingErrorCode {
+  return Object.hasOwn(BOOKING_ERROR_STATUS, code);
+}
+
+export async function fetchAvailability(bookingUrl: string, fetchFn: typeof fetch = fetch): Promise<Availability> {
+  const response = await fetchFn(availabilityUrl(bookingUrl), { cache: 'no-store' });
+  const parsed = AvailabilityResponse.safeParse(await response.json().catch(() => null));
+  if (!response.ok || !parsed.success) throw new Error(`availability: HTTP ${response.status}`);
+  return parsed.data;
+}
+
+/**
+ * Books with the handed-over grant. Safe to repeat after a lost answer: the
+ * same person, center and slot with the same grant gets the same booking back.
+ */
+export async function book(handoff: Handoff, choice: { person: Person; centerId: string; slotId: string }, fetchFn: typeof fetch = fetch): Promise<BookingResult> {
+  const body: BookingBody = { grant: handoff.grant, secret: handoff.secret, ...choice };
+  let response: Response;
+  try {
+    response = await fetchFn(handoff.bookingUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  } catch (error) {
+    return { ok: false, code: 'NETWORK', message: (error as Error).message, status: null };
+  }
+  const json: unknown = await response.json().catch(() => null);
+  const booked = response.ok ? BookingResponse.safeParse(json) : null;
+  if (booked?.success) return { ok: true, booking: booked.data.booking, repeated: booked.data.repeated };
+  const failure = BookingError.safeParse(json);
+  if (!failure.success) return { ok: false, code: 'UNEXPECTED_RESPONSE', message: `HTTP ${response.status}`, status: response.status };
+  const { code, message } = failure.data.error;
+  if (!isBookingErrorCode(code)) return { ok: false, code: 'UNEXPECTED_RESPONSE', message: `${code}: ${message}`, status: response.status };
+  return { ok: false, code, message, status: response.status };
+}

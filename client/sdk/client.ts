@@ -1,0 +1,288 @@
+/**
+ * The Waitroom client: holds a place in one event's line over a WebSocket
+ * that comes back after drops, keeps the ticket and its secret in storage so a
+ * refresh or a restart resumes the same place, turns each broadcast tick into
+ * this person's place and ETA, and reports everything as typed events. The
+ * server decides; this only reports what it says.
+ *
+ *     const client = new WaitroomClient({ eventId: 'vaccine-53-54' });
+ *     client.on('position', ({ peopleAhead }) => …);
+ *     client.on('admitted', () => client.goToBooking());
+ *     client.start();
+ */
+import type { ErrorMessage, ServerMessage, TickMessage } from '../../shared/protocol/index.js';
+import { etaSeconds, peopleAhead, placesKnown } from '../../shared/queue/position.js';
+import type { BackoffOptions } from '../../shared/reconnect/backoff.js';
+import { hashSecret, newClientSecret } from '../../shared/tokens/secret.js';
+import { Connection, type ConnectionStatus, type SocketConstructor } from './connection.js';
+import { Emitter, type Listener } from './emitter.js';
+import { closeErrorCode, outcomeOf, retryDelay } from './error-policy.js';
+import type { NoticeEvent, WaitroomError, WaitroomEvents, WaitroomState } from './events.js';
+import { storedHandoff, withHandoffFragment, type Handoff } from './handoff.js';
+import { defaultStorage, TicketStore, type KeyValueStorage, type StoredTicket } from './storage.js';
+import { checkEventId, gatewaySocketUrl, WaitroomOptionsError } from './urls.js';
+
+export interface WaitroomClientOptions {
+  eventId: string;
+  /** The gateway's URL (https://queue.example.org) or its WebSocket URL; default: this page's origin. */
+  gateway?: string;
+  /** Where the ticket and secret are kept; default localStorage (memory when there is none). */
+  storage?: KeyValueStorage;
+  /** The WebSocket class; default the platform's (in Node 20 pass the `ws` package's). */
+  WebSocket?: SocketConstructor;
+  /** The event takes certain birth-date cohorts only (GET /api/info lists them): ask before joining. */
+  needsBirthDate?: boolean;
+  /**
+   * Asks the person's birth date (YYYY-MM-DD): before the first join when
+   * needsBirthDate, and again with the error after BIRTH_DATE_REQUIRED or NOT_ELIGIBLE.
+   */
+  birthDate?: (problem: WaitroomError | null) => Promise<string> | string;
+  /** Reconnect waits (default: shared/reconnect/backoff.ts CLIENT_RECONNECT). */
+  reconnect?: BackoffOptions;
+}
+
+export class WaitroomClient {
+  readonly eventId: string;
+  private readonly emitter = new Emitter<WaitroomEvents>();
+  private readonly store: TicketStore;
+  private readonly url: string;
+  private readonly Socket: SocketConstructor;
+  private connection: Connection | null = null;
+  private status: ConnectionStatus = 'closed';
+  private lastTick: TickMessage | null = null;
+  private lastState: WaitroomState | null = null;
+  private notice: NoticeEvent | null = null;
+  private nextRid = 1;
+  /** rid of the join or resume in flight, to match its error. */
+  private requestRid = 0;
+  /** The secret of a join not yet answered; reused if the join is resent. */
+  private pendingSecret: string | null = null;
+  private birthDate: string | null = null;
+  private birthDatePrompt: Promise<string> | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private serverOffsetMs = 0;
+  /** Stopped by the caller, by admission or by a terminal outcome: no reconnects, no reports of the close. */
+  private finished = true;
+
+  constructor(private readonly options: WaitroomClientOptions) {
+    this.eventId = checkEventId(options.eventId);
+    this.url = gatewaySocketUrl(options.gateway);
+    const Socket = options.WebSocket ?? (globalThis.WebSocket as SocketConstructor | undefined);
+    if (!Socket) throw new WaitroomOptionsError('no WebSocket on this platform: pass one (in Node 20: `import WebSocket from "ws"`)');
+    this.Socket = Socket;
+    this.store = new TicketStore(this.eventId, options.storage ?? defaultStorage());
+  }
+
+  /** Adds a listener; returns the function that removes it. */
+  on<K extends keyof WaitroomEvents>(name: K, listener: Listener<WaitroomEvents[K]>): () => void {
+    return this.emitter.on(name, listener);
+  }
+
+  get state(): WaitroomState {
+    return this.lastState ?? 'connecting';
+  }
+
+  /** What storage holds for this event (ticket, grant once admitted, reference once booked). */
+  stored(): StoredTicket | null {
+    return this.store.load();
+  }
+
+  /** The server's clock as far as this client knows it (ms). */
+  serverNow(): number {
+    return Date.now() + this.serverOffsetMs;
+  }
+
+  /**
+   * Joins, or resumes the stored place. A stored grant still valid is
+   * reported as `admitted` at once, without connecting (booking does not
+   * depend on the queue being reachable).
+   */
+  start(): void {
+    if (!this.finished) return;
+    this.finished = false;
+    const handoff = this.handoff();
+    if (handoff && handoff.expiresAt > Date.now() + handoff.serverOffsetMs) {
+      this.finished = true;
+      queueMicrotask(() => this.emitter.emit('admitted', { ticketNo: handoff.ticketNo, grant: handoff.grant, expiresAt: handoff.expiresAt, bookingUrl: handoff.bookingUrl }));
+      return;
+    }
+    this.connection = new Connection(
+      this.url,
+      this.Socket,
+      { open: () => void this.joinOrResume(), message: (message) => this.handle(message), status: (status, code) => this.onStatus(status, code) },
+      this.options.reconnect,
+    );
+    this.connection.start();
+  }
+
+  /** Closes the connection; the place is kept (a later start() resumes it within the grace period, often later). */
+  stop(): void {
+    this.finished = true;
+    clearTimeout(this.retryTimer);
+    this.connection?.stop();
+    this.connection = null;
+  }
+
+  /** Gives up the place for good (the server frees it at once) and forgets it. */
+  leave(): void {
+    this.connection?.send({ type: 'leave' });
+    this.store.clear();
+    this.stop();
+  }
+
+  /** Forgets the stored place and joins again at the end of the line (after GRANT_EXPIRED, TICKET_REVOKED, …). */
+  restart(): void {
+    this.stop();
+    this.store.clear();
+    this.pendingSecret = null;
+    this.lastTick = null;
+    this.start();
+  }
+
+  /** Grant, secret and booking URL once admitted; null before. */
+  handoff(): Handoff | null {
+    return storedHandoff(this.store);
+  }
+
+  /**
+   * Goes to the booking page (default /book/ of this site) once admitted. A
+   * page on this origin reads the hand-off from storage; one elsewhere gets
+   * it in the URL fragment (see readHandoff).
+   */
+  goToBooking(bookingPage = '/book/'): void {
+    const handoff = this.handoff();
+    if (!handoff) throw new WaitroomOptionsError('not admitted yet: nothing to hand over to the booking page');
+    const target = new URL(bookingPage, globalThis.location.href);
+    if (target.origin === globalThis.location.origin) {
+      target.searchParams.set('event', this.eventId);
+      globalThis.location.assign(target.toString());
+    } else {
+      globalThis.location.assign(withHandoffFragment(target.toString(), handoff));
+    }
+  }
+
+  private async joinOrResume(problem: WaitroomError | null = null): Promise<void> {
+    clearTimeout(this.retryTimer);
+    const rid = (this.requestRid = this.nextRid++);
+    const saved = this.store.load();
+    if (saved) {
+      this.connection?.send({ type: 'resume', rid, ticket: saved.ticket, eventId: this.eventId });
+      return;
+    }
+    const ask = this.options.birthDate;
+    if (ask && !this.birthDate && (this.options.needsBirthDate || problem)) {
+      this.birthDatePrompt ??= Promise.resolve(ask(problem)).finally(() => (this.birthDatePrompt = null));
+      this.birthDate = await this.birthDatePrompt;
+    }
+    this.pendingSecret ??= newClientSecret();
+    const secretHash = await hashSecret(this.pendingSecret);
+    if (rid !== this.requestRid || this.finished) return; // a newer request (or a stop) came while waiting
+    this.connection?.send({ type: 'join', rid, eventId: this.eventId, secretHash, ...(this.birthDate ? { birthDate: this.birthDate } : {}) });
+  }
+
+  private handle(message: ServerMessage): void {
+    switch (message.type) {
+      case 'hello':
+        this.serverOffsetMs = message.serverTime - Date.now();
+        return;
+      case 'ticket':
+        return this.onTicket(message.eventId, message.ticket, message.ticketNo, message.resumed);
+      case 'tick':
+        return this.onTick(message);
+      case 'admitted':
+        if (message.eventId !== this.eventId) return;
+        this.store.update({ grant: message.grant, grantExpiresAt: message.expiresAt, bookingUrl: message.bookingUrl, serverOffsetMs: this.serverOffsetMs });
+        this.stop();
+        this.emitter.emit('admitted', { ticketNo: message.ticketNo, grant: message.grant, expiresAt: message.expiresAt, bookingUrl: message.bookingUrl });
+        return;
+      case 'notice':
+        return this.onNotice({ id: message.id, text: message.text, at: message.at }, message.e);
+      case 'error':
+        return this.onError(message);
+      case 'pong':
+        return;
+    }
+  }
+
+  private onTicket(eventId: string, ticket: string, ticketNo: number, resumed: boolean): void {
+    if (eventId !== this.eventId) return;
+    if (resumed) this.store.update({ ticket, ticketNo, serverOffsetMs: this.serverOffsetMs });
+    else if (this.pendingSecret) {
+      this.store.save({ eventId, ticket, ticketNo, secret: this.pendingSecret, joinedAhead: null, serverOffsetMs: this.serverOffsetMs });
+      this.pendingSecret = null;
+    }
+    this.connection?.resetBackoff();
+    this.emitter.emit('ticket', { ticketNo, resumed });
+  }
+
+  private onTick(tick: TickMessage): void {
+    if (tick.e !== this.eventId) return;
+    this.lastTick = tick;
+    this.updateState();
+    const saved = this.store.load();
+    if (!saved) return;
+    if (!placesKnown(tick)) {
+      this.emitter.emit('prequeue', { waiting: tick.i, serverTime: tick.t });
+      return;
+    }
+    const ahead = peopleAhead(tick, saved.ticketNo);
+    const joinedAhead = saved.joinedAhead ?? ahead;
+    if (saved.joinedAhead === null) this.store.update({ joinedAhead });
+    this.emitter.emit('position', {
+      ticketNo: saved.ticketNo,
+      place: ahead + 1,
+      peopleAhead: ahead,
+      joinedAhead,
+      progress: joinedAhead > 0 ? Math.min(1, Math.max(0, (joinedAhead - ahead) / joinedAhead)) : 1,
+    });
+    const seconds = etaSeconds(tick, ahead);
+    this.emitter.emit('eta', { seconds, at: seconds === null ? null : Date.now() + seconds * 1000, ratePerMinute: tick.r });
+  }
+
+  private onNotice(notice: NoticeEvent, eventId: string): void {
+    if (eventId !== this.eventId) return;
+    // The same notice comes again after every resume; an older one can overtake a newer one across nodes.
+    if (this.notice && (notice.id < this.notice.id || (notice.id === this.notice.id && notice.text === this.notice.text))) return;
+    this.notice = notice;
+    this.emitter.emit('notice', notice);
+  }
+
+  private onError(error: ErrorMessage): void {
+    const outcome = outcomeOf(error, { answersRequest: error.rid !== undefined && error.rid === this.requestRid, canAskBirthDate: this.options.birthDate !== undefined });
+    const report: WaitroomError = { code: error.code, message: error.message, outcome, ...(error.retryAt !== undefined ? { retryAt: error.retryAt } : {}) };
+    if (outcome === 'stopped') this.stop();
+    this.emitter.emit('error', report);
+    switch (outcome) {
+      case 'rejoining':
+        this.store.clear();
+        void this.joinOrResume();
+        return;
+      case 'needs-birth-date':
+        this.birthDate = null;
+        void this.joinOrResume(report);
+        return;
+      case 'retrying':
+        this.retryTimer = setTimeout(() => void this.joinOrResume(), retryDelay(error, this.serverNow()));
+        return;
+    }
+  }
+
+  private onStatus(status: ConnectionStatus, closeCode?: number): void {
+    this.status = status;
+    if (status !== 'connected') this.lastTick = null; // figures of a lost connection are not live
+    if (closeCode !== undefined && !this.finished) {
+      this.finished = true;
+      this.emitter.emit('error', { code: closeErrorCode(closeCode), message: `the server closed the connection (code ${closeCode})`, outcome: 'stopped', closeCode });
+    }
+    this.updateState();
+  }
+
+  private updateState(): void {
+    const tick = this.lastTick;
+    const state: WaitroomState =
+      this.status !== 'connected' ? this.status : !tick ? 'connected' : tick.d ? 'reconnecting' : tick.st;
+    if (state === this.lastState) return;
+    this.lastState = state;
+    this.emitter.emit('state', { state, connection: this.status, queue: tick?.st ?? null, degraded: tick?.d === true });
+  }
+}

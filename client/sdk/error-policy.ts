@@ -1,0 +1,66 @@
+/**
+ * What the client does after each refusal or terminal close (docs/protocol.md
+ * §7–8), as pure functions so the policy is tested on its own.
+ */
+import { CloseCode, ErrorCode } from '../../shared/protocol/index.js';
+import type { ErrorMessage } from '../../shared/protocol/index.js';
+import type { CloseErrorCode, ErrorOutcome } from './events.js';
+
+/** Resume failures after which the old place is gone: join afresh at the end. */
+const START_OVER: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  ErrorCode.TICKET_EXPIRED,
+  ErrorCode.TICKET_INVALID,
+  ErrorCode.TICKET_UNKNOWN,
+  ErrorCode.TICKET_WRONG_EVENT,
+  ErrorCode.TICKET_LEFT,
+]);
+
+/** The place is over for good; a person decides what next (e.g. join again). */
+const STOP: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  ErrorCode.TICKET_USED,
+  ErrorCode.GRANT_EXPIRED,
+  ErrorCode.TICKET_REVOKED,
+  ErrorCode.EVENT_CLOSED,
+  ErrorCode.UNKNOWN_EVENT,
+  ErrorCode.COHORT_CLOSED,
+]);
+
+/** Refusals that name a time from which the same join will be accepted. */
+const NOT_YET: ReadonlySet<ErrorCode> = new Set<ErrorCode>([ErrorCode.EVENT_NOT_OPEN_YET, ErrorCode.COHORT_NOT_OPEN_YET]);
+
+const BIRTH_DATE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([ErrorCode.BIRTH_DATE_REQUIRED, ErrorCode.NOT_ELIGIBLE]);
+
+export interface ErrorContext {
+  /** The error answers the join or resume in flight (same rid). */
+  answersRequest: boolean;
+  /** The client can ask for a birth date (the birthDate option is set). */
+  canAskBirthDate: boolean;
+}
+
+export function outcomeOf(error: Pick<ErrorMessage, 'code' | 'retryable' | 'retryAt'>, { answersRequest, canAskBirthDate }: ErrorContext): ErrorOutcome {
+  if (START_OVER.has(error.code)) return 'rejoining';
+  if (STOP.has(error.code)) return 'stopped';
+  if (NOT_YET.has(error.code) && error.retryAt !== undefined && answersRequest) return 'retrying';
+  if (BIRTH_DATE.has(error.code) && answersRequest) return canAskBirthDate ? 'needs-birth-date' : 'stopped';
+  if (error.retryable && answersRequest) return 'retrying';
+  return 'info';
+}
+
+/** A random wait before retrying a request the server could not serve now (2–10 s). */
+export function retryDelay(error: Pick<ErrorMessage, 'retryAt'>, now: number, random: () => number = Math.random): number {
+  // A crowd waiting for a window's opening must not arrive in one millisecond: spread over 5 s.
+  if (error.retryAt !== undefined) return Math.max(1_000, error.retryAt - now) + random() * 5_000;
+  return 2_000 + random() * 8_000;
+}
+
+const CLOSE_NAMES: ReadonlyMap<number, CloseErrorCode> = new Map<number, CloseErrorCode>([
+  [CloseCode.SUPERSEDED, 'SUPERSEDED'],
+  [CloseCode.EVENT_WITHDRAWN, 'EVENT_WITHDRAWN'],
+  [CloseCode.TICKET_REVOKED, 'TICKET_REVOKED'],
+  [CloseCode.PROTOCOL_VIOLATION, 'PROTOCOL_VIOLATION'],
+]);
+
+/** The error code reported for a terminal close. */
+export function closeErrorCode(closeCode: number): CloseErrorCode {
+  return CLOSE_NAMES.get(closeCode) ?? 'CONNECTION_CLOSED';
+}

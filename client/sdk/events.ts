@@ -1,0 +1,103 @@
+/** Everything a WaitroomClient reports, by event name (client.on(name, listener)). */
+import type { ErrorCode, EventState } from '../../shared/protocol/index.js';
+import type { ConnectionStatus } from './connection.js';
+
+/**
+ * One word for what a person should be told: how the connection is
+ * (connecting, reconnecting, closed for good), else the queue's state from the
+ * last tick; `connected` until the first tick arrives. A tick saying the
+ * server cannot reach its store counts as `reconnecting` (the figures lag).
+ */
+export type WaitroomState = 'connecting' | 'connected' | 'reconnecting' | 'prequeue' | 'open' | 'paused' | 'closed';
+
+export interface StateEvent {
+  state: WaitroomState;
+  connection: ConnectionStatus;
+  /** The queue's state from the last tick; null before one arrived. */
+  queue: EventState | null;
+  /** The gateway cannot reach its queue store: figures are the last known. */
+  degraded: boolean;
+}
+
+export interface TicketEvent {
+  ticketNo: number;
+  /** True when an earlier place was taken back (after a refresh or a drop). */
+  resumed: boolean;
+}
+
+export interface PositionEvent {
+  ticketNo: number;
+  /** Place in line: peopleAhead + 1 (1 = next). */
+  place: number;
+  peopleAhead: number;
+  /** People ahead at the first tick after joining. */
+  joinedAhead: number;
+  /** 0 at joining, 1 at the front. */
+  progress: number;
+}
+
+export interface EtaEvent {
+  /** Seconds until admission; null when there is no honest estimate (not open, no rate yet). */
+  seconds: number | null;
+  /** When, by this device's clock (ms); null with seconds. */
+  at: number | null;
+  /** People admitted per minute (0: not known yet). */
+  ratePerMinute: number;
+}
+
+export interface PrequeueEvent {
+  /** People waiting for the opening; places are drawn at random then. */
+  waiting: number;
+  /** The server's time of this figure (ms). */
+  serverTime: number;
+}
+
+export interface AdmittedEvent {
+  ticketNo: number;
+  /** The one-time booking grant; present it with the secret (see handoff()). */
+  grant: string;
+  /** Grant expiry by the server's clock (ms). */
+  expiresAt: number;
+  /** Where the booking is POSTed (the reservation handler). */
+  bookingUrl: string;
+}
+
+export interface NoticeEvent {
+  id: number;
+  /** The operators' message; '' means the notice was cleared. */
+  text: string;
+  at: number;
+}
+
+/** Codes of terminal closes, named after CloseCode, or CONNECTION_CLOSED for other terminal ones. */
+export type CloseErrorCode = 'SUPERSEDED' | 'EVENT_WITHDRAWN' | 'TICKET_REVOKED' | 'PROTOCOL_VIOLATION' | 'CONNECTION_CLOSED';
+export type WaitroomErrorCode = ErrorCode | CloseErrorCode;
+
+/**
+ * What the client does about an error: `retrying` the same request later (at
+ * `retryAt` when known), `rejoining` at the end of the line (the old place is
+ * gone), `needs-birth-date` (asks the birthDate option again), `stopped` for
+ * good (a person must decide: see restart()), or `info` (nothing changes).
+ */
+export type ErrorOutcome = 'retrying' | 'rejoining' | 'needs-birth-date' | 'stopped' | 'info';
+
+export interface WaitroomError {
+  code: WaitroomErrorCode;
+  /** The server's English text; pages show their own text per code. */
+  message: string;
+  outcome: ErrorOutcome;
+  retryAt?: number;
+  /** The WebSocket close code, for errors that closed the connection. */
+  closeCode?: number;
+}
+
+export interface WaitroomEvents {
+  state: StateEvent;
+  ticket: TicketEvent;
+  position: PositionEvent;
+  eta: EtaEvent;
+  prequeue: PrequeueEvent;
+  admitted: AdmittedEvent;
+  notice: NoticeEvent;
+  error: WaitroomError;
+}

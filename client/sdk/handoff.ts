@@ -1,0 +1,98 @@
+/**
+ * Handing an admitted person over to the booking page: the grant, the secret
+ * it is bound to and where to book. A booking page on the same origin reads
+ * them from storage (the ticket's own entry); one on another origin (a site
+ * using protect()) gets them in the URL fragment, which browsers never send
+ * to a server, and should strip it once read (readHandoff does).
+ */
+import { z } from 'zod';
+import { decodePayload, encodePayload } from '../../shared/tokens/format.js';
+import { defaultStorage, TicketStore, type KeyValueStorage } from './storage.js';
+
+export const Handoff = z.object({
+  eventId: z.string().min(1),
+  ticketNo: z.number().int().positive(),
+  /** The ticket token: a page on the booking origin can resume the place with it (e.g. after GRANT_REVOKED). */
+  ticket: z.string().min(1),
+  grant: z.string().min(1),
+  secret: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  /** POST the booking here (`<reservationsUrl>/api/events/<eventId>/bookings`). */
+  bookingUrl: z.string().url(),
+  /** Grant expiry by the server's clock (ms). */
+  expiresAt: z.number(),
+  /** Server clock minus the waiting device's clock (ms). */
+  serverOffsetMs: z.number(),
+});
+export type Handoff = z.infer<typeof Handoff>;
+
+const FRAGMENT_KEY = 'waitroom';
+
+/** The hand-off held in storage for `eventId`, once admitted; null before (or after booking). */
+export function storedHandoff(store: TicketStore): Handoff | null {
+  const entry = store.load();
+  if (!entry?.grant || !entry.bookingUrl || entry.grantExpiresAt === undefined) return null;
+  const parsed = Handoff.safeParse({
+    eventId: entry.eventId,
+    ticketNo: entry.ticketNo,
+    ticket: entry.ticket,
+    grant: entry.grant,
+    secret: entry.secret,
+    bookingUrl: entry.bookingUrl,
+    expiresAt: entry.grantExpiresAt,
+    serverOffsetMs: entry.serverOffsetMs,
+  });
+  return parsed.success ? parsed.data : null;
+}
+
+/** `url` with the hand-off in its fragment, for a booking page on another origin. */
+export function withHandoffFragment(url: string, handoff: Handoff, base?: string): string {
+  const target = new URL(url, base);
+  target.hash = `${FRAGMENT_KEY}=${encodePayload(handoff)}`;
+  return target.toString();
+}
+
+/** The hand-off in a URL fragment (`#waitroom=…`), or null when there is none or it is damaged. */
+export function handoffFromFragment(hash: string): Handoff | null {
+  const value = new URLSearchParams(hash.replace(/^#/, '')).get(FRAGMENT_KEY);
+  if (!value) return null;
+  const parsed = Handoff.safeParse(decodePayload(value));
+  return parsed.success ? parsed.data : null;
+}
+
+export interface ReadHandoffOptions {
+  /** Default: localStorage (as the SDK's default). */
+  storage?: KeyValueStorage;
+  /** The event to read from storage when the fragment holds nothing; default the page's `?event=`. */
+  eventId?: string;
+  /** Default: the page's location. */
+  location?: Pick<Location, 'hash' | 'href' | 'search'>;
+}
+
+/**
+ * On a booking page: the hand-off from the fragment (then kept in storage and
+ * removed from the address bar, so a reload still finds it and the secret is
+ * not left in the URL), else from storage.
+ */
+export function readHandoff(options: ReadHandoffOptions = {}): Handoff | null {
+  const location = options.location ?? globalThis.location;
+  const storage = options.storage ?? defaultStorage();
+  const eventId = options.eventId ?? (location ? new URLSearchParams(location.search).get('event') : null);
+  const fromFragment = location ? handoffFromFragment(location.hash) : null;
+  if (fromFragment) {
+    const store = new TicketStore(fromFragment.eventId, storage);
+    store.save({
+      eventId: fromFragment.eventId,
+      ticket: fromFragment.ticket,
+      ticketNo: fromFragment.ticketNo,
+      secret: fromFragment.secret,
+      joinedAhead: store.load()?.joinedAhead ?? null,
+      grant: fromFragment.grant,
+      grantExpiresAt: fromFragment.expiresAt,
+      bookingUrl: fromFragment.bookingUrl,
+      serverOffsetMs: fromFragment.serverOffsetMs,
+    });
+    globalThis.history?.replaceState(null, '', location.href.replace(/#.*$/, ''));
+    return fromFragment;
+  }
+  return eventId ? storedHandoff(new TicketStore(eventId, storage)) : null;
+}
