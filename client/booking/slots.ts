@@ -13,6 +13,9 @@ export function chosen(): Choice {
   return { centerId: el('center', HTMLSelectElement).value, slotId: slot?.value ?? '' };
 }
 
+/** What the slot list was last drawn from: unchanged, it is left alone (focus and screen readers stay put). */
+let drawn = '';
+
 /**
  * Redraws the centers and the chosen center's slots, keeping the person's
  * choice while it is still free; otherwise the first free slot is chosen.
@@ -26,6 +29,9 @@ export function renderSlots(availability: Availability | null, texts: Dictionary
     if (centers.some((c) => c.centerId === previous.centerId)) center.value = previous.centerId;
   }
   const slots = centers.find((c) => c.centerId === center.value)?.slots ?? [];
+  const signature = JSON.stringify([center.value, slots, texts.slotFull]);
+  if (signature === drawn) return;
+  drawn = signature;
   const keep = slots.find((s) => s.slotId === previous.slotId && s.remaining > 0) ?? slots.find((s) => s.remaining > 0);
   el('slots', HTMLElement).replaceChildren(
     ...slots.map((slot) => {

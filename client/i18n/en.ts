@@ -100,7 +100,8 @@ export const en = {
   etaUnknownPrequeue: 'Known after the opening',
   etaUnknownClosed: 'None: the event has closed',
   rateLabel: 'Admissions',
-  rateValue: (perMinute: number) => `${perMinute} people per minute`,
+  /** `perMinute` already formatted ("6", "0.5"). */
+  rateValue: (perMinute: string) => `${perMinute} people per minute`,
   rateUnknown: 'Not measured yet',
   keepPlace: 'Refreshing this page or losing your network does not lose your place, and it does not move you ahead either. You may switch to other apps; keep this page open.',
   noticeHeading: 'Notice from the organisers',

@@ -4,7 +4,7 @@
  * No protocol knowledge here: the SDK's events fill the model.
  */
 import { el, setText, show } from '../common/dom.js';
-import { applyTexts, formatClock, formatCountdown, formatDateTime, formatDuration, type Dictionary, type Language } from '../i18n/index.js';
+import { applyTexts, formatClock, formatCountdown, formatDateTime, formatDuration, localeOf, type Dictionary, type Language } from '../i18n/index.js';
 import type { EtaEvent, PositionEvent, StateEvent, WaitroomError, WaitroomErrorCode } from '../sdk/index.js';
 
 /** The values of the test hook `[data-testid="connection-state"]`'s data-state. */
@@ -124,7 +124,9 @@ function renderLine(model: WaitingModel, language: Language, texts: Dictionary, 
   setText(el('progress-text', HTMLElement), texts.progressValue(percent));
   setText(el('eta', HTMLElement), etaText(model, language, texts));
   const rate = model.eta?.ratePerMinute ?? 0;
-  setText(el('rate', HTMLElement), rate > 0 ? texts.rateValue(Math.round(rate)) : texts.rateUnknown);
+  // One decimal below 10 a minute, so a slow queue does not read "0".
+  const rateText = new Intl.NumberFormat(localeOf(language), { maximumFractionDigits: rate < 10 ? 1 : 0 }).format(rate);
+  setText(el('rate', HTMLElement), rate > 0 ? texts.rateValue(rateText) : texts.rateUnknown);
 }
 
 function renderProblem(problem: Problem | null, language: Language, texts: Dictionary): void {
