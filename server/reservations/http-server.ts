@@ -89,6 +89,7 @@ export function createReservationServer(options: ReservationHttpOptions): Server
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?', 1)[0]!;
+    if (req.headers.host === undefined && req.httpVersion === '1.1') return refuse(res, 'BAD_REQUEST', 'an HTTP/1.1 request needs a Host header');
     const originAllowed = cors(req, res);
     if (req.method === 'OPTIONS') {
       if (!originAllowed) return refuse(res, 'ORIGIN_NOT_ALLOWED', 'this origin may not call the booking API');
@@ -117,7 +118,8 @@ export function createReservationServer(options: ReservationHttpOptions): Server
     refuse(res, 'NOT_FOUND', `no route ${path}`);
   }
 
-  return createServer((req, res) => {
+  // Node would refuse a missing Host with an empty 400 of its own; route() refuses it in the API's shape.
+  const server = createServer({ requireHostHeader: false }, (req, res) => {
     route(req, res).catch((error: unknown) => {
       if (res.headersSent) return;
       if (error instanceof RequestError) return refuse(res, error.code, error.message);
@@ -126,4 +128,14 @@ export function createReservationServer(options: ReservationHttpOptions): Server
       refuse(res, 'STORE_UNAVAILABLE', 'the booking system is temporarily unavailable; nothing was booked; retry');
     });
   });
+  // Bytes that are not HTTP never reach route(): answer them in the API's own shape too, then close.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const code: BookingErrorCode = error.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : 'BAD_REQUEST';
+    metrics.errors.inc({ code });
+    const body = JSON.stringify({ error: { code, message: code === 'BAD_REQUEST' ? 'the request is not valid HTTP' : 'the request headers are too large' } });
+    const status = BOOKING_ERROR_STATUS[code];
+    socket.end(`HTTP/1.1 ${status} ${code === 'BAD_REQUEST' ? 'Bad Request' : 'Request Header Fields Too Large'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
+  return server;
 }

@@ -104,6 +104,10 @@ export const BOOKING_ERROR_STATUS = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
+  /** The request is not valid HTTP (the connection is closed after the answer). */
+  BAD_REQUEST: 400,
+  /** The request's headers exceed the HTTP parser's limit. */
+  HEADERS_TOO_LARGE: 431,
   /** The booking store is unreachable; nothing was committed; retry. */
   STORE_UNAVAILABLE: 503,
 } as const;

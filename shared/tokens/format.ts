@@ -40,7 +40,9 @@ export function fromBase64Url(text: string): Uint8Array | null {
     const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
     const bytes = new Uint8Array(binary.length);
     for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return bytes;
+    // One encoding per value: atob ignores a last character's unused bits, so without this several texts
+    // would carry the same signature and a token could be altered without being refused.
+    return toBase64Url(bytes) === text ? bytes : null;
   } catch {
     return null;
   }

@@ -2,17 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { BUCKET_WIDTHS, bucketsOf, segmentLayout } from '../../shared/queue/left-segments.js';
 import { etaSeconds, leftAhead, peopleAhead, type QueueSnapshot } from '../../shared/queue/position.js';
 import { TickMessage, type LeftSegment } from '../../shared/protocol/messages.js';
+import { seededRandom } from '../support/seeded-random.js';
 
-/** mulberry32: a small seeded generator, so every failure replays. */
+/** A seeded generator, so every failure replays: random(seed)(n) is uniform in [0, n). */
 function random(seed: number): (below: number) => number {
-  let a = seed >>> 0;
-  return (below) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * below);
-  };
+  return seededRandom(seed).int;
 }
 
 /** What a store does: count each leaver in its bucket at every level, then read the layout's spans. */

@@ -43,6 +43,18 @@ describe('grants', () => {
     expect(verifyGrant(withPart(token, 3, 'AAAA'), publicKeys, NOW)).toEqual({ ok: false, failure: 'bad_signature' });
   });
 
+  it('have one encoding: a signature re-spelled in its last character (same bytes under a lenient decoder) is refused', () => {
+    const token = signGrant(signingKey, grantClaims);
+    const signature = token.split('.')[3]!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // 64 bytes are 86 characters; the last one carries 2 bits and 4 unused ones, so 15 other spellings decode alike.
+    const respelled = [...alphabet]
+      .map((c) => signature.slice(0, -1) + c)
+      .filter((text) => text !== signature && Buffer.from(text, 'base64url').equals(Buffer.from(signature, 'base64url')));
+    expect(respelled.length).toBe(15);
+    for (const text of respelled) expect(verifyGrant(withPart(token, 3, text), publicKeys, NOW)).toEqual({ ok: false, failure: 'bad_signature' });
+  });
+
   it('reject a signature by another key under the same kid', () => {
     const token = signGrant({ kid: 'k1', privateKey: other.privateKey }, grantClaims);
     expect(verifyGrant(token, publicKeys, NOW)).toEqual({ ok: false, failure: 'bad_signature' });
