@@ -10,6 +10,8 @@ const port = z.coerce.number().int().min(0).max(65535);
 const url = z.url();
 /** A PEM text, or `file:<path>` to read it from a file. */
 const keyText = z.string().min(1);
+/** A browser origin: scheme, host and port only, e.g. `https://www.example.org`. */
+const origin = z.url().refine((value) => URL.canParse(value) && new URL(value).origin === value, 'an origin: scheme://host[:port], without a path or a trailing slash');
 const kid = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'key ids are 1–32 characters of A–Z, a–z, 0–9, _ and -');
 
 export const GatewayConfig = z
@@ -20,6 +22,12 @@ export const GatewayConfig = z
     transport: z.enum(['uws', 'ws']).default('uws'),
     /** The origin browsers reach the gateway at. */
     publicUrl: url.optional(),
+    /**
+     * Origins of other sites whose pages may open the WebSocket (sites that embed
+     * the SDK). The gateway's own origin and clients that send no Origin (not
+     * browsers) are always allowed; any other browser origin is refused at the upgrade.
+     */
+    allowedOrigins: z.array(origin).default([]),
     tickMs: z.coerce.number().int().min(20).max(1000).default(1000),
     /** Joins arriving within this window share one store round trip. */
     joinBatchMs: z.coerce.number().int().min(0).max(50).default(2),
@@ -99,6 +107,10 @@ export const AdminConfig = z
   .object({
     /** Largest request body accepted (an events file), bytes. */
     maxBodyBytes: z.number().int().min(1024).max(16 << 20).default(1 << 20),
+    /** An operator console session ends this long after its last use. */
+    sessionTtlSeconds: z.number().int().min(60).max(7 * 86400).default(12 * 3600),
+    /** How often each gateway samples the console's history (one hour of samples is kept). */
+    historyStepMs: z.number().int().min(100).max(60_000).default(5000),
   })
   .strict();
 

@@ -2,6 +2,7 @@
 import { ErrorCode } from '../../shared/protocol/codes.js';
 import type { AdmissionStatus } from '../store/types.js';
 import type { EventRoom, GatewayContext } from './context.js';
+import { closeRevokedSession } from './revocations.js';
 import { eventTopic, type Session } from './session.js';
 
 export function sendAdmitted(ctx: GatewayContext, room: EventRoom, session: Session, grantExpiresAt: number): void {
@@ -30,6 +31,7 @@ export async function settleDue(ctx: GatewayContext, room: EventRoom, due: Sessi
     if (session.closed) return;
     if (status.kind === 'admitted') sendAdmitted(ctx, room, session, status.grantExpiresAt);
     else if (status.kind === 'passed') passed.push(session);
+    else if (status.kind === 'revoked') closeRevokedSession(ctx, session);
     else if (status.kind === 'finished') {
       room.waiters.remove(session);
       session.connection.unsubscribe(eventTopic(eventId));

@@ -1,8 +1,9 @@
 /**
  * One tick of one event on one node: read the shared figures once, broadcast
  * one identical frame to every waiter, record departures in one call, and
- * check only the few waiters whose turn may have come. Nothing here is per
- * waiter in the store (DESIGN.md rule 1).
+ * check only the few waiters whose turn may have come. The same read carries
+ * the operators' notice and the latest revocations, acted on here. Nothing
+ * here is per waiter in the store (DESIGN.md rule 1).
  */
 import { encode } from '../../shared/protocol/codec.js';
 import type { TickMessage } from '../../shared/protocol/messages.js';
@@ -12,6 +13,8 @@ import { eventState } from '../queue/event-state.js';
 import type { QueueFigures } from '../store/types.js';
 import { settleDue } from './admissions.js';
 import type { EventRoom, GatewayContext } from './context.js';
+import { followNotice } from './notices.js';
+import { closeRevoked } from './revocations.js';
 import { eventTopic } from './session.js';
 
 /** The store's leaver counts as the tick carries them: first ticket number, bucket width, counts. */
@@ -35,6 +38,11 @@ export function tickFrame(room: EventRoom, figures: QueueFigures, now: number, d
   };
 }
 
+/** People waiting in the whole event: ahead of the next ticket to be issued. */
+export function waitingIn(frame: TickMessage): number {
+  return peopleAhead(frame, frame.i + 1);
+}
+
 export class EventTicker {
   constructor(
     private readonly ctx: GatewayContext,
@@ -52,9 +60,13 @@ export class EventTicker {
       room.lastFigures = figures;
       const frame = tickFrame(room, figures, now, false);
       this.publish(frame);
+      room.lastTick = frame;
+      room.queueWaiting = waitingIn(frame);
+      followNotice(ctx, room, figures.notice);
+      closeRevoked(ctx, room, figures.revoked);
       ctx.metrics.activeBookers.set({ event: eventId }, figures.active);
       ctx.metrics.eventAdmitted.set({ event: eventId }, figures.admittedTotal);
-      ctx.metrics.queueWaiting.set({ event: eventId }, peopleAhead(frame, frame.i + 1));
+      ctx.metrics.queueWaiting.set({ event: eventId }, room.queueWaiting);
       room.waiters.setDraw(figures.draw);
       const due = room.waiters.takeDue(figures.cursor);
       if (due.length > 0) await settleDue(ctx, room, due, now);

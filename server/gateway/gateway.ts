@@ -12,12 +12,14 @@ import { createGatewayMetrics } from '../observability/metrics.js';
 import type { Logger } from '../observability/log.js';
 import { JoinBatcher } from '../queue/join-batcher.js';
 import { newNodeNumber } from '../store/node-number.js';
-import type { QueueStore } from '../store/types.js';
-import { ADMIN_PREFIX } from './admin-routes.js';
+import type { BookingStore, QueueStore } from '../store/types.js';
+import { ADMIN_PREFIX, adminHttp, type AdminDependencies } from './admin/router.js';
 import { EventRoom, type GatewayContext } from './context.js';
 import { EventTicker } from './event-ticker.js';
+import { EventHistory } from './history.js';
 import { gatewayHttp } from './http-routes.js';
 import { forget, handleMessage } from './message-handler.js';
+import { upgradeAllowed } from './origin.js';
 import { Session } from './session.js';
 import type { TokenAuthority } from './token-authority.js';
 import { createTransport } from './transport/index.js';
@@ -29,14 +31,16 @@ export interface GatewayOptions {
   events: EventRegistry;
   clock: Clock;
   queue: QueueStore;
+  /** Read only, for the kiosk and the console. */
+  bookings: BookingStore;
   storeHealthy: () => Promise<boolean>;
   tokens: TokenAuthority;
   log: Logger;
   /** Base URL of the reservation handler, as browsers reach it. */
   reservationsUrl: () => string;
   registry: Registry;
-  /** Serves `/admin/…` (server/gateway/admin-routes.ts); without it those paths are not found. */
-  admin?: HttpHandler;
+  /** Serves `/admin/…` with these (server/gateway/admin/router.ts); without them those paths are not found. */
+  admin?: AdminDependencies;
 }
 
 export class Gateway {
@@ -46,6 +50,7 @@ export class Gateway {
   private readonly tickers = new Map<string, EventTicker>();
   private readonly stopFollowing: () => void;
   private readonly transport: Transport;
+  private readonly history: EventHistory;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
   port = 0;
@@ -59,6 +64,7 @@ export class Gateway {
       config,
       clock: options.clock,
       queue: options.queue,
+      bookings: options.bookings,
       node,
       tokens: options.tokens,
       metrics,
@@ -74,6 +80,7 @@ export class Gateway {
         config.gateway.joinBatchMs,
       ),
       transport: () => this.transport,
+      connections: () => this.sessions.size,
       room: (eventId) => this.rooms.get(eventId),
       rooms: () => this.rooms.values(),
       bookingUrl: (eventId) => `${options.reservationsUrl()}/api/events/${eventId}/bookings`,
@@ -84,15 +91,20 @@ export class Gateway {
       ctx: this.context,
       startedAt: options.clock.now(),
       storeHealthy: options.storeHealthy,
-      connections: () => this.sessions.size,
       reservationsUrl: options.reservationsUrl,
     });
-    const admin = options.admin;
+    this.history = new EventHistory(this.context, { stepMs: config.admin.historyStepMs, nodeTimeoutMs: config.controller.nodeTimeoutMs });
+    const admin: HttpHandler | undefined = options.admin && adminHttp(options.admin, { ctx: this.context, events: options.events, history: this.history });
     this.transport = createTransport(config.gateway.transport, {
       ...config.gateway,
       wsPath: '/ws',
       sockets: { open: (c) => this.onOpen(c), message: (c, b) => this.onMessage(c, b), close: (c) => this.onClose(c) },
       http: (request) => (admin && request.path.startsWith(ADMIN_PREFIX) ? admin(request) : pages(request)),
+      allowUpgrade: (origin, host) => {
+        if (upgradeAllowed(origin, host, config.gateway)) return true;
+        this.context.metrics.errors.inc({ code: 'UPGRADE_BAD_ORIGIN' });
+        return false;
+      },
       maxHttpBodyBytes: config.admin.maxBodyBytes,
     });
   }
@@ -105,20 +117,33 @@ export class Gateway {
     this.port = await this.transport.listen(this.options.config.gateway.host, port);
     await this.tick();
     this.timer = setInterval(() => void this.tick(), this.options.config.gateway.tickMs);
+    this.history.start();
     return this.port;
   }
 
-  /** One tick for every event; overlapping calls share the running one. */
+  /** One tick for every event, and this node's report of itself; overlapping calls share the running one. */
   tick(): Promise<void> {
-    this.ticking ??= Promise.all([...this.tickers.values()].map((t) => t.tick())).then(
+    this.ticking ??= Promise.all([...[...this.tickers.values()].map((t) => t.tick()), this.reportPresence()]).then(
       () => void (this.ticking = null),
       () => void (this.ticking = null),
     );
     return this.ticking;
   }
 
+  /** Once per tick, not per event: the console's connections per node. */
+  private async reportPresence(): Promise<void> {
+    const { config, clock, log } = this.options;
+    try {
+      await this.context.queue.recordPresence(this.context.node, { name: config.nodeId, connections: this.sessions.size }, clock.now());
+    } catch (error) {
+      // The event ticks report the outage; the console shows this node's last report meanwhile.
+      log.debug({ err: error }, 'presence report failed: queue store unreachable');
+    }
+  }
+
   async stop(): Promise<void> {
     this.stopFollowing();
+    this.history.stop();
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.ticking;

@@ -1,22 +1,19 @@
-/** The gateway's HTTP side: health, metrics, page settings, and the built pages. */
+/** The gateway's HTTP side: health, metrics, page settings, the kiosk's figures, and the built pages. */
 import { eventState } from '../queue/event-state.js';
+import { json } from './admin/responses.js';
 import type { GatewayContext } from './context.js';
+import { kiosk, KIOSK_PATH } from './kiosk.js';
 import { staticFiles } from './static-files.js';
-import type { HttpHandler, HttpResponse } from './transport/types.js';
-
-function json(status: number, value: unknown): HttpResponse {
-  return { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify(value) };
-}
+import type { HttpHandler } from './transport/types.js';
 
 export interface GatewayHttpOptions {
   ctx: GatewayContext;
   startedAt: number;
   storeHealthy: () => Promise<boolean>;
-  connections: () => number;
   reservationsUrl: () => string;
 }
 
-export function gatewayHttp({ ctx, startedAt, storeHealthy, connections, reservationsUrl }: GatewayHttpOptions): HttpHandler {
+export function gatewayHttp({ ctx, startedAt, storeHealthy, reservationsUrl }: GatewayHttpOptions): HttpHandler {
   const files = staticFiles(ctx.config.gateway.staticDir);
   return async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return json(405, { error: { code: 'METHOD_NOT_ALLOWED', message: 'GET only' } });
@@ -28,10 +25,12 @@ export function gatewayHttp({ ctx, startedAt, storeHealthy, connections, reserva
           node: ctx.config.nodeId,
           transport: ctx.transport().name,
           store: { kind: ctx.config.store.kind, reachable: store },
-          connections: connections(),
+          connections: ctx.connections(),
           uptimeSeconds: Math.round((ctx.clock.now() - startedAt) / 1000),
         });
       }
+      case KIOSK_PATH:
+        return kiosk(ctx, request);
       case '/metrics':
         return { status: 200, headers: { 'content-type': ctx.registry.contentType }, body: await ctx.registry.metrics() };
       case '/api/info': {

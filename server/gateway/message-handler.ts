@@ -5,6 +5,7 @@ import type { ReconnectOutcome } from '../store/types.js';
 import { joinDecision } from '../events/eligibility.js';
 import { sendAdmitted } from './admissions.js';
 import type { EventRoom, GatewayContext } from './context.js';
+import { sendCurrentNotice } from './notices.js';
 import { eventTopic, type HeldTicket, type Session } from './session.js';
 
 type Of<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }>;
@@ -105,15 +106,17 @@ const REFUSALS: Partial<Record<ReconnectOutcome['kind'], [ErrorCode, string]>> =
   used: [ErrorCode.TICKET_USED, 'this ticket was already used for a booking'],
   left: [ErrorCode.TICKET_LEFT, 'this ticket left the queue'],
   unknown: [ErrorCode.TICKET_UNKNOWN, 'the queue does not know this ticket'],
+  revoked: [ErrorCode.TICKET_REVOKED, 'an operator revoked this ticket; it can no longer wait or book'],
 };
 
-/** The session holds `held` and waits in its event's room. */
+/** The session holds `held` and waits in its event's room: it gets the last tick and the operators' current notice at once. */
 function wait(ctx: GatewayContext, room: EventRoom, session: Session, held: HeldTicket): void {
   session.ticket = held;
   room.holders.set(held.ticketNo, session);
   room.waiters.add(session);
   session.connection.subscribe(eventTopic(held.eventId));
   if (room.lastFrame) session.connection.send(room.lastFrame);
+  sendCurrentNotice(room, session);
 }
 
 async function leave(ctx: GatewayContext, session: Session, message: Of<'leave'>): Promise<void> {

@@ -12,7 +12,6 @@ import type { WaitroomConfig } from '../config/schema.js';
 import { EventRegistry } from '../events/event-registry.js';
 import { EventReloader, type ReloadOutcome } from '../events/reloader.js';
 import { reportSelfCheck, runSelfCheck, type SelfCheckResult } from '../events/self-check.js';
-import { adminHttp } from '../gateway/admin-routes.js';
 import { Gateway } from '../gateway/gateway.js';
 import { TokenAuthority } from '../gateway/token-authority.js';
 import type { Logger } from '../observability/log.js';
@@ -120,15 +119,20 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
 
   if (roles.gateway) {
     const tokens = new TokenAuthority(ticketKeyRing(config.keys), grantSigningKey(config.keys));
-    const admin = adminHttp({
+    const admin = { reloader, authenticator: new OperatorAuthenticator(config.operators), audit, sessions: stores.sessions };
+    gateway = new Gateway({
+      config,
       events: liveEvents,
-      reloader,
-      authenticator: new OperatorAuthenticator(config.operators),
-      audit,
-      publicUrl: config.gateway.publicUrl,
-      maxBodyBytes: config.admin.maxBodyBytes,
+      clock,
+      queue: stores.queue,
+      bookings: stores.bookings,
+      storeHealthy: () => stores.ping(),
+      tokens,
+      log,
+      registry,
+      reservationsUrl: () => reservationsUrl,
+      admin,
     });
-    gateway = new Gateway({ config, events: liveEvents, clock, queue: stores.queue, storeHealthy: () => stores.ping(), tokens, log, registry, reservationsUrl: () => reservationsUrl, admin });
     const port = await gateway.start();
     gatewayUrl = urlOf(config.gateway.publicUrl, config.gateway.host, port);
   }

@@ -1,7 +1,7 @@
 /**
  * Operator accounts (top-level `operators` in the config) and what each role
- * may do. The admin HTTP API checks these today; the operator console
- * (issue 5) is meant to log in against the same accounts and permissions.
+ * may do. The admin HTTP API and the operator console (docs/console.md) check
+ * these on the server for every request, whatever the console's buttons show.
  */
 import { z } from 'zod';
 import { passwordHashProblem } from './passwords.js';
@@ -26,8 +26,12 @@ export type OperatorAccount = z.infer<typeof OperatorAccount>;
 export const PERMISSIONS = {
   /** Read the live events and their version. */
   'events.view': ['viewer', 'operator'],
-  /** Replace the live events (reload). */
+  /** Replace the live events (reload), or change one event's limits or window from the console. */
   'events.change': ['operator'],
+  /** Watch the queues: the overview, the history, the audit log. */
+  'queue.view': ['viewer', 'operator'],
+  /** Steer a queue: pause, resume, broadcast a notice, revoke a ticket. */
+  'queue.control': ['operator'],
 } as const satisfies Record<string, readonly OperatorRole[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -38,6 +38,12 @@ export class OperatorAuthenticator {
     return this.accounts.size > 0;
   }
 
+  /** The account's operator as configured now (null when it no longer exists): a session re-reads its role here. */
+  operator(name: string): Operator | null {
+    const account = this.accounts.get(name);
+    return account ? { name: account.name, role: account.role } : null;
+  }
+
   async authenticate({ name, password }: Credentials): Promise<AuthResult> {
     if (this.running >= this.maxConcurrent) return { ok: false, reason: 'busy' };
     this.running++;

@@ -8,9 +8,9 @@ import { verifyGrant, type GrantPublicKeys } from '../../shared/tokens/grant.js'
 import type { TokenFailure } from '../../shared/tokens/verify-result.js';
 import type { Clock } from '../clock.js';
 import type { EventConfig } from '../config/event-schema.js';
-import { slotKey } from '../store/booking-fingerprint.js';
 import type { BookingStore, CommitOutcome } from '../store/types.js';
 import { bookingDecision } from '../events/eligibility.js';
+import { availabilityOf } from './availability.js';
 import { personKey } from './person-key.js';
 
 export type ServiceResult<T> = { ok: true; status: number; value: T } | { ok: false; code: BookingErrorCode; message: string };
@@ -101,23 +101,6 @@ export class BookingService {
   async availability(eventId: string): Promise<ServiceResult<AvailabilityResponse>> {
     const event = this.event(eventId);
     if (!event) return fail('UNKNOWN_EVENT', `no event "${eventId}"`);
-    const taken = await this.store.taken(eventId);
-    return {
-      ok: true,
-      status: 200,
-      value: {
-        eventId,
-        centers: event.centers.map((center) => ({
-          centerId: center.id,
-          name: center.name,
-          slots: center.slots.map((slot) => ({
-            slotId: slot.id,
-            label: slot.label,
-            capacity: slot.capacity,
-            remaining: Math.max(0, slot.capacity - (taken.get(slotKey(center.id, slot.id)) ?? 0)),
-          })),
-        })),
-      },
-    };
+    return { ok: true, status: 200, value: availabilityOf(event, await this.store.taken(eventId)) };
   }
 }

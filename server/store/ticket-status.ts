@@ -10,6 +10,8 @@ import type { AdmissionStatus } from './types.js';
  *     turn comes: w ──▶ g granted    a ──▶ p passed    l ──▶ x finished
  *     p ──reconnect──▶ r requeued (first in line at the next admission) ──▶ g
  *     g ──booking──▶ u used          w/a/l/r/g ──leave──▶ l or x
+ *     w/a/l/p/r/g ──operator revokes──▶ v revoked (terminal; counted as a leaver until
+ *     the cursor passes it when it was still ahead of the cursor)
  */
 export const Status = {
   WAITING: 'w',
@@ -20,6 +22,7 @@ export const Status = {
   GRANTED: 'g',
   USED: 'u',
   FINISHED: 'x',
+  REVOKED: 'v',
 } as const;
 
 export function grantedStatus(grantExpiresAt: number): string {
@@ -44,6 +47,8 @@ export function admissionStatusOf(status: string | null, now: number): Admission
       return { kind: 'pending' };
     case Status.PASSED:
       return { kind: 'passed' };
+    case Status.REVOKED:
+      return { kind: 'revoked' };
     case undefined:
       // No status although its turn came: Redis lost this number in a restart while its holder
       // stayed connected (docs/decisions/004). Like a passed ticket, reconnect() requeues it.

@@ -19,6 +19,19 @@ export type ReconnectOutcome =
   | { kind: 'grant_expired' }
   | { kind: 'used' }
   | { kind: 'left' }
+  /** An operator revoked it. */
+  | { kind: 'revoked' }
+  | { kind: 'unknown' };
+
+/** What an operator's revocation of a ticket did. */
+export type RevokeOutcome =
+  /** Revoked now; `wasAdmitted`: it held a grant (unused), which no longer books. */
+  | { kind: 'revoked'; wasAdmitted: boolean }
+  | { kind: 'already_revoked' }
+  /** Its grant was used for a booking: nothing to revoke. */
+  | { kind: 'used' }
+  /** It left and its turn passed, or it left after admission: nothing to revoke. */
+  | { kind: 'finished' }
   | { kind: 'unknown' };
 
 export type AdmissionStatus =
@@ -27,7 +40,19 @@ export type AdmissionStatus =
   | { kind: 'pending' }
   /** Its turn passed while it was away. */
   | { kind: 'passed' }
-  | { kind: 'finished' };
+  | { kind: 'finished' }
+  | { kind: 'revoked' };
+
+/** An operator's notice to an event's waiters; `text` '' means it was cleared. */
+export interface Notice {
+  /** Increases with every notice of the event. */
+  id: number;
+  text: string;
+  at: number;
+}
+
+/** How many of the latest revocations the figures carry, for every node to close the holders of (server/gateway/revocations.ts). */
+export const RECENT_REVOCATIONS = 64;
 
 /**
  * Places in line and ticket numbers differ only inside the pre-queue: tickets
@@ -54,6 +79,22 @@ export interface QueueFigures {
   draw: Draw | null;
   /** Leaver counts (by place) for segmentLayout(cursor, issued), span by span. */
   left: { level: BucketLevel; firstBucket: number; counts: number[] }[];
+  /** The operators' latest notice; null when none was ever sent. */
+  notice: Notice | null;
+  /**
+   * Revocations: `seq` counts every one ever made in the event, `recent` lists
+   * the ticket numbers of the last RECENT_REVOCATIONS of them, oldest first.
+   */
+  revoked: { seq: number; recent: number[] };
+}
+
+/** A gateway process as it last reported itself (once per tick). */
+export interface NodePresence {
+  node: NodeNumber;
+  /** Its configured nodeId. */
+  name: string;
+  connections: number;
+  lastSeenAt: number;
 }
 
 /**
@@ -142,6 +183,20 @@ export interface QueueStore {
    */
   admit(eventId: string, step: AdmitStep): Promise<AdmitResult>;
   setPaused(eventId: string, paused: boolean): Promise<void>;
+  /** Replaces the event's notice ('' clears it); every node broadcasts it at its next tick. */
+  setNotice(eventId: string, text: string, now: number): Promise<Notice>;
+  /**
+   * An operator's revocation: a waiting ticket (connected, away, left, passed
+   * or requeued) or an admitted one stops for good. It stops counting as ahead
+   * of anyone, is never admitted, cannot resume, and its grant books nothing.
+   */
+  revoke(eventId: string, ticketNo: number, now: number): Promise<RevokeOutcome>;
+  /** A gateway's report of itself, once per tick (not per event). */
+  recordPresence(node: NodeNumber, presence: { name: string; connections: number }, now: number): Promise<void>;
+  /** Every node's last report. */
+  presence(): Promise<NodePresence[]>;
+  /** Drops the reports of these nodes (gone for long). */
+  forgetPresence(nodes: readonly NodeNumber[]): Promise<void>;
   /** Gives the lease up (a stopping controller), so another takes over at its next step. */
   releaseLease(eventId: string, holder: string): Promise<void>;
 }
@@ -194,9 +249,28 @@ export interface BookingStore {
   bookingCount(eventId: string): Promise<number>;
 }
 
+/** A signed-in operator's session, stored under a hash of its id (the id itself is only in the operator's cookie). */
+export interface OperatorSessionRecord {
+  name: string;
+  role: string;
+  expiresAt: number;
+}
+
+/**
+ * Operator sessions, shared by every gateway of a deployment. `get` answers
+ * null for a missing or expired session, judged by the caller's `now`; Redis
+ * also drops a session by itself once it expires.
+ */
+export interface OperatorSessionStore {
+  put(idHash: string, record: OperatorSessionRecord, now: number): Promise<void>;
+  get(idHash: string, now: number): Promise<OperatorSessionRecord | null>;
+  delete(idHash: string): Promise<void>;
+}
+
 export interface Stores {
   queue: QueueStore;
   bookings: BookingStore;
+  sessions: OperatorSessionStore;
   /** The live events document the processes of a deployment share (./shared-events.ts). */
   events: SharedEventsStore;
   /** Liveness of the backing store (true for memory). */

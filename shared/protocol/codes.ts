@@ -44,6 +44,8 @@ export const ErrorCode = {
   TICKET_USED: 'TICKET_USED',
   /** The ticket was admitted but its grant expired unused. */
   GRANT_EXPIRED: 'GRANT_EXPIRED',
+  /** An operator revoked this ticket (or its grant): it cannot wait, resume or book again. Do not rejoin automatically. */
+  TICKET_REVOKED: 'TICKET_REVOKED',
   /** The queue store is unreachable; the request may be retried. */
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
   /** An unexpected server fault; the request may be retried. */
@@ -77,6 +79,8 @@ export const CloseCode = {
   SUPERSEDED: 4101,
   /** The event was withdrawn (removed from the live configuration by its operators); its queue no longer runs. */
   EVENT_WITHDRAWN: 4102,
+  /** An operator revoked the ticket this connection held (an error TICKET_REVOKED precedes the close). */
+  TICKET_REVOKED: 4103,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 

@@ -117,6 +117,26 @@ export const ErrorMessage = z.object({
   retryAt: z.number().optional(),
 });
 
+/** Longest operator notice, in characters (UTF-16 code units). */
+export const MAX_NOTICE_LENGTH = 500;
+
+/**
+ * An operator's notice to everyone waiting for an event, broadcast when it
+ * changes and sent to a newcomer right after its ticket (and the last tick)
+ * while one is current. A later `id` replaces an earlier one; `text: ''` clears it.
+ */
+export const NoticeMessage = z.object({
+  type: z.literal('notice'),
+  /** Event id. */
+  e: eventId,
+  /** Increases with every notice the operators send for this event. */
+  id: z.number().int().nonnegative(),
+  text: z.string().max(MAX_NOTICE_LENGTH),
+  /** When the operator sent it, ms since the Unix epoch. */
+  at: z.number(),
+});
+export type NoticeMessage = z.infer<typeof NoticeMessage>;
+
 export const PongMessage = z.object({ type: z.literal('pong'), rid, t: z.number(), serverTime: z.number() });
 
 export const ServerMessage = z.discriminatedUnion('type', [
@@ -126,6 +146,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   AdmittedMessage,
   ErrorMessage,
   PongMessage,
+  NoticeMessage,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 export type HelloMessage = z.infer<typeof HelloMessage>;

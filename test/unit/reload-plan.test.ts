@@ -23,7 +23,7 @@ function event(overrides: Partial<EventInput> = {}): EventConfig {
 }
 
 function figures(overrides: Partial<QueueFigures> = {}): QueueFigures {
-  return { cursor: 0, issued: 0, active: 0, requeued: 0, paused: false, ratePerMinute: 0, admittedTotal: 0, draw: null, left: [], ...overrides };
+  return { cursor: 0, issued: 0, active: 0, requeued: 0, paused: false, ratePerMinute: 0, admittedTotal: 0, draw: null, left: [], notice: null, revoked: { seq: 0, recent: [] }, ...overrides };
 }
 
 function facts(byEvent: Record<string, { figures?: QueueFigures; taken?: Record<string, number> }> = {}): ReloadFacts & { asked: string[] } {

@@ -59,6 +59,11 @@ export interface TransportOptions extends TransportLimits {
   wsPath: string;
   sockets: SocketHandlers;
   http: HttpHandler;
+  /**
+   * Whether a WebSocket upgrade may proceed, from its Origin and Host headers
+   * (undefined when absent); refused upgrades get HTTP 403. Without it, all may.
+   */
+  allowUpgrade?(origin: string | undefined, host: string | undefined): boolean;
   /** Largest HTTP request body kept for the handler (default 64 KiB). */
   maxHttpBodyBytes?: number;
 }

@@ -42,6 +42,8 @@ interface UserData {
 
 const SEND_RESULT: Record<number, SendResult> = { 0: 'buffered', 1: 'sent', 2: 'dropped' };
 
+const FORBIDDEN_ORIGIN = JSON.stringify({ error: { code: 'BAD_ORIGIN', message: 'pages of this origin may not connect here (gateway.allowedOrigins)' } });
+
 class UwsConnection implements Connection {
   closed = false;
   constructor(
@@ -91,10 +93,15 @@ export function createUwsTransport(options: TransportOptions): Transport {
     sendPingsAutomatically: true,
     upgrade: (res, req, context) => {
       // Everything needed from req is copied now: req is invalid after this call returns.
+      const origin = req.getHeader('origin');
+      if (options.allowUpgrade && !options.allowUpgrade(origin || undefined, req.getHeader('host') || undefined)) {
+        writeResponse(res, { status: 403, headers: { 'content-type': 'application/json' }, body: FORBIDDEN_ORIGIN });
+        return;
+      }
       const userData: UserData = {
         connection: null,
         remoteAddress: Buffer.from(res.getRemoteAddressAsText()).toString(),
-        origin: req.getHeader('origin'),
+        origin,
       };
       res.upgrade(
         userData,

@@ -81,7 +81,14 @@ export function createWsTransport(options: TransportOptions): Transport {
         () => res.writeHead(500).end('internal error'),
       );
   });
-  const wss = new WebSocketServer({ server, path: options.wsPath, maxPayload: options.maxFrameBytes, perMessageDeflate: false });
+  const wss = new WebSocketServer({
+    server,
+    path: options.wsPath,
+    maxPayload: options.maxFrameBytes,
+    perMessageDeflate: false,
+    // The same Origin rule as uws.ts, answered 403 before the upgrade.
+    verifyClient: ({ req }, done) => done(!options.allowUpgrade || options.allowUpgrade(req.headers.origin, req.headers.host), 403, 'Forbidden'),
+  });
 
   wss.on('connection', (socket, request) => {
     const connection = new WsConnection(

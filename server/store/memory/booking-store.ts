@@ -16,10 +16,10 @@ export class MemoryBookingStore implements BookingStore {
         ? { kind: 'repeated', booking: state.bookings.get(used.reference)! }
         : { kind: 'grant_used' };
     }
-    // The grant is signed, so its ticket was admitted; only a holder who left since is refused
+    // The grant is signed, so its ticket was admitted; only a holder who left since (or was revoked) is refused
     // (a Redis restart can lose an admission, see commit-booking.lua; memory never restarts).
     const status = state.status.get(request.ticketNo)?.[0];
-    if (status === Status.LEFT || status === Status.FINISHED || status === Status.USED) return { kind: 'grant_revoked' };
+    if (status === Status.LEFT || status === Status.FINISHED || status === Status.USED || status === Status.REVOKED) return { kind: 'grant_revoked' };
     if (state.people.has(request.personKey)) return { kind: 'already_booked' };
     const slot = slotKey(request.centerId, request.slotId);
     const taken = state.slotsTaken.get(slot) ?? 0;

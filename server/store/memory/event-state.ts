@@ -1,7 +1,7 @@
 /** Everything the memory stores keep for one event; the queue and booking stores share it. */
 import type { Draw } from '../../../shared/queue/draw.js';
 import { BUCKET_WIDTHS } from '../../../shared/queue/left-segments.js';
-import type { BookingRecord } from '../types.js';
+import type { BookingRecord, Notice } from '../types.js';
 
 export class MemoryEventState {
   issued = 0;
@@ -30,6 +30,10 @@ export class MemoryEventState {
   ratePerMinute = 0;
   admittedTotal = 0;
   lease: { holder: string; until: number } | null = null;
+  notice: Notice | null = null;
+  /** Revocations ever made, and the ticket numbers of the latest (RECENT_REVOCATIONS), oldest first. */
+  revokedSeq = 0;
+  revokedRecent: number[] = [];
 
   /** Grant id → booking reference and the request fingerprint that used it. */
   readonly usedGrants = new Map<string, { reference: string; fingerprint: string }>();

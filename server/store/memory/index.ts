@@ -2,6 +2,7 @@ import { randomDrawSeed } from '../draw-seed.js';
 import type { DrawSeeds, Stores } from '../types.js';
 import { MemoryBookingStore } from './booking-store.js';
 import { MemoryEvents } from './event-state.js';
+import { MemoryOperatorSessions } from './operator-sessions.js';
 import { MemoryQueueStore } from './queue-store.js';
 import { MemorySharedEvents } from './shared-events.js';
 
@@ -11,6 +12,7 @@ export function createMemoryStores(drawSeed: DrawSeeds = randomDrawSeed): Stores
   return {
     queue: new MemoryQueueStore(events, drawSeed),
     bookings: new MemoryBookingStore(events),
+    sessions: new MemoryOperatorSessions(),
     events: new MemorySharedEvents(),
     ping: async () => true,
     close: async () => {},

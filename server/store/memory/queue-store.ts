@@ -6,7 +6,21 @@
 import { placeOf, ticketAt } from '../../../shared/queue/draw.js';
 import { bucketsOf, segmentLayout } from '../../../shared/queue/left-segments.js';
 import { admissionStatusOf, grantExpiryOf, grantedStatus, Status } from '../ticket-status.js';
-import type { AdmissionStatus, AdmitResult, AdmitStep, AdmitStepResult, DrawSeeds, NodeNumber, QueueFigures, QueueStore, ReconnectOutcome } from '../types.js';
+import {
+  RECENT_REVOCATIONS,
+  type AdmissionStatus,
+  type AdmitResult,
+  type AdmitStep,
+  type AdmitStepResult,
+  type DrawSeeds,
+  type NodeNumber,
+  type NodePresence,
+  type Notice,
+  type QueueFigures,
+  type QueueStore,
+  type ReconnectOutcome,
+  type RevokeOutcome,
+} from '../types.js';
 import type { MemoryEvents, MemoryEventState } from './event-state.js';
 
 function countLeft(state: MemoryEventState, place: number, delta: 1 | -1): void {
@@ -73,6 +87,9 @@ function reapDeadNodes(state: MemoryEventState, now: number, nodeTimeoutMs: numb
 }
 
 export class MemoryQueueStore implements QueueStore {
+  /** Gateways' reports of themselves (not per event). */
+  private readonly nodes = new Map<NodeNumber, NodePresence>();
+
   constructor(
     private readonly events: MemoryEvents,
     private readonly drawSeed: DrawSeeds,
@@ -122,6 +139,8 @@ export class MemoryQueueStore implements QueueStore {
       }
       case Status.USED:
         return { kind: 'used' };
+      case Status.REVOKED:
+        return { kind: 'revoked' };
       default:
         return { kind: 'left' };
     }
@@ -177,6 +196,8 @@ export class MemoryQueueStore implements QueueStore {
         firstBucket,
         counts: Array.from({ length: count }, (_, k) => state.leftBuckets[level]!.get(firstBucket + k) ?? 0),
       })),
+      notice: state.notice,
+      revoked: { seq: state.revokedSeq, recent: [...state.revokedRecent] },
     };
   }
 
@@ -238,9 +259,9 @@ export class MemoryQueueStore implements QueueStore {
         state.away.delete(ticketNo);
         state.status.set(ticketNo, Status.PASSED);
         skipped++;
-      } else if (status === Status.LEFT) {
+      } else if (status === Status.LEFT || status === Status.REVOKED) {
         countLeft(state, place, -1);
-        state.status.set(ticketNo, Status.FINISHED);
+        if (status === Status.LEFT) state.status.set(ticketNo, Status.FINISHED);
         skipped++;
       }
       state.cursor = place;
@@ -259,6 +280,56 @@ export class MemoryQueueStore implements QueueStore {
 
   async setPaused(eventId: string, paused: boolean): Promise<void> {
     this.events.get(eventId).paused = paused;
+  }
+
+  async setNotice(eventId: string, text: string, now: number): Promise<Notice> {
+    const state = this.events.get(eventId);
+    state.notice = { id: (state.notice?.id ?? 0) + 1, text, at: now };
+    return state.notice;
+  }
+
+  async revoke(eventId: string, ticketNo: number): Promise<RevokeOutcome> {
+    const state = this.events.get(eventId);
+    const status = state.status.get(ticketNo);
+    switch (status?.[0]) {
+      case undefined:
+        return { kind: 'unknown' };
+      case Status.REVOKED:
+        return { kind: 'already_revoked' };
+      case Status.USED:
+        return { kind: 'used' };
+      case Status.FINISHED:
+        return { kind: 'finished' };
+      // Still ahead of the cursor: counted as a leaver (a left one already is) until the cursor passes it.
+      case Status.WAITING:
+      case Status.AWAY:
+        state.away.delete(ticketNo);
+        countLeaver(state, ticketNo, 1);
+        break;
+      case Status.REQUEUED:
+        state.requeued.delete(ticketNo);
+        break;
+    }
+    const wasAdmitted = status![0] === Status.GRANTED;
+    state.active.delete(ticketNo);
+    state.held.delete(ticketNo);
+    state.status.set(ticketNo, Status.REVOKED);
+    state.revokedSeq++;
+    state.revokedRecent.push(ticketNo);
+    if (state.revokedRecent.length > RECENT_REVOCATIONS) state.revokedRecent.shift();
+    return { kind: 'revoked', wasAdmitted };
+  }
+
+  async recordPresence(node: NodeNumber, presence: { name: string; connections: number }, now: number): Promise<void> {
+    this.nodes.set(node, { node, ...presence, lastSeenAt: now });
+  }
+
+  async presence(): Promise<NodePresence[]> {
+    return [...this.nodes.values()];
+  }
+
+  async forgetPresence(nodes: readonly NodeNumber[]): Promise<void> {
+    for (const node of nodes) this.nodes.delete(node);
   }
 
   async releaseLease(eventId: string, holder: string): Promise<void> {

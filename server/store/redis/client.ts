@@ -18,6 +18,11 @@ export interface RedisConnection {
   hSet(key: string, field: string, value: string): Promise<number>;
   hGetAll(key: string): Promise<Record<string, string>>;
   hLen(key: string): Promise<number>;
+  hDel(key: string, fields: string[]): Promise<number>;
+  get(key: string): Promise<string | null>;
+  /** SET with an expiry in milliseconds. */
+  setPx(key: string, value: string, ttlMs: number): Promise<void>;
+  del(key: string): Promise<number>;
   /** True when Redis (every shard's slot owner, as far as the client knows) answers within PING_TIMEOUT_MS; never throws. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -50,7 +55,7 @@ async function withinTimeout(attempt: () => Promise<unknown>): Promise<boolean> 
 }
 
 /** The key-addressed commands, which node-redis spells the same on a client and a cluster. */
-type Commands = Pick<ReturnType<typeof createClient>, 'evalSha' | 'eval' | 'hmGet' | 'hSet' | 'hGetAll' | 'hLen'>;
+type Commands = Pick<ReturnType<typeof createClient>, 'evalSha' | 'eval' | 'hmGet' | 'hSet' | 'hGetAll' | 'hLen' | 'hDel' | 'get' | 'set' | 'del'>;
 
 function commandsOf(redis: Commands): Omit<RedisConnection, 'ping' | 'close'> {
   return {
@@ -60,6 +65,10 @@ function commandsOf(redis: Commands): Omit<RedisConnection, 'ping' | 'close'> {
     hSet: (key, field, value) => redis.hSet(key, field, value),
     hGetAll: (key) => redis.hGetAll(key),
     hLen: (key) => redis.hLen(key),
+    hDel: (key, fields) => redis.hDel(key, fields),
+    get: (key) => redis.get(key),
+    setPx: async (key, value, ttlMs) => void (await redis.set(key, value, { expiration: { type: 'PX', value: ttlMs } })),
+    del: (key) => redis.del(key),
   };
 }
 

@@ -7,6 +7,7 @@ import type { DrawSeeds, Stores } from '../types.js';
 import { RedisBookingStore } from './booking-store.js';
 import { connectRedis, connectRedisCluster } from './client.js';
 import { assertKeyPart } from './keys.js';
+import { RedisOperatorSessions } from './operator-sessions.js';
 import { RedisQueueStore } from './queue-store.js';
 import { Scripts } from './scripts.js';
 import { RedisSharedEvents } from './shared-events.js';
@@ -37,6 +38,7 @@ export async function createRedisStores(options: RedisStoreOptions): Promise<Sto
     return {
       queue: new RedisQueueStore(redis, scripts, options.keyPrefix, options.drawSeed ?? randomDrawSeed),
       bookings: new RedisBookingStore(redis, scripts, options.keyPrefix),
+      sessions: new RedisOperatorSessions(redis, options.keyPrefix),
       events: new RedisSharedEvents(redis, scripts, options.keyPrefix),
       ping: () => redis.ping(),
       close: () => redis.close(),

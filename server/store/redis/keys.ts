@@ -33,8 +33,10 @@ export interface EventKeys {
   /**
    * Hash: issued (highest ticket number), cursor, active and requeued (kept equal to
    * the sizes of those sets), paused, ratePerMinute, admittedTotal, tokens, tokensAt,
-   * runId (the Redis run the state was last recovered for), restarts, and once the
-   * pre-queue is drawn drawSize and drawSeed (shared/queue/draw.ts).
+   * runId (the Redis run the state was last recovered for), restarts, once the
+   * pre-queue is drawn drawSize and drawSeed (shared/queue/draw.ts), the operators'
+   * notice (noticeId, noticeText, noticeAt) and revocations (revokedSeq, and
+   * revokedRecent: the latest revoked ticket numbers, space-separated, oldest first).
    */
   meta: string;
   /** Hash: holder, until (the controller lease). */
@@ -84,4 +86,22 @@ export function eventKeys(prefix: string, eventId: string): EventKeys {
 /** Hash of the live events document every process follows (../shared-events.ts): one per deployment, outside any event's hash tag. */
 export function liveEventsKey(prefix: string): string {
   return `${prefix}:live-events`;
+}
+
+/** Keys of the deployment as a whole, outside any event (single-key commands only, so Redis Cluster needs no hash tag). */
+export interface GlobalKeys {
+  /** Hash NodeNumber → JSON { name, connections, at }: each gateway's report of itself. */
+  presence: string;
+  /** String: one operator session (JSON OperatorSessionRecord), under the hash of its id, expiring with it. */
+  operatorSession(idHash: string): string;
+}
+
+export function globalKeys(prefix: string): GlobalKeys {
+  return {
+    presence: `${prefix}:presence`,
+    operatorSession: (idHash) => {
+      assertKeyPart('session id hash', idHash);
+      return `${prefix}:operator-session:${idHash}`;
+    },
+  };
 }

@@ -5,7 +5,7 @@
  * it throws rather than guessing.
  */
 import { grantExpiryOf, Status } from '../ticket-status.js';
-import type { AdmitResult, BookingRecord, BookingRequest, CommitOutcome, ReconnectOutcome } from '../types.js';
+import type { AdmitResult, BookingRecord, BookingRequest, CommitOutcome, ReconnectOutcome, RevokeOutcome } from '../types.js';
 
 function replyArray(reply: unknown, script: string, minLength = 1): unknown[] {
   if (!Array.isArray(reply) || reply.length < minLength) throw new Error(`Unexpected reply from ${script}.lua: ${JSON.stringify(reply)}`);
@@ -26,7 +26,7 @@ function kindOf<K extends string>(kinds: readonly K[], code: unknown, script: st
 }
 
 /** reconnect.lua's codes, in order. */
-const RECONNECT_KINDS = ['unknown', 'waiting', 'requeued', 'admitted', 'grant_expired', 'used', 'left'] as const;
+const RECONNECT_KINDS = ['unknown', 'waiting', 'requeued', 'admitted', 'grant_expired', 'used', 'left', 'revoked'] as const;
 
 /** reconnect.lua: {code}, or {3, grantExpiresAt} when admitted. */
 export function reconnectOutcome(reply: unknown): ReconnectOutcome {
@@ -63,4 +63,14 @@ export function commitOutcome(reply: unknown, request: BookingRequest): CommitOu
   if (typeof stored !== 'string') throw new Error(`commit-booking.lua found a used grant without its booking: ${request.grantId}`);
   // Written by RedisBookingStore.commit from a BookingRecord.
   return { kind, booking: JSON.parse(stored) as BookingRecord };
+}
+
+/** revoke.lua's codes, in order. */
+const REVOKE_KINDS = ['unknown', 'revoked', 'already_revoked', 'used', 'finished'] as const;
+
+/** revoke.lua: {code}, or {1, wasAdmitted} when revoked. */
+export function revokeOutcome(reply: unknown): RevokeOutcome {
+  const [code, wasAdmitted] = replyArray(reply, 'revoke');
+  const kind = kindOf(REVOKE_KINDS, code, 'revoke');
+  return kind === 'revoked' ? { kind, wasAdmitted: replyNumber(wasAdmitted, 'revoke') === 1 } : { kind };
 }

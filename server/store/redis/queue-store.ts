@@ -5,14 +5,42 @@
  */
 import type { Draw } from '../../../shared/queue/draw.js';
 import { segmentLayout } from '../../../shared/queue/left-segments.js';
-import type { AdmissionStatus, AdmitResult, AdmitStep, DrawSeeds, NodeNumber, QueueFigures, QueueStore, ReconnectOutcome } from '../types.js';
+import {
+  RECENT_REVOCATIONS,
+  type AdmissionStatus,
+  type AdmitResult,
+  type AdmitStep,
+  type DrawSeeds,
+  type NodeNumber,
+  type NodePresence,
+  type Notice,
+  type QueueFigures,
+  type QueueStore,
+  type ReconnectOutcome,
+  type RevokeOutcome,
+} from '../types.js';
 import type { RedisConnection } from './client.js';
-import { eventKeys, type EventKeys } from './keys.js';
-import { admitResult, reconnectOutcome } from './outcomes.js';
+import { eventKeys, globalKeys, type EventKeys } from './keys.js';
+import { admitResult, reconnectOutcome, revokeOutcome } from './outcomes.js';
 import { admissionStatusOf } from '../ticket-status.js';
 import type { Scripts } from './scripts.js';
 
-const FIGURE_FIELDS = ['cursor', 'issued', 'active', 'requeued', 'paused', 'ratePerMinute', 'admittedTotal', 'drawSize', 'drawSeed'];
+const FIGURE_FIELDS = [
+  'cursor',
+  'issued',
+  'active',
+  'requeued',
+  'paused',
+  'ratePerMinute',
+  'admittedTotal',
+  'drawSize',
+  'drawSeed',
+  'noticeId',
+  'noticeText',
+  'noticeAt',
+  'revokedSeq',
+  'revokedRecent',
+];
 
 /** Tickets per disconnect.lua call, so one node's mass disconnect does not block Redis in one long script. */
 const DISCONNECT_CHUNK = 1000;
@@ -67,7 +95,7 @@ export class RedisQueueStore implements QueueStore {
       this.client.hmGet(k.meta, FIGURE_FIELDS),
       this.client.hSet(k.nodes, String(node), String(now)),
     ]);
-    const [cursor, issued, active, requeued, paused, ratePerMinute, admittedTotal, drawSize, drawSeed] = meta;
+    const [cursor, issued, active, requeued, paused, ratePerMinute, admittedTotal, drawSize, drawSeed, noticeId, noticeText, noticeAt, revokedSeq, revokedRecent] = meta;
     const figures = {
       cursor: Number(cursor ?? 0),
       issued: Number(issued ?? 0),
@@ -77,6 +105,8 @@ export class RedisQueueStore implements QueueStore {
       ratePerMinute: Number(ratePerMinute ?? 0),
       admittedTotal: Number(admittedTotal ?? 0),
       draw: drawSize == null ? null : ({ size: Number(drawSize), seed: Number(drawSeed) } satisfies Draw),
+      notice: noticeId == null ? null : { id: Number(noticeId), text: noticeText ?? '', at: Number(noticeAt ?? 0) },
+      revoked: { seq: Number(revokedSeq ?? 0), recent: (revokedRecent ?? '').split(' ').filter(Boolean).map(Number) },
     };
     const spans = segmentLayout(figures.cursor, figures.issued);
     // Issued together, these go out as one pipeline.
@@ -124,6 +154,33 @@ export class RedisQueueStore implements QueueStore {
 
   async setPaused(eventId: string, paused: boolean): Promise<void> {
     await this.client.hSet(this.keys(eventId).meta, 'paused', paused ? '1' : '0');
+  }
+
+  async setNotice(eventId: string, text: string, now: number): Promise<Notice> {
+    const id = await this.scripts.run('set-notice', [this.keys(eventId).meta], [text, now]);
+    return { id: Number(id), text, at: now };
+  }
+
+  async revoke(eventId: string, ticketNo: number): Promise<RevokeOutcome> {
+    const k = this.keys(eventId);
+    return revokeOutcome(await this.scripts.run('revoke', [k.status, k.away, k.requeued, k.active, k.held, k.meta, k.deferred, ...k.left], [ticketNo, RECENT_REVOCATIONS]));
+  }
+
+  async recordPresence(node: NodeNumber, { name, connections }: { name: string; connections: number }, now: number): Promise<void> {
+    await this.client.hSet(globalKeys(this.prefix).presence, String(node), JSON.stringify({ name, connections, at: now }));
+  }
+
+  async presence(): Promise<NodePresence[]> {
+    const reports = await this.client.hGetAll(globalKeys(this.prefix).presence);
+    return Object.entries(reports).map(([node, json]) => {
+      // Written by recordPresence above.
+      const { name, connections, at } = JSON.parse(json) as { name: string; connections: number; at: number };
+      return { node: Number(node), name, connections, lastSeenAt: at };
+    });
+  }
+
+  async forgetPresence(nodes: readonly NodeNumber[]): Promise<void> {
+    if (nodes.length > 0) await this.client.hDel(globalKeys(this.prefix).presence, nodes.map(String));
   }
 
   async releaseLease(eventId: string, holder: string): Promise<void> {

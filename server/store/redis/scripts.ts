@@ -18,6 +18,8 @@ export const SCRIPT_NAMES = [
   'commit-booking',
   'release-lease',
   'publish-events',
+  'set-notice',
+  'revoke',
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 

@@ -13,7 +13,8 @@
 --     active count;
 --  5. requeued tickets first, lowest place first; then, unless paused or not admitting,
 --     the cursor walks at most maxSteps places (the ticket at each: ticket_at): waiting -> granted (stopping there once
---     the budget is spent), away -> passed, left -> finished (and un-counted); a run of
+--     the budget is spent), away -> passed, left -> finished (and un-counted), revoked stays
+--     revoked (and is un-counted); a run of
 --     numbers skipped after a restart is crossed in one step (and un-counted), stopping
 --     at the numbers in it whose holders came back (inside the drawn pre-queue, where
 --     such numbers are scattered, each is stepped over).
@@ -119,9 +120,9 @@ while steps < max_steps and cursor < issued do
     redis.call('ZREM', away_key, ticket)
     redis.call('HSET', status_key, ticket, S.PASSED)
     skipped = skipped + 1
-  elseif status == S.LEFT then
+  elseif status == S.LEFT or status == S.REVOKED then
     count_left(left_keys, cursor + 1, -1)
-    redis.call('HSET', status_key, ticket, S.FINISHED)
+    if status == S.LEFT then redis.call('HSET', status_key, ticket, S.FINISHED) end
     skipped = skipped + 1
   elseif not status and net and cursor < net.size then
     -- A drawn pre-queue number lost in a restart: counted as a leaver at its place.

@@ -2,14 +2,15 @@
 -- The grant's signature was checked before this call, so its ticket was
 -- admitted: a ticket still granted is the normal case; one that is waiting,
 -- away, requeued, passed or unknown had its admission lost in a Redis restart
--- (docs/decisions/004) and books all the same. One that left or finished does not.
+-- (docs/decisions/004) and books all the same. One that left, finished or was
+-- revoked does not.
 -- KEYS[1] used grants  KEYS[2] status  KEYS[3] people  KEYS[4] slots taken  KEYS[5] bookings
 -- KEYS[6] active  KEYS[7] away  KEYS[8] requeued  KEYS[9] held  KEYS[10] meta  KEYS[11] gaps
 -- KEYS[12] reclaimed  KEYS[13..] leaver buckets
 -- ARGV[1] grantId  ARGV[2] ticketNo  ARGV[3] personKey  ARGV[4] slot key  ARGV[5] slot capacity
 -- ARGV[6] reference  ARGV[7] request fingerprint  ARGV[8] booking record (JSON)
 -- Returns: {0} booked  {1, stored record JSON} repeated (same grant and fingerprint)
---   {2} grant used  {3} grant revoked (its holder left)  {4} person already booked
+--   {2} grant used  {3} grant revoked (its holder left, or an operator revoked it)  {4} person already booked
 --   {5} slot full
 local used_key, status_key, people_key, slots_key, bookings_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local active_key, away_key, requeued_key, held_key, meta_key = KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
@@ -21,7 +22,7 @@ if used then
   return {2}
 end
 local k = kind(redis.call('HGET', status_key, ticket))
-if k == S.LEFT or k == S.FINISHED or k == S.USED then return {3} end
+if k == S.LEFT or k == S.FINISHED or k == S.USED or k == S.REVOKED then return {3} end
 if redis.call('HEXISTS', people_key, ARGV[3]) == 1 then return {4} end
 local taken = tonumber(redis.call('HGET', slots_key, ARGV[4])) or 0
 if taken >= tonumber(ARGV[5]) then return {5} end

@@ -6,7 +6,7 @@
 -- KEYS[6] gaps  KEYS[7] reclaimed  KEYS[8] deferred  KEYS[9..] leaver buckets
 -- ARGV[1] ticketNo  ARGV[2] now (ms)  ARGV[3] node number
 -- Returns: {0} unknown  {1} waiting  {2} requeued  {3, grantExpiresAt (string)} admitted
---   {4} grant expired  {5} used  {6} left
+--   {4} grant expired  {5} used  {6} left  {7} revoked
 local status_key, away_key, requeued_key, held_key, meta_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local deferred_key = KEYS[8]
 local left_keys = left_keys_from(9)
@@ -50,4 +50,5 @@ if k == S.GRANTED then
   return {4}
 end
 if k == S.USED then return {5} end
+if k == S.REVOKED then return {7} end
 return {6}

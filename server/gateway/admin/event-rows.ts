@@ -1,0 +1,51 @@
+/** An event as the console lists it: its configuration, the queue's figures and the bookings, read from the store now. */
+import type { EventState } from '../../../shared/protocol/messages.js';
+import { eventState } from '../../queue/event-state.js';
+import type { Notice, QueueFigures } from '../../store/types.js';
+import type { EventRoom, GatewayContext } from '../context.js';
+import { tickFrame, waitingIn } from '../event-ticker.js';
+
+export interface EventRow {
+  id: string;
+  title: { ko: string; en: string };
+  state: EventState;
+  paused: boolean;
+  opensAt: number;
+  closesAt: number;
+  maxActive: number;
+  admitsPerMinute: number;
+  /** Waiting in the whole event, as the ticks count it. */
+  waiting: number;
+  admittedTotal: number;
+  active: number;
+  ratePerMinute: number;
+  bookings: number;
+  /** The current notice; null when none, or cleared. */
+  notice: Notice | null;
+}
+
+export function rowOf(room: EventRoom, figures: QueueFigures, bookings: number, now: number): EventRow {
+  const { config } = room;
+  return {
+    id: config.id,
+    title: config.title,
+    state: eventState(config, now, figures.paused),
+    paused: figures.paused,
+    opensAt: config.opensAt,
+    closesAt: config.closesAt,
+    maxActive: config.maxActive,
+    admitsPerMinute: config.admitsPerMinute,
+    waiting: waitingIn(tickFrame(room, figures, now, false)),
+    admittedTotal: figures.admittedTotal,
+    active: figures.active,
+    ratePerMinute: figures.ratePerMinute,
+    bookings,
+    notice: figures.notice?.text ? figures.notice : null,
+  };
+}
+
+/** Reads the event's figures (as this node's heartbeat, like a tick) and its booking count. */
+export async function eventRow(ctx: GatewayContext, room: EventRoom, now: number): Promise<EventRow> {
+  const [figures, bookings] = await Promise.all([ctx.queue.figures(room.config.id, now, ctx.node), ctx.bookings.bookingCount(room.config.id)]);
+  return rowOf(room, figures, bookings, now);
+}

@@ -1,0 +1,38 @@
+/** How the admin API answers: JSON always, refusals as `{ error: { code, message, … } }`. */
+import type { HttpRequest, HttpResponse } from '../transport/types.js';
+
+export interface Refusal {
+  status: number;
+  code: string;
+  message: string;
+  headers?: Record<string, string>;
+}
+
+export function json(status: number, value: unknown, headers: Record<string, string> = {}): HttpResponse {
+  return { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }, body: JSON.stringify(value) };
+}
+
+export function refuse({ status, code, message, headers }: Refusal, details: Record<string, unknown> = {}): HttpResponse {
+  return json(status, { error: { code, message, ...details } }, headers);
+}
+
+export function isRefusal(value: object): value is Refusal {
+  return 'code' in value && 'status' in value;
+}
+
+export const STORE_UNAVAILABLE: Refusal = { status: 503, code: 'STORE_UNAVAILABLE', message: 'the queue store is unreachable; nothing changed; retry shortly' };
+
+/** The request's JSON body, or why it cannot be read (413, 415, 400 INVALID_JSON). */
+export function readJsonBody(request: HttpRequest, maxBodyBytes: number): { ok: true; value: unknown } | { ok: false; refusal: Refusal } {
+  if (request.bodyTooLarge) {
+    return { ok: false, refusal: { status: 413, code: 'BODY_TOO_LARGE', message: `the body exceeds ${maxBodyBytes} bytes (admin.maxBodyBytes)`, headers: { connection: 'close' } } };
+  }
+  if (!(request.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
+    return { ok: false, refusal: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send the body as application/json' } };
+  }
+  try {
+    return { ok: true, value: JSON.parse(Buffer.from(request.body ?? new Uint8Array(0)).toString('utf8')) };
+  } catch (error) {
+    return { ok: false, refusal: { status: 400, code: 'INVALID_JSON', message: `the body is not valid JSON: ${(error as Error).message}` } };
+  }
+}

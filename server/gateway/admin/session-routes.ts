@@ -1,0 +1,68 @@
+/**
+ * Signing in to the console: `POST /admin/session` checks the password (the
+ * authenticator's scrypt, at most a few at once: 429 BUSY beyond) and sets
+ * the session cookie; `GET` says who is signed in; `DELETE` signs out, and
+ * the server forgets the session.
+ */
+import { z } from 'zod';
+import type { HttpRequest, HttpResponse } from '../transport/types.js';
+import { busy, unverifiedActor, type Via } from './access.js';
+import { json, readJsonBody, refuse, type Refusal } from './responses.js';
+import type { AdminServices } from './services.js';
+import { clearedSessionCookie, sessionCookie, sessionIdOf } from './session-cookie.js';
+
+const Credentials = z.object({ name: z.string().min(1).max(64), password: z.string().min(1).max(1024) }).strict();
+
+function secureCookies({ ctx }: AdminServices): boolean {
+  return ctx.config.gateway.publicUrl?.startsWith('https:') ?? false;
+}
+
+function denied(services: AdminServices, action: string, actor: string, refusal: Refusal): HttpResponse {
+  services.audit.record({ actor, via: 'console' satisfies Via, action, result: 'denied', reason: refusal.code });
+  return refuse(refusal);
+}
+
+export async function signIn(services: AdminServices, request: HttpRequest): Promise<HttpResponse> {
+  const { access, authenticator, sessions, ctx } = services;
+  const badOrigin = request.headers.origin === undefined ? null : access.originRefusal(request);
+  if (badOrigin) return denied(services, 'session.open', '(anonymous)', badOrigin);
+  const body = readJsonBody(request, ctx.config.admin.maxBodyBytes);
+  if (!body.ok) return refuse(body.refusal);
+  const credentials = Credentials.safeParse(body.value);
+  if (!credentials.success) return refuse({ status: 400, code: 'VALIDATION', message: 'send { "name": …, "password": … }' });
+  const { name } = credentials.data;
+  const result = await authenticator.authenticate(credentials.data);
+  if (!result.ok && result.reason === 'busy') return denied(services, 'session.open', `${name} (unverified)`, busy());
+  if (!result.ok) return denied(services, 'session.open', `${name} (unverified)`, { status: 401, code: 'UNAUTHORIZED', message: 'unknown operator or wrong password' });
+  let session: { id: string };
+  try {
+    session = await sessions.open(result.operator, ctx.clock.now());
+  } catch {
+    return refuse({ status: 503, code: 'STORE_UNAVAILABLE', message: 'sessions cannot be stored while the store is unreachable; retry shortly' });
+  }
+  services.audit.record({ actor: name, via: 'console', action: 'session.open', result: 'applied' });
+  return json(200, { operator: result.operator }, { 'set-cookie': sessionCookie(session.id, Math.round(sessions.ttlMs / 1000), secureCookies(services)) });
+}
+
+export async function whoAmI({ access }: AdminServices, request: HttpRequest): Promise<HttpResponse> {
+  const caller = await access.identify(request);
+  if ('code' in caller) return refuse(caller);
+  return json(200, { operator: caller.operator, via: caller.via });
+}
+
+export async function signOut(services: AdminServices, request: HttpRequest): Promise<HttpResponse> {
+  const badOrigin = services.access.originRefusal(request);
+  if (badOrigin) return denied(services, 'session.close', unverifiedActor(request), badOrigin);
+  const id = sessionIdOf(request.headers.cookie);
+  if (id) {
+    let operator;
+    try {
+      operator = await services.sessions.resume(id, services.ctx.clock.now());
+      await services.sessions.close(id);
+    } catch {
+      return refuse({ status: 503, code: 'STORE_UNAVAILABLE', message: 'the session cannot be ended while the store is unreachable; retry shortly' });
+    }
+    services.audit.record({ actor: operator?.name ?? '(ended session)', via: 'console', action: 'session.close', result: 'applied' });
+  }
+  return { status: 204, headers: { 'cache-control': 'no-store', 'set-cookie': clearedSessionCookie(secureCookies(services)) }, body: '' };
+}
