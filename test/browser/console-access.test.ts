@@ -85,6 +85,11 @@ describe('console access control (real Chromium)', () => {
     await page.click('#login-submit');
     await page.locator('[data-testid="event-card"]').waitFor({ timeout: 10_000 });
 
+    const sessionRefusals = async (cookie: string) => {
+      const audit = await adminRequest(gateway, 'GET', '/admin/audit?limit=1000', { cookie });
+      return (audit.body.entries as { actor: string; result: string; reason?: string }[]).filter((e) => e.actor === '(session)' && e.result === 'denied' && e.reason === 'BAD_ORIGIN').length;
+    };
+    const refusalsBefore = await sessionRefusals(await signIn(gateway, OPERATOR));
     const host = new URL(gateway).hostname;
     const evil = await serveForgery(`${gateway}/admin/events/ev/pause`);
     try {
@@ -97,7 +102,10 @@ describe('console access control (real Chromium)', () => {
     } finally {
       await new Promise((resolve) => evil.close(resolve));
     }
-    expect(await eventNow(await signIn(gateway, OPERATOR))).toMatchObject({ paused: false, state: 'open' });
+    const cookie = await signIn(gateway, OPERATOR);
+    expect(await eventNow(cookie)).toMatchObject({ paused: false, state: 'open' });
+    // The refusal is audited as coming from a session: the browser did send the cookie along.
+    expect(await sessionRefusals(cookie)).toBe(refusalsBefore + 1);
   });
 });
 

@@ -62,7 +62,7 @@ it('speaks Korean by default and shows place, ETA, rate, notice and the reassura
     expect(await page.textContent('main')).toContain('순서는 사라지지 않으며');
     expect(await page.locator('[data-testid="operator-notice"]').isVisible()).toBe(true);
     expect(await page.getAttribute('#announcer', 'aria-live')).toBe('polite');
-    await expect.poll(() => page.textContent('#announcer')).toMatch(/^앞에 \d+명이 있습니다\./);
+    await expect.poll(() => page.locator('#announcer p').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^앞에 \d+명이 있습니다\.$/), `운영자 공지: ${NOTICE}`]));
     await screenshot(page, `waiting-ko-${name}`);
   }
 });
