@@ -110,19 +110,23 @@ describe('operator console (real Chromium)', () => {
     expect(system.events.current().find((event) => event.id === 'ev')?.admitsPerMinute).toBe(90);
   });
 
-  it('revokes a waiting ticket after a confirmation, and shows a refusal with its code', async () => {
-    const holder = clients[clients.length - 1]!;
-    await console_.fill('[data-testid="input-ticket-no"]', String(holder.ticketNo));
-    await console_.click('[data-testid="revoke"]');
-    await console_.click('[data-testid="confirm-ok"]');
-    await expect(holder.whenClosed()).resolves.toBe(CloseCode.TICKET_REVOKED);
-    await expect.poll(() => message().textContent(), { timeout: 5000 }).toContain(`Ticket #${holder.ticketNo} revoked`);
-
+  it('shows a refusal with its status and code, and revokes a waiting ticket after a confirmation', async () => {
     await console_.fill('[data-testid="input-ticket-no"]', '999999');
     await console_.click('[data-testid="revoke"]');
     await console_.click('[data-testid="confirm-ok"]');
     await expect.poll(() => message().textContent(), { timeout: 5000 }).toMatch(/404 TICKET_UNKNOWN/);
     await expect(message().getAttribute('data-kind')).resolves.toBe('error');
+
+    const holder = clients[clients.length - 1]!;
+    await console_.fill('[data-testid="input-ticket-no"]', String(holder.ticketNo));
+    await console_.click('[data-testid="revoke"]');
+    await console_.click('[data-testid="confirm-cancel"]');
+    await console_.waitForTimeout(300);
+    expect(holder.closeCode).toBeNull();
+    await console_.click('[data-testid="revoke"]');
+    await console_.click('[data-testid="confirm-ok"]');
+    await expect(holder.whenClosed()).resolves.toBe(CloseCode.TICKET_REVOKED);
+    await expect.poll(() => message().textContent(), { timeout: 5000 }).toContain(`Ticket #${holder.ticketNo} revoked`);
   });
 
   it('lists every action in the audit table and draws the last hour', async () => {

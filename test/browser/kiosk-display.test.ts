@@ -30,7 +30,7 @@ const SLOTS = [
 const EVENT = testEvent({
   title: { ko: '코로나19 백신 사전예약 (53–54세)', en: 'COVID-19 vaccine pre-booking (ages 53–54)' },
   maxActive: MAX_ACTIVE,
-  admitsPerMinute: 60_000,
+  admitsPerMinute: 600,
   centers: [{ id: CENTER, name: '서울 중구 예방접종센터', slots: SLOTS }],
 });
 const KIOSK_SIZE = { width: 1920, height: 1080 };

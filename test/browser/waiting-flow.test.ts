@@ -67,6 +67,7 @@ it('joins, watches people ahead fall, is admitted, books and shows the stored re
 
   // The turn: the grant's countdown shows, then the page moves to the booking page by itself.
   await page.locator('[data-testid="grant-left"]').filter({ hasText: /^\d+:\d\d$/ }).waitFor({ timeout: 10_000 });
+  await screenshot(page, 'waiting-turn-ko-desktop');
   await page.waitForURL(/\/book\/\?event=ev$/, { timeout: 10_000 });
   await page.locator('#slots input[value="s1"]:checked').waitFor();
   await page.click('label.slot:has(input[value="s2"])');
