@@ -62,7 +62,9 @@ function render(): void {
   if (handoff) setText(el('grant-left', HTMLElement), formatCountdown(handoff.expiresAt - (Date.now() + handoff.serverOffsetMs)));
   renderSlots(model.availability, texts);
   setText(el('slots-status', HTMLElement), model.availabilityFailed ? texts.slotsFailed : model.availabilityAt ? texts.slotsUpdated(formatClock(model.availabilityAt, language)) : '');
-  setText(el('booking-status', HTMLElement), statusText(model.status));
+  const status = el('booking-status', HTMLElement);
+  setText(status, statusText(model.status));
+  status.dataset.kind = model.status?.kind ?? '';
   el('book', HTMLButtonElement).disabled = model.status?.kind === 'busy';
   show(el('done', HTMLElement), model.booked !== null);
   if (model.booked) renderBooked(model.booked);

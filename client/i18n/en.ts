@@ -61,6 +61,8 @@ const bookingErrors = {
   ORIGIN_NOT_ALLOWED: 'The booking service does not accept requests from this page. Please tell the organisers.',
   NOT_FOUND: 'The booking service address is wrong. Reload the page.',
   METHOD_NOT_ALLOWED: 'The booking service refused the request. Reload the page.',
+  BAD_REQUEST: 'The booking service could not read the request. Reload the page and try again.',
+  HEADERS_TOO_LARGE: 'The browser sent too much data with the request. Clear this site\'s cookies, reload the page and try again.',
   STORE_UNAVAILABLE: 'The booking service is busy and saved nothing. Try again in a moment.',
   NETWORK: 'Could not reach the booking service. Check your connection and press Book again; you cannot be booked twice.',
   UNEXPECTED_RESPONSE: 'The booking service answered unexpectedly. Try again in a moment.',

@@ -5,14 +5,20 @@
 import { el } from '../common/dom.js';
 import { AnnouncePace } from './announce-pace.js';
 
+/** Old lines are dropped (they were read when added); a few stay for a reader who moves back. */
+const KEEP_LINES = 3;
+
 export class Announcer {
   private readonly pace = new AnnouncePace();
   private lastState = '';
 
+  /** Each message is added as its own line, so one said just after another does not replace it unread. */
   private say(text: string): void {
     const region = el('announcer', HTMLElement);
-    // The same text twice is not re-announced by screen readers unless it changes.
-    region.textContent = region.textContent === text ? `${text}\u00a0` : text;
+    const line = document.createElement('p');
+    line.textContent = text;
+    region.append(line);
+    while (region.childElementCount > KEEP_LINES) region.firstElementChild?.remove();
   }
 
   ahead(count: number, text: string): void {

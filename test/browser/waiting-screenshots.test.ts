@@ -24,14 +24,14 @@ beforeAll(async () => {
   browser = await launchBrowser();
   const now = Date.now();
   system = await startTestSystem({
-    // Slow enough that the line stands still for the pictures, with an ETA to show.
+    // One admission a second: a line that moves steadily (so the measured rate, and the ETA, stay known) and lasts the whole test.
     events: [
-      testEvent({ title: TITLE, admitsPerMinute: 6, maxActive: 100 }, now),
+      testEvent({ title: TITLE, admitsPerMinute: 60, maxActive: 1000 }, now),
       testEvent({ id: 'later', title: TITLE, prequeueOpensAt: now - 60_000, opensAt: now + 2 * 3600_000 + 754_000, closesAt: now + 24 * 3600_000 }, now),
     ],
     config: { operators: await operatorAccounts([OPERATOR]) },
   });
-  ahead = await joinAhead(system.wsUrl, 40);
+  ahead = await joinAhead(system.wsUrl, 200);
   const cookie = await signIn(system.gatewayUrl!, OPERATOR);
   const notice = await adminRequest(system.gatewayUrl!, 'POST', '/admin/events/ev/notice', { cookie, body: { text: NOTICE } });
   expect(notice.status).toBe(200);
