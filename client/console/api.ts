@@ -4,7 +4,8 @@
  * every POST and DELETE, which is what the server checks.
  */
 import { fetchJson } from '../kiosk/fetch-json.js';
-import type { AuditEntry, EventRow, History, Notice, Operator, Overview } from './types.js';
+import type { EventRow, HistoryResponse, NoticeView, OperatorView, OverviewResponse } from '../../shared/protocol/console-api.js';
+import type { AuditEntry } from '../../server/operators/audit-log.js';
 
 const TIMEOUT_MS = 10_000;
 
@@ -19,17 +20,17 @@ function post<T>(path: string, body: unknown = {}): Promise<T> {
 const eventPath = (id: string, action: string) => `/admin/events/${encodeURIComponent(id)}/${action}`;
 
 export const api = {
-  signIn: (name: string, password: string) => post<{ operator: Operator }>('/admin/session', { name, password }),
-  session: () => get<{ operator: Operator }>('/admin/session'),
+  signIn: (name: string, password: string) => post<{ operator: OperatorView }>('/admin/session', { name, password }),
+  session: () => get<{ operator: OperatorView }>('/admin/session'),
   signOut: () => fetchJson('/admin/session', { method: 'DELETE', timeoutMs: TIMEOUT_MS }),
-  overview: () => get<Overview>('/admin/overview'),
-  history: (eventId: string) => get<History>(`/admin/history?event=${encodeURIComponent(eventId)}`),
+  overview: () => get<OverviewResponse>('/admin/overview'),
+  history: (eventId: string) => get<HistoryResponse>(`/admin/history?event=${encodeURIComponent(eventId)}`),
   audit: (limit: number) => get<{ entries: AuditEntry[] }>(`/admin/audit?limit=${limit}`),
   pause: (id: string) => post<{ event: EventRow }>(eventPath(id, 'pause')),
   resume: (id: string) => post<{ event: EventRow }>(eventPath(id, 'resume')),
   openNow: (id: string) => post<{ event: EventRow }>(eventPath(id, 'open-now')),
   closeNow: (id: string) => post<{ event: EventRow }>(eventPath(id, 'close-now')),
   limits: (id: string, limits: { maxActive?: number; admitsPerMinute?: number }) => post<{ event: EventRow }>(eventPath(id, 'limits'), limits),
-  notice: (id: string, text: string) => post<{ notice: Notice | null }>(eventPath(id, 'notice'), { text }),
+  notice: (id: string, text: string) => post<{ notice: NoticeView | null }>(eventPath(id, 'notice'), { text }),
   revoke: (id: string, ticketNo: number) => post<{ ticketNo: number; wasAdmitted: boolean }>(eventPath(id, 'revoke'), { ticketNo }),
 };

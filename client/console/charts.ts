@@ -6,13 +6,13 @@
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { History, HistorySample } from './types.js';
+import type { HistoryPoint, HistoryResponse } from '../../shared/protocol/console-api.js';
 
 interface Figure {
   title: string;
   ko: string;
   color: string;
-  value(sample: HistorySample): number;
+  value(sample: HistoryPoint): number;
 }
 
 const FIGURES: Figure[] = [
@@ -79,7 +79,7 @@ export class Charts {
     this.container.replaceChildren();
   }
 
-  render({ samples }: History): void {
+  render({ samples }: HistoryResponse): void {
     const xs = samples.map((s) => s.t / 1000);
     FIGURES.forEach((figure, k) => this.plots[k]!.setData([xs, samples.map(figure.value)]));
     const nodes = [...new Set(samples.flatMap((s) => Object.keys(s.connections)))].sort();

@@ -14,7 +14,7 @@ import { EventCard, type CardContext } from './event-card.js';
 import { formatTime } from './format.js';
 import { describeError, showDone, showError } from './message-bar.js';
 import { renderAudit, renderNodes } from './tables.js';
-import type { Operator, Overview } from './types.js';
+import type { OperatorView, OverviewResponse } from '../../shared/protocol/console-api.js';
 
 const OVERVIEW_MS = 2000;
 const HISTORY_MS = 5000;
@@ -25,7 +25,7 @@ export interface Dashboard {
   stop(): void;
 }
 
-export function startDashboard(operator: Operator, onSessionEnded: (reason: string) => void): Dashboard {
+export function startDashboard(operator: OperatorView, onSessionEnded: (reason: string) => void): Dashboard {
   const section = el('dashboard', HTMLElement);
   const eventsBox = el('events', HTMLElement);
   const chartEvent = el('chart-event', HTMLSelectElement);
@@ -67,7 +67,7 @@ export function startDashboard(operator: Operator, onSessionEnded: (reason: stri
     historyLoop.refreshNow();
   }
 
-  function renderOverview(overview: Overview): void {
+  function renderOverview(overview: OverviewResponse): void {
     const ids = overview.events.map((event) => event.id);
     const changed = ids.length !== cards.size || ids.some((id) => !cards.has(id));
     for (const row of overview.events) {

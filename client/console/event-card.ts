@@ -8,7 +8,7 @@ import { setText } from '../common/dom.js';
 import { api } from './api.js';
 import { confirmAction } from './confirm-dialog.js';
 import { formatDateTime, formatNumber } from './format.js';
-import type { EventRow } from './types.js';
+import type { EventRow } from '../../shared/protocol/console-api.js';
 
 export interface CardContext {
   readOnly: boolean;

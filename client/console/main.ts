@@ -9,7 +9,7 @@ import { asRequestError } from '../kiosk/fetch-json.js';
 import { api } from './api.js';
 import { startDashboard, type Dashboard } from './dashboard.js';
 import { clearMessage, describeError, showDone, showError } from './message-bar.js';
-import type { Operator } from './types.js';
+import type { OperatorView } from '../../shared/protocol/console-api.js';
 
 const loginSection = el('login', HTMLElement);
 const loginForm = el('login-form', HTMLFormElement);
@@ -27,7 +27,7 @@ function showLogin(problem?: string): void {
   el('login-name', HTMLInputElement).focus();
 }
 
-function enter(operator: Operator): void {
+function enter(operator: OperatorView): void {
   loginSection.hidden = true;
   loginForm.reset();
   setText(el('who-name', HTMLElement), operator.name);
