@@ -5,6 +5,7 @@
  * event) and connections per node (every gateway's report) are read here.
  * Per-minute rates are differences between neighbouring samples.
  */
+import type { HistoryPoint } from '../../shared/protocol/console-api.js';
 import type { NodePresence } from '../store/types.js';
 import type { GatewayContext } from './context.js';
 
@@ -16,15 +17,6 @@ interface Sample {
   admittedTotal: number;
   active: number;
   bookings: number;
-  connections: Record<string, number>;
-}
-
-export interface HistoryPoint {
-  t: number;
-  waiting: number;
-  admittedPerMinute: number;
-  active: number;
-  bookingsPerMinute: number;
   connections: Record<string, number>;
 }
 

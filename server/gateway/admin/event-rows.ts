@@ -1,28 +1,9 @@
 /** An event as the console lists it: its configuration, the queue's figures and the bookings, read from the store now. */
-import type { EventState } from '../../../shared/protocol/messages.js';
+import type { EventRow } from '../../../shared/protocol/console-api.js';
 import { eventState } from '../../queue/event-state.js';
-import type { Notice, QueueFigures } from '../../store/types.js';
+import type { QueueFigures } from '../../store/types.js';
 import type { EventRoom, GatewayContext } from '../context.js';
 import { tickFrame, waitingIn } from '../event-ticker.js';
-
-export interface EventRow {
-  id: string;
-  title: { ko: string; en: string };
-  state: EventState;
-  paused: boolean;
-  opensAt: number;
-  closesAt: number;
-  maxActive: number;
-  admitsPerMinute: number;
-  /** Waiting in the whole event, as the ticks count it. */
-  waiting: number;
-  admittedTotal: number;
-  active: number;
-  ratePerMinute: number;
-  bookings: number;
-  /** The current notice; null when none, or cleared. */
-  notice: Notice | null;
-}
 
 export function rowOf(room: EventRoom, figures: QueueFigures, bookings: number, now: number): EventRow {
   const { config } = room;

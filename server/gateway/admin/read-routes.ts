@@ -1,4 +1,5 @@
 /** What viewers and operators read: the overview, the last hour, the audit log. */
+import type { HistoryResponse, OverviewResponse } from '../../../shared/protocol/console-api.js';
 import { newestReports } from '../history.js';
 import type { HttpResponse } from '../transport/types.js';
 import { eventRow } from './event-rows.js';
@@ -13,7 +14,7 @@ export async function readOverview({ ctx }: AdminServices, { now }: AdminCall): 
   try {
     const [events, reports] = await Promise.all([Promise.all([...ctx.rooms()].map((room) => eventRow(ctx, room, now))), ctx.queue.presence()]);
     const nodes = newestReports(reports, now - HOUR_MS).map(({ name, connections, lastSeenAt }) => ({ node: name, connections, lastSeenAt }));
-    return json(200, { now, events, nodes });
+    return json(200, { now, events, nodes } satisfies OverviewResponse);
   } catch (error) {
     ctx.log.warn({ err: error }, 'admin overview: the store could not be read');
     return refuse({ ...STORE_UNAVAILABLE, message: 'the queue store is unreachable; retry shortly' });
@@ -25,7 +26,7 @@ export async function readHistory({ ctx, history }: AdminServices, { request }: 
   const eventId = new URLSearchParams(request.query).get('event');
   if (!eventId) return refuse({ status: 400, code: 'VALIDATION', message: 'name the event: ?event=ID' });
   if (!ctx.room(eventId)) return refuse({ status: 404, code: 'UNKNOWN_EVENT', message: `no event "${eventId}"` });
-  return json(200, { stepMs: history.stepMs, samples: history.series(eventId) });
+  return json(200, { stepMs: history.stepMs, samples: history.series(eventId) } satisfies HistoryResponse);
 }
 
 /** `GET /admin/audit?limit=N`: the latest entries of this process, newest first. */
