@@ -26,6 +26,18 @@ function bilingual(koId: string, enId: string): (text: Bilingual) => void {
   };
 }
 
+/** A figure that shrinks to fit its box when long (6,000,000 waiting): the CSS sizes `.value` by --chars. */
+function fittedText(element: HTMLElement): (text: string) => void {
+  const set = textSlot(element);
+  let chars = 0;
+  return (text) => {
+    set(text);
+    if (text.length === chars) return;
+    chars = text.length;
+    element.style.setProperty('--chars', String(chars));
+  };
+}
+
 export class KioskView {
   private readonly root = el('kiosk', HTMLElement);
   private readonly state = el('state', HTMLElement);
@@ -35,8 +47,8 @@ export class KioskView {
   private readonly bannerText = bilingual('banner-ko', 'banner-en');
   private readonly bannerDetail = textSlot(el('banner-detail', HTMLElement));
   private readonly wait = bilingual('wait-ko', 'wait-en');
-  private readonly waiting = textSlot(el('waiting', HTMLElement));
-  private readonly rate = textSlot(el('rate', HTMLElement));
+  private readonly waiting = fittedText(el('waiting', HTMLElement));
+  private readonly rate = fittedText(el('rate', HTMLElement));
   private readonly centerName = textSlot(el('center-name', HTMLElement));
   private readonly clock = textSlot(el('clock', HTMLElement));
   private readonly updated = textSlot(el('updated', HTMLElement));
