@@ -37,7 +37,8 @@ export async function signIn(services: AdminServices, request: HttpRequest): Pro
   let session: { id: string };
   try {
     session = await sessions.open(result.operator, ctx.clock.now());
-  } catch {
+  } catch (error) {
+    services.audit.record({ actor: name, via: 'console', action: 'session.open', result: 'failed', message: (error as Error).message });
     return refuse({ status: 503, code: 'STORE_UNAVAILABLE', message: 'sessions cannot be stored while the store is unreachable; retry shortly' });
   }
   services.audit.record({ actor: name, via: 'console', action: 'session.open', result: 'applied' });
