@@ -13,7 +13,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newContext } from '../support/browser.js';
 import { startTestSystem, testEvent, type TestSystem } from '../support/system.js';
-import { adminRequest, OPERATOR, operatorAccounts, signIn, VIEWER } from './console-support.js';
+import { adminRequest, OPERATOR, operatorAccounts, signIn, signInThroughForm, VIEWER } from './console-support.js';
 
 interface EventRow {
   id: string;
@@ -46,11 +46,7 @@ describe('console access control (real Chromium)', () => {
 
   it('shows a viewer the controls disabled', async () => {
     const page = await (await newContext(browser, { locale: 'en-US' })).newPage();
-    await page.goto(`${gateway}/console/`);
-    await page.fill('#login-name', VIEWER.name);
-    await page.fill('#login-password', VIEWER.password);
-    await page.click('#login-submit');
-    await page.locator('[data-testid="event-card"]').waitFor({ timeout: 10_000 });
+    await signInThroughForm(page, gateway, VIEWER);
     await expect(page.locator('[data-testid="pause"]').isDisabled()).resolves.toBe(true);
     await expect(page.locator('[data-testid="broadcast"]').isDisabled()).resolves.toBe(true);
     await expect(page.locator('#read-only').isVisible()).resolves.toBe(true);
@@ -79,11 +75,7 @@ describe('console access control (real Chromium)', () => {
   it('refuses a form another page of the same host submits with the operator signed in (cross-site request forgery)', async () => {
     const context = await newContext(browser, { locale: 'en-US' });
     const page = await context.newPage();
-    await page.goto(`${gateway}/console/`);
-    await page.fill('#login-name', OPERATOR.name);
-    await page.fill('#login-password', OPERATOR.password);
-    await page.click('#login-submit');
-    await page.locator('[data-testid="event-card"]').waitFor({ timeout: 10_000 });
+    await signInThroughForm(page, gateway, OPERATOR);
 
     const sessionRefusals = async (cookie: string) => {
       const audit = await adminRequest(gateway, 'GET', '/admin/audit?limit=1000', { cookie });

@@ -14,7 +14,7 @@ import { CloseCode } from '../../shared/protocol/codes.js';
 import { launchBrowser, newContext, pageErrors, screenshot } from '../support/browser.js';
 import { startTestSystem, testEvent, type TestSystem } from '../support/system.js';
 import { TestClient } from '../support/ws-client.js';
-import { OPERATOR, operatorAccounts, readMetric } from './console-support.js';
+import { OPERATOR, operatorAccounts, readMetric, signInThroughForm } from './console-support.js';
 
 const AHEAD = 80;
 const CONSOLE_SIZE = { width: 1440, height: 900 };
@@ -57,11 +57,8 @@ describe('operator console (real Chromium)', () => {
   });
 
   it('signs an operator in through the form', async () => {
-    await console_.goto(`${system.gatewayUrl}/console/`);
-    await console_.fill('#login-name', OPERATOR.name);
-    await console_.fill('#login-password', OPERATOR.password);
-    await console_.click('#login-submit');
-    await console_.locator('[data-testid="event-card"][data-event-id="ev"]').waitFor({ timeout: 10_000 });
+    await signInThroughForm(console_, system.gatewayUrl!, OPERATOR);
+    await expect(console_.locator('[data-testid="event-card"][data-event-id="ev"]').count()).resolves.toBe(1);
     await expect(console_.locator('[data-testid="signed-in-as"]').textContent()).resolves.toBe(OPERATOR.name);
     await expect(console_.locator('[data-testid="pause"]').isEnabled()).resolves.toBe(true);
   });

@@ -1,8 +1,10 @@
 /**
  * Shared by the console and kiosk browser tests: operator accounts hashed at
- * start-up, the admin API over plain HTTP (as a script or another site would
- * call it), and one figure read from a gateway's /metrics.
+ * start-up, signing in through the console's form, the admin API over plain
+ * HTTP (as a script or another site would call it), and one figure read from
+ * a gateway's /metrics.
  */
+import type { Page } from 'playwright-core';
 import { hashPassword } from '../../server/operators/passwords.js';
 
 /** Cheap scrypt parameters: the cost of a hash is not under test here. */
@@ -52,6 +54,15 @@ export async function signIn(gatewayUrl: string, account: Account): Promise<stri
   const cookie = reply.headers.get('set-cookie')?.split(';')[0];
   if (!cookie) throw new Error('sign-in set no cookie');
   return cookie;
+}
+
+/** Opens the console in `page` and signs in through its form, as a person would; resolves once the events show. */
+export async function signInThroughForm(page: Page, gatewayUrl: string, account: Account): Promise<void> {
+  await page.goto(`${gatewayUrl}/console/`);
+  await page.fill('#login-name', account.name);
+  await page.fill('#login-password', account.password);
+  await page.click('#login-submit');
+  await page.locator('[data-testid="event-card"]').first().waitFor({ timeout: 10_000 });
 }
 
 /** The value of `name{event="…"}` in the gateway's /metrics, or null when the series is absent. */
