@@ -5,7 +5,7 @@
  * PID. Gateways run with --expose-gc so their memory can be read after a
  * collection (SIGUSR2, server/main/run.ts).
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeys } from '../../server/config/keys.js';
@@ -14,6 +14,8 @@ import { createRedisStores } from '../../server/store/redis/index.js';
 import type { Stores } from '../../server/store/types.js';
 import { startNode, stopAll, type NodeProcess } from '../../test/support/processes.js';
 import { startRedisServer, stopRedisServers, type RedisServer } from '../../test/support/redis-server.js';
+
+export { cpuSecondsOf, memoryAfterGc, rssAfterGc, rssOf } from '../../test/support/process-stats.js';
 
 export interface BenchEvent {
   id: string;
@@ -111,46 +113,6 @@ export async function startDeployment(options: DeploymentOptions): Promise<Deplo
     await stopRedisServers();
     throw error;
   }
-}
-
-/** Resident memory of a process, from /proc (bytes). */
-export async function rssOf(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? NaN);
-  return kb * 1024;
-}
-
-/** CPU seconds (user + system) these processes have used so far, together, from /proc/<pid>/stat. */
-export async function cpuSecondsOf(...pids: number[]): Promise<number> {
-  const ticks = 100; // USER_HZ on Linux
-  const used = await Promise.all(
-    pids.map(async (pid) => {
-      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / ticks;
-    }),
-  );
-  return used.reduce((a, b) => a + b, 0);
-}
-
-/** Collects garbage in a gateway (SIGUSR2) and returns its RSS afterwards. */
-export async function rssAfterGc(node: NodeProcess, timeoutMs = 10_000): Promise<number> {
-  return (await memoryAfterGc(node, timeoutMs)).rss;
-}
-
-/** Collects garbage in a gateway (SIGUSR2): its RSS (from /proc), V8 heap in use and memory outside it (from its log line) afterwards. */
-export async function memoryAfterGc(node: NodeProcess, timeoutMs = 10_000): Promise<{ rss: number; heapUsed: number; external: number }> {
-  const lines = () => node.output().split('\n').filter((line) => line.includes('garbage collected'));
-  const before = lines().length;
-  node.kill('SIGUSR2');
-  const deadline = Date.now() + timeoutMs;
-  while (lines().length === before) {
-    if (Date.now() > deadline) throw new Error(`${node.name}: no "garbage collected" line within ${timeoutMs} ms (started without --expose-gc?)`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  const line = lines().pop()!;
-  const field = (name: string) => Number(new RegExp(`"${name}":(\\d+)`).exec(line)?.[1] ?? NaN);
-  return { rss: await rssOf(node.pid), heapUsed: field('heapUsed'), external: field('external') };
 }
 
 /** One sample of waitroom_publish_seconds from a gateway's /metrics (`{quantile="q"}` or `_count`). */

@@ -15,6 +15,8 @@ export class TestClient {
   ticket = '';
   grant: Of<'admitted'> | null = null;
   closeCode: number | null = null;
+  /** Ticks received so far. */
+  ticks = 0;
   private waiters: { test: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
   private closed: Promise<number>;
 
@@ -42,6 +44,7 @@ export class TestClient {
     if (!decoded.ok) throw new Error(`server sent an invalid frame: ${decoded.message}`);
     const message = decoded.message;
     this.messages.push(message);
+    if (message.type === 'tick') this.ticks++;
     if (message.type === 'ticket') {
       this.ticketNo = message.ticketNo;
       this.ticket = message.ticket;
