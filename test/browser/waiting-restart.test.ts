@@ -3,24 +3,15 @@
  * prefix): the page notices, reconnects by itself with backoff, and shows the
  * same ticket number and place, with no action from the person.
  */
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { generateKeys } from '../../server/config/keys.js';
 import { launchBrowser, newContext, pageErrors, PHONE } from '../support/browser.js';
+import { freePort } from '../support/processes.js';
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis.js';
 import { startTestSystem, testEvent, type TestSystem } from '../support/system.js';
 import type { TestClient } from '../support/ws-client.js';
 import { hook, joinAhead, shownState } from './waiting-support.js';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const keys = generateKeys('test');
 const prefix = uniquePrefix();
