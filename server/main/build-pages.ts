@@ -1,10 +1,16 @@
 /**
- * Builds the waiting page (Vite) into dist/client when it is missing or older
- * than its sources, so `npm start` and `npm run cluster` serve current pages.
- * Paths are relative to the working directory: the repository root under npm.
+ * Builds the browser pages and the SDK bundle (Vite) into dist/client when
+ * they are missing or older than their sources, so `npm start`, `npm run
+ * cluster` and the test run serve current pages. Paths are relative to the
+ * working directory: the repository root under npm.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+/** Written after both builds: its age is the age of the whole build. */
+const STAMP = 'dist/client/.built';
+/** The pages first: their build empties dist/client, the SDK's then adds dist/client/sdk. */
+export const BUILD_CONFIGS = ['client/vite.config.ts', 'client/sdk/vite.config.ts'];
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -15,10 +21,21 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-export async function buildPagesIfStale(): Promise<void> {
-  const built = 'dist/client/index.html';
-  if (existsSync(built) && statSync(built).mtimeMs >= Math.max(newestMtime('client'), newestMtime('shared'))) return;
-  console.log('building the pages (vite)…');
-  const { build } = await import('vite');
-  await build({ configFile: 'client/vite.config.ts', logLevel: 'warn' });
+export function pagesAreCurrent(): boolean {
+  return existsSync(STAMP) && statSync(STAMP).mtimeMs >= Math.max(newestMtime('client'), newestMtime('shared'));
 }
+
+export async function buildPages(): Promise<void> {
+  const { build } = await import('vite');
+  for (const configFile of BUILD_CONFIGS) await build({ configFile, logLevel: 'warn' });
+  writeFileSync(STAMP, `${new Date().toISOString()}\n`);
+}
+
+export async function buildPagesIfStale(): Promise<void> {
+  if (pagesAreCurrent()) return;
+  console.log('building the pages and the SDK bundle (vite)…');
+  await buildPages();
+}
+
+// `npm run build`: always build.
+if (process.argv[1]?.endsWith('build-pages.ts')) await buildPages();

@@ -44,8 +44,8 @@ describe('kiosk display (Redis store, real Chromium)', () => {
   let page: Page;
   let errors: string[];
 
-  // The ws transport: a stopped uWS gateway still answers HTTP on connections kept alive from
-  // before (its transport closes only the listening socket), so the page would never see it go.
+  // The ws transport: a uWS gateway restarted on its port waits for its previous connections' TIME_WAIT
+  // to end before it can listen (uWS sets no SO_REUSEADDR), up to a minute; Node's server does not wait.
   const start = (port = 0) => startTestSystem({ store: 'redis', transport: 'ws', stores, keys, events: [EVENT], gateway: { port } });
   const shownWaiting = async () => Number((await page.locator('[data-testid="kiosk-waiting"]').textContent())?.replace(/,/g, ''));
   const shownRemaining = (slotId: string) => page.locator(`[data-testid="kiosk-slot"][data-slot-id="${slotId}"]`).getAttribute('data-remaining');

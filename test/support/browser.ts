@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { buildPagesIfStale } from '../../server/main/build-pages.js';
+import { pagesAreCurrent } from '../../server/main/build-pages.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -21,12 +21,12 @@ const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
-/** Builds the pages when their sources are newer than dist/client, then starts Chromium. */
+/** Starts Chromium; the pages must be built and current (the test run's global setup builds them once). */
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`no Chromium at ${CHROMIUM_PATH}: run \`apt-get install -y chromium\` (or set CHROMIUM_PATH)`);
   }
-  await buildPagesIfStale();
+  if (!pagesAreCurrent()) throw new Error('dist/client is missing or older than client/ and shared/: run `npm run build` (the test run builds it in its global setup)');
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS });
 }
 

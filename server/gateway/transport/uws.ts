@@ -40,6 +40,12 @@ interface UserData {
   origin: string;
 }
 
+/** How long a gateway keeps trying to listen on a port still held by its previous run's connections. */
+const LISTEN_RETRY_MS = 70_000;
+
+/** How long a stopping gateway waits for its WebSocket close handshakes before closing every socket. */
+const CLOSE_DRAIN_MS = 1000;
+
 const SEND_RESULT: Record<number, SendResult> = { 0: 'buffered', 1: 'sent', 2: 'dropped' };
 
 const FORBIDDEN_ORIGIN = JSON.stringify({ error: { code: 'BAD_ORIGIN', message: 'pages of this origin may not connect here (gateway.allowedOrigins)' } });
@@ -165,14 +171,20 @@ export function createUwsTransport(options: TransportOptions): Transport {
 
   return {
     name: 'uws',
-    listen: (host, port) =>
-      new Promise((resolve, reject) => {
-        app.listen(host, port, (socket) => {
-          if (!socket) return reject(new Error(`uWS could not listen on ${host}:${port}`));
+    listen: async (host, port) => {
+      // uWS does not set SO_REUSEADDR: a gateway restarted on its port cannot bind while connections of its
+      // previous run are in TIME_WAIT (up to 60 s on Linux). Keep trying rather than fail the restart.
+      const giveUpAt = Date.now() + (port === 0 ? 0 : LISTEN_RETRY_MS);
+      for (;;) {
+        const socket = await new Promise<Uws.us_listen_socket | false>((resolve) => app.listen(host, port, resolve));
+        if (socket) {
           listenSocket = socket;
-          resolve(uws.us_socket_local_port(socket));
-        });
-      }),
+          return uws.us_socket_local_port(socket);
+        }
+        if (Date.now() >= giveUpAt) throw new Error(`uWS could not listen on ${host}:${port}${port === 0 ? '' : ` (still in use after ${LISTEN_RETRY_MS / 1000} s)`}`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    },
     publish: (topic, bytes) => {
       app.publish(topic, bytes, true, false);
     },
@@ -180,6 +192,12 @@ export function createUwsTransport(options: TransportOptions): Transport {
       if (listenSocket) uws.us_listen_socket_close(listenSocket);
       listenSocket = null;
       for (const connection of [...connections]) connection.close(code, reason);
+      // Give the close frames a moment to leave, then close what is left, HTTP keep-alive connections included:
+      // closing the listening socket alone leaves them answering requests after the gateway has stopped.
+      const until = Date.now() + CLOSE_DRAIN_MS;
+      while (connections.size > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+      // close() is in uWS's runtime though not in its type definitions.
+      (app as unknown as { close?: () => void }).close?.();
     },
   };
 }
