@@ -3,7 +3,7 @@
  * cookie (HttpOnly) travels by itself; the browser adds the page's Origin to
  * every POST and DELETE, which is what the server checks.
  */
-import { fetchJson } from '../kiosk/fetch-json.js';
+import { fetchJson } from '../common/fetch-json.js';
 import type { EventRow, HistoryResponse, NoticeView, OperatorView, OverviewResponse } from '../../shared/protocol/console-api.js';
 import type { AuditEntry } from '../../server/operators/audit-log.js';
 

@@ -6,8 +6,8 @@
  */
 import { el, setText } from '../common/dom.js';
 import type { BackoffOptions } from '../../shared/reconnect/backoff.js';
-import { asRequestError } from '../kiosk/fetch-json.js';
-import { startPollLoop } from '../kiosk/poll-loop.js';
+import { asRequestError } from '../common/fetch-json.js';
+import { startPollLoop } from '../common/poll-loop.js';
 import { api } from './api.js';
 import { Charts } from './charts.js';
 import { EventCard, type CardContext } from './event-card.js';

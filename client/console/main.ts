@@ -5,7 +5,7 @@
  */
 import './console.css';
 import { el, setText } from '../common/dom.js';
-import { asRequestError } from '../kiosk/fetch-json.js';
+import { asRequestError } from '../common/fetch-json.js';
 import { api } from './api.js';
 import { startDashboard, type Dashboard } from './dashboard.js';
 import { clearMessage, describeError, showDone, showError } from './message-bar.js';

@@ -4,7 +4,7 @@
  * operator (or whoever they call) needs the code, not a paraphrase.
  */
 import { el, setText } from '../common/dom.js';
-import { asRequestError } from '../kiosk/fetch-json.js';
+import { asRequestError } from '../common/fetch-json.js';
 
 const bar = el('message', HTMLElement);
 

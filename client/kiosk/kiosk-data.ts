@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { CenterAvailability } from '../../shared/booking/api.js';
 import { EventState } from '../../shared/protocol/messages.js';
-import { RequestError } from './fetch-json.js';
+import { RequestError } from '../common/fetch-json.js';
 
 const count = z.number().int().nonnegative();
 

@@ -9,9 +9,9 @@
  */
 import './kiosk.css';
 import type { BackoffOptions } from '../../shared/reconnect/backoff.js';
-import { asRequestError, fetchJson } from './fetch-json.js';
+import { asRequestError, fetchJson } from '../common/fetch-json.js';
 import { readKioskData } from './kiosk-data.js';
-import { startPollLoop } from './poll-loop.js';
+import { startPollLoop } from '../common/poll-loop.js';
 import { KioskView } from './view.js';
 
 const POLL_MS = 2000;

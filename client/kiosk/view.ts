@@ -6,7 +6,7 @@
  * but someone can fix the address or the events file).
  */
 import { el } from '../common/dom.js';
-import type { RequestError } from './fetch-json.js';
+import type { RequestError } from '../common/fetch-json.js';
 import { formatAgo, formatClock, formatCount, formatRate, formatWait, STATE_TEXT, type Bilingual } from './format.js';
 import type { KioskData } from './kiosk-data.js';
 import { SlotsView } from './slots-view.js';
