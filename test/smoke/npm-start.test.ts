@@ -17,7 +17,7 @@ afterAll(async () => {
   await exited;
 });
 
-function urlsPrinted(process: ChildProcess): Promise<{ page: string; reservations: string }> {
+function urlsPrinted(process: ChildProcess): Promise<{ page: string; reservations: string; password: string }> {
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`npm start printed no URLs within 60 s:\n${output}`)), 60_000);
@@ -25,9 +25,10 @@ function urlsPrinted(process: ChildProcess): Promise<{ page: string; reservation
       output += chunk.toString();
       const page = /waiting page\s+(http:\/\/\S+)\//.exec(output);
       const reservations = /reservation handler\s+(http:\/\/\S+?)\/api/.exec(output);
-      if (page && reservations) {
+      const password = /sign in as "operator", password (\S+)\)/.exec(output);
+      if (page && reservations && password) {
         clearTimeout(timer);
-        resolve({ page: page[1]!, reservations: reservations[1]! });
+        resolve({ page: page[1]!, reservations: reservations[1]!, password: password[1]! });
       }
     };
     process.stdout!.on('data', read);
@@ -38,7 +39,7 @@ function urlsPrinted(process: ChildProcess): Promise<{ page: string; reservation
 
 it('npm start serves health, the page, the queue and bookings', async () => {
   child = spawn('npm', ['start'], { detached: true, env: { ...process.env, PORT: '0', RESERVATIONS_PORT: '0', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const { page, reservations } = await urlsPrinted(child);
+  const { page, reservations, password } = await urlsPrinted(child);
 
   const health = await fetch(`${page}/healthz`);
   expect(health.status).toBe(200);
@@ -46,6 +47,16 @@ it('npm start serves health, the page, the queue and bookings', async () => {
   const html = await fetch(`${page}/`);
   expect(html.status).toBe(200);
   expect(await html.text()).toContain('<script');
+  for (const path of ['/book/', '/kiosk/?event=demo&center=seoul-central', '/console/']) {
+    const served = await fetch(`${page}${path}`);
+    expect(served.status, path).toBe(200);
+    expect(await served.text(), path).toContain('<script');
+  }
+  expect((await fetch(`${page}/sdk/waitroom.js`)).status).toBe(200);
+  // The printed operator password signs in to the console.
+  const signIn = await fetch(`${page}/admin/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: page }, body: JSON.stringify({ name: 'operator', password }) });
+  expect(signIn.status).toBe(200);
+  expect(signIn.headers.get('set-cookie')).toMatch(/^waitroom_session=.+HttpOnly/i);
   const metrics = await (await fetch(`${page}/metrics`)).text();
   expect(metrics).toContain('waitroom_connections');
   expect(metrics).toContain('waitroom_event_admitted');
