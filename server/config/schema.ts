@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ALWAYS, EventConfig, reportDuplicates } from './event-schema.js';
 import { OperatorAccount } from '../operators/accounts.js';
+import { isAddressOrCidr } from '../gateway/limits/address-ranges.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const url = z.url();
@@ -13,6 +14,18 @@ const keyText = z.string().min(1);
 /** A browser origin: scheme, host and port only, e.g. `https://www.example.org`. */
 const origin = z.url().refine((value) => URL.canParse(value) && new URL(value).origin === value, 'an origin: scheme://host[:port], without a path or a trailing slash');
 const kid = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'key ids are 1–32 characters of A–Z, a–z, 0–9, _ and -');
+
+/** An IPv4 or IPv6 address, or a CIDR block of them ("100.64.0.0/10", "2001:db8::/32"). */
+const cidr = z.string().refine(isAddressOrCidr, 'an IP address or a CIDR block, e.g. 203.0.113.7 or 100.64.0.0/10');
+const IpCaps = z
+  .object({
+    /** Open WebSocket connections from one address; more are refused at the upgrade with HTTP 429. */
+    maxConnections: z.number().int().min(1).max(1_000_000).default(2000),
+    /** Joins from one address per minute (a token bucket); more get RATE_LIMITED. */
+    joinsPerMinute: z.number().int().min(1).max(1_000_000).default(600),
+  })
+  .strict();
+const NatRange = IpCaps.extend({ cidr }).strict();
 
 export const GatewayConfig = z
   .object({
@@ -36,6 +49,23 @@ export const GatewayConfig = z
     maxBackpressureBytes: z.number().int().min(1024).max(16 << 20).default(64 << 10),
     /** Invalid frames one connection may send before it is closed. */
     maxInvalidFrames: z.number().int().min(1).max(1000).default(10),
+    /**
+     * A connection whose unsent buffer stays above maxBackpressureBytes this long is closed
+     * with 4001 BACKPRESSURE (it misses ticks meanwhile; a reply that cannot be queued closes it at once).
+     */
+    backpressureCloseSeconds: z.number().int().min(1).max(600).default(30),
+    /** Per client IP address (server/gateway/limits/): generous, because carrier-grade NAT puts thousands of phones behind one. */
+    perIp: IpCaps.default(IpCaps.parse({})),
+    /** Known carrier-grade NAT addresses (CIDRs) that get their own, higher caps. */
+    natRanges: z.array(NatRange).default([]),
+    /**
+     * Addresses (or CIDRs) of reverse proxies in front of the gateway. Only a connection from one of
+     * these has its client address taken from `clientAddressHeader`; all others use the socket's.
+     */
+    trustProxy: z.array(cidr).default([]),
+    clientAddressHeader: z.string().regex(/^[a-z0-9-]{1,64}$/, 'a lower-case HTTP header name').default('x-forwarded-for'),
+    /** Resumes of one ticket per minute (a token bucket: bursts up to this, then one every 60/n s). */
+    resumesPerTicketPerMinute: z.number().int().min(1).max(10_000).default(30),
     /** Where built pages are served from. */
     staticDir: z.string().default('dist/client'),
   })
