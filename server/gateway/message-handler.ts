@@ -3,7 +3,9 @@ import { ErrorCode, CloseCode } from '../../shared/protocol/codes.js';
 import type { ClientMessage } from '../../shared/protocol/messages.js';
 import type { ReconnectOutcome } from '../store/types.js';
 import { joinDecision } from '../events/eligibility.js';
+import type { TicketClaims } from '../../shared/tokens/claims.js';
 import { sendAdmitted } from './admissions.js';
+import { placeForDevice, type DeviceOutcome } from './devices/device-place.js';
 import type { EventRoom, GatewayContext } from './context.js';
 import { sendCurrentNotice } from './notices.js';
 import { eventTopic, type HeldTicket, type Session } from './session.js';
@@ -38,6 +40,7 @@ async function join(ctx: GatewayContext, session: Session, message: Of<'join'>):
   const eligible = joinDecision(room.config, message.birthDate, ctx.clock.now());
   if (!eligible.ok) return session.sendError(ErrorCode[eligible.code], eligible.message, message.rid, eligible.opensAt);
   if (!claimSession(session, message.rid)) return;
+  if (message.device) return joinAsDevice(ctx, session, room, message, message.device);
   let ticketNo: number;
   try {
     ticketNo = await ctx.batcher.join(room.config.id);
@@ -48,8 +51,12 @@ async function join(ctx: GatewayContext, session: Session, message: Of<'join'>):
   }
   session.busy = false;
   if (room.closed) return withdrawn(session, room, message.rid);
+  issueNew(ctx, session, room, message, ticketNo, ctx.clock.now());
+}
+
+/** `now`: the ticket's issue time (a device's place records it in the store, and every tab gets the same expiry). */
+function issueNew(ctx: GatewayContext, session: Session, room: EventRoom, message: Of<'join'>, ticketNo: number, now: number): void {
   ctx.metrics.joins.inc({ event: room.config.id });
-  const now = ctx.clock.now();
   const { token, claims } = ctx.tokens.issueTicket(room.config, ticketNo, message.secretHash, now);
   const held: HeldTicket = { eventId: room.config.id, ticketNo, secretHash: message.secretHash };
   if (session.closed) {
@@ -78,8 +85,13 @@ async function resume(ctx: GatewayContext, session: Session, message: Of<'resume
   }
   session.busy = false;
   if (room.closed) return withdrawn(session, room, message.rid);
+  takeBack(ctx, session, room, message.rid, message.ticket, claims, outcome);
+}
+
+/** The holder of an existing ticket (a resume, or a second tab of its device) takes its place back on this connection. */
+function takeBack(ctx: GatewayContext, session: Session, room: EventRoom, rid: number | undefined, ticket: string, claims: TicketClaims, outcome: ReconnectOutcome): void {
   const refusal = REFUSALS[outcome.kind];
-  if (refusal) return session.sendError(refusal[0], refusal[1], message.rid);
+  if (refusal) return session.sendError(refusal[0], refusal[1], rid);
   if (session.closed) {
     room.departed.push(claims.n);
     return;
@@ -90,9 +102,34 @@ async function resume(ctx: GatewayContext, session: Session, message: Of<'resume
     previous.superseded = true;
     previous.connection.close(CloseCode.SUPERSEDED, 'ticket resumed on another connection');
   }
-  session.send({ type: 'ticket', rid: message.rid, eventId: claims.e, ticket: message.ticket, ticketNo: claims.n, issuedAt: claims.iat, expiresAt: claims.exp, resumed: true });
+  session.send({ type: 'ticket', rid, eventId: claims.e, ticket, ticketNo: claims.n, issuedAt: claims.iat, expiresAt: claims.exp, resumed: true });
   wait(ctx, room, session, held);
   if (outcome.kind === 'admitted') sendAdmitted(ctx, room, session, outcome.grantExpiresAt);
+}
+
+/**
+ * A join carrying a device key: the device's place if it has one (handed over
+ * as a resume when the secret matches, refused with DEVICE_HAS_PLACE when not),
+ * else a new place recorded for the device.
+ */
+async function joinAsDevice(ctx: GatewayContext, session: Session, room: EventRoom, message: Of<'join'>, deviceHash: string): Promise<void> {
+  let place: DeviceOutcome;
+  try {
+    place = await placeForDevice(ctx, room, { deviceHash, secretHash: message.secretHash });
+  } catch {
+    session.busy = false;
+    if (room.closed) return withdrawn(session, room, message.rid);
+    return session.sendError(ErrorCode.STORE_UNAVAILABLE, 'the queue is reconnecting; try again shortly', message.rid);
+  }
+  session.busy = false;
+  if (room.closed) return withdrawn(session, room, message.rid);
+  if (place.kind === 'fresh') return issueNew(ctx, session, room, message, place.ticketNo, place.issuedAt);
+  if (place.kind === 'other_secret') {
+    return session.sendError(ErrorCode.DEVICE_HAS_PLACE, 'this device already holds a place in this event: resume the ticket stored for it', message.rid);
+  }
+  // The same ticket as first issued: same number and secret, same issue time, so the same expiry.
+  const { token, claims } = ctx.tokens.issueTicket(room.config, place.ticketNo, message.secretHash, place.issuedAt);
+  takeBack(ctx, session, room, message.rid, token, claims, place.outcome);
 }
 
 /** The event was removed from the live configuration while this request was in flight. */

@@ -23,6 +23,25 @@ export type ReconnectOutcome =
   | { kind: 'revoked' }
   | { kind: 'unknown' };
 
+/** A join carrying a device key (docs/protocol.md: one place per device). */
+export interface DeviceJoin {
+  /** base64url SHA-256 of the device key. */
+  deviceHash: string;
+  secretHash: string;
+  /** The ticket's expiry: the device's record is kept until then. */
+  expiresAt: number;
+}
+
+/** The device's place in an event: issued by this call (`fresh`) or held since an earlier join. */
+export interface DevicePlace {
+  ticketNo: number;
+  /** The secret the place is bound to (the first join's). */
+  secretHash: string;
+  /** When the place's ticket was first issued (ms): a handed-over ticket keeps its expiry. */
+  issuedAt: number;
+  fresh: boolean;
+}
+
 /** What an operator's revocation of a ticket did. */
 export type RevokeOutcome =
   /** Revoked now; `wasAdmitted`: it held a grant (unused), which no longer books. */
@@ -159,6 +178,20 @@ export interface QueueStore {
    * tickets queue behind all of it.
    */
   joinBatch(eventId: string, count: number, now: number, node: NodeNumber, opensAt: number): Promise<number>;
+  /**
+   * Atomically: the place the device already holds in the event, or else one
+   * new ticket issued for it (as joinBatch would) and recorded for the device
+   * until `join.expiresAt`. Concurrent joins of one device get one place.
+   */
+  joinDevice(eventId: string, join: DeviceJoin, now: number, node: NodeNumber, opensAt: number): Promise<DevicePlace>;
+  /** Forgets the device's place if it is still `ticketNo` (that ticket left or is gone), so its next join gets a new one. */
+  releaseDevice(eventId: string, deviceHash: string, ticketNo: number): Promise<void>;
+  /**
+   * Marks a proof-of-work challenge redeemed, remembered until `expiresAt`
+   * (when the challenge itself expires). False if it already was: single use
+   * across every gateway.
+   */
+  redeemChallenge(eventId: string, challengeId: string, expiresAt: number, now: number): Promise<boolean>;
   /** Its holder connected again, now at `node` (any node). */
   reconnect(eventId: string, ticketNo: number, now: number, node: NodeNumber): Promise<ReconnectOutcome>;
   /**

@@ -46,6 +46,16 @@ export const ErrorCode = {
   GRANT_EXPIRED: 'GRANT_EXPIRED',
   /** An operator revoked this ticket (or its grant): it cannot wait, resume or book again. Do not rejoin automatically. */
   TICKET_REVOKED: 'TICKET_REVOKED',
+  /** This device already holds a place in the event, bound to another secret: resume the stored ticket instead of joining. */
+  DEVICE_HAS_PLACE: 'DEVICE_HAS_PLACE',
+  /** The event asks for proof of work and the join carried none: solve the `challenge` in the error and join again. */
+  POW_REQUIRED: 'POW_REQUIRED',
+  /** The challenge is forged or altered, is for another event, or the nonce does not solve it. A fresh `challenge` comes along. */
+  POW_INVALID: 'POW_INVALID',
+  /** The challenge expired before the join arrived. A fresh `challenge` comes along. */
+  POW_EXPIRED: 'POW_EXPIRED',
+  /** The challenge was already used for a join. A fresh `challenge` comes along. */
+  POW_REUSED: 'POW_REUSED',
   /** The queue store is unreachable; the request may be retried. */
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
   /** An unexpected server fault; the request may be retried. */

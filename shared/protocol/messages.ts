@@ -20,8 +20,27 @@ const token = z.string().min(1).max(1024);
 /** A calendar date YYYY-MM-DD (whether it exists is checked with the event's cohorts). */
 const birthDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
-/** `birthDate` is needed when the event takes certain birth-date cohorts only (GET /api/info says so). */
-export const JoinMessage = z.object({ type: z.literal('join'), rid, eventId, secretHash, birthDate: birthDate.optional() });
+/**
+ * A solved proof-of-work challenge (docs/protocol.md §PoW): `c` is the
+ * challenge exactly as the server sent it, `n` the nonce found for it.
+ */
+export const PowSolution = z.object({ c: z.string().min(1).max(512), n: z.string().regex(/^[0-9a-z]{1,16}$/) });
+export type PowSolution = z.infer<typeof PowSolution>;
+
+/**
+ * `birthDate` is needed when the event takes certain birth-date cohorts only (GET /api/info says so).
+ * `device`: base64url SHA-256 of the browser's device key: one place per device and event.
+ * `pow`: the solved challenge, when the event asks for proof of work.
+ */
+export const JoinMessage = z.object({
+  type: z.literal('join'),
+  rid,
+  eventId,
+  secretHash,
+  birthDate: birthDate.optional(),
+  device: secretHash.optional(),
+  pow: PowSolution.optional(),
+});
 /** `eventId`, when given, must match the ticket's event (a page for one event refuses another's ticket). */
 export const ResumeMessage = z.object({ type: z.literal('resume'), rid, ticket: token, eventId: eventId.optional() });
 export const LeaveMessage = z.object({ type: z.literal('leave'), rid });
@@ -115,6 +134,8 @@ export const ErrorMessage = z.object({
   retryable: z.boolean(),
   /** When the same request will be accepted (e.g. the person's window opens then), ms since the Unix epoch. */
   retryAt: z.number().optional(),
+  /** With the POW_* codes: a fresh proof-of-work challenge to solve and send with the next join. */
+  challenge: z.string().max(512).optional(),
 });
 
 /** Longest operator notice, in characters (UTF-16 code units). */

@@ -72,7 +72,12 @@ export class TestClient {
   }
 
   async join(eventId: string, birthDate?: string): Promise<Of<'ticket'>> {
-    this.send({ type: 'join', rid: 1, eventId, secretHash: await hashSecret(this.secret), ...(birthDate ? { birthDate } : {}) });
+    return this.joinWith(eventId, birthDate ? { birthDate } : {});
+  }
+
+  /** A join with more fields (device, pow, birthDate); a refusal rejects with its code (and `challenge`, if any). */
+  async joinWith(eventId: string, fields: Partial<Extract<ClientMessage, { type: 'join' }>>): Promise<Of<'ticket'>> {
+    this.send({ type: 'join', rid: 1, eventId, secretHash: await hashSecret(this.secret), ...fields });
     return this.reply('ticket', 1);
   }
 
@@ -87,7 +92,7 @@ export class TestClient {
       this.waitFor(type, (m) => (m as { rid?: number }).rid === rid, 10_000, false),
       this.waitFor('error', (m) => m.rid === rid, 10_000, false),
     ]);
-    if (message.type === 'error') throw Object.assign(new Error(message.message), { code: message.code });
+    if (message.type === 'error') throw Object.assign(new Error(message.message), { code: message.code, challenge: message.challenge });
     return message as Of<T>;
   }
 

@@ -11,6 +11,8 @@ import {
   type AdmissionStatus,
   type AdmitResult,
   type AdmitStep,
+  type DeviceJoin,
+  type DevicePlace,
   type AdmitStepResult,
   type DrawSeeds,
   type NodeNumber,
@@ -22,6 +24,7 @@ import {
   type RevokeOutcome,
 } from '../types.js';
 import type { MemoryEvents, MemoryEventState } from './event-state.js';
+import { ExpiringMap } from './expiring-map.js';
 
 function countLeft(state: MemoryEventState, place: number, delta: 1 | -1): void {
   bucketsOf(place).forEach((bucket, level) => {
@@ -94,6 +97,33 @@ export class MemoryQueueStore implements QueueStore {
     private readonly events: MemoryEvents,
     private readonly drawSeed: DrawSeeds,
   ) {}
+
+  /** `${eventId} ${deviceHash}` → the device's place and when it is forgotten. */
+  private readonly devices = new ExpiringMap<DevicePlace>();
+  /** `${eventId} ${challengeId}` of redeemed challenges, until they expire. */
+  private readonly redeemed = new ExpiringMap<true>();
+
+  async joinDevice(eventId: string, join: DeviceJoin, now: number, node: NodeNumber, opensAt: number): Promise<DevicePlace> {
+    const key = `${eventId} ${join.deviceHash}`;
+    const held = this.devices.get(key, now);
+    if (held) return { ...held, fresh: false };
+    const ticketNo = await this.joinBatch(eventId, 1, now, node, opensAt);
+    const place = { ticketNo, secretHash: join.secretHash, issuedAt: now, fresh: true };
+    this.devices.set(key, place, join.expiresAt, now);
+    return place;
+  }
+
+  async releaseDevice(eventId: string, deviceHash: string, ticketNo: number): Promise<void> {
+    const key = `${eventId} ${deviceHash}`;
+    if (this.devices.peek(key)?.ticketNo === ticketNo) this.devices.delete(key);
+  }
+
+  async redeemChallenge(eventId: string, challengeId: string, expiresAt: number, now: number): Promise<boolean> {
+    const key = `${eventId} ${challengeId}`;
+    if (this.redeemed.get(key, now)) return false;
+    this.redeemed.set(key, true, expiresAt, now);
+    return true;
+  }
 
   async joinBatch(eventId: string, count: number, now: number, node: NodeNumber, opensAt: number): Promise<number> {
     const state = this.events.get(eventId);

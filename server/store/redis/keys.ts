@@ -39,6 +39,10 @@ export interface EventKeys {
    * revokedRecent: the latest revoked ticket numbers, space-separated, oldest first).
    */
   meta: string;
+  /** String per device: "ticketNo secretHash issuedAt" of its place, expiring with its ticket. */
+  device(deviceHash: string): string;
+  /** String per redeemed proof-of-work challenge, expiring with it. */
+  redeemedChallenge(challengeId: string): string;
   /** Hash: holder, until (the controller lease). */
   lease: string;
   /** Hash grantId → JSON [reference, fingerprint]. */
@@ -75,6 +79,14 @@ export function eventKeys(prefix: string, eventId: string): EventKeys {
     deferred: key('deferred'),
     left: BUCKET_WIDTHS.map((width) => key(`left:${width}`)),
     meta: key('meta'),
+    device: (deviceHash) => {
+      assertKeyPart('device hash', deviceHash);
+      return key(`device:${deviceHash}`);
+    },
+    redeemedChallenge: (challengeId) => {
+      assertKeyPart('challenge id', challengeId);
+      return key(`pow:${challengeId}`);
+    },
     lease: key('lease'),
     usedGrants: key('used-grants'),
     people: key('people'),

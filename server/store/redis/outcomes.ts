@@ -5,7 +5,7 @@
  * it throws rather than guessing.
  */
 import { grantExpiryOf, Status } from '../ticket-status.js';
-import type { AdmitResult, BookingRecord, BookingRequest, CommitOutcome, ReconnectOutcome, RevokeOutcome } from '../types.js';
+import type { AdmitResult, BookingRecord, BookingRequest, CommitOutcome, DevicePlace, ReconnectOutcome, RevokeOutcome } from '../types.js';
 
 function replyArray(reply: unknown, script: string, minLength = 1): unknown[] {
   if (!Array.isArray(reply) || reply.length < minLength) throw new Error(`Unexpected reply from ${script}.lua: ${JSON.stringify(reply)}`);
@@ -73,4 +73,12 @@ export function revokeOutcome(reply: unknown): RevokeOutcome {
   const [code, wasAdmitted] = replyArray(reply, 'revoke');
   const kind = kindOf(REVOKE_KINDS, code, 'revoke');
   return kind === 'revoked' ? { kind, wasAdmitted: replyNumber(wasAdmitted, 'revoke') === 1 } : { kind };
+}
+
+/** device-join.lua's reply: { fresh (1) or held (0), "ticketNo secretHash issuedAt" }. */
+export function devicePlace(reply: unknown): DevicePlace {
+  const [fresh, place] = replyArray(reply, 'device-join', 2);
+  const [ticketNo, secretHash, issuedAt] = typeof place === 'string' ? place.split(' ') : [];
+  if (secretHash === undefined) throw new Error(`Unexpected place from device-join.lua: ${JSON.stringify(place)}`);
+  return { ticketNo: replyNumber(ticketNo, 'device-join'), secretHash, issuedAt: replyNumber(issuedAt, 'device-join'), fresh: fresh === 1 };
 }

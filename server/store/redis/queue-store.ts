@@ -10,6 +10,8 @@ import {
   type AdmissionStatus,
   type AdmitResult,
   type AdmitStep,
+  type DeviceJoin,
+  type DevicePlace,
   type DrawSeeds,
   type NodeNumber,
   type NodePresence,
@@ -21,7 +23,7 @@ import {
 } from '../types.js';
 import type { RedisConnection } from './client.js';
 import { eventKeys, globalKeys, type EventKeys } from './keys.js';
-import { admitResult, reconnectOutcome, revokeOutcome } from './outcomes.js';
+import { admitResult, devicePlace, reconnectOutcome, revokeOutcome } from './outcomes.js';
 import { admissionStatusOf } from '../ticket-status.js';
 import type { Scripts } from './scripts.js';
 
@@ -61,6 +63,20 @@ export class RedisQueueStore implements QueueStore {
     const k = this.keys(eventId);
     const keys = [k.meta, k.status, k.held, k.gaps, k.reclaimed, k.deferred, ...k.left];
     return Number(await this.scripts.run('join-batch', keys, [count, node, now, opensAt, this.drawSeed()]));
+  }
+
+  async joinDevice(eventId: string, join: DeviceJoin, now: number, node: NodeNumber, opensAt: number): Promise<DevicePlace> {
+    const k = this.keys(eventId);
+    const keys = [k.device(join.deviceHash), k.meta, k.status, k.held, k.gaps, k.reclaimed, k.deferred, ...k.left];
+    return devicePlace(await this.scripts.run('device-join', keys, [node, now, opensAt, this.drawSeed(), join.secretHash, join.expiresAt]));
+  }
+
+  async releaseDevice(eventId: string, deviceHash: string, ticketNo: number): Promise<void> {
+    await this.scripts.run('device-release', [this.keys(eventId).device(deviceHash)], [ticketNo]);
+  }
+
+  async redeemChallenge(eventId: string, challengeId: string, expiresAt: number, now: number): Promise<boolean> {
+    return Number(await this.scripts.run('challenge-redeem', [this.keys(eventId).redeemedChallenge(challengeId)], [Math.max(1, expiresAt - now)])) === 1;
   }
 
   async reconnect(eventId: string, ticketNo: number, now: number, node: NodeNumber): Promise<ReconnectOutcome> {

@@ -20,6 +20,9 @@ export const SCRIPT_NAMES = [
   'publish-events',
   'set-notice',
   'revoke',
+  'device-join',
+  'device-release',
+  'challenge-redeem',
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 

@@ -241,3 +241,31 @@ local function reclaim_lost(meta_key, gaps_key, reclaimed_key, deferred_key, lef
   end
   return true
 end
+
+-- Issue `count` consecutive ticket numbers held by `node`, each marked waiting
+-- (join-batch.lua, device-join.lua). At or after the opening the pre-queue is
+-- drawn first, so these numbers queue behind it. Returns the first number.
+-- k: { meta, status, held, gaps, reclaimed, deferred, left = leaver bucket keys }
+local function issue_tickets(k, count, node, now, opens_at, seed)
+  recover_after_restart(k.meta, k.gaps, k.deferred, k.left)
+  draw_if_due(k.meta, k.gaps, k.reclaimed, now, opens_at, seed)
+  local last = redis.call('HINCRBY', k.meta, 'issued', count)
+  local first = last - count + 1
+  -- unpack() has a stack limit, so the statuses go in chunks.
+  local CHUNK = 1000
+  local from = first
+  while from <= last do
+    local to = math.min(last, from + CHUNK - 1)
+    local statuses, holders = {}, {}
+    for ticket = from, to do
+      statuses[#statuses + 1] = str(ticket)
+      statuses[#statuses + 1] = S.WAITING
+      holders[#holders + 1] = node
+      holders[#holders + 1] = str(ticket)
+    end
+    redis.call('HSET', k.status, unpack(statuses))
+    redis.call('ZADD', k.held, unpack(holders))
+    from = to + 1
+  end
+  return first
+end

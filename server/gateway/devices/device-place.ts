@@ -1,0 +1,38 @@
+/**
+ * One place per device (docs/protocol.md §2.1): a join carrying a device key
+ * gets the place that device already holds in the event, if it still waits,
+ * or else a new one. The store decides atomically, so ten tabs opened at once,
+ * over any number of gateways, get one place.
+ */
+import type { ReconnectOutcome } from '../../store/types.js';
+import type { EventRoom, GatewayContext } from '../context.js';
+
+export type DeviceOutcome =
+  /** A new place, issued for this join. */
+  | { kind: 'fresh'; ticketNo: number; issuedAt: number }
+  /** The device's place, bound to the same secret: handed over to this connection (`outcome` as for a resume). */
+  | { kind: 'held'; ticketNo: number; issuedAt: number; outcome: ReconnectOutcome }
+  /** The device's place is bound to another secret: the client must resume the ticket it stored. */
+  | { kind: 'other_secret' };
+
+/** Places whose ticket is gone this way are forgotten, and the device joins anew. */
+const GONE: ReadonlySet<ReconnectOutcome['kind']> = new Set(['left', 'unknown']);
+
+export async function placeForDevice(
+  ctx: GatewayContext,
+  room: EventRoom,
+  join: { deviceHash: string; secretHash: string },
+): Promise<DeviceOutcome> {
+  const event = room.config;
+  // A gone place is released and the join tried again, once: a second gone place would be another tab's doing.
+  for (let attempt = 0; ; attempt++) {
+    const now = ctx.clock.now();
+    const expiresAt = now + event.ticketTtlSeconds * 1000;
+    const place = await ctx.queue.joinDevice(event.id, { ...join, expiresAt }, now, ctx.node, event.opensAt);
+    if (place.fresh) return { kind: 'fresh', ticketNo: place.ticketNo, issuedAt: place.issuedAt };
+    if (place.secretHash !== join.secretHash) return { kind: 'other_secret' };
+    const outcome = await ctx.queue.reconnect(event.id, place.ticketNo, now, ctx.node);
+    if (!GONE.has(outcome.kind) || attempt > 0) return { kind: 'held', ticketNo: place.ticketNo, issuedAt: place.issuedAt, outcome };
+    await ctx.queue.releaseDevice(event.id, join.deviceHash, place.ticketNo);
+  }
+}

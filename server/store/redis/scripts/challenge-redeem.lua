@@ -1,0 +1,6 @@
+-- Redeem a proof-of-work challenge once: remember its id until it expires.
+-- KEYS[1] the challenge's key
+-- ARGV[1] how long to remember it (ms, >= 1)
+-- Returns: 1 when redeemed now, 0 when it already was
+if redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return 1 end
+return 0
