@@ -106,6 +106,18 @@ const EventInput = z
     /** How long a disconnected waiter keeps counting as ahead of others. */
     graceSeconds: z.number().int().min(0).max(3600).default(30),
     ticketTtlSeconds: z.number().int().min(60).max(30 * 86400).default(2 * 86400),
+    /**
+     * Proof of work at join (docs/protocol.md §3.1.2): leading zero bits a
+     * solution's SHA-256 must have (0: off; 18 takes a phone about 1–3 s), and
+     * how long a challenge stays valid.
+     */
+    proofOfWork: z
+      .object({
+        difficulty: z.number().int().min(0).max(32).default(0),
+        challengeTtlSeconds: z.number().int().min(10).max(3600).default(120),
+      })
+      .strict()
+      .default({ difficulty: 0, challengeTtlSeconds: 120 }),
     centers: z.array(CenterConfig).min(1, 'an event needs at least one center'),
   })
   .strict();
@@ -215,6 +227,7 @@ function resolveEvent(event: EventInput) {
     grantTtlSeconds: event.grantTtlSeconds,
     graceSeconds: event.graceSeconds,
     ticketTtlSeconds: event.ticketTtlSeconds,
+    proofOfWork: event.proofOfWork,
     centers: event.centers,
   };
 }

@@ -6,6 +6,7 @@ import { joinDecision } from '../events/eligibility.js';
 import type { TicketClaims } from '../../shared/tokens/claims.js';
 import { sendAdmitted } from './admissions.js';
 import { placeForDevice, type DeviceOutcome } from './devices/device-place.js';
+import { checkProofOfWork, type PowVerdict } from './pow/gate.js';
 import type { EventRoom, GatewayContext } from './context.js';
 import { sendCurrentNotice } from './notices.js';
 import { eventTopic, type HeldTicket, type Session } from './session.js';
@@ -40,6 +41,17 @@ async function join(ctx: GatewayContext, session: Session, message: Of<'join'>):
   const eligible = joinDecision(room.config, message.birthDate, ctx.clock.now());
   if (!eligible.ok) return session.sendError(ErrorCode[eligible.code], eligible.message, message.rid, eligible.opensAt);
   if (!claimSession(session, message.rid)) return;
+  let pow: PowVerdict;
+  try {
+    pow = await checkProofOfWork(ctx, room, message.pow);
+  } catch {
+    session.busy = false;
+    return session.sendError(ErrorCode.STORE_UNAVAILABLE, 'the queue is reconnecting; try again shortly', message.rid);
+  }
+  if (!pow.ok) {
+    session.busy = false;
+    return session.send({ type: 'error', rid: message.rid, code: pow.code, message: pow.message, retryable: false, challenge: pow.challenge });
+  }
   if (message.device) return joinAsDevice(ctx, session, room, message, message.device);
   let ticketNo: number;
   try {

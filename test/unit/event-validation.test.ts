@@ -72,6 +72,7 @@ describe('the event definition', () => {
       grantTtlSeconds: number;
       graceSeconds: number;
       ticketTtlSeconds: number;
+      proofOfWork: { difficulty: number; challengeTtlSeconds: number };
       centers: { id: string; name: string; slots: { id: string; label: string; capacity: number }[] }[];
     }>();
   });

@@ -1,0 +1,46 @@
+/**
+ * The proof-of-work check at join, for events whose `proofOfWork.difficulty`
+ * is above 0: a join must carry a solved, genuine, unexpired, unused
+ * challenge for this event. Every refusal carries a fresh challenge.
+ */
+import { ErrorCode } from '../../../shared/protocol/codes.js';
+import type { PowSolution } from '../../../shared/protocol/messages.js';
+import type { TicketKeyRing } from '../../../shared/tokens/ticket.js';
+import { ticketKeyRing } from '../../config/keys.js';
+import type { EventRoom, GatewayContext } from '../context.js';
+import { checkChallenge, issueChallenge, solves } from './challenge.js';
+
+export type PowVerdict = { ok: true } | { ok: false; code: ErrorCode; message: string; challenge: string };
+
+const rings = new WeakMap<object, TicketKeyRing>();
+
+function ringOf(ctx: GatewayContext): TicketKeyRing {
+  const keys = ctx.config.keys;
+  let ring = rings.get(keys);
+  if (!ring) rings.set(keys, (ring = ticketKeyRing(keys)));
+  return ring;
+}
+
+export async function checkProofOfWork(ctx: GatewayContext, room: EventRoom, pow: PowSolution | undefined): Promise<PowVerdict> {
+  const settings = room.config.proofOfWork;
+  if (settings.difficulty === 0) return { ok: true };
+  const now = ctx.clock.now();
+  const ring = ringOf(ctx);
+  const refuse = (code: ErrorCode, message: string): PowVerdict => ({
+    ok: false,
+    code,
+    message,
+    challenge: issueChallenge(ring, room.config.id, settings.difficulty, now + settings.challengeTtlSeconds * 1000),
+  });
+  if (!pow) return refuse(ErrorCode.POW_REQUIRED, 'this event asks for proof of work: solve the challenge and join again');
+  const check = checkChallenge(ring, pow.c, room.config.id, now);
+  if (!check.ok) {
+    return check.failure === 'expired'
+      ? refuse(ErrorCode.POW_EXPIRED, 'the challenge expired: solve the new one')
+      : refuse(ErrorCode.POW_INVALID, 'the challenge is not genuine or not for this event');
+  }
+  if (!solves(pow.c, pow.n, check.challenge.difficulty)) return refuse(ErrorCode.POW_INVALID, 'the nonce does not solve the challenge');
+  const fresh = await ctx.queue.redeemChallenge(room.config.id, check.challenge.id, check.challenge.expiresAt, now);
+  if (!fresh) return refuse(ErrorCode.POW_REUSED, 'this challenge was already used: solve the new one');
+  return { ok: true };
+}
