@@ -33,6 +33,8 @@ const waitingErrors = {
   POW_REUSED: 'The browser check was already used. Trying again…',
   STORE_UNAVAILABLE: 'The queue is busy. Trying again shortly; keep this page open.',
   INTERNAL: 'The queue had a problem. Trying again shortly; keep this page open.',
+  RATE_LIMITED: 'Many people are joining from your network right now. Trying again shortly; keep this page open.',
+  RECONNECT_RATE_LIMITED: 'Reconnecting too often. Trying again shortly; your place is kept.',
   SUPERSEDED: 'Your place is now open in another tab or window, so this page stopped updating.',
   EVENT_WITHDRAWN: 'This booking event was withdrawn by its organisers. Check the official announcements for a new date.',
   PROTOCOL_VIOLATION: 'The server ended the connection. Reload the page to continue; your place is kept.',

@@ -17,6 +17,10 @@ import { ADMIN_PREFIX, adminHttp, type AdminDependencies } from './admin/router.
 import { EventRoom, type GatewayContext } from './context.js';
 import { EventTicker } from './event-ticker.js';
 import { EventHistory } from './history.js';
+import { ClientLimits } from './limits/client-limits.js';
+import { refusedOverLimit } from './limits/request-limits.js';
+import { StuckReaders } from './limits/stuck-readers.js';
+import { tooManyConnections, TOO_MANY_CONNECTIONS } from './limits/upgrade-refusal.js';
 import { gatewayHttp } from './http-routes.js';
 import { forget, handleMessage } from './message-handler.js';
 import { upgradeAllowed } from './origin.js';
@@ -51,6 +55,8 @@ export class Gateway {
   private readonly stopFollowing: () => void;
   private readonly transport: Transport;
   private readonly history: EventHistory;
+  private readonly limits: ClientLimits;
+  private readonly stuckReaders: StuckReaders;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
   port = 0;
@@ -93,6 +99,8 @@ export class Gateway {
       storeHealthy: options.storeHealthy,
       reservationsUrl: options.reservationsUrl,
     });
+    this.limits = new ClientLimits(config.gateway);
+    this.stuckReaders = new StuckReaders(config.gateway.maxBackpressureBytes, config.gateway.backpressureCloseSeconds * 1000, options.registry);
     this.history = new EventHistory(this.context, { stepMs: config.admin.historyStepMs, nodeTimeoutMs: config.controller.nodeTimeoutMs });
     const admin: HttpHandler | undefined = options.admin && adminHttp(options.admin, { ctx: this.context, events: options.events, history: this.history });
     this.transport = createTransport(config.gateway.transport, {
@@ -104,6 +112,12 @@ export class Gateway {
         if (upgradeAllowed(origin, host, config.gateway)) return true;
         this.context.metrics.errors.inc({ code: 'UPGRADE_BAD_ORIGIN' });
         return false;
+      },
+      admitClient: (socketAddress, header) => {
+        const address = this.limits.addressOf(socketAddress, header);
+        if (this.limits.mayConnect(address)) return { ok: true, address };
+        this.context.metrics.errors.inc({ code: `UPGRADE_${TOO_MANY_CONNECTIONS}` });
+        return { ok: false, response: tooManyConnections() };
       },
       maxHttpBodyBytes: config.admin.maxBodyBytes,
     });
@@ -123,6 +137,9 @@ export class Gateway {
 
   /** One tick for every event, and this node's report of itself; overlapping calls share the running one. */
   tick(): Promise<void> {
+    const now = this.options.clock.now();
+    this.limits.prune(now);
+    this.stuckReaders.sweep(this.sessions.values(), now, this.countError);
     this.ticking ??= Promise.all([...[...this.tickers.values()].map((t) => t.tick()), this.reportPresence()]).then(
       () => void (this.ticking = null),
       () => void (this.ticking = null),
@@ -199,6 +216,7 @@ export class Gateway {
   };
 
   private onOpen(connection: Connection): void {
+    this.limits.opened(connection.remoteAddress);
     const session = new Session(connection, this.countError);
     this.sessions.set(connection, session);
     this.context.metrics.connections.set(this.sessions.size);
@@ -217,6 +235,7 @@ export class Gateway {
       }
       return;
     }
+    if (refusedOverLimit(this.limits, this.context.tokens, session, decoded.message, this.options.clock.now())) return;
     handleMessage(this.context, session, decoded.message).catch((error: unknown) => {
       this.options.log.error({ err: error }, 'message handling failed');
       session.sendError(ErrorCode.INTERNAL, 'internal error; please retry', decoded.message.rid);
@@ -226,6 +245,7 @@ export class Gateway {
   private onClose(connection: Connection): void {
     const session = this.sessions.get(connection);
     if (!session) return;
+    this.limits.closed(connection.remoteAddress);
     this.sessions.delete(connection);
     this.context.metrics.connections.set(this.sessions.size);
     session.closed = true;

@@ -60,11 +60,20 @@ export const ErrorCode = {
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
   /** An unexpected server fault; the request may be retried. */
   INTERNAL: 'INTERNAL',
+  /** Too many joins from this client address (gateway.perIp.joinsPerMinute): no place was created. Join again at `retryAt`. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** This ticket was resumed too often (gateway.resumesPerTicketPerMinute): its place is kept. Resume again at `retryAt`. */
+  RECONNECT_RATE_LIMITED: 'RECONNECT_RATE_LIMITED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** Codes whose request may succeed when repeated later, unchanged. */
-export const RETRYABLE_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([ErrorCode.STORE_UNAVAILABLE, ErrorCode.INTERNAL]);
+export const RETRYABLE_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  ErrorCode.STORE_UNAVAILABLE,
+  ErrorCode.INTERNAL,
+  ErrorCode.RATE_LIMITED,
+  ErrorCode.RECONNECT_RATE_LIMITED,
+]);
 
 export const CloseCode = {
   /** Normal closure, e.g. after the client sent `leave`. Standard WebSocket code. */

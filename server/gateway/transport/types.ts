@@ -64,9 +64,18 @@ export interface TransportOptions extends TransportLimits {
    * (undefined when absent); refused upgrades get HTTP 403. Without it, all may.
    */
   allowUpgrade?(origin: string | undefined, host: string | undefined): boolean;
+  /**
+   * Who the client is and whether it may connect now, asked at each upgrade the
+   * Origin rule let through; the address becomes `Connection.remoteAddress`. A
+   * refused upgrade gets `response` (HTTP 429) and no WebSocket. Without it:
+   * the socket's address, always admitted.
+   */
+  admitClient?(socketAddress: string, header: (name: string) => string | undefined): ClientAdmission;
   /** Largest HTTP request body kept for the handler (default 64 KiB). */
   maxHttpBodyBytes?: number;
 }
+
+export type ClientAdmission = { ok: true; address: string } | { ok: false; response: HttpResponse };
 
 export const DEFAULT_MAX_HTTP_BODY_BYTES = 64 << 10;
 

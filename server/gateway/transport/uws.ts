@@ -104,11 +104,13 @@ export function createUwsTransport(options: TransportOptions): Transport {
         writeResponse(res, { status: 403, headers: { 'content-type': 'application/json' }, body: FORBIDDEN_ORIGIN });
         return;
       }
-      const userData: UserData = {
-        connection: null,
-        remoteAddress: Buffer.from(res.getRemoteAddressAsText()).toString(),
-        origin,
-      };
+      const socketAddress = Buffer.from(res.getRemoteAddressAsText()).toString();
+      const admission = options.admitClient?.(socketAddress, (name) => req.getHeader(name) || undefined) ?? { ok: true, address: socketAddress };
+      if (!admission.ok) {
+        writeResponse(res, admission.response);
+        return;
+      }
+      const userData: UserData = { connection: null, remoteAddress: admission.address, origin };
       res.upgrade(
         userData,
         req.getHeader('sec-websocket-key'),

@@ -50,6 +50,11 @@ function headersOf(request: IncomingMessage): Record<string, string> {
   return headers;
 }
 
+function singleHeader(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
 /** The whole body up to `maxBytes`; past it the rest is read and dropped (as uws.ts does). */
 function readBody(req: IncomingMessage, maxBytes: number): Promise<{ body: Uint8Array | undefined; tooLarge: boolean }> {
   return new Promise((resolve, reject) => {
@@ -81,20 +86,32 @@ export function createWsTransport(options: TransportOptions): Transport {
         () => res.writeHead(500).end('internal error'),
       );
   });
+  /** The address each admitted upgrade counts under, from verifyClient to the connection. */
+  const clientAddresses = new WeakMap<IncomingMessage, string>();
   const wss = new WebSocketServer({
     server,
     path: options.wsPath,
     maxPayload: options.maxFrameBytes,
     perMessageDeflate: false,
-    // The same Origin rule as uws.ts, answered 403 before the upgrade.
-    verifyClient: ({ req }, done) => done(!options.allowUpgrade || options.allowUpgrade(req.headers.origin, req.headers.host), 403, 'Forbidden'),
+    // The same Origin rule and client admission as uws.ts, answered before the upgrade.
+    verifyClient: ({ req }, done) => {
+      if (options.allowUpgrade && !options.allowUpgrade(req.headers.origin, req.headers.host)) return done(false, 403, 'Forbidden');
+      const socketAddress = req.socket.remoteAddress ?? '';
+      const admission = options.admitClient?.(socketAddress, (name) => singleHeader(req, name)) ?? { ok: true, address: socketAddress };
+      if (!admission.ok) {
+        const { status, headers, body } = admission.response;
+        return done(false, status, Buffer.from(body).toString(), headers);
+      }
+      clientAddresses.set(req, admission.address);
+      done(true);
+    },
   });
 
   wss.on('connection', (socket, request) => {
     const connection = new WsConnection(
       nextId++,
       socket,
-      request.socket.remoteAddress ?? '',
+      clientAddresses.get(request) ?? request.socket.remoteAddress ?? '',
       request.headers.origin ?? '',
       options.maxBackpressureBytes,
       subscriptions,

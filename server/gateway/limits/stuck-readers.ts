@@ -1,0 +1,60 @@
+/**
+ * Slow readers (docs/protocol.md §1, §8). A connection more than
+ * maxBackpressureBytes behind already misses ticks (the transport skips it on
+ * publish, and ticks are idempotent: the next one carries the latest
+ * position), so its buffer never grows past that limit plus one frame. One
+ * that stays behind for backpressureCloseSeconds is closed with 4001
+ * BACKPRESSURE. Checked every quarter of that time (at most every 5 s), not
+ * every tick: one buffer-size read per connection.
+ */
+import { Gauge, type Registry } from 'prom-client';
+import { CloseCode } from '../../../shared/protocol/codes.js';
+import type { Session } from '../session.js';
+
+const MAX_SWEEP_MS = 5000;
+
+export function createBackpressureMetrics(registry: Registry) {
+  return {
+    behind: new Gauge({ name: 'waitroom_connections_behind', help: 'Connections more than maxBackpressureBytes behind at the last check (they miss ticks)', registers: [registry] }),
+    bufferedBytes: new Gauge({ name: 'waitroom_backpressure_bytes', help: 'Bytes queued for all connections and not yet written, at the last check', registers: [registry] }),
+  };
+}
+
+export class StuckReaders {
+  private nextSweepAt = 0;
+  private readonly sweepMs: number;
+  private readonly metrics: ReturnType<typeof createBackpressureMetrics>;
+
+  constructor(
+    private readonly maxBackpressureBytes: number,
+    private readonly closeAfterMs: number,
+    registry: Registry,
+  ) {
+    this.sweepMs = Math.min(MAX_SWEEP_MS, closeAfterMs / 4);
+    this.metrics = createBackpressureMetrics(registry);
+  }
+
+  /** Checks every session when a check is due; `countError` counts the closes. */
+  sweep(sessions: Iterable<Session>, now: number, countError: (code: string) => void): void {
+    if (now < this.nextSweepAt) return;
+    this.nextSweepAt = now + this.sweepMs;
+    let behind = 0;
+    let bufferedBytes = 0;
+    for (const session of sessions) {
+      const buffered = session.connection.bufferedAmount();
+      bufferedBytes += buffered;
+      if (buffered <= this.maxBackpressureBytes) {
+        session.behindSince = null;
+        continue;
+      }
+      behind++;
+      session.behindSince ??= now;
+      if (now - session.behindSince >= this.closeAfterMs && !session.closed) {
+        countError('CLOSE_BACKPRESSURE');
+        session.connection.close(CloseCode.BACKPRESSURE, 'too far behind for too long; resume to continue');
+      }
+    }
+    this.metrics.behind.set(behind);
+    this.metrics.bufferedBytes.set(bufferedBytes);
+  }
+}
