@@ -8,7 +8,7 @@ import type { WaitroomConfig } from './schema.js';
 
 type Keys = WaitroomConfig['keys'];
 
-function keyText(value: string): string {
+export function keyText(value: string): string {
   return value.startsWith('file:') ? readFileSync(value.slice(5), 'utf8') : value;
 }
 
@@ -47,6 +47,7 @@ export function grantPublicKeys(keys: Keys): GrantPublicKeys {
 
 export function ticketKeyRing(keys: Keys): TicketKeyRing {
   if (!keys.ticket) throw new ConfigError(['keys.ticket: a gateway needs the ticket HMAC secrets']);
+  if (!(keys.ticket.current in keys.ticket.secrets)) throw new ConfigError([`keys.ticket.current: no secret for the current key id "${keys.ticket.current}"`]);
   const ring = new Map<string, Uint8Array>();
   for (const [kid, text] of Object.entries(keys.ticket.secrets)) {
     const secret = Buffer.from(keyText(text), 'base64');

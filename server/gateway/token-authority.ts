@@ -9,9 +9,15 @@ export type TicketCheck = { ok: true; claims: TicketClaims } | { ok: false; code
 
 export class TokenAuthority {
   constructor(
-    private readonly ticketKeys: TicketKeyRing,
-    private readonly grantKey: GrantSigningKey,
+    private ticketKeys: TicketKeyRing,
+    private grantKey: GrantSigningKey,
   ) {}
+
+  /** Key rotation (server/config/live-keys.ts): new tokens are signed with the new current keys at once. */
+  useKeys(ticketKeys: TicketKeyRing, grantKey: GrantSigningKey): void {
+    this.ticketKeys = ticketKeys;
+    this.grantKey = grantKey;
+  }
 
   issueTicket(event: EventConfig, ticketNo: number, secretHash: string, now: number): { token: string; claims: TicketClaims } {
     const claims: TicketClaims = { e: event.id, n: ticketNo, sh: secretHash, iat: now, exp: now + event.ticketTtlSeconds * 1000 };
@@ -33,7 +39,8 @@ export class TokenAuthority {
 
   /**
    * The grant for an admitted ticket. Deterministic (Ed25519 signatures are):
-   * any node re-minting it after a reconnect hands out the same token.
+   * any node re-minting it after a reconnect hands out the same token, until the
+   * grant key is rotated (then the same claims under the new key id: one grant id, used once).
    */
   mintGrant(event: EventConfig, ticketNo: number, secretHash: string, grantExpiresAt: number): string {
     return signGrant(this.grantKey, {

@@ -4,7 +4,7 @@ import type { WaitroomConfig } from '../config/schema.js';
 import { NativeUwsUnavailableError } from '../gateway/transport/uws.js';
 import { createLogger, type Logger } from '../observability/log.js';
 import { systemClock } from '../clock.js';
-import { reloadOnSignal, startSystem, type Roles, type System } from './system.js';
+import { reloadKeysOnSignal, reloadOnSignal, startSystem, type Roles, type System } from './system.js';
 
 export async function run(name: string, config: () => Readonly<WaitroomConfig>, roles: Roles, announce: (system: System, log: Logger) => void): Promise<void> {
   let log = createLogger('info', name);
@@ -39,8 +39,13 @@ export async function run(name: string, config: () => Readonly<WaitroomConfig>, 
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-  // SIGHUP re-reads the events file (each process its own copy); it never stops the process.
-  process.on('SIGHUP', () => void reloadOnSignal(system, log));
+  // SIGHUP re-reads the events file and the keys (each process its own copies); it never stops the process.
+  // Keys are re-read from the config file (WAITROOM_CONFIG) only: keys given in code (the demo) or as WAITROOM_KEYS stay as they are.
+  const rereadKeys = () => (process.env.WAITROOM_CONFIG && !process.env.WAITROOM_KEYS ? config().keys : undefined);
+  process.on('SIGHUP', () => {
+    reloadKeysOnSignal(system, rereadKeys, log);
+    void reloadOnSignal(system, log);
+  });
   // Started with --expose-gc (the benchmark does): SIGUSR2 collects garbage and logs the memory after it.
   const collect = (globalThis as { gc?: () => void }).gc;
   if (collect) {

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Registry } from 'prom-client';
 import type { Clock } from '../clock.js';
-import { grantPublicKeys, grantSigningKey, ticketKeyRing } from '../config/keys.js';
+import { LiveKeys, type KeyReload } from '../config/live-keys.js';
 import type { WaitroomConfig } from '../config/schema.js';
 import { EventRegistry } from '../events/event-registry.js';
 import { EventReloader, type ReloadOutcome } from '../events/reloader.js';
@@ -37,6 +37,8 @@ export interface System {
   events: EventRegistry;
   /** Replaces the live events safely (SIGHUP and POST /admin/events both go through it). */
   reloader: EventReloader;
+  /** The signing and verifying keys; SIGHUP replaces them from the config file (key rotation). */
+  keys: LiveKeys;
   audit: AuditLog;
   /** The self-check of the live events as of now: run, logged and put in the metrics. */
   selfCheck(): SelfCheckResult;
@@ -117,8 +119,10 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
   // Run what the deployment runs (or publish this process's events), then follow every change any process makes.
   await reloader.start(FOLLOW_EVENTS_MS);
 
+  const keys = new LiveKeys({ keys: config.keys, roles, clock, events });
   if (roles.gateway) {
-    const tokens = new TokenAuthority(ticketKeyRing(config.keys), grantSigningKey(config.keys));
+    const tokens = new TokenAuthority(keys.current.ticket!, keys.current.signing!);
+    keys.follow((set) => tokens.useKeys(set.ticket!, set.signing!));
     const admin = { reloader, authenticator: new OperatorAuthenticator(config.operators), audit, sessions: stores.sessions };
     gateway = new Gateway({
       config,
@@ -137,7 +141,8 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
     gatewayUrl = urlOf(config.gateway.publicUrl, config.gateway.host, port);
   }
   if (roles.reservations) {
-    const service = new BookingService(stores.bookings, grantPublicKeys(config.keys), clock, events);
+    const service = new BookingService(stores.bookings, keys.current.verifying!, clock, events);
+    keys.follow((set) => service.useKeys(set.verifying!));
     const allowedOrigins = config.reservations.allowedOrigins.length > 0 ? config.reservations.allowedOrigins : gatewayUrl ? sameHostOrigins(gatewayUrl) : [];
     reservations = createReservationServer({
       service,
@@ -171,6 +176,7 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
     stores,
     events: liveEvents,
     reloader,
+    keys,
     audit,
     selfCheck: () => selfCheck(),
     gateway,
@@ -209,4 +215,27 @@ export async function reloadOnSignal(system: Pick<System, 'reloader'>, log: Logg
     log.error({ err: error, signal }, `${signal}: reloading the events failed; the events are unchanged`);
     return null;
   }
+}
+
+/**
+ * The other half of SIGHUP: re-read this process's keys (`readKeys`: its config
+ * file again) and switch to them if that strands no live token (LiveKeys.reload).
+ * Null when the keys do not come from a file that can be re-read.
+ */
+export function reloadKeysOnSignal(system: Pick<System, 'keys'>, readKeys: () => unknown, log: Logger, signal = 'SIGHUP'): KeyReload | null {
+  let input: unknown;
+  try {
+    input = readKeys();
+  } catch (error) {
+    log.error({ err: error, signal }, `${signal}: re-reading the keys failed; the keys are unchanged`);
+    return null;
+  }
+  if (input === undefined) return null;
+  const outcome = system.keys.reload(input);
+  if (outcome.result === 'refused') log.error({ signal, problems: outcome.problems }, `${signal}: the new keys are refused; the keys are unchanged:\n${outcome.problems.map((p) => `  - ${p}`).join('\n')}`);
+  if (outcome.result === 'applied') {
+    for (const warning of outcome.warnings) log.warn({ signal }, `${signal}: ${warning}`);
+    log.info({ signal, current: outcome.current }, `${signal}: keys reloaded; signing grants with "${outcome.current.grant}", tickets with "${outcome.current.ticket}"`);
+  }
+  return outcome;
 }

@@ -48,10 +48,15 @@ function secretMatches(secret: string, secretHash: string): boolean {
 export class BookingService {
   constructor(
     private readonly store: BookingStore,
-    private readonly publicKeys: GrantPublicKeys,
+    private publicKeys: GrantPublicKeys,
     private readonly clock: Clock,
     private readonly events: () => readonly EventConfig[],
   ) {}
+
+  /** Key rotation (server/config/live-keys.ts): grants are verified against the new key ring from now on. */
+  useKeys(publicKeys: GrantPublicKeys): void {
+    this.publicKeys = publicKeys;
+  }
 
   private event(eventId: string): EventConfig | undefined {
     return this.events().find((event) => event.id === eventId);
