@@ -50,8 +50,8 @@ export const GatewayConfig = z
     /** Invalid frames one connection may send before it is closed. */
     maxInvalidFrames: z.number().int().min(1).max(1000).default(10),
     /**
-     * A connection whose unsent buffer stays above maxBackpressureBytes this long is closed
-     * with 4001 BACKPRESSURE (it misses ticks meanwhile; a reply that cannot be queued closes it at once).
+     * A connection whose unsent buffer in the gateway does not empty for this long is closed with
+     * 4001 BACKPRESSURE. Past maxBackpressureBytes it misses ticks meanwhile, and a reply that cannot be queued closes it at once.
      */
     backpressureCloseSeconds: z.number().int().min(1).max(600).default(30),
     /** Per client IP address (server/gateway/limits/): generous, because carrier-grade NAT puts thousands of phones behind one. */

@@ -100,7 +100,7 @@ export class Gateway {
       reservationsUrl: options.reservationsUrl,
     });
     this.limits = new ClientLimits(config.gateway);
-    this.stuckReaders = new StuckReaders(config.gateway.maxBackpressureBytes, config.gateway.backpressureCloseSeconds * 1000, options.registry);
+    this.stuckReaders = new StuckReaders(config.gateway.backpressureCloseSeconds * 1000, options.registry);
     this.history = new EventHistory(this.context, { stepMs: config.admin.historyStepMs, nodeTimeoutMs: config.controller.nodeTimeoutMs });
     const admin: HttpHandler | undefined = options.admin && adminHttp(options.admin, { ctx: this.context, events: options.events, history: this.history });
     this.transport = createTransport(config.gateway.transport, {

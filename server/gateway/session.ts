@@ -22,7 +22,7 @@ export class Session {
   superseded = false;
   /** The grant was handed over; no further admission checks. */
   admitted = false;
-  /** Since when the connection has been more than maxBackpressureBytes behind (server/gateway/limits/stuck-readers.ts). */
+  /** Since when the connection's unsent buffer has not emptied (server/gateway/limits/stuck-readers.ts). */
   behindSince: number | null = null;
 
   constructor(

@@ -1,11 +1,14 @@
 /**
- * Slow readers (docs/protocol.md §1, §8). A connection more than
- * maxBackpressureBytes behind already misses ticks (the transport skips it on
- * publish, and ticks are idempotent: the next one carries the latest
- * position), so its buffer never grows past that limit plus one frame. One
- * that stays behind for backpressureCloseSeconds is closed with 4001
- * BACKPRESSURE. Checked every quarter of that time (at most every 5 s), not
- * every tick: one buffer-size read per connection.
+ * Slow readers (docs/protocol.md §1, §8). The amount is bounded by the
+ * transport: a connection more than maxBackpressureBytes behind misses ticks
+ * (skipped on publish; ticks are idempotent, the next one carries the latest
+ * position) and a reply that cannot be queued closes it, so its buffer never
+ * grows past that limit plus one frame. The time is bounded here: a
+ * connection whose unsent buffer has not emptied for backpressureCloseSeconds
+ * (the kernel's socket buffer is full, some MB of ticks unread: the reader is
+ * gone or paused) is closed with 4001 BACKPRESSURE. Checked every quarter of
+ * that time (at most every 5 s), not every tick: one buffer-size read per
+ * connection.
  */
 import { Gauge, type Registry } from 'prom-client';
 import { CloseCode } from '../../../shared/protocol/codes.js';
@@ -15,7 +18,7 @@ const MAX_SWEEP_MS = 5000;
 
 export function createBackpressureMetrics(registry: Registry) {
   return {
-    behind: new Gauge({ name: 'waitroom_connections_behind', help: 'Connections more than maxBackpressureBytes behind at the last check (they miss ticks)', registers: [registry] }),
+    behind: new Gauge({ name: 'waitroom_connections_behind', help: 'Connections with unsent bytes queued in the gateway at the last check', registers: [registry] }),
     bufferedBytes: new Gauge({ name: 'waitroom_backpressure_bytes', help: 'Bytes queued for all connections and not yet written, at the last check', registers: [registry] }),
   };
 }
@@ -26,7 +29,6 @@ export class StuckReaders {
   private readonly metrics: ReturnType<typeof createBackpressureMetrics>;
 
   constructor(
-    private readonly maxBackpressureBytes: number,
     private readonly closeAfterMs: number,
     registry: Registry,
   ) {
@@ -43,7 +45,7 @@ export class StuckReaders {
     for (const session of sessions) {
       const buffered = session.connection.bufferedAmount();
       bufferedBytes += buffered;
-      if (buffered <= this.maxBackpressureBytes) {
+      if (buffered === 0) {
         session.behindSince = null;
         continue;
       }
