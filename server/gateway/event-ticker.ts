@@ -89,15 +89,23 @@ export class EventTicker {
     setImmediate(() => this.ctx.metrics.publishSeconds.observe({ event: this.room.config.id }, (performance.now() - started) / 1000));
   }
 
+  /**
+   * Records this node's departures since the last tick. A ticket its holder took back on this node in the
+   * meantime is not departed; one taken back while the record was on its way to the store (whose return the
+   * store may have seen first) is said to have returned once more, so nobody who came back counts as away.
+   */
   private async flushDepartures(now: number): Promise<void> {
-    if (this.room.departed.length === 0) return;
-    const departed = this.room.departed;
-    this.room.departed = [];
+    const { room, ctx } = this;
+    const departed = room.departed.filter((ticketNo) => !room.holders.has(ticketNo));
+    room.departed = [];
+    if (departed.length === 0) return;
     try {
-      await this.ctx.queue.disconnect(this.room.config.id, departed, now, this.ctx.node);
+      await ctx.queue.disconnect(room.config.id, departed, now, ctx.node);
     } catch (error) {
-      this.room.departed.push(...departed);
+      room.departed.push(...departed);
       throw error;
     }
+    const returned = departed.filter((ticketNo) => room.holders.has(ticketNo));
+    await Promise.all(returned.map((ticketNo) => ctx.queue.reconnect(room.config.id, ticketNo, now, ctx.node)));
   }
 }
