@@ -26,7 +26,7 @@ const waitingErrors = {
   TICKET_USED: 'This place in line was already used for a booking. Each person can book only once.',
   TICKET_REVOKED: 'The organisers cancelled this place in line. If you think this is a mistake, contact the organisers.',
   GRANT_EXPIRED: 'Your turn came, but the time to book ran out.',
-  DEVICE_HAS_PLACE: 'This device already has a place in line in another tab. Using that place.',
+  DEVICE_HAS_PLACE: 'This device already holds a place in this line, in another browser or browser profile. Continue waiting there.',
   POW_REQUIRED: 'Checking this browser before joining…',
   POW_INVALID: 'The browser check failed. Trying again…',
   POW_EXPIRED: 'The browser check took too long. Trying again…',

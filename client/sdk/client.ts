@@ -10,15 +10,17 @@
  *     client.on('admitted', () => client.goToBooking());
  *     client.start();
  */
-import type { ErrorMessage, ServerMessage, TickMessage } from '../../shared/protocol/index.js';
+import type { ErrorMessage, PowSolution, ServerMessage, TickMessage } from '../../shared/protocol/index.js';
 import { etaSeconds, peopleAhead, placesKnown } from '../../shared/queue/position.js';
 import type { BackoffOptions } from '../../shared/reconnect/backoff.js';
-import { hashSecret, newClientSecret } from '../../shared/tokens/secret.js';
+import { hashSecret } from '../../shared/tokens/secret.js';
 import { Connection, type ConnectionStatus, type SocketConstructor } from './connection.js';
+import { DeviceRecord } from './device.js';
 import { Emitter, type Listener } from './emitter.js';
 import { closeErrorCode, outcomeOf, retryDelay } from './error-policy.js';
 import type { NoticeEvent, WaitroomError, WaitroomEvents, WaitroomState } from './events.js';
 import { storedHandoff, withHandoffFragment, type Handoff } from './handoff.js';
+import { defaultSolver, type ChallengeSolver } from './pow-solver.js';
 import { defaultStorage, TicketStore, type KeyValueStorage, type StoredTicket } from './storage.js';
 import { checkEventId, gatewaySocketUrl, WaitroomOptionsError } from './urls.js';
 
@@ -39,12 +41,16 @@ export interface WaitroomClientOptions {
   birthDate?: (problem: WaitroomError | null) => Promise<string> | string;
   /** Reconnect waits (default: shared/reconnect/backoff.ts CLIENT_RECONNECT). */
   reconnect?: BackoffOptions;
+  /** Solves proof-of-work challenges (default: a Web Worker in browsers, in-process in Node). */
+  solveChallenge?: ChallengeSolver;
 }
 
 export class WaitroomClient {
   readonly eventId: string;
   private readonly emitter = new Emitter<WaitroomEvents>();
   private readonly store: TicketStore;
+  private readonly device: DeviceRecord;
+  private readonly solve: ChallengeSolver;
   private readonly url: string;
   private readonly Socket: SocketConstructor;
   private connection: Connection | null = null;
@@ -58,6 +64,13 @@ export class WaitroomClient {
   /** The secret of a join not yet answered; reused if the join is resent. */
   private pendingSecret: string | null = null;
   private birthDate: string | null = null;
+  /** The solved challenge for the next join; challenges solved for this join so far; the solve under way. */
+  private pow: PowSolution | null = null;
+  private powAttempts = 0;
+  private solving: AbortController | null = null;
+  /** The request in flight is a join whose device key was not renewed yet (see the `renewing` outcome). */
+  private deviceJoinInFlight = false;
+  private deviceRenewed = false;
   private birthDatePrompt: Promise<string> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private serverOffsetMs = 0;
@@ -70,7 +83,10 @@ export class WaitroomClient {
     const Socket = options.WebSocket ?? (globalThis.WebSocket as SocketConstructor | undefined);
     if (!Socket) throw new WaitroomOptionsError('no WebSocket on this platform: pass one (in Node 20: `import WebSocket from "ws"`)');
     this.Socket = Socket;
-    this.store = new TicketStore(this.eventId, options.storage ?? defaultStorage());
+    const storage = options.storage ?? defaultStorage();
+    this.store = new TicketStore(this.eventId, storage);
+    this.device = new DeviceRecord(storage);
+    this.solve = options.solveChallenge ?? defaultSolver();
   }
 
   /** Adds a listener; returns the function that removes it. */
@@ -119,6 +135,8 @@ export class WaitroomClient {
   stop(): void {
     this.finished = true;
     clearTimeout(this.retryTimer);
+    this.solving?.abort();
+    this.solving = null;
     this.connection?.stop();
     this.connection = null;
   }
@@ -130,10 +148,15 @@ export class WaitroomClient {
     this.stop();
   }
 
-  /** Forgets the stored place and joins again at the end of the line (after GRANT_EXPIRED, TICKET_REVOKED, …). */
+  /**
+   * Forgets the stored place and joins again at the end of the line (after
+   * GRANT_EXPIRED, TICKET_REVOKED, …), with a new device key: the old key
+   * stays bound to the place that ended.
+   */
   restart(): void {
     this.stop();
     this.store.clear();
+    this.device.renew();
     this.pendingSecret = null;
     this.lastTick = null;
     this.start();
@@ -165,6 +188,7 @@ export class WaitroomClient {
     clearTimeout(this.retryTimer);
     const rid = (this.requestRid = this.nextRid++);
     const saved = this.store.load();
+    this.deviceJoinInFlight = !saved && !this.deviceRenewed;
     if (saved) {
       this.connection?.send({ type: 'resume', rid, ticket: saved.ticket, eventId: this.eventId });
       return;
@@ -174,10 +198,33 @@ export class WaitroomClient {
       this.birthDatePrompt ??= Promise.resolve(ask(problem)).finally(() => (this.birthDatePrompt = null));
       this.birthDate = await this.birthDatePrompt;
     }
-    this.pendingSecret ??= newClientSecret();
-    const secretHash = await hashSecret(this.pendingSecret);
+    this.pendingSecret ??= this.device.joiningSecret(this.eventId);
+    const [secretHash, device] = await Promise.all([hashSecret(this.pendingSecret), this.device.hash()]);
     if (rid !== this.requestRid || this.finished) return; // a newer request (or a stop) came while waiting
-    this.connection?.send({ type: 'join', rid, eventId: this.eventId, secretHash, ...(this.birthDate ? { birthDate: this.birthDate } : {}) });
+    const pow = this.pow;
+    this.pow = null; // a challenge is good for one join
+    this.connection?.send({ type: 'join', rid, eventId: this.eventId, secretHash, device, ...(this.birthDate ? { birthDate: this.birthDate } : {}), ...(pow ? { pow } : {}) });
+  }
+
+  /** Solves the challenge of a proof-of-work refusal, then joins again with the solution. */
+  private solveAndJoin(challenge: string): void {
+    const rid = this.requestRid;
+    this.solving?.abort();
+    const solving = (this.solving = new AbortController());
+    this.powAttempts++;
+    this.solve(challenge, solving.signal).then(
+      (n) => {
+        if (solving.signal.aborted || rid !== this.requestRid || this.finished) return; // a reconnect asked anew meanwhile
+        this.solving = null;
+        this.pow = { c: challenge, n };
+        void this.joinOrResume();
+      },
+      (error: unknown) => {
+        if (solving.signal.aborted || this.finished) return;
+        this.stop();
+        this.emitter.emit('error', { code: 'POW_INVALID', message: `could not solve the proof-of-work challenge: ${String(error)}`, outcome: 'stopped' });
+      },
+    );
   }
 
   private handle(message: ServerMessage): void {
@@ -206,8 +253,10 @@ export class WaitroomClient {
 
   private onTicket(eventId: string, ticket: string, ticketNo: number, resumed: boolean): void {
     if (eventId !== this.eventId) return;
-    if (resumed) this.store.update({ ticket, ticketNo, serverOffsetMs: this.serverOffsetMs });
-    else if (this.pendingSecret) {
+    this.powAttempts = 0;
+    const updated = resumed ? this.store.update({ ticket, ticketNo, serverOffsetMs: this.serverOffsetMs }) : null;
+    // A join answered `resumed` with nothing stored: another tab of this device joined with the same secret at the same moment.
+    if (!updated && this.pendingSecret) {
       this.store.save({ eventId, ticket, ticketNo, secret: this.pendingSecret, joinedAhead: null, serverOffsetMs: this.serverOffsetMs });
       this.pendingSecret = null;
     }
@@ -248,7 +297,13 @@ export class WaitroomClient {
   }
 
   private onError(error: ErrorMessage): void {
-    const outcome = outcomeOf(error, { answersRequest: error.rid !== undefined && error.rid === this.requestRid, canAskBirthDate: this.options.birthDate !== undefined });
+    const outcome = outcomeOf(error, {
+      answersRequest: error.rid !== undefined && error.rid === this.requestRid,
+      canAskBirthDate: this.options.birthDate !== undefined,
+      hasStoredTicket: this.store.load() !== null,
+      answersDeviceJoin: this.deviceJoinInFlight,
+      powAttempts: this.powAttempts,
+    });
     const report: WaitroomError = { code: error.code, message: error.message, outcome, ...(error.retryAt !== undefined ? { retryAt: error.retryAt } : {}) };
     if (outcome === 'stopped') this.stop();
     this.emitter.emit('error', report);
@@ -256,6 +311,18 @@ export class WaitroomClient {
       case 'rejoining':
         this.store.clear();
         void this.joinOrResume();
+        return;
+      case 'resuming':
+        void this.joinOrResume();
+        return;
+      case 'renewing':
+        this.device.renew();
+        this.deviceRenewed = true;
+        this.pendingSecret = null;
+        void this.joinOrResume();
+        return;
+      case 'solving':
+        this.solveAndJoin(error.challenge!);
         return;
       case 'needs-birth-date':
         this.birthDate = null;

@@ -25,19 +25,42 @@ const STOP: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCode.COHORT_CLOSED,
 ]);
 
+/** The device's earlier place is over (the server answers a device's join with it, §3.1.1). */
+const PLACE_ENDED: ReadonlySet<ErrorCode> = new Set<ErrorCode>([ErrorCode.TICKET_USED, ErrorCode.GRANT_EXPIRED, ErrorCode.TICKET_REVOKED]);
+
 /** Refusals that name a time from which the same join will be accepted. */
 const NOT_YET: ReadonlySet<ErrorCode> = new Set<ErrorCode>([ErrorCode.EVENT_NOT_OPEN_YET, ErrorCode.COHORT_NOT_OPEN_YET]);
 
 const BIRTH_DATE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([ErrorCode.BIRTH_DATE_REQUIRED, ErrorCode.NOT_ELIGIBLE]);
+
+/** Proof-of-work refusals: each carries a fresh challenge to solve (§3.1.2). */
+export const POW_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([ErrorCode.POW_REQUIRED, ErrorCode.POW_INVALID, ErrorCode.POW_EXPIRED, ErrorCode.POW_REUSED]);
+
+/** Challenges solved in a row without a place before the client gives up (a broken solver must not spin). */
+export const MAX_POW_ATTEMPTS = 5;
 
 export interface ErrorContext {
   /** The error answers the join or resume in flight (same rid). */
   answersRequest: boolean;
   /** The client can ask for a birth date (the birthDate option is set). */
   canAskBirthDate: boolean;
+  /** Storage holds a ticket for the event (another tab's, after DEVICE_HAS_PLACE). */
+  hasStoredTicket?: boolean;
+  /** The error answers a join carrying a device key that has not been renewed since (not a resume). */
+  answersDeviceJoin?: boolean;
+  /** Proof-of-work challenges already solved for this join without getting a place. */
+  powAttempts?: number;
 }
 
-export function outcomeOf(error: Pick<ErrorMessage, 'code' | 'retryable' | 'retryAt'>, { answersRequest, canAskBirthDate }: ErrorContext): ErrorOutcome {
+export function outcomeOf(
+  error: Pick<ErrorMessage, 'code' | 'retryable' | 'retryAt' | 'challenge'>,
+  { answersRequest, canAskBirthDate, hasStoredTicket = false, answersDeviceJoin = false, powAttempts = 0 }: ErrorContext,
+): ErrorOutcome {
+  // A join (nothing stored: a person chose to join) answered with the end of the device's earlier place: a new key joins anew.
+  if (PLACE_ENDED.has(error.code) && answersRequest && answersDeviceJoin) return 'renewing';
+  if (POW_REFUSALS.has(error.code) && answersRequest) return error.challenge && powAttempts < MAX_POW_ATTEMPTS ? 'solving' : 'stopped';
+  // Another tab of this device holds the place: take it over; with no ticket stored, another browser profile holds it.
+  if (error.code === ErrorCode.DEVICE_HAS_PLACE && answersRequest) return hasStoredTicket ? 'resuming' : 'stopped';
   if (START_OVER.has(error.code)) return 'rejoining';
   if (STOP.has(error.code)) return 'stopped';
   if (NOT_YET.has(error.code) && error.retryAt !== undefined && answersRequest) return 'retrying';

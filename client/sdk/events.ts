@@ -77,9 +77,13 @@ export type WaitroomErrorCode = ErrorCode | CloseErrorCode;
  * What the client does about an error: `retrying` the same request later (at
  * `retryAt` when known), `rejoining` at the end of the line (the old place is
  * gone), `needs-birth-date` (asks the birthDate option again), `stopped` for
- * good (a person must decide: see restart()), or `info` (nothing changes).
+ * good (a person must decide: see restart()), `solving` a proof-of-work
+ * challenge before joining again (tell the person the browser is being
+ * checked), `resuming` the place another tab of this device stored,
+ * `renewing` the device key to join anew (the device's earlier place ended
+ * and a person chose to join again), or `info` (nothing changes).
  */
-export type ErrorOutcome = 'retrying' | 'rejoining' | 'needs-birth-date' | 'stopped' | 'info';
+export type ErrorOutcome = 'retrying' | 'rejoining' | 'needs-birth-date' | 'stopped' | 'solving' | 'resuming' | 'renewing' | 'info';
 
 export interface WaitroomError {
   code: WaitroomErrorCode;

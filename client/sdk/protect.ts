@@ -72,7 +72,7 @@ export function protect(options: ProtectOptions): Protection {
   client.on('eta', ({ seconds }) => (eta.textContent = seconds === null ? '' : `${texts.etaLabel}: ${formatDuration(seconds, texts)}`));
   client.on('notice', ({ text }) => (title.textContent = text ? `${texts.noticeHeading}: ${text}` : texts.waitingRoom));
   client.on('error', (error: WaitroomError) => {
-    if (error.outcome === 'needs-birth-date') return;
+    if (error.outcome === 'needs-birth-date' || error.outcome === 'resuming' || error.outcome === 'renewing') return;
     status.textContent = texts.waitingErrors[error.code];
     const canRejoin = error.outcome === 'stopped' && (error.code === 'GRANT_EXPIRED' || error.code === 'TICKET_REVOKED');
     action.hidden = !canRejoin;

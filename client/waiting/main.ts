@@ -87,7 +87,8 @@ function wait(current: EventInfo): void {
   });
   client.on('ticket', ({ ticketNo }) => {
     model.ticketNo = ticketNo;
-    if (model.problem?.retryAt !== undefined || model.problem?.code === 'STORE_UNAVAILABLE' || model.problem?.code === 'INTERNAL') model.problem = null;
+    const passing = model.problem?.retryAt !== undefined || model.problem?.code === 'STORE_UNAVAILABLE' || model.problem?.code === 'INTERNAL';
+    if (passing || model.problem?.code.startsWith('POW_')) model.problem = null; // "checking this browser…" is over too
     redraw();
   });
   client.on('prequeue', ({ waiting }) => {

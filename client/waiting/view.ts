@@ -147,6 +147,6 @@ function renderProblem(problem: Problem | null, language: Language, texts: Dicti
 
 /** The problem to show for an SDK error, or null when it needs no words (asked in the birth-date form instead). */
 export function problemOf(error: WaitroomError): Omit<Problem, 'action'> | null {
-  if (error.outcome === 'needs-birth-date') return null;
+  if (error.outcome === 'needs-birth-date' || error.outcome === 'resuming' || error.outcome === 'renewing') return null;
   return { code: error.code, stopped: error.outcome === 'stopped', ...(error.retryAt !== undefined ? { retryAt: error.retryAt } : {}) };
 }
