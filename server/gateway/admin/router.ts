@@ -20,6 +20,7 @@ import { revokeTicket, sendNotice, setPaused } from './queue-actions.js';
 import { readAudit, readHistory, readOverview } from './read-routes.js';
 import { refuse } from './responses.js';
 import { changeLimits, closeNow, openNow } from './schedule-actions.js';
+import { changeDifficulty } from '../pow/difficulty-route.js';
 import type { AdminCall, AdminServices, EventCall } from './services.js';
 import { signIn, signOut, whoAmI } from './session-routes.js';
 
@@ -57,6 +58,7 @@ const EVENT_ROUTES = new Map<string, Route<EventCall>>(Object.entries({
   pause: { permission: 'queue.control', action: 'queue.pause', handle: setPaused(true) },
   resume: { permission: 'queue.control', action: 'queue.resume', handle: setPaused(false) },
   limits: { permission: 'events.change', action: 'event.limits', handle: changeLimits },
+  pow: { permission: 'events.change', action: 'event.pow', handle: changeDifficulty },
   'open-now': { permission: 'events.change', action: 'event.open-now', handle: openNow },
   'close-now': { permission: 'events.change', action: 'event.close-now', handle: closeNow },
   notice: { permission: 'queue.control', action: 'queue.notice', handle: sendNotice },

@@ -12,7 +12,8 @@ import { eventRow } from './event-rows.js';
 import { json, refuse, STORE_UNAVAILABLE } from './responses.js';
 import { audit, type AdminServices, type EventCall } from './services.js';
 
-async function apply(services: AdminServices, call: EventCall, action: string, edit: Edit): Promise<HttpResponse> {
+/** Applies an edit of one event through the reloader and audits it (also used by server/gateway/pow/difficulty-route.ts). */
+export async function apply(services: AdminServices, call: EventCall, action: string, edit: Edit): Promise<HttpResponse> {
   const eventId = call.room.config.id;
   if (!edit.ok) {
     audit(services, call, action, 'refused', { event: eventId, reason: edit.code });
