@@ -117,6 +117,20 @@ const EventInput = z
       .object({
         difficulty: z.number().int().min(0).max(32).default(0),
         challengeTtlSeconds: z.number().int().min(10).max(3600).default(120),
+        /**
+         * Off when absent. A gateway that sees more than `joinsPerSecond` joins of
+         * the event in one second asks `difficulty` of new challenges (if above
+         * the event's) until joins stayed at or below it for `calmSeconds`.
+         * Per gateway (server/gateway/pow/auto-raise.ts): divide a cluster-wide rate by the gateways.
+         */
+        autoRaise: z
+          .object({
+            joinsPerSecond: z.number().int().min(1),
+            difficulty: z.number().int().min(1).max(32),
+            calmSeconds: z.number().int().min(1).max(3600).default(60),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .default({ difficulty: 0, challengeTtlSeconds: 120 }),

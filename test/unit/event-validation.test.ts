@@ -72,7 +72,7 @@ describe('the event definition', () => {
       grantTtlSeconds: number;
       graceSeconds: number;
       ticketTtlSeconds: number;
-      proofOfWork: { difficulty: number; challengeTtlSeconds: number };
+      proofOfWork: { difficulty: number; challengeTtlSeconds: number; autoRaise?: { joinsPerSecond: number; difficulty: number; calmSeconds: number } | undefined };
       centers: { id: string; name: string; slots: { id: string; label: string; capacity: number }[] }[];
     }>();
   });

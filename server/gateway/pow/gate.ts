@@ -8,11 +8,20 @@ import type { PowSolution } from '../../../shared/protocol/messages.js';
 import type { TicketKeyRing } from '../../../shared/tokens/ticket.js';
 import { ticketKeyRing } from '../../config/keys.js';
 import type { EventRoom, GatewayContext } from '../context.js';
+import { AutoRaise } from './auto-raise.js';
 import { checkChallenge, issueChallenge, solves } from './challenge.js';
 
 export type PowVerdict = { ok: true } | { ok: false; code: ErrorCode; message: string; challenge: string };
 
 const rings = new WeakMap<object, TicketKeyRing>();
+/** Per gateway: each context counts its own joins. */
+const raises = new WeakMap<GatewayContext, AutoRaise>();
+
+function raiseOf(ctx: GatewayContext): AutoRaise {
+  let raise = raises.get(ctx);
+  if (!raise) raises.set(ctx, (raise = new AutoRaise()));
+  return raise;
+}
 
 function ringOf(ctx: GatewayContext): TicketKeyRing {
   const keys = ctx.config.keys;
@@ -23,14 +32,15 @@ function ringOf(ctx: GatewayContext): TicketKeyRing {
 
 export async function checkProofOfWork(ctx: GatewayContext, room: EventRoom, pow: PowSolution | undefined): Promise<PowVerdict> {
   const settings = room.config.proofOfWork;
-  if (settings.difficulty === 0) return { ok: true };
   const now = ctx.clock.now();
+  const difficulty = raiseOf(ctx).difficultyForJoin(room.config, now);
+  if (difficulty === 0) return { ok: true };
   const ring = ringOf(ctx);
   const refuse = (code: ErrorCode, message: string): PowVerdict => ({
     ok: false,
     code,
     message,
-    challenge: issueChallenge(ring, room.config.id, settings.difficulty, now + settings.challengeTtlSeconds * 1000),
+    challenge: issueChallenge(ring, room.config.id, difficulty, now + settings.challengeTtlSeconds * 1000),
   });
   if (!pow) return refuse(ErrorCode.POW_REQUIRED, 'this event asks for proof of work: solve the challenge and join again');
   const check = checkChallenge(ring, pow.c, room.config.id, now);
