@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateKeys } from '../../server/config/keys.js';
-import { rssOf } from '../lib/deployment.js';
+import { LOAD_GENERATOR_ADDRESSES, rssOf } from '../lib/deployment.js';
 import { quantile } from '../lib/stats.js';
 import type { LoadTransport, SnapshotMessage } from './messages.js';
 import { LoadWorker } from './spawn.js';
@@ -102,7 +102,7 @@ async function startGateway(dir: string): Promise<{ wsUrl: string; pid: number; 
   const config = {
     nodeId: 'loadgen-compare',
     logLevel: 'warn',
-    gateway: { host: '127.0.0.1', port, tickMs, idleTimeoutSeconds: 960 },
+    gateway: { host: '127.0.0.1', port, tickMs, idleTimeoutSeconds: 960, natRanges: [LOAD_GENERATOR_ADDRESSES] },
     store: { kind: 'memory' },
     keys: generateKeys('compare'),
     events: [

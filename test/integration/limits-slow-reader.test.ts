@@ -124,7 +124,7 @@ describe.each(['uws', 'ws'] as const)('slow reader on %s', (transport) => {
     }
     expect(largest).toBeLessThanOrEqual(MAX_BACKPRESSURE + FRAME_SLACK);
     expect(bystander.ticks).toBeGreaterThan(ticksBefore);
-    // uWS will not queue the close frame behind a full buffer either: it ends the socket, the client sees 1006 (reconnect, as 4001 says).
-    expect(await reader.closeCode()).toBe(transport === 'ws' ? CloseCode.BACKPRESSURE : null);
+    // uWS may not queue the close frame behind a full buffer either: then it ends the socket and the client sees 1006 (reconnect, as 4001 says).
+    expect(transport === 'ws' ? [CloseCode.BACKPRESSURE] : [CloseCode.BACKPRESSURE, null]).toContain(await reader.closeCode());
   });
 });

@@ -16,7 +16,7 @@ import { generateKeys } from '../../server/config/keys.js';
 import type { WaitroomConfigInput } from '../../server/config/schema.js';
 import { ChildNode, killNow, stopNodes, type ExitStatus, type Role, type Stoppable } from '../../server/main/child-node.js';
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './redis.js';
-import { testEvent, type EventInput } from './system.js';
+import { TEST_CLIENTS_NAT, testEvent, type EventInput } from './system.js';
 
 export type { ExitStatus, Role };
 
@@ -149,7 +149,7 @@ export async function writeClusterConfig(options: ClusterConfigOptions = {}): Pr
   const prefix = uniquePrefix();
   const config: WaitroomConfigInput = {
     logLevel: 'info',
-    gateway: { transport: options.transport ?? 'uws', tickMs: options.tickMs ?? 100 },
+    gateway: { transport: options.transport ?? 'uws', tickMs: options.tickMs ?? 100, natRanges: [TEST_CLIENTS_NAT] },
     store: { kind: 'redis', redisUrl: TEST_REDIS_URL, keyPrefix: prefix },
     controller: { leaseMs: options.leaseMs ?? 1000 },
     keys: options.keys ?? generateKeys('test'),

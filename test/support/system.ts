@@ -26,6 +26,12 @@ export function testEvent(overrides: Partial<EventInput> = {}, now = Date.now())
   };
 }
 
+/**
+ * Tests' ordinary clients all come from 127.0.0.1, hundreds or thousands of them: to the per-address limits
+ * that address is one big carrier-grade NAT. The limits tests flood from 127.0.0.2 and up, which keep the defaults.
+ */
+export const TEST_CLIENTS_NAT = { cidr: '127.0.0.1/32', maxConnections: 1_000_000, joinsPerMinute: 1_000_000 };
+
 export interface TestSystemOptions {
   store?: 'memory' | 'redis';
   transport?: 'uws' | 'ws';
@@ -54,7 +60,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   const config = parseConfig({
     nodeId: `test-${process.pid}`,
     logLevel: 'silent',
-    gateway: { port: 0, transport: options.transport ?? 'uws', tickMs: options.tickMs ?? 50, staticDir: 'dist/client', ...options.gateway },
+    gateway: { port: 0, transport: options.transport ?? 'uws', tickMs: options.tickMs ?? 50, staticDir: 'dist/client', natRanges: [TEST_CLIENTS_NAT], ...options.gateway },
     reservations: { port: 0 },
     ...(options.controller ? { controller: options.controller } : {}),
     store: { kind: options.store ?? 'memory', redisUrl: TEST_REDIS_URL, keyPrefix: uniquePrefix() },
