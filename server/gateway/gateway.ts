@@ -123,6 +123,11 @@ export class Gateway {
     });
   }
 
+  /** Entries in the per-client limit counters (they follow the clients present, not all ever seen). */
+  get limitEntries(): ClientLimits['sizes'] {
+    return this.limits.sizes;
+  }
+
   get transportName(): 'uws' | 'ws' {
     return this.transport.name;
   }
