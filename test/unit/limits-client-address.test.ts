@@ -26,6 +26,8 @@ describe('client address', () => {
     expect(parsed.success).toBe(false);
     expect(parsed.error!.issues.map((issue) => issue.path.join('.')).sort()).toEqual(['natRanges.0.cidr', 'trustProxy.0']);
     expect(canonicalAddress('::FFFF:127.0.0.2')).toBe('127.0.0.2');
+    expect(canonicalAddress('0000:0000:0000:0000:0000:ffff:7f00:0002')).toBe('127.0.0.2');
+    expect(canonicalAddress('2001:DB8::1')).toBe('2001:db8::1');
   });
 });
 

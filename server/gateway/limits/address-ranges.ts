@@ -36,8 +36,16 @@ export function inRanges(list: BlockList, address: string): boolean {
   return family !== null && list.check(address, family);
 }
 
-/** One spelling per address: IPv4-mapped IPv6 ("::ffff:1.2.3.4") as plain IPv4, so one client counts once. */
+/**
+ * One spelling per address: IPv4-mapped IPv6 ("::ffff:1.2.3.4", or uWS's
+ * "0000:…:ffff:0102:0304" on a dual-stack socket) as plain IPv4, so one client counts once.
+ */
 export function canonicalAddress(address: string): string {
-  const mapped = /^(?:::ffff:|0{4}(?::0{4}){4}:ffff:)(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  return mapped ? mapped[1]! : address.toLowerCase();
+  const prefix = /^(?:::ffff:|(?:0{1,4}:){5}ffff:)/i.exec(address)?.[0];
+  if (!prefix) return address.toLowerCase();
+  const rest = address.slice(prefix.length);
+  const hex = /^([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(rest);
+  if (!hex) return familyOf(rest) === 'ipv4' ? rest : address.toLowerCase();
+  const [high, low] = [parseInt(hex[1]!, 16), parseInt(hex[2]!, 16)];
+  return `${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`;
 }
