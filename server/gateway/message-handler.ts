@@ -5,7 +5,7 @@ import type { ReconnectOutcome } from '../store/types.js';
 import { joinDecision } from '../events/eligibility.js';
 import type { TicketClaims } from '../../shared/tokens/claims.js';
 import { sendAdmitted } from './admissions.js';
-import { placeForDevice, type DeviceOutcome } from './devices/device-place.js';
+import { placeForDevice } from './devices/device-place.js';
 import { checkProofOfWork, type PowVerdict } from './pow/gate.js';
 import type { EventRoom, GatewayContext } from './context.js';
 import { sendCurrentNotice } from './notices.js';
@@ -53,17 +53,30 @@ async function join(ctx: GatewayContext, session: Session, message: Of<'join'>):
     return session.send({ type: 'error', rid: message.rid, code: pow.code, message: pow.message, retryable: false, challenge: pow.challenge });
   }
   if (message.device) return joinAsDevice(ctx, session, room, message, message.device);
-  let ticketNo: number;
+  const ticketNo = await storeStep(session, room, message.rid, () => ctx.batcher.join(room.config.id));
+  if (ticketNo !== null) issueNew(ctx, session, room, message, ticketNo, ctx.clock.now());
+}
+
+/**
+ * The store call of a claimed session's request. On failure, or when the event was withdrawn while the
+ * call was in flight, the client is answered here and the result is null.
+ */
+async function storeStep<T>(session: Session, room: EventRoom, rid: number | undefined, call: () => Promise<T>): Promise<T | null> {
+  let result: T;
   try {
-    ticketNo = await ctx.batcher.join(room.config.id);
+    result = await call();
   } catch {
     session.busy = false;
-    if (room.closed) return withdrawn(session, room, message.rid);
-    return session.sendError(ErrorCode.STORE_UNAVAILABLE, 'the queue is reconnecting; try again shortly', message.rid);
+    if (room.closed) withdrawn(session, room, rid);
+    else session.sendError(ErrorCode.STORE_UNAVAILABLE, 'the queue is reconnecting; try again shortly', rid);
+    return null;
   }
   session.busy = false;
-  if (room.closed) return withdrawn(session, room, message.rid);
-  issueNew(ctx, session, room, message, ticketNo, ctx.clock.now());
+  if (room.closed) {
+    withdrawn(session, room, rid);
+    return null;
+  }
+  return result;
 }
 
 /** `now`: the ticket's issue time (a device's place records it in the store, and every tab gets the same expiry). */
@@ -88,16 +101,8 @@ async function resume(ctx: GatewayContext, session: Session, message: Of<'resume
   const room = ctx.room(claims.e);
   if (!room) return session.sendError(ErrorCode.UNKNOWN_EVENT, `no event "${claims.e}"`, message.rid);
   if (!claimSession(session, message.rid)) return;
-  let outcome: ReconnectOutcome;
-  try {
-    outcome = await ctx.queue.reconnect(claims.e, claims.n, now, ctx.node);
-  } catch {
-    session.busy = false;
-    return session.sendError(ErrorCode.STORE_UNAVAILABLE, 'the queue is reconnecting; try again shortly', message.rid);
-  }
-  session.busy = false;
-  if (room.closed) return withdrawn(session, room, message.rid);
-  takeBack(ctx, session, room, message.rid, message.ticket, claims, outcome);
+  const outcome = await storeStep(session, room, message.rid, () => ctx.queue.reconnect(claims.e, claims.n, now, ctx.node));
+  if (outcome) takeBack(ctx, session, room, message.rid, message.ticket, claims, outcome);
 }
 
 /** The holder of an existing ticket (a resume, or a second tab of its device) takes its place back on this connection. */
@@ -125,16 +130,8 @@ function takeBack(ctx: GatewayContext, session: Session, room: EventRoom, rid: n
  * else a new place recorded for the device.
  */
 async function joinAsDevice(ctx: GatewayContext, session: Session, room: EventRoom, message: Of<'join'>, deviceHash: string): Promise<void> {
-  let place: DeviceOutcome;
-  try {
-    place = await placeForDevice(ctx, room, { deviceHash, secretHash: message.secretHash });
-  } catch {
-    session.busy = false;
-    if (room.closed) return withdrawn(session, room, message.rid);
-    return session.sendError(ErrorCode.STORE_UNAVAILABLE, 'the queue is reconnecting; try again shortly', message.rid);
-  }
-  session.busy = false;
-  if (room.closed) return withdrawn(session, room, message.rid);
+  const place = await storeStep(session, room, message.rid, () => placeForDevice(ctx, room, { deviceHash, secretHash: message.secretHash }));
+  if (!place) return;
   if (place.kind === 'fresh') return issueNew(ctx, session, room, message, place.ticketNo, place.issuedAt);
   if (place.kind === 'other_secret') {
     return session.sendError(ErrorCode.DEVICE_HAS_PLACE, 'this device already holds a place in this event: resume the ticket stored for it', message.rid);
