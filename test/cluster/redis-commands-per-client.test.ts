@@ -32,7 +32,7 @@ describe('Redis commands per waiting client', () => {
     await redis?.stop();
   });
 
-  it(`${CLIENTS} waiting clients on ${NODES} nodes for ${TICKS} ticks: < 0.01 commands per client per tick`, { timeout: 120_000 }, async () => {
+  it(`${CLIENTS} waiting clients on ${NODES} nodes for ${TICKS} ticks: < 0.01 commands per client per tick`, { timeout: 300_000 }, async () => {
     redis = await startRedisServer({ appendonly: false });
     // A few admissions then a full house (nobody books): the steady state of a long wait.
     const event = testEvent({ id: 'steady', maxActive: 5, admitsPerMinute: 60 });
