@@ -17,7 +17,7 @@ export class RedisBookingStore implements BookingStore {
     const k = eventKeys(this.prefix, request.eventId);
     const reply = await this.scripts.run(
       'commit-booking',
-      [k.usedGrants, k.status, k.people, k.slotsTaken, k.bookings, k.active, k.away, k.requeued, k.held, k.meta, k.gaps, k.reclaimed, ...k.left],
+      [k.usedGrants, k.status, k.people, k.slotsTaken, k.bookings, k.active, k.away, k.requeued, k.held, k.meta, k.gaps, k.reclaimed, k.deferred, ...k.left],
       [
         request.grantId,
         request.ticketNo,

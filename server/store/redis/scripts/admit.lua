@@ -39,6 +39,8 @@ local grace_ms, grant_ttl_ms, max_steps = tonumber(ARGV[8]), tonumber(ARGV[9]), 
 local lease = redis.call('HMGET', lease_key, 'holder', 'until')
 if lease[1] and lease[1] ~= holder and tonumber(lease[2]) > now then return {0} end
 redis.call('HSET', lease_key, 'holder', holder, 'until', str(now + lease_ms))
+-- The restart check of docs/decisions/004 runs in the controller step too.
+recover_after_restart(meta_key, gaps_key, deferred_key, left_keys)
 local net = draw_if_due(meta_key, gaps_key, reclaimed_key, now, tonumber(ARGV[13]), tonumber(ARGV[14]))
 
 -- Bound one call's work; the rest follow in the next calls.

@@ -6,7 +6,7 @@
 -- revoked does not.
 -- KEYS[1] used grants  KEYS[2] status  KEYS[3] people  KEYS[4] slots taken  KEYS[5] bookings
 -- KEYS[6] active  KEYS[7] away  KEYS[8] requeued  KEYS[9] held  KEYS[10] meta  KEYS[11] gaps
--- KEYS[12] reclaimed  KEYS[13..] leaver buckets
+-- KEYS[12] reclaimed  KEYS[13] deferred  KEYS[14..] leaver buckets
 -- ARGV[1] grantId  ARGV[2] ticketNo  ARGV[3] personKey  ARGV[4] slot key  ARGV[5] slot capacity
 -- ARGV[6] reference  ARGV[7] request fingerprint  ARGV[8] booking record (JSON)
 -- Returns: {0} booked  {1, stored record JSON} repeated (same grant and fingerprint)
@@ -27,6 +27,11 @@ if redis.call('HEXISTS', people_key, ARGV[3]) == 1 then return {4} end
 local taken = tonumber(redis.call('HGET', slots_key, ARGV[4])) or 0
 if taken >= tonumber(ARGV[5]) then return {5} end
 
+-- Every check is above this line: from here on the script only writes.
+if k == nil then
+  -- A number lost in a restart is counted as a leaver until the cursor passes it.
+  reclaim_lost(meta_key, KEYS[11], KEYS[12], KEYS[13], left_keys_from(14), ticket)
+end
 redis.call('HINCRBY', slots_key, ARGV[4], 1)
 redis.call('HSET', used_key, ARGV[1], cjson.encode({ARGV[6], ARGV[7]}))
 redis.call('HSET', people_key, ARGV[3], ARGV[6])
@@ -37,9 +42,6 @@ elseif k == S.AWAY then
   redis.call('ZREM', away_key, ticket)
 elseif k == S.REQUEUED then
   remove_requeued(requeued_key, meta_key, ticket)
-elseif k == nil then
-  -- A number lost in a restart is counted as a leaver until the cursor passes it.
-  reclaim_lost(meta_key, KEYS[11], KEYS[12], left_keys_from(13), ticket)
 end
 redis.call('ZREM', held_key, ticket)
 redis.call('HSET', status_key, ticket, S.USED)

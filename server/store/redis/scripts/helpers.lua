@@ -4,6 +4,14 @@
 --   S              ticket statuses of server/store/ticket-status.ts (S.WAITING = 'w', ...)
 --   BUCKET_WIDTHS  leaver bucket widths of shared/queue/left-segments.ts (e.g. {16, 1024, 65536, 4194304})
 --   RESTART_TICKET_GAP  ticket numbers skipped after a Redis restart (../../restart-gap.ts)
+--
+-- Rule for every script: reads and checks first, then writes. A script makes
+-- every check that may refuse (return a non-success code) before its first
+-- write, and calls helpers that write (recover_after_restart, reclaim_lost,
+-- draw_if_due, ...) only after those checks: Redis keeps a script's writes
+-- when it fails half-way, so a refusal or an error after a write leaves a
+-- half-done change behind (issue 13: commit-booking.lua wrote the booking,
+-- then failed in reclaim_lost).
 
 -- A number as a string that reads back as the same double; integers below
 -- 1e17 print without an exponent (tostring switches to one past 1e14).
