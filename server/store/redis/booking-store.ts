@@ -2,7 +2,7 @@
 import { bookingFingerprint, slotKey } from '../booking-fingerprint.js';
 import type { BookingRequest, BookingStore, CommitOutcome } from '../types.js';
 import type { RedisConnection } from './client.js';
-import { eventKeys } from './keys.js';
+import { eventKeys, scriptKeys } from './keys.js';
 import { commitOutcome } from './outcomes.js';
 import type { Scripts } from './scripts.js';
 
@@ -17,7 +17,7 @@ export class RedisBookingStore implements BookingStore {
     const k = eventKeys(this.prefix, request.eventId);
     const reply = await this.scripts.run(
       'commit-booking',
-      [k.usedGrants, k.status, k.people, k.slotsTaken, k.bookings, k.active, k.away, k.requeued, k.held, k.meta, k.gaps, k.reclaimed, ...k.left],
+      scriptKeys(k),
       [
         request.grantId,
         request.ticketNo,

@@ -55,6 +55,18 @@ export interface EventKeys {
   bookings: string;
 }
 
+/**
+ * The one order in which every event script receives the event's keys: KEYS
+ * is these, then the leaver buckets, then the per-call device key (if any).
+ * scripts.ts generates the Lua `event_keys()` from it, so no script restates it.
+ */
+export const SCRIPT_KEY_ORDER = ['status', 'away', 'requeued', 'active', 'held', 'nodes', 'meta', 'lease', 'gaps', 'reclaimed', 'deferred', 'usedGrants', 'people', 'slotsTaken', 'bookings'] as const;
+
+/** KEYS for an event script, in SCRIPT_KEY_ORDER. */
+export function scriptKeys(k: EventKeys, device?: string): string[] {
+  return [...SCRIPT_KEY_ORDER.map((name) => k[name]), ...k.left, ...(device === undefined ? [] : [device])];
+}
+
 /** Rejects names that would break the hash tag (an empty tag hashes the whole key). */
 export function assertKeyPart(what: string, value: string): void {
   if (value === '' || /[{}]/.test(value)) throw new Error(`Redis ${what} must be non-empty and contain no braces: ${JSON.stringify(value)}`);

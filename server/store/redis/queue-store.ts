@@ -22,7 +22,7 @@ import {
   type RevokeOutcome,
 } from '../types.js';
 import type { RedisConnection } from './client.js';
-import { eventKeys, globalKeys, type EventKeys } from './keys.js';
+import { eventKeys, globalKeys, scriptKeys, type EventKeys } from './keys.js';
 import { admitResult, devicePlace, reconnectOutcome, revokeOutcome } from './outcomes.js';
 import { admissionStatusOf } from '../ticket-status.js';
 import type { Scripts } from './scripts.js';
@@ -61,13 +61,13 @@ export class RedisQueueStore implements QueueStore {
 
   async joinBatch(eventId: string, count: number, now: number, node: NodeNumber, opensAt: number): Promise<number> {
     const k = this.keys(eventId);
-    const keys = [k.meta, k.status, k.held, k.gaps, k.reclaimed, k.deferred, ...k.left];
+    const keys = scriptKeys(k);
     return Number(await this.scripts.run('join-batch', keys, [count, node, now, opensAt, this.drawSeed()]));
   }
 
   async joinDevice(eventId: string, join: DeviceJoin, now: number, node: NodeNumber, opensAt: number): Promise<DevicePlace> {
     const k = this.keys(eventId);
-    const keys = [k.device(join.deviceHash), k.meta, k.status, k.held, k.gaps, k.reclaimed, k.deferred, ...k.left];
+    const keys = scriptKeys(k, k.device(join.deviceHash));
     return devicePlace(await this.scripts.run('device-join', keys, [node, now, opensAt, this.drawSeed(), join.secretHash, join.expiresAt]));
   }
 
@@ -81,7 +81,7 @@ export class RedisQueueStore implements QueueStore {
 
   async reconnect(eventId: string, ticketNo: number, now: number, node: NodeNumber): Promise<ReconnectOutcome> {
     const k = this.keys(eventId);
-    return reconnectOutcome(await this.scripts.run('reconnect', [k.status, k.away, k.requeued, k.held, k.meta, k.gaps, k.reclaimed, k.deferred, ...k.left], [ticketNo, now, node]));
+    return reconnectOutcome(await this.scripts.run('reconnect', scriptKeys(k), [ticketNo, now, node]));
   }
 
   async disconnect(eventId: string, ticketNos: readonly number[], now: number, node: NodeNumber): Promise<void> {
@@ -89,14 +89,14 @@ export class RedisQueueStore implements QueueStore {
     const calls: Promise<unknown>[] = [];
     for (let i = 0; i < ticketNos.length; i += DISCONNECT_CHUNK) {
       const chunk = ticketNos.slice(i, i + DISCONNECT_CHUNK);
-      calls.push(this.scripts.run('disconnect', [k.status, k.away, k.requeued, k.held, k.meta], [now, node, ...chunk]));
+      calls.push(this.scripts.run('disconnect', scriptKeys(k), [now, node, ...chunk]));
     }
     await Promise.all(calls);
   }
 
   async leave(eventId: string, ticketNo: number): Promise<void> {
     const k = this.keys(eventId);
-    await this.scripts.run('leave', [k.status, k.away, k.requeued, k.active, k.held, k.meta, k.deferred, ...k.left], [ticketNo]);
+    await this.scripts.run('leave', scriptKeys(k), [ticketNo]);
   }
 
   /**
@@ -147,7 +147,7 @@ export class RedisQueueStore implements QueueStore {
     const k = this.keys(eventId);
     const reply = await this.scripts.run(
       'admit',
-      [k.status, k.away, k.requeued, k.active, k.meta, k.lease, k.nodes, k.held, k.gaps, k.reclaimed, k.deferred, ...k.left],
+      scriptKeys(k),
       [
         step.now,
         step.holder,
@@ -179,7 +179,7 @@ export class RedisQueueStore implements QueueStore {
 
   async revoke(eventId: string, ticketNo: number): Promise<RevokeOutcome> {
     const k = this.keys(eventId);
-    return revokeOutcome(await this.scripts.run('revoke', [k.status, k.away, k.requeued, k.active, k.held, k.meta, k.deferred, ...k.left], [ticketNo, RECENT_REVOCATIONS]));
+    return revokeOutcome(await this.scripts.run('revoke', scriptKeys(k), [ticketNo, RECENT_REVOCATIONS]));
   }
 
   async recordPresence(node: NodeNumber, { name, connections }: { name: string; connections: number }, now: number): Promise<void> {

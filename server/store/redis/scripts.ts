@@ -8,6 +8,7 @@ import { BUCKET_WIDTHS } from '../../../shared/queue/left-segments.js';
 import { RESTART_TICKET_GAP } from '../restart-gap.js';
 import { Status } from '../ticket-status.js';
 import type { RedisConnection } from './client.js';
+import { SCRIPT_KEY_ORDER } from './keys.js';
 
 export const SCRIPT_NAMES = [
   'join-batch',
@@ -33,6 +34,13 @@ function prelude(): string {
     `local S = { ${statuses.join(', ')} }`,
     `local BUCKET_WIDTHS = { ${BUCKET_WIDTHS.join(', ')} }`,
     `local RESTART_TICKET_GAP = ${RESTART_TICKET_GAP}`,
+    'local function event_keys()',
+    `  local k = { ${SCRIPT_KEY_ORDER.map((name, i) => `${name} = KEYS[${i + 1}]`).join(', ')} }`,
+    `  k.left = {}`,
+    `  for level = 1, #BUCKET_WIDTHS do k.left[level] = KEYS[${SCRIPT_KEY_ORDER.length} + level] end`,
+    `  k.device = KEYS[${SCRIPT_KEY_ORDER.length} + #BUCKET_WIDTHS + 1]`,
+    '  return k',
+    'end',
     '',
   ].join('\n');
 }

@@ -18,9 +18,7 @@
 --     numbers skipped after a restart is crossed in one step (and un-counted), stopping
 --     at the numbers in it whose holders came back (inside the drawn pre-queue, where
 --     such numbers are scattered, each is stepped over).
--- KEYS[1] status  KEYS[2] away  KEYS[3] requeued  KEYS[4] active  KEYS[5] meta  KEYS[6] lease
--- KEYS[7] nodes  KEYS[8] held  KEYS[9] gaps  KEYS[10] reclaimed
--- KEYS[11] deferred  KEYS[12..] leaver buckets, one per BUCKET_WIDTHS level
+-- KEYS: the event's keys in the order of ../keys.ts SCRIPT_KEY_ORDER, read by event_keys() as k
 -- ARGV[1] now (ms)  ARGV[2] holder  ARGV[3] leaseMs  ARGV[4] nodeTimeoutMs  ARGV[5] admitting (0|1)
 -- ARGV[6] maxActive  ARGV[7] admitsPerMinute  ARGV[8] graceMs  ARGV[9] grantTtlMs  ARGV[10] maxSteps
 -- ARGV[11] ratePerMinute (stored as given)  ARGV[12] reap dead nodes (0|1)
@@ -28,10 +26,11 @@
 -- Returns: {0} when another holder has the lease, otherwise
 --   {1, cursor, active, skipped, backlogged (0|1), reaped, grantExpiresAt (string), ticketNo...}
 --   where the ticket numbers are those admitted, in order, all expiring at grantExpiresAt
-local status_key, away_key, requeued_key, active_key, meta_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local lease_key, nodes_key, held_key, gaps_key, reclaimed_key = KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
-local deferred_key = KEYS[11]
-local left_keys = left_keys_from(12)
+local k = event_keys()
+local status_key, away_key, requeued_key, active_key, meta_key = k.status, k.away, k.requeued, k.active, k.meta
+local lease_key, nodes_key, held_key, gaps_key, reclaimed_key = k.lease, k.nodes, k.held, k.gaps, k.reclaimed
+local deferred_key = k.deferred
+local left_keys = k.left
 local now, holder, lease_ms, node_timeout_ms = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local max_active, per_minute = tonumber(ARGV[6]), tonumber(ARGV[7])
 local grace_ms, grant_ttl_ms, max_steps = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
@@ -39,7 +38,9 @@ local grace_ms, grant_ttl_ms, max_steps = tonumber(ARGV[8]), tonumber(ARGV[9]), 
 local lease = redis.call('HMGET', lease_key, 'holder', 'until')
 if lease[1] and lease[1] ~= holder and tonumber(lease[2]) > now then return {0} end
 redis.call('HSET', lease_key, 'holder', holder, 'until', str(now + lease_ms))
-local net = draw_if_due(meta_key, gaps_key, reclaimed_key, now, tonumber(ARGV[13]), tonumber(ARGV[14]))
+-- The restart check of docs/decisions/004 runs in the controller step too.
+recover_after_restart(k)
+local net = draw_if_due(k, now, tonumber(ARGV[13]), tonumber(ARGV[14]))
 
 -- Bound one call's work; the rest follow in the next calls.
 local REAP_LIMIT, PROMOTE_LIMIT, SETTLE_LIMIT = 5000, 10000, 10000
@@ -52,7 +53,7 @@ for i = 1, #heartbeats, 2 do
     local held = redis.call('ZRANGEBYSCORE', held_key, node, node, 'LIMIT', 0, REAP_LIMIT - reaped)
     for _, ticket in ipairs(held) do
       redis.call('ZREM', held_key, ticket)
-      reaped = reaped + let_go(status_key, away_key, requeued_key, meta_key, ticket, beat)
+      reaped = reaped + let_go(k, ticket, beat)
     end
     if #held < REAP_LIMIT then redis.call('HDEL', nodes_key, node) end
   end
@@ -62,7 +63,7 @@ local due = redis.call('ZRANGEBYSCORE', away_key, '-inf', str(now - grace_ms), '
 for _, ticket in ipairs(due) do
   redis.call('ZREM', away_key, ticket)
   redis.call('HSET', status_key, ticket, S.LEFT)
-  count_leaver(net, deferred_key, left_keys, tonumber(ticket), 1)
+  count_leaver(k, net, tonumber(ticket), 1)
 end
 redis.call('ZREMRANGEBYSCORE', active_key, '-inf', str(now))
 

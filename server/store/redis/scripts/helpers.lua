@@ -4,6 +4,17 @@
 --   S              ticket statuses of server/store/ticket-status.ts (S.WAITING = 'w', ...)
 --   BUCKET_WIDTHS  leaver bucket widths of shared/queue/left-segments.ts (e.g. {16, 1024, 65536, 4194304})
 --   RESTART_TICKET_GAP  ticket numbers skipped after a Redis restart (../../restart-gap.ts)
+--   event_keys()   the event's keys as one named table k (k.status, k.meta, k.left[level], k.device, ...),
+--                  read from KEYS in the one order of ../keys.ts (SCRIPT_KEY_ORDER): every script of an
+--                  event is called with that list, and every helper takes k, never positional keys
+--
+-- Rule for every script: reads and checks first, then writes. A script makes
+-- every check that may refuse (return a non-success code) before its first
+-- write, and calls helpers that write (recover_after_restart, reclaim_lost,
+-- draw_if_due, ...) only after those checks: Redis keeps a script's writes
+-- when it fails half-way, so a refusal or an error after a write leaves a
+-- half-done change behind (issue 13: commit-booking.lua wrote the booking,
+-- then failed in reclaim_lost).
 
 -- A number as a string that reads back as the same double; integers below
 -- 1e17 print without an exponent (tostring switches to one past 1e14).
@@ -17,12 +28,6 @@ local function kind(status)
   return nil
 end
 
--- KEYS[first], KEYS[first + 1], ...: the leaver bucket hashes, one per level.
-local function left_keys_from(first)
-  local list = {}
-  for level = 1, #BUCKET_WIDTHS do list[level] = KEYS[first + level - 1] end
-  return list
-end
 
 -- Count (delta 1) or un-count (delta -1) a leaver in every level's bucket;
 -- a bucket that drops to zero is deleted, as in the memory store.
@@ -129,7 +134,8 @@ end
 -- number issued so far is the pre-queue. One write, whatever its size. Its
 -- restart gaps leave `gaps` (their places are scattered now: the cursor
 -- steps over them one by one instead of crossing a run).
-local function draw_if_due(meta_key, gaps_key, reclaimed_key, now, opens_at, seed)
+local function draw_if_due(k, now, opens_at, seed)
+  local meta_key, gaps_key, reclaimed_key = k.meta, k.gaps, k.reclaimed
   local net = draw_of(meta_key)
   if net or now < opens_at then return net end
   local size = tonumber(redis.call('HGET', meta_key, 'issued')) or 0
@@ -157,7 +163,8 @@ local function defer_range(deferred_key, first, last)
 end
 
 -- Count (delta 1) or un-count (-1) ticket n as a leaver, at its place.
-local function count_leaver(net, deferred_key, left_keys, n, delta)
+local function count_leaver(k, net, n, delta)
+  local deferred_key, left_keys = k.deferred, k.left
   if delta > 0 and not net then
     defer_range(deferred_key, n, n)
     return
@@ -175,7 +182,8 @@ end
 -- of a lost number takes its place back on reconnect (reconnect.lua). The run
 -- is recorded in `gaps`, so the controller's cursor crosses it in one step
 -- (admit.lua). See docs/decisions/004.
-local function recover_after_restart(meta_key, gaps_key, deferred_key, left_keys)
+local function recover_after_restart(k)
+  local meta_key, gaps_key, deferred_key, left_keys = k.meta, k.gaps, k.deferred, k.left
   local run_id = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)')
   local state = redis.call('HMGET', meta_key, 'runId', 'issued')
   if state[1] == run_id then return end
@@ -195,22 +203,23 @@ end
 
 -- The meta counters figures() reads instead of counting the sets each tick.
 -- Requeued tickets are admitted lowest place first.
-local function add_requeued(requeued_key, meta_key, ticket, place)
-  if redis.call('ZADD', requeued_key, place, ticket) == 1 then redis.call('HINCRBY', meta_key, 'requeued', 1) end
+local function add_requeued(k, ticket, place)
+  if redis.call('ZADD', k.requeued, place, ticket) == 1 then redis.call('HINCRBY', k.meta, 'requeued', 1) end
 end
 
-local function remove_requeued(requeued_key, meta_key, ticket)
-  if redis.call('ZREM', requeued_key, ticket) == 1 then redis.call('HINCRBY', meta_key, 'requeued', -1) end
+local function remove_requeued(k, ticket)
+  if redis.call('ZREM', k.requeued, ticket) == 1 then redis.call('HINCRBY', k.meta, 'requeued', -1) end
 end
 
-local function remove_active(active_key, meta_key, ticket)
-  if redis.call('ZREM', active_key, ticket) == 1 then redis.call('HINCRBY', meta_key, 'active', -1) end
+local function remove_active(k, ticket)
+  if redis.call('ZREM', k.active, ticket) == 1 then redis.call('HINCRBY', k.meta, 'active', -1) end
 end
 
 -- A waiting or requeued ticket whose holder is gone (disconnected, or its node
 -- died at `since`): waiting turns away as of `since`, requeued falls back to
 -- passed. Returns 1 when the ticket changed state. The caller removes it from `held`.
-local function let_go(status_key, away_key, requeued_key, meta_key, ticket, since)
+local function let_go(k, ticket, since)
+  local status_key, away_key = k.status, k.away
   local status = redis.call('HGET', status_key, ticket)
   if status == S.WAITING then
     redis.call('HSET', status_key, ticket, S.AWAY)
@@ -219,7 +228,7 @@ local function let_go(status_key, away_key, requeued_key, meta_key, ticket, sinc
   end
   if status == S.REQUEUED then
     redis.call('HSET', status_key, ticket, S.PASSED)
-    remove_requeued(requeued_key, meta_key, ticket)
+    remove_requeued(k, ticket)
     return 1
   end
   return 0
@@ -229,15 +238,15 @@ end
 -- came back: no longer a leaver while the cursor is behind it, and the cursor
 -- stops at it when crossing the gap (admit.lua). Returns false for a number
 -- never issued.
-local function reclaim_lost(meta_key, gaps_key, reclaimed_key, deferred_key, left_keys, ticket)
-  recover_after_restart(meta_key, gaps_key, deferred_key, left_keys)
-  local state = redis.call('HMGET', meta_key, 'issued', 'cursor')
+local function reclaim_lost(k, ticket)
+  recover_after_restart(k)
+  local state = redis.call('HMGET', k.meta, 'issued', 'cursor')
   local number = tonumber(ticket)
   if number > (tonumber(state[1]) or 0) then return false end
-  local net = draw_of(meta_key)
+  local net = draw_of(k.meta)
   if place_of(net, number) > (tonumber(state[2]) or 0) then
-    count_leaver(net, deferred_key, left_keys, number, -1)
-    if net and number > net.size then redis.call('ZADD', reclaimed_key, number, ticket) end
+    count_leaver(k, net, number, -1)
+    if net and number > net.size then redis.call('ZADD', k.reclaimed, number, ticket) end
   end
   return true
 end
@@ -245,10 +254,9 @@ end
 -- Issue `count` consecutive ticket numbers held by `node`, each marked waiting
 -- (join-batch.lua, device-join.lua). At or after the opening the pre-queue is
 -- drawn first, so these numbers queue behind it. Returns the first number.
--- k: { meta, status, held, gaps, reclaimed, deferred, left = leaver bucket keys }
 local function issue_tickets(k, count, node, now, opens_at, seed)
-  recover_after_restart(k.meta, k.gaps, k.deferred, k.left)
-  draw_if_due(k.meta, k.gaps, k.reclaimed, now, opens_at, seed)
+  recover_after_restart(k)
+  draw_if_due(k, now, opens_at, seed)
   local last = redis.call('HINCRBY', k.meta, 'issued', count)
   local first = last - count + 1
   -- unpack() has a stack limit, so the statuses go in chunks.

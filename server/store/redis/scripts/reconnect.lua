@@ -2,14 +2,12 @@
 -- waits again (a leaver is un-counted), a passed ticket is requeued; other
 -- states are reported. A number Redis lost in a restart (no status, yet
 -- issued: the holder's ticket is signed, so it was) takes its place back.
--- KEYS[1] status  KEYS[2] away  KEYS[3] requeued  KEYS[4] held  KEYS[5] meta
--- KEYS[6] gaps  KEYS[7] reclaimed  KEYS[8] deferred  KEYS[9..] leaver buckets
+-- KEYS: the event's keys in the order of ../keys.ts SCRIPT_KEY_ORDER, read by event_keys() as k
 -- ARGV[1] ticketNo  ARGV[2] now (ms)  ARGV[3] node number
 -- Returns: {0} unknown  {1} waiting  {2} requeued  {3, grantExpiresAt (string)} admitted
 --   {4} grant expired  {5} used  {6} left  {7} revoked
-local status_key, away_key, requeued_key, held_key, meta_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local deferred_key = KEYS[8]
-local left_keys = left_keys_from(9)
+local keys = event_keys()
+local status_key, away_key, held_key, meta_key = keys.status, keys.away, keys.held, keys.meta
 local ticket, node = ARGV[1], ARGV[3]
 
 local function wait_again()
@@ -20,7 +18,7 @@ end
 
 local function requeue()
   redis.call('HSET', status_key, ticket, S.REQUEUED)
-  add_requeued(requeued_key, meta_key, ticket, place_of(draw_of(meta_key), tonumber(ticket)))
+  add_requeued(keys, ticket, place_of(draw_of(meta_key), tonumber(ticket)))
   redis.call('ZADD', held_key, node, ticket)
   return {2}
 end
@@ -28,7 +26,7 @@ end
 local status = redis.call('HGET', status_key, ticket)
 local k = kind(status)
 if k == nil then
-  if not reclaim_lost(meta_key, KEYS[6], KEYS[7], deferred_key, left_keys, ticket) then return {0} end
+  if not reclaim_lost(keys, ticket) then return {0} end
   -- Lost in a restart: waiting again, or requeued if the cursor has passed it.
   local place = place_of(draw_of(meta_key), tonumber(ticket))
   if place > (tonumber(redis.call('HGET', meta_key, 'cursor')) or 0) then return wait_again() end
@@ -40,7 +38,7 @@ if k == S.AWAY then
   return wait_again()
 end
 if k == S.LEFT then
-  count_leaver(draw_of(meta_key), deferred_key, left_keys, tonumber(ticket), -1)
+  count_leaver(keys, draw_of(meta_key), tonumber(ticket), -1)
   return wait_again()
 end
 if k == S.PASSED or k == S.REQUEUED then return requeue() end

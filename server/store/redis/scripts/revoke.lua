@@ -4,11 +4,11 @@
 -- already is) until the cursor passes it (admit.lua); a grant frees its active
 -- place. The ticket joins the event's list of recent revocations, which every
 -- node reads with its figures to close the ticket's holder.
--- KEYS[1] status  KEYS[2] away  KEYS[3] requeued  KEYS[4] active  KEYS[5] held  KEYS[6] meta
--- KEYS[7] deferred  KEYS[8..] leaver buckets
+-- KEYS: the event's keys in the order of ../keys.ts SCRIPT_KEY_ORDER, read by event_keys() as k
 -- ARGV[1] ticketNo  ARGV[2] how many revocations the recent list keeps
 -- Returns: {0} unknown  {1, wasAdmitted (0|1)} revoked  {2} already revoked  {3} used  {4} finished
-local status_key, away_key, requeued_key, active_key, held_key, meta_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local k_ = event_keys()
+local status_key, away_key, held_key, meta_key = k_.status, k_.away, k_.held, k_.meta
 local ticket = ARGV[1]
 local k = kind(redis.call('HGET', status_key, ticket))
 if k == nil then return {0} end
@@ -18,13 +18,13 @@ if k == S.FINISHED then return {4} end
 
 if k == S.WAITING or k == S.AWAY then
   redis.call('ZREM', away_key, ticket)
-  count_leaver(draw_of(meta_key), KEYS[7], left_keys_from(8), tonumber(ticket), 1)
+  count_leaver(k_, draw_of(meta_key), tonumber(ticket), 1)
 elseif k == S.REQUEUED then
-  remove_requeued(requeued_key, meta_key, ticket)
+  remove_requeued(k_, ticket)
 end
 local was_admitted = 0
 if k == S.GRANTED then was_admitted = 1 end
-remove_active(active_key, meta_key, ticket)
+remove_active(k_, ticket)
 redis.call('ZREM', held_key, ticket)
 redis.call('HSET', status_key, ticket, S.REVOKED)
 
