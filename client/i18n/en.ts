@@ -101,6 +101,7 @@ export const en = {
   progressLabel: 'Progress to the front',
   progressValue: (percent: number) => `${percent}% of the way`,
   etaLabel: 'Estimated wait',
+  updatedAt: (clock: string) => `Updated ${clock}`,
   etaValue: (duration: string, clock: string) => `About ${duration} (around ${clock})`,
   etaSoon: 'Any moment now',
   etaUnknownRate: 'Not known yet: it appears once admissions have started',

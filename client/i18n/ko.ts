@@ -27,6 +27,7 @@ export const ko: Dictionary = {
   progressLabel: '진행 상황',
   progressValue: (percent) => `${percent}% 진행`,
   etaLabel: '예상 대기 시간',
+  updatedAt: (clock) => `${clock} 기준`,
   etaValue: (duration, clock) => `약 ${duration} (${clock}쯤)`,
   etaSoon: '곧 차례입니다',
   etaUnknownRate: '아직 알 수 없습니다. 입장이 시작되면 표시됩니다',

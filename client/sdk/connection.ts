@@ -1,12 +1,15 @@
 /**
  * One WebSocket to the gateway that comes back after drops: reconnects with
  * full-jitter exponential backoff (so a dead node's clients do not all return
- * in the same millisecond) unless the close code is terminal. Runs in browsers
- * (their WebSocket) and in Node (the `ws` package's, passed in).
+ * in the same millisecond) unless the close code is terminal. A connection that
+ * stops carrying data without closing (a silent network) is noticed by the
+ * watch in liveness.ts and treated like a drop. Runs in browsers (their
+ * WebSocket) and in Node (the `ws` package's, passed in).
  */
 import { decodeServerMessage, encode, shouldReconnect } from '../../shared/protocol/index.js';
 import type { ClientMessage, ServerMessage } from '../../shared/protocol/index.js';
 import { Backoff, CLIENT_RECONNECT, type BackoffOptions } from '../../shared/reconnect/backoff.js';
+import { LivenessWatch } from './liveness.js';
 
 /**
  * The part of a WebSocket this uses. Handlers take `any` because the browser's
@@ -22,13 +25,13 @@ export interface SocketLike {
   onerror: ((event: any) => void) | null;
   send(data: Uint8Array): void;
   close(code?: number, reason?: string): void;
+  /** The `ws` package's: drops the socket without a close handshake. */
+  terminate?(): void;
 }
 export type SocketConstructor = new (url: string) => SocketLike;
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
-/** Keeps the connection from idling out (the gateway's idle timeout defaults to 120 s). */
-const PING_EVERY_MS = 25_000;
 const OPEN = 1;
 
 export interface ConnectionEvents {
@@ -43,7 +46,7 @@ export class Connection {
   private socket: SocketLike | null = null;
   private readonly backoff: Backoff;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private pingTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly liveness = new LivenessWatch({ ping: () => this.send({ type: 'ping', t: Date.now() }), dead: () => this.dropDead() });
   private stopped = false;
 
   constructor(
@@ -77,7 +80,7 @@ export class Connection {
     if (this.stopped) return;
     this.stopped = true;
     clearTimeout(this.retryTimer);
-    clearInterval(this.pingTimer);
+    this.liveness.stop();
     globalThis.removeEventListener?.('online', this.reconnectNow);
     this.socket?.close(1000);
     this.socket = null;
@@ -88,22 +91,26 @@ export class Connection {
     this.on.status(status);
     const socket = new this.Socket(this.url);
     socket.binaryType = 'arraybuffer';
+    this.liveness.start(); // an opening handshake that never answers is as dead as a silent socket
     socket.onopen = () => {
+      this.liveness.heard();
       this.on.status('connected');
-      this.pingTimer = setInterval(() => this.send({ type: 'ping', t: Date.now() }), PING_EVERY_MS);
       this.on.open();
     };
     socket.onmessage = (event: { data: unknown }) => {
       if (!(event.data instanceof ArrayBuffer)) return; // the protocol uses binary frames only
+      if (this.socket !== socket) return; // a socket given up as dead
+      this.liveness.heard();
       const decoded = decodeServerMessage(new Uint8Array(event.data));
+      if (decoded.ok && decoded.message.type === 'hello') this.liveness.setTickMs(decoded.message.tickMs);
       if (decoded.ok) this.on.message(decoded.message);
       else console.warn('waitroom: ignored a server frame:', decoded.message);
     };
     // The close that follows says what happened; without a listener `ws` would throw the error.
     socket.onerror = () => undefined;
     socket.onclose = (event: { code: number }) => {
-      clearInterval(this.pingTimer);
       if (this.socket !== socket || this.stopped) return;
+      this.liveness.stop();
       this.socket = null;
       if (!shouldReconnect(event.code)) {
         this.stopped = true;
@@ -118,6 +125,22 @@ export class Connection {
   private scheduleReconnect(): void {
     this.on.status('reconnecting');
     this.retryTimer = setTimeout(() => this.connect('reconnecting'), this.backoff.next());
+  }
+
+  /**
+   * Nothing came for the liveness bound: the network went silent without a close. Gives the socket up
+   * at once (its close handshake may never finish on a dead network; its late events are ignored) and
+   * reconnects with the usual backoff, as after a drop.
+   */
+  private dropDead(): void {
+    const socket = this.socket;
+    if (!socket || this.stopped) return;
+    this.liveness.stop();
+    this.socket = null;
+    // `ws` in Node would wait 30 s for a close handshake that cannot come; browsers have no terminate.
+    if (socket.terminate) socket.terminate();
+    else socket.close(1000, 'no data within the liveness bound');
+    this.scheduleReconnect();
   }
 
   /** The platform says the network is back: skip the rest of the backoff wait. */

@@ -97,6 +97,7 @@ function wait(current: EventInfo): void {
   });
   client.on('position', (position) => {
     model.position = position;
+    model.updatedAt = Date.now();
     redraw();
     announcer.ahead(position.peopleAhead, texts.announceAhead(position.peopleAhead));
   });

@@ -31,6 +31,8 @@ export interface WaitingModel {
   ticketNo: number | null;
   position: PositionEvent | null;
   eta: EtaEvent | null;
+  /** When the figures last came from the server (this device's clock); null before the first. */
+  updatedAt: number | null;
   prequeue: { opensAt: number; timeZone: string; waiting: number } | null;
   notice: string;
   problem: Problem | null;
@@ -42,7 +44,7 @@ export interface WaitingModel {
 }
 
 export function emptyModel(): WaitingModel {
-  return { title: null, status: null, state: null, ticketNo: null, position: null, eta: null, prequeue: null, notice: '', problem: null, askingBirthDate: false, turnEndsAt: null, booked: null };
+  return { title: null, status: null, state: null, ticketNo: null, position: null, eta: null, updatedAt: null, prequeue: null, notice: '', problem: null, askingBirthDate: false, turnEndsAt: null, booked: null };
 }
 
 export function shownState(state: StateEvent | null): ShownState {
@@ -127,6 +129,11 @@ function renderLine(model: WaitingModel, language: Language, texts: Dictionary, 
   // One decimal below 10 a minute, so a slow queue does not read "0".
   const rateText = new Intl.NumberFormat(localeOf(language), { maximumFractionDigits: rate < 10 ? 1 : 0 }).format(rate);
   setText(el('rate', HTMLElement), rate > 0 ? texts.rateValue(rateText) : texts.rateUnknown);
+  // Figures of a lost connection are not live: dimmed until a tick comes again, with the time they are from.
+  const shown = shownState(model.state);
+  el('line', HTMLElement).classList.toggle('stale', shown === 'reconnecting' || shown === 'connecting');
+  const clock = new Intl.DateTimeFormat(localeOf(language), { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+  setText(el('updated', HTMLElement), model.updatedAt === null ? '' : texts.updatedAt(clock.format(model.updatedAt)));
 }
 
 function renderProblem(problem: Problem | null, language: Language, texts: Dictionary): void {
