@@ -57,6 +57,8 @@ const bookingErrors = {
   EVENT_NOT_OPEN_YET: 'Booking for this event has not opened yet.',
   BIRTH_DATE_REQUIRED: 'This event is for certain birth dates. Enter a valid birth date.',
   NOT_ELIGIBLE: 'People with this birth date cannot book in this event.',
+  NAME_EMPTY: 'Enter your name with visible letters; invisible characters are removed.',
+  NAME_MIXED_SCRIPTS: 'Your name mixes letters of different alphabets (for example Latin and Cyrillic look-alikes). Type it in one alphabet.',
   COHORT_NOT_OPEN_YET: 'Booking for this birth date has not opened yet.',
   COHORT_CLOSED: 'Booking for this birth date has closed.',
   UNKNOWN_EVENT: 'The booking service does not know this event.',

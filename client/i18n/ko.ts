@@ -144,6 +144,8 @@ export const ko: Dictionary = {
     EVENT_NOT_OPEN_YET: '이 행사의 예약이 아직 시작되지 않았습니다.',
     BIRTH_DATE_REQUIRED: '이 행사는 특정 생년월일 대상입니다. 올바른 생년월일을 입력하세요.',
     NOT_ELIGIBLE: '이 생년월일로는 이 행사에 예약할 수 없습니다.',
+    NAME_EMPTY: '보이는 글자로 이름을 입력하세요. 보이지 않는 문자는 지워집니다.',
+    NAME_MIXED_SCRIPTS: '이름에 서로 다른 문자 체계의 글자(예: 로마자와 비슷하게 생긴 키릴 문자)가 섞여 있습니다. 한 가지 문자로 입력하세요.',
     COHORT_NOT_OPEN_YET: '해당 생년월일의 예약이 아직 시작되지 않았습니다.',
     COHORT_CLOSED: '해당 생년월일의 예약이 마감되었습니다.',
     UNKNOWN_EVENT: '예약 서비스가 이 행사를 알지 못합니다.',

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { isCalendarDate } from '../../shared/time/calendar-date.js';
+import { calendarDate } from '../../shared/time/calendar-date-schema.js';
 import { canonicalTimeZone, isTimeZone, toInstant, TIME_FORMATS_HELP } from '../../shared/time/zoned-time.js';
 import {
   birthGaps,
@@ -47,7 +48,7 @@ const time = z.union([z.number(), z.string()], { error: `a time: ${TIME_FORMATS_
   if (!read.ok) ctx.addIssue({ code: 'custom', message: read.message });
 });
 
-const birthDate = z.string().refine(isCalendarDate, 'a calendar date YYYY-MM-DD that exists, e.g. 1967-01-01');
+const birthDate = calendarDate;
 
 const CohortInput = z
   .object({

@@ -12,6 +12,7 @@ import type { BookingStore, CommitOutcome } from '../store/types.js';
 import { bookingDecision } from '../events/eligibility.js';
 import { availabilityOf } from './availability.js';
 import { personKey } from './person-key.js';
+import { checkName } from './person-name.js';
 
 export type ServiceResult<T> = { ok: true; status: number; value: T } | { ok: false; code: BookingErrorCode; message: string };
 
@@ -28,6 +29,8 @@ const COMMIT_REFUSALS: Partial<Record<CommitOutcome['kind'], [BookingErrorCode, 
   already_booked: ['ALREADY_BOOKED', 'this person has already booked for this event'],
   slot_full: ['SLOT_FULL', 'this slot is full; choose another'],
 };
+
+const NAME_REFUSALS = { empty: 'NAME_EMPTY', mixed_scripts: 'NAME_MIXED_SCRIPTS' } as const satisfies Record<string, BookingErrorCode>;
 
 function fail<T>(code: BookingErrorCode, message: string): ServiceResult<T> {
   return { ok: false, code, message };
@@ -81,6 +84,8 @@ export class BookingService {
     if (!event) return fail('UNKNOWN_EVENT', `no event "${eventId}"`);
     if (!secretMatches(body.secret, claims.sh)) return fail('GRANT_WRONG_SECRET', 'the secret does not match this grant');
     // Authoritative: the person's cohort must be open now, by this server's clock and the live config.
+    const name = checkName(body.person.name);
+    if (!name.ok) return fail(NAME_REFUSALS[name.reason], name.message);
     const eligible = bookingDecision(event, body.person.birthDate, now);
     if (!eligible.ok) return fail(eligible.code, eligible.message);
     const slot = event.centers.find((c) => c.id === body.centerId)?.slots.find((s) => s.id === body.slotId);

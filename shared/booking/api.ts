@@ -7,6 +7,7 @@
  * Every error is `{ error: { code, message } }` with the status in BOOKING_ERROR_STATUS.
  */
 import { z } from 'zod';
+import { calendarDate } from '../time/calendar-date-schema.js';
 
 export const BookingBody = z
   .object({
@@ -15,7 +16,7 @@ export const BookingBody = z
     person: z
       .object({
         name: z.string().trim().min(1).max(100),
-        birthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'),
+        birthDate: calendarDate,
       })
       .strict(),
     centerId: z.string().min(1).max(64),
@@ -82,6 +83,10 @@ export const BOOKING_ERROR_STATUS = {
   EVENT_NOT_OPEN_YET: 403,
   /** The event takes certain birth dates only, and the birth date is not a calendar date. */
   BIRTH_DATE_REQUIRED: 422,
+  /** The name has no letters once invisible characters are removed (docs/decisions/009-identity-rule.md). */
+  NAME_EMPTY: 422,
+  /** The name mixes scripts, e.g. Cyrillic look-alikes in a Latin name (docs/decisions/009-identity-rule.md). */
+  NAME_MIXED_SCRIPTS: 422,
   /** No cohort of the event takes this birth date. */
   NOT_ELIGIBLE: 403,
   /** The person's cohort opens later; the message says when. */

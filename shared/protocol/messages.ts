@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ErrorCode } from './codes.js';
+import { calendarDate } from '../time/calendar-date-schema.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -17,8 +18,8 @@ const token = z.string().min(1).max(1024);
 
 // Client → server
 
-/** A calendar date YYYY-MM-DD (whether it exists is checked with the event's cohorts). */
-const birthDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+/** A calendar date YYYY-MM-DD that exists (no 1980-02-30). */
+const birthDate = calendarDate;
 
 /**
  * A solved proof-of-work challenge (docs/protocol.md §PoW): `c` is the
