@@ -19,6 +19,11 @@ export class TokenAuthority {
     this.grantKey = grantKey;
   }
 
+  /** The live ticket keys (proof-of-work challenges are signed under keys derived from them: pow/challenge.ts). */
+  get ticketRing(): TicketKeyRing {
+    return this.ticketKeys;
+  }
+
   issueTicket(event: EventConfig, ticketNo: number, secretHash: string, now: number): { token: string; claims: TicketClaims } {
     const claims: TicketClaims = { e: event.id, n: ticketNo, sh: secretHash, iat: now, exp: now + event.ticketTtlSeconds * 1000 };
     return { token: signTicket(this.ticketKeys, claims), claims };

@@ -5,15 +5,12 @@
  */
 import { ErrorCode } from '../../../shared/protocol/codes.js';
 import type { PowSolution } from '../../../shared/protocol/messages.js';
-import type { TicketKeyRing } from '../../../shared/tokens/ticket.js';
-import { ticketKeyRing } from '../../config/keys.js';
 import type { EventRoom, GatewayContext } from '../context.js';
 import { AutoRaise } from './auto-raise.js';
 import { checkChallenge, issueChallenge, solves } from './challenge.js';
 
 export type PowVerdict = { ok: true } | { ok: false; code: ErrorCode; message: string; challenge: string };
 
-const rings = new WeakMap<object, TicketKeyRing>();
 /** Per gateway: each context counts its own joins. */
 const raises = new WeakMap<GatewayContext, AutoRaise>();
 
@@ -23,19 +20,14 @@ function raiseOf(ctx: GatewayContext): AutoRaise {
   return raise;
 }
 
-function ringOf(ctx: GatewayContext): TicketKeyRing {
-  const keys = ctx.config.keys;
-  let ring = rings.get(keys);
-  if (!ring) rings.set(keys, (ring = ticketKeyRing(keys)));
-  return ring;
-}
-
 export async function checkProofOfWork(ctx: GatewayContext, room: EventRoom, pow: PowSolution | undefined): Promise<PowVerdict> {
   const settings = room.config.proofOfWork;
   const now = ctx.clock.now();
   const difficulty = raiseOf(ctx).difficultyForJoin(room.config, now);
   if (difficulty === 0) return { ok: true };
-  const ring = ringOf(ctx);
+  // The live ticket keys, never the start-up ones: a SIGHUP rotation signs new challenges with the new key at once,
+  // and challenges still outstanding verify while their key stays in the ring.
+  const ring = ctx.tokens.ticketRing;
   const refuse = (code: ErrorCode, message: string): PowVerdict => ({
     ok: false,
     code,

@@ -8,6 +8,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { STATUS_CODES } from 'node:http';
+import { connect } from 'node:net';
 import type * as Uws from 'uWebSockets.js';
 import { DEFAULT_MAX_HTTP_BODY_BYTES, hasBody, type Connection, type HttpRequest, type HttpResponse, type SendResult, type Transport, type TransportOptions } from './types.js';
 
@@ -45,6 +46,20 @@ const LISTEN_RETRY_MS = 70_000;
 
 /** How long a stopping gateway waits for its WebSocket close handshakes before closing every socket. */
 const CLOSE_DRAIN_MS = 1000;
+
+/** Does something accept connections on host:port? (A port held only by TIME_WAIT connections does not.) */
+function liveListenerOn(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = connect({ host: host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host, port });
+    probe.once('connect', () => (probe.destroy(), resolve(true)));
+    probe.once('error', () => resolve(false));
+  });
+}
+
+/** uWS ListenOptions: listen without SO_REUSEPORT (the enum is in its type definitions, not in its module). */
+const LIBUS_LISTEN_EXCLUSIVE_PORT = 1;
+
+type ExclusiveListen = (host: string, port: number, options: number, cb: (socket: Uws.us_listen_socket | false) => void) => void;
 
 const SEND_RESULT: Record<number, SendResult> = { 0: 'buffered', 1: 'sent', 2: 'dropped' };
 
@@ -178,11 +193,16 @@ export function createUwsTransport(options: TransportOptions): Transport {
       // previous run are in TIME_WAIT (up to 60 s on Linux). Keep trying rather than fail the restart.
       const giveUpAt = Date.now() + (port === 0 ? 0 : LISTEN_RETRY_MS);
       for (;;) {
-        const socket = await new Promise<Uws.us_listen_socket | false>((resolve) => app.listen(host, port, resolve));
+        // Exclusive: without it uWS sets SO_REUSEPORT and a second gateway on a taken port shares it, answering alternately.
+        // The native listen takes (host, port, options, cb), though the type definitions lack that overload.
+        const listen = app.listen.bind(app) as unknown as ExclusiveListen;
+        const socket = await new Promise<Uws.us_listen_socket | false>((resolve) => listen(host, port, LIBUS_LISTEN_EXCLUSIVE_PORT, resolve));
         if (socket) {
           listenSocket = socket;
           return uws.us_socket_local_port(socket);
         }
+        // A live listener will not go away by waiting (unlike TIME_WAIT): fail at once, naming the port.
+        if (port !== 0 && (await liveListenerOn(host, port))) throw new Error(`port ${port} on ${host} is already in use by another listener: refusing to share it`);
         if (Date.now() >= giveUpAt) throw new Error(`uWS could not listen on ${host}:${port}${port === 0 ? '' : ` (still in use after ${LISTEN_RETRY_MS / 1000} s)`}`);
         await new Promise((resolve) => setTimeout(resolve, 500));
       }

@@ -146,7 +146,11 @@ export function createWsTransport(options: TransportOptions): Transport {
     name: 'ws',
     listen: (host, port) =>
       new Promise((resolve, reject) => {
-        server.once('error', reject);
+        const fail = (error: NodeJS.ErrnoException) =>
+          reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} on ${host} is already in use by another listener: refusing to share it`) : error);
+        server.once('error', fail);
+        // ws re-emits the server's errors on the WebSocketServer, where an unheard one would crash the process.
+        wss.once('error', fail);
         server.listen(port, host, () => {
           const address = server.address();
           resolve(typeof address === 'object' && address ? address.port : port);
