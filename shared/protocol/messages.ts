@@ -5,7 +5,6 @@
  */
 import { z } from 'zod';
 import { ErrorCode } from './codes.js';
-import { calendarDate } from '../time/calendar-date-schema.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -18,8 +17,11 @@ const token = z.string().min(1).max(1024);
 
 // Client → server
 
-/** A calendar date YYYY-MM-DD that exists (no 1980-02-30). */
-const birthDate = calendarDate;
+/**
+ * YYYY-MM-DD. Whether the date exists is checked at join with the event's cohorts (server/events/eligibility.ts),
+ * which refuses 1980-02-30 with BIRTH_DATE_REQUIRED, a code the page can explain (test/integration/eligibility.test.ts).
+ */
+const birthDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 /**
  * A solved proof-of-work challenge (docs/protocol.md §PoW): `c` is the
