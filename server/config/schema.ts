@@ -46,7 +46,7 @@ export const GatewayConfig = z
     joinBatchMs: z.coerce.number().int().min(0).max(50).default(2),
     maxFrameBytes: z.number().int().min(256).max(1 << 20).default(4096),
     /** A connection that sends nothing (no frame, no pong to the automatic pings) for this long is dropped: a departure, with the event's grace. */
-    idleTimeoutSeconds: z.number().int().min(8).max(960).default(32),
+    idleTimeoutSeconds: z.number().int().min(8).max(960).default(120),
     maxBackpressureBytes: z.number().int().min(1024).max(16 << 20).default(64 << 10),
     /** Invalid frames one connection may send before it is closed. */
     maxInvalidFrames: z.number().int().min(1).max(1000).default(10),
