@@ -15,7 +15,7 @@ import type { Counters, DrainRecord, SnapshotMessage, StartOptions } from './mes
 import { ADMITTED, clockNow, CONNECTING, DONE, FAILED, JOINING, LoadClient, WAITING } from './load-client.js';
 import { connectionBudget, memoryUsage } from './open-files.js';
 import { Reservoir } from './reservoir.js';
-import { newSecret, secretHash } from './secrets.js';
+import { newSecret, possessionKeyOf, secretHash } from './secrets.js';
 import { TickCache } from './tick-cache.js';
 
 const JOIN_RID = 1;
@@ -154,7 +154,7 @@ export class Fleet implements LinkHandler<LoadClient> {
     const secret = newSecret();
     if (this.options.scenario === 'drain') client.secret = secret;
     client.joinSentAt = clockNow();
-    link.send(encode({ type: 'join', rid: JOIN_RID, eventId: this.options.eventId, secretHash: secretHash(secret) }));
+    link.send(encode({ type: 'join', rid: JOIN_RID, eventId: this.options.eventId, secretHash: secretHash(secret), pk: possessionKeyOf(secret) }));
   }
 
   message(link: Link<LoadClient>, data: Buffer): void {

@@ -23,6 +23,7 @@ const waitingErrors = {
   TICKET_WRONG_EVENT: 'Your earlier place was for another event, so you joined this line at the end.',
   TICKET_UNKNOWN: 'Your earlier place could not be found, so you joined the line again at the end.',
   TICKET_LEFT: 'You had left the line, so you joined it again at the end.',
+  TICKET_PROOF_INVALID: 'This browser could not prove your earlier place was yours, so you joined the line again at the end.',
   TICKET_USED: 'This place in line was already used for a booking. Each person can book only once.',
   TICKET_REVOKED: 'The organisers cancelled this place in line. If you think this is a mistake, contact the organisers.',
   GRANT_EXPIRED: 'Your turn came, but the time to book ran out.',

@@ -81,6 +81,7 @@ export const ko: Dictionary = {
     TICKET_WRONG_EVENT: '이전 순서는 다른 행사의 것이어서 이 대기열 맨 뒤에 들어갔습니다.',
     TICKET_UNKNOWN: '이전 순서를 찾을 수 없어 대기열 맨 뒤에 다시 들어갔습니다.',
     TICKET_LEFT: '대기열을 떠나셨기 때문에 맨 뒤에 다시 들어갔습니다.',
+    TICKET_PROOF_INVALID: '이 브라우저가 이전 순서의 주인임을 확인하지 못해 대기열 맨 뒤에 다시 들어갔습니다.',
     TICKET_USED: '이 대기 순서로 이미 예약이 완료되었습니다. 한 사람은 한 번만 예약할 수 있습니다.',
     TICKET_REVOKED: '운영자가 이 대기 순서를 취소했습니다. 착오라고 생각되면 운영 기관에 문의하세요.',
     GRANT_EXPIRED: '차례가 왔지만 예약 가능 시간이 지났습니다.',

@@ -13,6 +13,7 @@
 import type { ErrorMessage, PowSolution, ServerMessage, TickMessage } from '../../shared/protocol/index.js';
 import { etaSeconds, peopleAhead, placesKnown } from '../../shared/queue/position.js';
 import type { BackoffOptions } from '../../shared/reconnect/backoff.js';
+import { deviceJoinChallenge, possessionKey, proveWith, resumeChallenge } from '../../shared/tokens/possession.js';
 import { hashSecret } from '../../shared/tokens/secret.js';
 import { Connection, type ConnectionStatus, type SocketConstructor } from './connection.js';
 import { DeviceRecord } from './device.js';
@@ -74,6 +75,8 @@ export class WaitroomClient {
   private birthDatePrompt: Promise<string> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private serverOffsetMs = 0;
+  /** This connection's nonce from `hello`: joins and resumes wait for it and sign it (shared/tokens/possession.ts). */
+  private nonce: string | null = null;
   /** Stopped by the caller, by admission or by a terminal outcome: no reconnects, no reports of the close. */
   private finished = true;
 
@@ -125,7 +128,7 @@ export class WaitroomClient {
     this.connection = new Connection(
       this.url,
       this.Socket,
-      { open: () => void this.joinOrResume(), message: (message) => this.handle(message), status: (status, code) => this.onStatus(status, code) },
+      { open: () => (this.nonce = null), message: (message) => this.handle(message), status: (status, code) => this.onStatus(status, code) },
       this.options.reconnect,
     );
     this.connection.start();
@@ -184,13 +187,18 @@ export class WaitroomClient {
     }
   }
 
+  /** Sends the join or resume for this connection; waits for its `hello` (the nonce to sign), which calls it again. */
   private async joinOrResume(problem: WaitroomError | null = null): Promise<void> {
     clearTimeout(this.retryTimer);
+    const nonce = this.nonce;
+    if (nonce === null) return;
     const rid = (this.requestRid = this.nextRid++);
     const saved = this.store.load();
-    this.deviceJoinInFlight = !saved && !this.deviceRenewed;
-    if (saved) {
-      this.connection?.send({ type: 'resume', rid, ticket: saved.ticket, eventId: this.eventId });
+    this.deviceJoinInFlight = !saved?.ticket && !this.deviceRenewed;
+    if (saved?.ticket) {
+      const proof = await proveWith(saved.secret, resumeChallenge(nonce, saved.ticket));
+      if (rid !== this.requestRid || this.finished) return;
+      this.connection?.send({ type: 'resume', rid, ticket: saved.ticket, eventId: this.eventId, proof });
       return;
     }
     const ask = this.options.birthDate;
@@ -199,11 +207,17 @@ export class WaitroomClient {
       this.birthDate = await this.birthDatePrompt;
     }
     this.pendingSecret ??= this.device.joiningSecret(this.eventId);
-    const [secretHash, device] = await Promise.all([hashSecret(this.pendingSecret), this.device.hash()]);
+    const secret = this.pendingSecret;
+    const [secretHash, pk, proof, device] = await Promise.all([
+      hashSecret(secret),
+      possessionKey(secret),
+      proveWith(secret, deviceJoinChallenge(nonce, this.eventId)),
+      this.device.hash(),
+    ]);
     if (rid !== this.requestRid || this.finished) return; // a newer request (or a stop) came while waiting
     const pow = this.pow;
     this.pow = null; // a challenge is good for one join
-    this.connection?.send({ type: 'join', rid, eventId: this.eventId, secretHash, device, ...(this.birthDate ? { birthDate: this.birthDate } : {}), ...(pow ? { pow } : {}) });
+    this.connection?.send({ type: 'join', rid, eventId: this.eventId, secretHash, pk, proof, device, ...(this.birthDate ? { birthDate: this.birthDate } : {}), ...(pow ? { pow } : {}) });
   }
 
   /** Solves the challenge of a proof-of-work refusal, then joins again with the solution. */
@@ -231,6 +245,8 @@ export class WaitroomClient {
     switch (message.type) {
       case 'hello':
         this.serverOffsetMs = message.serverTime - Date.now();
+        this.nonce = message.nonce;
+        void this.joinOrResume();
         return;
       case 'ticket':
         return this.onTicket(message.eventId, message.ticket, message.ticketNo, message.resumed);

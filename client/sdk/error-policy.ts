@@ -13,6 +13,8 @@ const START_OVER: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCode.TICKET_UNKNOWN,
   ErrorCode.TICKET_WRONG_EVENT,
   ErrorCode.TICKET_LEFT,
+  // The stored secret does not prove the stored ticket (damaged storage): that place cannot be taken back.
+  ErrorCode.TICKET_PROOF_INVALID,
 ]);
 
 /** The place is over for good; a person decides what next (e.g. join again). */
@@ -26,7 +28,13 @@ const STOP: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 ]);
 
 /** The device's earlier place is over (the server answers a device's join with it, §3.1.1). */
-const PLACE_ENDED: ReadonlySet<ErrorCode> = new Set<ErrorCode>([ErrorCode.TICKET_USED, ErrorCode.GRANT_EXPIRED, ErrorCode.TICKET_REVOKED]);
+const PLACE_ENDED: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  ErrorCode.TICKET_USED,
+  ErrorCode.GRANT_EXPIRED,
+  ErrorCode.TICKET_REVOKED,
+  // The device's place is bound to keys this join cannot prove: a new device key joins anew.
+  ErrorCode.TICKET_PROOF_INVALID,
+]);
 
 /** Refusals that name a time from which the same join will be accepted. */
 const NOT_YET: ReadonlySet<ErrorCode> = new Set<ErrorCode>([ErrorCode.EVENT_NOT_OPEN_YET, ErrorCode.COHORT_NOT_OPEN_YET]);

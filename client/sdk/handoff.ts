@@ -1,6 +1,7 @@
 /**
  * Handing an admitted person over to the booking page: the grant, the secret
- * it is bound to and where to book. A booking page on the same origin reads
+ * it is bound to and where to book; nothing more (not the ticket: a link that
+ * is shared or leaked must not carry the place in line, issue 13 §3). A booking page on the same origin reads
  * them from storage (the ticket's own entry); one on another origin (a site
  * using protect()) gets them in the URL fragment, which browsers never send
  * to a server, and should strip it once read (readHandoff does).
@@ -12,8 +13,6 @@ import { defaultStorage, TicketStore, type KeyValueStorage } from './storage.js'
 export const Handoff = z.object({
   eventId: z.string().min(1),
   ticketNo: z.number().int().positive(),
-  /** The ticket token: a page on the booking origin can resume the place with it (e.g. after GRANT_REVOKED). */
-  ticket: z.string().min(1),
   grant: z.string().min(1),
   secret: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
   /** POST the booking here (`<reservationsUrl>/api/events/<eventId>/bookings`). */
@@ -34,7 +33,6 @@ export function storedHandoff(store: TicketStore): Handoff | null {
   const parsed = Handoff.safeParse({
     eventId: entry.eventId,
     ticketNo: entry.ticketNo,
-    ticket: entry.ticket,
     grant: entry.grant,
     secret: entry.secret,
     bookingUrl: entry.bookingUrl,
@@ -82,7 +80,6 @@ export function readHandoff(options: ReadHandoffOptions = {}): Handoff | null {
     const store = new TicketStore(fromFragment.eventId, storage);
     store.save({
       eventId: fromFragment.eventId,
-      ticket: fromFragment.ticket,
       ticketNo: fromFragment.ticketNo,
       secret: fromFragment.secret,
       joinedAhead: store.load()?.joinedAhead ?? null,

@@ -1,6 +1,7 @@
 /**
  * What survives a refresh: the ticket, the secret it is bound to, the grant
- * once admitted, and the booking reference once booked. One key per event,
+ * once admitted, and the booking reference once booked (a booking page on
+ * another origin holds the hand-off only: no ticket). One key per event,
  * `waitroom:<eventId>` (docs/protocol.md §6.3), in a storage the caller picks:
  * localStorage in browsers, memory or a file in Node (./node-storage.ts).
  */
@@ -39,7 +40,8 @@ export function defaultStorage(): KeyValueStorage {
 
 export const StoredTicket = z.object({
   eventId: z.string(),
-  ticket: z.string(),
+  /** Absent where only the hand-off arrived (handoff.ts): that page cannot resume the place, only book. */
+  ticket: z.string().optional(),
   ticketNo: z.number().int().positive(),
   secret: z.string(),
   /** People ahead at the first tick after joining: where the progress bar starts. */

@@ -4,9 +4,11 @@ import type { ClientMessage } from '../../shared/protocol/messages.js';
 import type { ReconnectOutcome } from '../store/types.js';
 import { joinDecision } from '../events/eligibility.js';
 import type { TicketClaims } from '../../shared/tokens/claims.js';
+import { deviceJoinChallenge, resumeChallenge } from '../../shared/tokens/possession.js';
 import { sendAdmitted } from './admissions.js';
 import { placeForDevice } from './devices/device-place.js';
 import { checkProofOfWork, type PowVerdict } from './pow/gate.js';
+import { provesPossession } from './possession-check.js';
 import type { EventRoom, GatewayContext } from './context.js';
 import { sendCurrentNotice } from './notices.js';
 import { eventTopic, type HeldTicket, type Session } from './session.js';
@@ -82,7 +84,7 @@ async function storeStep<T>(session: Session, room: EventRoom, rid: number | und
 /** `now`: the ticket's issue time (a device's place records it in the store, and every tab gets the same expiry). */
 function issueNew(ctx: GatewayContext, session: Session, room: EventRoom, message: Of<'join'>, ticketNo: number, now: number): void {
   ctx.metrics.joins.inc({ event: room.config.id });
-  const { token, claims } = ctx.tokens.issueTicket(room.config, ticketNo, message.secretHash, now);
+  const { token, claims } = ctx.tokens.issueTicket(room.config, ticketNo, message, now);
   const held: HeldTicket = { eventId: room.config.id, ticketNo, secretHash: message.secretHash };
   if (session.closed) {
     // The holder left before the ticket arrived: it keeps its place for the grace period, like any departure.
@@ -98,6 +100,10 @@ async function resume(ctx: GatewayContext, session: Session, message: Of<'resume
   const check = ctx.tokens.checkTicket(message.ticket, now, message.eventId);
   if (!check.ok) return session.sendError(check.code, check.message, message.rid);
   const { claims } = check;
+  // Checked before the store is asked: a ticket alone (seen in a link or on a screen) can neither take the place over nor learn its state.
+  if (!session.nonce || !provesPossession(claims.pk, resumeChallenge(session.nonce, message.ticket), message.proof)) {
+    return session.sendError(ErrorCode.TICKET_PROOF_INVALID, "the resume does not prove possession of the ticket's secret", message.rid);
+  }
   const room = ctx.room(claims.e);
   if (!room) return session.sendError(ErrorCode.UNKNOWN_EVENT, `no event "${claims.e}"`, message.rid);
   if (!claimSession(session, message.rid)) return;
@@ -126,18 +132,22 @@ function takeBack(ctx: GatewayContext, session: Session, room: EventRoom, rid: n
 
 /**
  * A join carrying a device key: the device's place if it has one (handed over
- * as a resume when the secret matches, refused with DEVICE_HAS_PLACE when not),
- * else a new place recorded for the device.
+ * as a resume when the secret and key match and the join proves possession of
+ * the key, refused with DEVICE_HAS_PLACE when they do not match), else a new
+ * place recorded for the device.
  */
 async function joinAsDevice(ctx: GatewayContext, session: Session, room: EventRoom, message: Of<'join'>, deviceHash: string): Promise<void> {
-  const place = await storeStep(session, room, message.rid, () => placeForDevice(ctx, room, { deviceHash, secretHash: message.secretHash }));
+  const place = await storeStep(session, room, message.rid, () => placeForDevice(ctx, room, { deviceHash, secretHash: message.secretHash, pk: message.pk }));
   if (!place) return;
   if (place.kind === 'fresh') return issueNew(ctx, session, room, message, place.ticketNo, place.issuedAt);
   if (place.kind === 'other_secret') {
     return session.sendError(ErrorCode.DEVICE_HAS_PLACE, 'this device already holds a place in this event: resume the ticket stored for it', message.rid);
   }
-  // The same ticket as first issued: same number and secret, same issue time, so the same expiry.
-  const { token, claims } = ctx.tokens.issueTicket(room.config, place.ticketNo, message.secretHash, place.issuedAt);
+  // Taking over a place that is already held closes its holder: as for a resume, that takes the key, not what a ticket shows.
+  const proven = session.nonce && message.proof && provesPossession(message.pk, deviceJoinChallenge(session.nonce, room.config.id), message.proof);
+  if (!proven) return session.sendError(ErrorCode.TICKET_PROOF_INVALID, "the join does not prove possession of the device's place", message.rid);
+  // The same ticket as first issued: same number, secret and key, same issue time, so the same expiry.
+  const { token, claims } = ctx.tokens.issueTicket(room.config, place.ticketNo, message, place.issuedAt);
   takeBack(ctx, session, room, message.rid, token, claims, place.outcome);
 }
 
@@ -158,6 +168,7 @@ const REFUSALS: Partial<Record<ReconnectOutcome['kind'], [ErrorCode, string]>> =
 /** The session holds `held` and waits in its event's room: it gets the last tick and the operators' current notice at once. */
 function wait(ctx: GatewayContext, room: EventRoom, session: Session, held: HeldTicket): void {
   session.ticket = held;
+  session.nonce = null; // proven: a waiter keeps the least it needs
   room.holders.set(held.ticketNo, session);
   room.waiters.add(session);
   session.connection.subscribe(eventTopic(held.eventId));

@@ -2,6 +2,7 @@
 import { encode } from '../../shared/protocol/codec.js';
 import { CloseCode, ErrorCode, RETRYABLE_ERRORS } from '../../shared/protocol/codes.js';
 import type { ServerMessage } from '../../shared/protocol/messages.js';
+import { newConnectionNonce } from './possession-check.js';
 import type { Connection } from './transport/types.js';
 
 /** What a connection keeps of its ticket while it waits: the least it needs (every waiter holds one). */
@@ -14,6 +15,8 @@ export interface HeldTicket {
 
 export class Session {
   ticket: HeldTicket | null = null;
+  /** The one-time nonce sent in `hello`, until the connection holds a ticket (server/gateway/possession-check.ts). */
+  nonce: string | null = newConnectionNonce();
   /** A join or resume is under way. */
   busy = false;
   invalidFrames = 0;

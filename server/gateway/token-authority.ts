@@ -24,8 +24,9 @@ export class TokenAuthority {
     return this.ticketKeys;
   }
 
-  issueTicket(event: EventConfig, ticketNo: number, secretHash: string, now: number): { token: string; claims: TicketClaims } {
-    const claims: TicketClaims = { e: event.id, n: ticketNo, sh: secretHash, iat: now, exp: now + event.ticketTtlSeconds * 1000 };
+  /** `binding`: the join's secret hash and possession key; the ticket carries both. */
+  issueTicket(event: EventConfig, ticketNo: number, binding: { secretHash: string; pk: string }, now: number): { token: string; claims: TicketClaims } {
+    const claims: TicketClaims = { e: event.id, n: ticketNo, sh: binding.secretHash, pk: binding.pk, iat: now, exp: now + event.ticketTtlSeconds * 1000 };
     return { token: signTicket(this.ticketKeys, claims), claims };
   }
 

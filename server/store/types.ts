@@ -27,6 +27,7 @@ export type ReconnectOutcome =
 export interface DeviceJoin {
   /** base64url SHA-256 of the device key. */
   deviceHash: string;
+  /** What the place is bound to: the gateway's deviceBinding() of the join's secret hash and possession key. */
   secretHash: string;
   /** The ticket's expiry: the device's record is kept until then. */
   expiresAt: number;

@@ -46,6 +46,8 @@ export const ErrorCode = {
   GRANT_EXPIRED: 'GRANT_EXPIRED',
   /** An operator revoked this ticket (or its grant): it cannot wait, resume or book again. Do not rejoin automatically. */
   TICKET_REVOKED: 'TICKET_REVOKED',
+  /** The resume (or the device join taking over a place) did not prove possession of the ticket's secret. Not retryable: the ticket alone is not enough. */
+  TICKET_PROOF_INVALID: 'TICKET_PROOF_INVALID',
   /** This device already holds a place in the event, bound to another secret: resume the stored ticket instead of joining. */
   DEVICE_HAS_PLACE: 'DEVICE_HAS_PLACE',
   /** The event asks for proof of work and the join carried none: solve the `challenge` in the error and join again. */

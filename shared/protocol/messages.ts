@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { ErrorCode } from './codes.js';
 
-export const PROTOCOL_VERSION = 1;
+/** 2: joins carry `pk`, resumes prove possession of the secret (docs/decisions/010-ticket-possession.md). */
+export const PROTOCOL_VERSION = 2;
 
 const eventId = z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9-]*$/);
 /** base64url of SHA-256(secret): exactly 43 characters. */
@@ -14,6 +15,10 @@ const secretHash = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 /** Optional client request id, echoed in the reply. */
 const rid = z.number().int().nonnegative().max(2 ** 31).optional();
 const token = z.string().min(1).max(1024);
+/** base64url Ed25519 public key (32 bytes): 43 characters. */
+const publicKey = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+/** base64url Ed25519 signature (64 bytes): 86 characters. */
+const proof = z.string().regex(/^[A-Za-z0-9_-]{86}$/);
 
 // Client → server
 
@@ -34,18 +39,25 @@ export type PowSolution = z.infer<typeof PowSolution>;
  * `birthDate` is needed when the event takes certain birth-date cohorts only (GET /api/info says so).
  * `device`: base64url SHA-256 of the browser's device key: one place per device and event.
  * `pow`: the solved challenge, when the event asks for proof of work.
+ * `pk`: the public key derived from the secret (shared/tokens/possession.ts); the ticket carries it.
+ * `proof`: with `device`, the signature of the device-join challenge: needed when the device's place is handed over.
  */
 export const JoinMessage = z.object({
   type: z.literal('join'),
   rid,
   eventId,
   secretHash,
+  pk: publicKey,
+  proof: proof.optional(),
   birthDate: birthDate.optional(),
   device: secretHash.optional(),
   pow: PowSolution.optional(),
 });
-/** `eventId`, when given, must match the ticket's event (a page for one event refuses another's ticket). */
-export const ResumeMessage = z.object({ type: z.literal('resume'), rid, ticket: token, eventId: eventId.optional() });
+/**
+ * `eventId`, when given, must match the ticket's event (a page for one event refuses another's ticket).
+ * `proof`: the signature of resumeChallenge(hello's nonce, ticket) under the key the ticket names.
+ */
+export const ResumeMessage = z.object({ type: z.literal('resume'), rid, ticket: token, eventId: eventId.optional(), proof });
 export const LeaveMessage = z.object({ type: z.literal('leave'), rid });
 export const PingMessage = z.object({ type: z.literal('ping'), rid, t: z.number().finite() });
 
@@ -64,6 +76,8 @@ export const HelloMessage = z.object({
   node: z.string(),
   serverTime: z.number(),
   tickMs: z.number().int().positive(),
+  /** This connection's one-time nonce: resumes and device joins sign it (shared/tokens/possession.ts). */
+  nonce: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
 });
 
 export const TicketMessage = z.object({

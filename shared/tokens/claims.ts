@@ -18,7 +18,13 @@ const base = {
   exp: z.number().int().positive(),
 };
 
-export const TicketClaims = z.object(base).strict();
+export const TicketClaims = z
+  .object({
+    ...base,
+    /** base64url Ed25519 public key derived from the client secret: resumes prove possession with it (shared/tokens/possession.ts). */
+    pk: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  })
+  .strict();
 export type TicketClaims = z.infer<typeof TicketClaims>;
 
 export const GrantClaims = z.object({ ...base, /** Grant id, unique per event. */ gid: z.string().min(1).max(128) }).strict();

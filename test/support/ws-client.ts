@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import { decodeServerMessage, encode } from '../../shared/protocol/index.js';
 import type { ClientMessage, ServerMessage } from '../../shared/protocol/messages.js';
 import { peopleAhead } from '../../shared/queue/position.js';
+import { deviceJoinChallenge, possessionKey, proveWith, resumeChallenge } from '../../shared/tokens/possession.js';
 import { hashSecret, newClientSecret } from '../../shared/tokens/secret.js';
 
 type Of<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
@@ -75,14 +76,28 @@ export class TestClient {
     return this.joinWith(eventId, birthDate ? { birthDate } : {});
   }
 
-  /** A join with more fields (device, pow, birthDate); a refusal rejects with its code (and `challenge`, if any). */
+  /** This connection's nonce, from its `hello`. */
+  async nonce(): Promise<string> {
+    return (await this.waitFor('hello')).nonce;
+  }
+
+  /**
+   * A join with more fields (device, pow, birthDate); a refusal rejects with its code (and `challenge`, if any).
+   * It carries the possession key of this client's secret, and with a device key the proof a hand-over needs;
+   * a field given as undefined (`proof: undefined`) is left out.
+   */
   async joinWith(eventId: string, fields: Partial<Extract<ClientMessage, { type: 'join' }>>): Promise<Of<'ticket'>> {
-    this.send({ type: 'join', rid: 1, eventId, secretHash: await hashSecret(this.secret), ...fields });
+    const [secretHash, pk] = await Promise.all([hashSecret(this.secret), possessionKey(this.secret)]);
+    const proof = fields.device ? await proveWith(this.secret, deviceJoinChallenge(await this.nonce(), eventId)) : undefined;
+    const message = { type: 'join' as const, rid: 1, eventId, secretHash, pk, proof, ...fields };
+    this.send(Object.fromEntries(Object.entries(message).filter(([, value]) => value !== undefined)) as ClientMessage);
     return this.reply('ticket', 1);
   }
 
-  async resume(ticket: string, eventId?: string): Promise<Of<'ticket'>> {
-    this.send({ type: 'resume', rid: 2, ticket, ...(eventId ? { eventId } : {}) });
+  /** Resumes `ticket`, proving possession with this client's secret (or with `proof`, as an attacker would try). */
+  async resume(ticket: string, eventId?: string, proof?: string): Promise<Of<'ticket'>> {
+    proof ??= await proveWith(this.secret, resumeChallenge(await this.nonce(), ticket));
+    this.send({ type: 'resume', rid: 2, ticket, proof, ...(eventId ? { eventId } : {}) });
     return this.reply('ticket', 2);
   }
 

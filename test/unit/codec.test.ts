@@ -11,10 +11,10 @@ function msgpackString(text: string): number[] {
 
 describe('client message round trip', () => {
   const messages: ClientMessage[] = [
-    { type: 'join', rid: 1, eventId: 'vaccine-53', secretHash: hash },
-    { type: 'join', eventId: 'a', secretHash: hash },
-    { type: 'resume', rid: 2, ticket: 'wt1.k1.payload.sig', eventId: 'vaccine-53' },
-    { type: 'resume', ticket: 'wt1.k1.payload.sig' },
+    { type: 'join', rid: 1, eventId: 'vaccine-53', secretHash: hash, pk: hash },
+    { type: 'join', eventId: 'a', secretHash: hash, pk: hash, device: hash, proof: 'p'.repeat(86) },
+    { type: 'resume', rid: 2, ticket: 'wt1.k1.payload.sig', eventId: 'vaccine-53', proof: 'p'.repeat(86) },
+    { type: 'resume', ticket: 'wt1.k1.payload.sig', proof: 'p'.repeat(86) },
     { type: 'leave', rid: 2 ** 31 },
     { type: 'leave' },
     { type: 'ping', rid: 0, t: 1_700_000_000_123.5 },
@@ -83,6 +83,9 @@ describe('rejected client frames', () => {
     [{ type: 'join', rid: 3, eventId: 'demo', secretHash: 'short' }, 'secretHash'],
     [{ type: 'resume', rid: 3, ticket: '' }, 'ticket'],
     [{ type: 'resume', rid: 3, ticket: 't', eventId: 9 }, 'eventId'],
+    [{ type: 'join', rid: 3, eventId: 'demo', secretHash: hash }, 'pk'],
+    [{ type: 'resume', rid: 3, ticket: 't' }, 'proof'],
+    [{ type: 'resume', rid: 3, ticket: 't', proof: 'p'.repeat(85) }, 'proof'],
     [{ type: 'ping', rid: 3, t: 'now' }, 't'],
     [{ type: 'ping', rid: 3 }, 't'],
     [{ type: 'ping', rid: 3, t: Infinity }, 't'],

@@ -167,7 +167,7 @@ describe('keys', () => {
     const keys = generateKeys('t1');
     const ring = ticketKeyRing(keys);
     expect(ring.current).toBe('t1');
-    const claims = { e: 'demo', n: 1, sh: 'x'.repeat(43), iat: 0, exp: 2000 };
+    const claims = { e: 'demo', n: 1, sh: 'x'.repeat(43), pk: 'k'.repeat(43), iat: 0, exp: 2000 };
     expect(verifyTicket(signTicket(ring, claims), ring, 1000).ok).toBe(true);
     const short = { ...keys, ticket: { current: 't1', secrets: { t1: randomBytes(31).toString('base64') } } };
     expect(problemsOf(() => ticketKeyRing(short))).toEqual([expect.stringMatching(/^keys\.ticket\.secrets\.t1: needs at least 32 bytes/)]);

@@ -11,8 +11,9 @@ import { FloorPublisher } from '../../bench/floor/spawn.js';
 import { Fleet } from '../../bench/loadgen/fleet.js';
 import type { StartOptions } from '../../bench/loadgen/messages.js';
 import { MinimalWs, type MinimalWsHandler } from '../../bench/loadgen/minimal-ws.js';
-import { newSecret, secretHash } from '../../bench/loadgen/secrets.js';
+import { newSecret, possessionKeyOf, secretHash } from '../../bench/loadgen/secrets.js';
 import { LoadWorker } from '../../bench/loadgen/spawn.js';
+import { possessionKey } from '../../shared/tokens/possession.js';
 import { hashSecret } from '../../shared/tokens/secret.js';
 import { decodeServerMessage } from '../../shared/protocol/codec.js';
 import { startTestSystem, testEvent, type TestSystem } from '../support/system.js';
@@ -42,12 +43,13 @@ function client(url: string, localAddress?: string): { ws: MinimalWs<Seen>; seen
 }
 
 describe('load generator secrets', () => {
-  it('have the format of newClientSecret and the hash of hashSecret, fresh each time', async () => {
+  it('have the format of newClientSecret, the hash of hashSecret and the key of possessionKey, fresh each time', async () => {
     const secrets = Array.from({ length: 3000 }, () => newSecret());
     expect(new Set(secrets).size).toBe(3000);
     for (const secret of secrets.slice(0, 50)) {
       expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(secretHash(secret)).toBe(await hashSecret(secret));
+      expect(possessionKeyOf(secret)).toBe(await possessionKey(secret));
     }
   });
 });
@@ -172,7 +174,7 @@ describe('the load generator against a real gateway', () => {
     const hello = decodeServerMessage(await nextMessage());
     expect(hello.ok && hello.message.type).toBe('hello');
     const { encode } = await import('../../shared/protocol/codec.js');
-    ws.send(encode({ type: 'join', rid: 7, eventId: 'hold', secretHash: 'a'.repeat(43) }));
+    ws.send(encode({ type: 'join', rid: 7, eventId: 'hold', secretHash: 'a'.repeat(43), pk: 'k'.repeat(43) }));
     const ticket = decodeServerMessage(await nextMessage());
     expect(ticket.ok && ticket.message.type === 'ticket' && ticket.message.rid).toBe(7);
     await until(() => seen.messages.length >= 4);

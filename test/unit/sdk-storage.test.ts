@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fileStorage } from '../../client/sdk/node-storage.js';
 import { handoffFromFragment, readHandoff, storedHandoff, withHandoffFragment, type Handoff } from '../../client/sdk/handoff.js';
 import { memoryStorage, TicketStore, type StoredTicket } from '../../client/sdk/storage.js';
+import { decodePayload } from '../../shared/tokens/format.js';
 
 const secret = 'A'.repeat(43);
 const entry: StoredTicket = { eventId: 'ev', ticket: 'wt1.k.p.s', ticketNo: 7, secret, joinedAhead: 3, serverOffsetMs: 0 };
@@ -54,7 +55,7 @@ describe('fileStorage', () => {
 });
 
 describe('hand-off', () => {
-  const handoff: Handoff = { eventId: 'ev', ticketNo: 7, ticket: 'wt1.k.p.s', grant: 'wg1.k.p.s', secret, bookingUrl: 'http://127.0.0.1:8081/api/events/ev/bookings', expiresAt: 1_800_000_000_000, serverOffsetMs: -250 };
+  const handoff: Handoff = { eventId: 'ev', ticketNo: 7, grant: 'wg1.k.p.s', secret, bookingUrl: 'http://127.0.0.1:8081/api/events/ev/bookings', expiresAt: 1_800_000_000_000, serverOffsetMs: -250 };
 
   it('is read from storage once admitted', () => {
     const storage = memoryStorage();
@@ -69,6 +70,10 @@ describe('hand-off', () => {
     const url = withHandoffFragment('https://booking.example.org/book?x=1', handoff);
     expect(url).toMatch(/^https:\/\/booking\.example\.org\/book\?x=1#waitroom=[A-Za-z0-9_-]+$/);
     expect(handoffFromFragment(new URL(url).hash)).toEqual(handoff);
+    // Only what booking needs: the ticket (the place in line) is not in the link.
+    expect(Object.keys(decodePayload(new URL(url).hash.slice('#waitroom='.length)) as object).sort()).toEqual(
+      ['bookingUrl', 'eventId', 'expiresAt', 'grant', 'secret', 'serverOffsetMs', 'ticketNo'],
+    );
     expect(handoffFromFragment('#waitroom=bm90IGpzb24')).toBeNull();
     expect(handoffFromFragment('')).toBeNull();
 

@@ -7,8 +7,8 @@ import { hashSecret, newClientSecret } from '../../shared/tokens/secret.js';
 import { signTicket, verifyTicket, type TicketKeyRing } from '../../shared/tokens/ticket.js';
 
 const NOW = 1_700_000_000_000;
-const ticketClaims: TicketClaims = { e: 'demo', n: 42, sh: 'a'.repeat(43), iat: NOW - 1000, exp: NOW + 60_000 };
-const grantClaims: GrantClaims = { ...ticketClaims, gid: 'g-42' };
+const ticketClaims: TicketClaims = { e: 'demo', n: 42, sh: 'a'.repeat(43), pk: 'k'.repeat(43), iat: NOW - 1000, exp: NOW + 60_000 };
+const grantClaims: GrantClaims = { e: 'demo', n: 42, sh: 'a'.repeat(43), iat: NOW - 1000, exp: NOW + 60_000, gid: 'g-42' };
 
 const first = generateKeyPairSync('ed25519');
 const other = generateKeyPairSync('ed25519');

@@ -4,6 +4,7 @@
  * or else a new one. The store decides atomically, so ten tabs opened at once,
  * over any number of gateways, get one place.
  */
+import { createHash } from 'node:crypto';
 import type { ReconnectOutcome } from '../../store/types.js';
 import type { EventRoom, GatewayContext } from '../context.js';
 
@@ -18,12 +19,21 @@ export type DeviceOutcome =
 /** Places whose ticket is gone this way are forgotten, and the device joins anew. */
 const GONE: ReadonlySet<ReconnectOutcome['kind']> = new Set(['left', 'unknown']);
 
+/**
+ * What the store binds a device's place to: the secret hash and the possession key together (43 characters,
+ * as a secret hash), so a join that shows the ticket's `sh` and `pk` but was made with other keys does not match.
+ */
+export function deviceBinding(secretHash: string, pk: string): string {
+  return createHash('sha256').update(`${secretHash}.${pk}`).digest('base64url');
+}
+
 export async function placeForDevice(
   ctx: GatewayContext,
   room: EventRoom,
-  join: { deviceHash: string; secretHash: string },
+  joining: { deviceHash: string; secretHash: string; pk: string },
 ): Promise<DeviceOutcome> {
   const event = room.config;
+  const join = { deviceHash: joining.deviceHash, secretHash: deviceBinding(joining.secretHash, joining.pk) };
   // A gone place is released and the join tried again, once: a second gone place would be another tab's doing.
   for (let attempt = 0; ; attempt++) {
     const now = ctx.clock.now();
