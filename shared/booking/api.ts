@@ -23,7 +23,7 @@ export const BookingBody = z
     slotId: z.string().min(1).max(64),
     /**
      * The site's identity provider's signed assertion (a JWT or OIDC ID token) that names the person,
-     * with `nonce` = the grant's id (docs/protocol.md §4.3). Required by events that have an `identity` block.
+     * with `nonce` = the grant's id (docs/protocol.md §9.5). Required by events that have an `identity` block.
      */
     identityToken: z.string().min(1).max(8192).optional(),
   })
@@ -94,7 +94,7 @@ export const BOOKING_ERROR_STATUS = {
   NAME_MIXED_SCRIPTS: 422,
   /** The event requires an identity assertion and the booking carries none. */
   IDENTITY_REQUIRED: 401,
-  /** The identity assertion does not verify; the message names the reason (docs/protocol.md §4.3). */
+  /** The identity assertion does not verify; the message starts with the reason (docs/protocol.md §9.5). */
   IDENTITY_INVALID: 401,
   /** The identity assertion (its jti) was already used with another grant. */
   IDENTITY_REPLAYED: 409,

@@ -1,5 +1,5 @@
 /** A booking pass got the real way: join the event over the gateway's WebSocket and wait for the turn. */
-import { readGrantClaims } from '../../shared/tokens/claims.js';
+import { identityNonce } from '../../shared/booking/identity-nonce.js';
 import { TestClient } from './ws-client.js';
 
 export interface AdmittedPass {
@@ -14,7 +14,7 @@ export async function admittedPass(wsUrl: string, eventId: string, birthDate?: s
   const client = await TestClient.connect(wsUrl);
   await client.join(eventId, birthDate);
   const { grant } = await client.waitFor('admitted', () => true, 15_000);
-  const claims = readGrantClaims(grant);
-  if (!claims) throw new Error('the gateway handed over a grant that does not read');
-  return { client, grant, secret: client.secret, grantId: claims.gid };
+  const grantId = identityNonce(grant);
+  if (grantId === null) throw new Error('the gateway handed over a grant that does not read');
+  return { client, grant, secret: client.secret, grantId };
 }
