@@ -49,8 +49,9 @@ export async function fetchAvailability(bookingUrl: string, fetchFn: typeof fetc
 /**
  * Books with the handed-over grant. Safe to repeat after a lost answer: the
  * same person, center and slot with the same grant gets the same booking back.
+ * `identityToken`: the identity provider's assertion, for events that require one (docs/protocol.md §9.5).
  */
-export async function book(handoff: Handoff, choice: { person: Person; centerId: string; slotId: string }, fetchFn: typeof fetch = fetch): Promise<BookingResult> {
+export async function book(handoff: Handoff, choice: { person: Person; centerId: string; slotId: string; identityToken?: string }, fetchFn: typeof fetch = fetch): Promise<BookingResult> {
   const body: BookingBody = { grant: handoff.grant, secret: handoff.secret, ...choice };
   let response: Response;
   try {

@@ -22,6 +22,7 @@ import {
   type EventTimes,
   type Problem,
 } from '../events/event-rules.js';
+import { IdentityConfig } from './identity-schema.js';
 
 /**
  * Cross-field checks run even when some field failed its type check, so that
@@ -136,6 +137,8 @@ const EventInput = z
       .strict()
       .default({ difficulty: 0, challengeTtlSeconds: 120 }),
     centers: z.array(CenterConfig).min(1, 'an event needs at least one center'),
+    /** Absent: the person is the typed name and birth date. Present: a signed identity assertion is required (./identity-schema.ts). */
+    identity: IdentityConfig.optional(),
   })
   .strict();
 type EventInput = z.infer<typeof EventInput>;
@@ -246,6 +249,7 @@ function resolveEvent(event: EventInput) {
     ticketTtlSeconds: event.ticketTtlSeconds,
     proofOfWork: event.proofOfWork,
     centers: event.centers,
+    identity: event.identity ?? null,
   };
 }
 

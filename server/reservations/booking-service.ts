@@ -11,7 +11,8 @@ import type { EventConfig } from '../config/event-schema.js';
 import type { BookingStore, CommitOutcome } from '../store/types.js';
 import { bookingDecision } from '../events/eligibility.js';
 import { availabilityOf } from './availability.js';
-import { personKey } from './person-key.js';
+import { IdentityVerifier, type VerifiedIdentity } from './identity-assertion.js';
+import { assertionId, personKey, verifiedPersonKey } from './person-key.js';
 import { checkName } from './person-name.js';
 
 export type ServiceResult<T> = { ok: true; status: number; value: T } | { ok: false; code: BookingErrorCode; message: string };
@@ -54,6 +55,7 @@ export class BookingService {
     private publicKeys: GrantPublicKeys,
     private readonly clock: Clock,
     private readonly events: () => readonly EventConfig[],
+    private readonly identities = new IdentityVerifier(),
   ) {}
 
   /** Key rotation (server/config/live-keys.ts): grants are verified against the new key ring from now on. */
@@ -83,6 +85,8 @@ export class BookingService {
     const event = this.event(eventId);
     if (!event) return fail('UNKNOWN_EVENT', `no event "${eventId}"`);
     if (!secretMatches(body.secret, claims.sh)) return fail('GRANT_WRONG_SECRET', 'the secret does not match this grant');
+    const identity = await this.verifiedIdentity(event, body.identityToken, claims.gid, now);
+    if (!identity.ok) return identity;
     // Authoritative: the person's cohort must be open now, by this server's clock and the live config.
     const name = checkName(body.person.name);
     if (!name.ok) return fail(NAME_REFUSALS[name.reason], name.message);
@@ -91,12 +95,17 @@ export class BookingService {
     const slot = event.centers.find((c) => c.id === body.centerId)?.slots.find((s) => s.id === body.slotId);
     if (!slot) return fail('UNKNOWN_SLOT', `no slot "${body.slotId}" at center "${body.centerId}"`);
 
+    const person = identity.value;
+    if (person) {
+      const fresh = await this.store.claimAssertion(eventId, assertionId(person.issuer, person.jti), claims.gid, person.acceptedUntil, now);
+      if (!fresh) return fail('IDENTITY_REPLAYED', 'this identity assertion (its jti) was already used with another booking pass; get a new one');
+    }
     const reference = newReference();
     const outcome = await this.store.commit({
       eventId,
       grantId: claims.gid,
       ticketNo: claims.n,
-      personKey: personKey(body.person.name, body.person.birthDate),
+      personKey: person ? verifiedPersonKey(person.issuer, person.person) : personKey(body.person.name, body.person.birthDate),
       centerId: body.centerId,
       slotId: body.slotId,
       slotCapacity: slot.capacity,
@@ -106,6 +115,14 @@ export class BookingService {
     if (outcome.kind === 'booked') return { ok: true, status: 201, value: { booking: outcome.booking, repeated: false } };
     if (outcome.kind === 'repeated') return { ok: true, status: 200, value: { booking: outcome.booking, repeated: true } };
     return fail(...COMMIT_REFUSALS[outcome.kind]!);
+  }
+
+  /** The person the event's identity provider vouches for; null when the event takes typed names. */
+  private async verifiedIdentity(event: EventConfig, token: string | undefined, grantId: string, now: number): Promise<ServiceResult<VerifiedIdentity | null>> {
+    if (!event.identity) return { ok: true, status: 200, value: null };
+    if (token === undefined) return fail('IDENTITY_REQUIRED', 'this event needs an identity assertion from its identity provider (identityToken)');
+    const checked = await this.identities.verify(event.identity, token, grantId, now);
+    return checked.ok ? { ok: true, status: 200, value: checked.identity } : fail(checked.code, checked.message);
   }
 
   async availability(eventId: string): Promise<ServiceResult<AvailabilityResponse>> {

@@ -281,6 +281,13 @@ export interface BookingStore {
   /** Units taken per slot key `${centerId}/${slotId}`. */
   taken(eventId: string): Promise<Map<string, number>>;
   bookingCount(eventId: string): Promise<number>;
+  /**
+   * Atomically: binds an identity assertion (`assertionId`, a hash of its issuer
+   * and jti) to `grantId` until `expiresAt`. True when it was unbound or already
+   * bound to this grant (a repeated booking request); false when another grant
+   * used it: a replay (docs/decisions/010-identity-assertion.md).
+   */
+  claimAssertion(eventId: string, assertionId: string, grantId: string, expiresAt: number, now: number): Promise<boolean>;
 }
 
 /** A signed-in operator's session, stored under a hash of its id (the id itself is only in the operator's cookie). */

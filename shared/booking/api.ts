@@ -21,6 +21,11 @@ export const BookingBody = z
       .strict(),
     centerId: z.string().min(1).max(64),
     slotId: z.string().min(1).max(64),
+    /**
+     * The site's identity provider's signed assertion (a JWT or OIDC ID token) that names the person,
+     * with `nonce` = the grant's id (docs/protocol.md §9.5). Required by events that have an `identity` block.
+     */
+    identityToken: z.string().min(1).max(8192).optional(),
   })
   .strict();
 export type BookingBody = z.infer<typeof BookingBody>;
@@ -87,6 +92,14 @@ export const BOOKING_ERROR_STATUS = {
   NAME_EMPTY: 422,
   /** The name mixes scripts, e.g. Cyrillic look-alikes in a Latin name (docs/decisions/009-identity-rule.md). */
   NAME_MIXED_SCRIPTS: 422,
+  /** The event requires an identity assertion and the booking carries none. */
+  IDENTITY_REQUIRED: 401,
+  /** The identity assertion does not verify; the message starts with the reason (docs/protocol.md §9.5). */
+  IDENTITY_INVALID: 401,
+  /** The identity assertion (its jti) was already used with another grant. */
+  IDENTITY_REPLAYED: 409,
+  /** The identity provider's keys could not be fetched; nothing was booked; retry. */
+  IDENTITY_PROVIDER_UNAVAILABLE: 503,
   /** No cohort of the event takes this birth date. */
   NOT_ELIGIBLE: 403,
   /** The person's cohort opens later; the message says when. */

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cleanUpProcesses, startNode, writeClusterConfig } from '../support/processes.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { testEvent } from '../support/system.js';
-import { TestClient } from '../support/ws-client.js';
+import { QuietClient } from '../support/quiet-client.js';
 
 const NODES = 3;
 const CLIENTS = 3000;
@@ -25,9 +25,9 @@ function commandCalls(info: string): Map<string, number> {
 
 describe('Redis commands per waiting client', () => {
   let redis: RedisServer | null = null;
-  const clients: TestClient[] = [];
+  const clients: QuietClient[] = [];
   afterAll(async () => {
-    await Promise.all(clients.map((c) => c.drop()));
+    for (const client of clients) client.drop();
     await cleanUpProcesses();
     await redis?.stop();
   });
@@ -45,11 +45,7 @@ describe('Redis commands per waiting client', () => {
 
     for (let k = 0; k < CLIENTS; k += 100) {
       const batch = await Promise.all(
-        Array.from({ length: Math.min(100, CLIENTS - k) }, async (_, j) => {
-          const client = await TestClient.connect(gateways[(k + j) % NODES]!.wsUrl);
-          await client.join(event.id);
-          return client;
-        }),
+        Array.from({ length: Math.min(100, CLIENTS - k) }, (_, j) => QuietClient.join(gateways[(k + j) % NODES]!.wsUrl, event.id)),
       );
       clients.push(...batch);
     }
@@ -59,10 +55,13 @@ describe('Redis commands per waiting client', () => {
     const stats = createClient({ url: redis.url });
     await stats.connect();
     await stats.configResetStat();
+    const frames = () => clients.reduce((sum, c) => sum + c.framesAfterTicket, 0);
+    const framesBefore = frames();
     const started = Date.now();
     await new Promise((resolve) => setTimeout(resolve, TICKS * TICK_MS));
     const info = await stats.info('commandstats');
     const elapsedMs = Date.now() - started;
+    const framesDuring = frames() - framesBefore;
     await stats.quit();
 
     const calls = commandCalls(info);
@@ -73,12 +72,15 @@ describe('Redis commands per waiting client', () => {
     const ticks = elapsedMs / TICK_MS;
     const perClientPerTick = total / CLIENTS / ticks;
     const connected = clients.filter((c) => c.closeCode === null).length;
+    const framesPerClientPerTick = framesDuring / CLIENTS / ticks;
     console.log(
       `[measure] Redis commands: ${total} in ${ticks.toFixed(1)} ticks with ${connected} waiting on ${NODES} nodes = ` +
         `${perClientPerTick.toFixed(5)} per client per tick, ${((total / CLIENTS / elapsedMs) * 60_000).toFixed(3)} per client per minute ` +
-        `(${[...calls].map(([name, n]) => `${name} ${n}`).join(', ')})`,
+        `(${[...calls].map(([name, n]) => `${name} ${n}`).join(', ')}); ${framesPerClientPerTick.toFixed(2)} frames per client per tick`,
     );
     expect(connected).toBe(CLIENTS);
+    // They really wait: each got (about) every tick while the commands were counted.
+    expect(framesPerClientPerTick).toBeGreaterThan(0.8);
     expect(total).toBeGreaterThan(0);
     expect(perClientPerTick).toBeLessThan(0.01);
   });

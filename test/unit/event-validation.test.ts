@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { demoEvent } from '../../server/config/demo.js';
 import { EventConfig } from '../../server/config/event-schema.js';
+import type { IdentityConfig } from '../../server/config/identity-schema.js';
 import { generateKeys } from '../../server/config/keys.js';
 import { loadConfig, parseConfig } from '../../server/config/load.js';
 import { parseEventFile, readEventFile } from '../../server/events/event-file.js';
@@ -74,6 +75,7 @@ describe('the event definition', () => {
       ticketTtlSeconds: number;
       proofOfWork: { difficulty: number; challengeTtlSeconds: number; autoRaise?: { joinsPerSecond: number; difficulty: number; calmSeconds: number } | undefined };
       centers: { id: string; name: string; slots: { id: string; label: string; capacity: number }[] }[];
+      identity: IdentityConfig | null;
     }>();
   });
 

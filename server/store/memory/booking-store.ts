@@ -3,9 +3,21 @@ import { Status } from '../ticket-status.js';
 import { bookingFingerprint, slotKey } from '../booking-fingerprint.js';
 import type { BookingRequest, BookingStore, CommitOutcome } from '../types.js';
 import type { MemoryEvents } from './event-state.js';
+import { ExpiringMap } from './expiring-map.js';
 
 export class MemoryBookingStore implements BookingStore {
+  /** `${eventId} ${assertionId}` → the grant id that used it. */
+  private readonly assertions = new ExpiringMap<string>();
+
   constructor(private readonly events: MemoryEvents) {}
+
+  async claimAssertion(eventId: string, assertionId: string, grantId: string, expiresAt: number, now: number): Promise<boolean> {
+    const key = `${eventId} ${assertionId}`;
+    const holder = this.assertions.get(key, now);
+    if (holder !== undefined) return holder === grantId;
+    this.assertions.set(key, grantId, expiresAt, now);
+    return true;
+  }
 
   async commit(request: BookingRequest): Promise<CommitOutcome> {
     const state = this.events.get(request.eventId);

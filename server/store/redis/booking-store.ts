@@ -32,6 +32,11 @@ export class RedisBookingStore implements BookingStore {
     return commitOutcome(reply, request);
   }
 
+  async claimAssertion(eventId: string, assertionId: string, grantId: string, expiresAt: number, now: number): Promise<boolean> {
+    const key = eventKeys(this.prefix, eventId).usedAssertion(assertionId);
+    return Number(await this.scripts.run('assertion-claim', [key], [grantId, Math.max(1, expiresAt - now)])) === 1;
+  }
+
   async taken(eventId: string): Promise<Map<string, number>> {
     const counts = await this.client.hGetAll(eventKeys(this.prefix, eventId).slotsTaken);
     return new Map(Object.entries(counts).map(([slot, count]) => [slot, Number(count)]));

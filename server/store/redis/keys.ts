@@ -43,6 +43,8 @@ export interface EventKeys {
   device(deviceHash: string): string;
   /** String per redeemed proof-of-work challenge, expiring with it. */
   redeemedChallenge(challengeId: string): string;
+  /** String per used identity assertion (hash of issuer and jti) → the grant id that used it, expiring with the assertion. */
+  usedAssertion(assertionId: string): string;
   /** Hash: holder, until (the controller lease). */
   lease: string;
   /** Hash grantId → JSON [reference, fingerprint]. */
@@ -98,6 +100,10 @@ export function eventKeys(prefix: string, eventId: string): EventKeys {
     redeemedChallenge: (challengeId) => {
       assertKeyPart('challenge id', challengeId);
       return key(`pow:${challengeId}`);
+    },
+    usedAssertion: (assertionId) => {
+      assertKeyPart('assertion id', assertionId);
+      return key(`identity:${assertionId}`);
     },
     lease: key('lease'),
     usedGrants: key('used-grants'),

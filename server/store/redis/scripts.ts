@@ -24,6 +24,7 @@ export const SCRIPT_NAMES = [
   'device-join',
   'device-release',
   'challenge-redeem',
+  'assertion-claim',
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 
