@@ -8,6 +8,7 @@ import type { Logger } from '../observability/log.js';
 import type { JoinBatcher } from '../queue/join-batcher.js';
 import type { TickMessage } from '../../shared/protocol/messages.js';
 import type { BookingStore, NodeNumber, Notice, QueueFigures, QueueStore } from '../store/types.js';
+import type { Take } from './limits/token-buckets.js';
 import type { Session } from './session.js';
 import type { TokenAuthority } from './token-authority.js';
 import type { Transport } from './transport/types.js';
@@ -53,6 +54,8 @@ export interface GatewayContext {
   readonly registry: Registry;
   readonly log: Logger;
   readonly batcher: JoinBatcher;
+  /** One resume of ticket `<event>:<number>` from the per-ticket budget (limits/client-limits.ts): taken only for a proven resume. */
+  takeResume(ticketKey: string, now: number): Take;
   transport(): Transport;
   /** Open WebSocket connections on this node. */
   connections(): number;

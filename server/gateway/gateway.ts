@@ -85,6 +85,7 @@ export class Gateway {
         },
         config.gateway.joinBatchMs,
       ),
+      takeResume: (ticketKey, now) => this.limits.takeResume(ticketKey, now),
       transport: () => this.transport,
       connections: () => this.sessions.size,
       room: (eventId) => this.rooms.get(eventId),
@@ -240,7 +241,7 @@ export class Gateway {
       }
       return;
     }
-    if (refusedOverLimit(this.limits, this.context.tokens, session, decoded.message, this.options.clock.now())) return;
+    if (refusedOverLimit(this.limits, session, decoded.message, this.options.clock.now())) return;
     handleMessage(this.context, session, decoded.message).catch((error: unknown) => {
       this.options.log.error({ err: error }, 'message handling failed');
       session.sendError(ErrorCode.INTERNAL, 'internal error; please retry', decoded.message.rid);

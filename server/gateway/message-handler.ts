@@ -104,6 +104,11 @@ async function resume(ctx: GatewayContext, session: Session, message: Of<'resume
   if (!session.nonce || !provesPossession(claims.pk, resumeChallenge(session.nonce, message.ticket), message.proof)) {
     return session.sendError(ErrorCode.TICKET_PROOF_INVALID, "the resume does not prove possession of the ticket's secret", message.rid);
   }
+  // Only a proven resume spends the ticket's budget (and gets a bucket: garbage cannot fill the map).
+  const take = ctx.takeResume(`${claims.e}:${claims.n}`, now);
+  if (!take.ok) {
+    return session.sendError(ErrorCode.RECONNECT_RATE_LIMITED, 'this ticket reconnected too often; your place is kept, resume again at retryAt', message.rid, take.retryAt);
+  }
   const room = ctx.room(claims.e);
   if (!room) return session.sendError(ErrorCode.UNKNOWN_EVENT, `no event "${claims.e}"`, message.rid);
   if (!claimSession(session, message.rid)) return;

@@ -26,8 +26,8 @@ const ANSWER_TIMEOUT_MS = 5000;
 const raw = new Packr({ useRecords: false });
 
 const VALID: Record<string, unknown>[] = [
-  { type: 'join', rid: 1, eventId: 'ev', secretHash: 'a'.repeat(43) },
-  { type: 'resume', rid: 2, ticket: 'tk1.k.eyJuIjoxfQ.sig', eventId: 'ev' },
+  { type: 'join', rid: 1, eventId: 'ev', secretHash: 'a'.repeat(43), pk: 'k'.repeat(43), device: 'd'.repeat(43), proof: 'p'.repeat(86) },
+  { type: 'resume', rid: 2, ticket: 'tk1.k.eyJuIjoxfQ.sig', eventId: 'ev', proof: 'p'.repeat(86) },
   { type: 'leave', rid: 3 },
   { type: 'ping', rid: 4, t: 1 },
 ];

@@ -43,7 +43,8 @@ describe.each(['uws', 'ws'] as const)('%s transport', (transport) => {
     expect(await errorFor(raw.pack({ type: 'ping', rid: 2n ** 63n, t: 1 }))).toMatchObject({ code: ErrorCode.INVALID_MESSAGE });
     const deep = Array.from({ length: 40 }).reduce<unknown>((inner) => [inner], 1);
     expect(await errorFor(encode(deep))).toMatchObject({ code: ErrorCode.INVALID_MESSAGE });
-    expect(await errorFor(encode({ type: 'join', eventId: 'nope', secretHash: 'a'.repeat(43) }))).toMatchObject({ code: ErrorCode.UNKNOWN_EVENT });
+    expect(await errorFor(encode({ type: 'join', eventId: 'ev', secretHash: 'a'.repeat(43) }))).toMatchObject({ code: ErrorCode.INVALID_MESSAGE });
+    expect(await errorFor(encode({ type: 'join', eventId: 'nope', secretHash: 'a'.repeat(43), pk: 'k'.repeat(43) }))).toMatchObject({ code: ErrorCode.UNKNOWN_EVENT });
     expect(await errorFor(encode({ type: 'leave', rid: 3 }))).toMatchObject({ code: ErrorCode.NOT_JOINED, rid: 3 });
   });
 

@@ -59,7 +59,7 @@ describe('revoking tickets held on another gateway (Redis store)', () => {
     expect([booking.status, booking.body.error?.code]).toEqual([403, 'GRANT_REVOKED']);
     expect(await stores.bookings.bookingCount('ev')).toBe(0);
     for (const system of [a, b]) {
-      const back = await TestClient.connect(system.wsUrl);
+      const back = await TestClient.connect(system.wsUrl, holder.secret);
       clients.push(back);
       await expect(back.resume(holder.ticket)).rejects.toMatchObject({ code: 'TICKET_REVOKED' });
     }
@@ -78,7 +78,7 @@ describe('revoking tickets held on another gateway (Redis store)', () => {
     expect(revoked.body).toEqual({ ticketNo: waiting.ticketNo, wasAdmitted: false });
     expect(await waiting.whenClosed()).toBe(CloseCode.TICKET_REVOKED);
     await behind.waitFor('tick', () => behind.aheadSeen.at(-1) === 0, 3000, false);
-    const back = await TestClient.connect(a.wsUrl);
+    const back = await TestClient.connect(a.wsUrl, waiting.secret);
     clients.push(back);
     await expect(back.resume(waiting.ticket)).rejects.toMatchObject({ code: 'TICKET_REVOKED' });
 

@@ -2,7 +2,8 @@
  * A reconnect storm: one ticket resumed from many connections within a second
  * is capped per ticket (RECONNECT_RATE_LIMITED with retryAt); the refused
  * resumes change nothing (the holding connection is not superseded), and the
- * ticket keeps its place for the resume at retryAt. Both transports.
+ * ticket keeps its place for the resume at retryAt. Resumes that do not prove
+ * possession (the ticket alone) spend nothing of that budget. Both transports.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSystem, testEvent, type TestSystem } from '../support/system.js';
@@ -14,8 +15,8 @@ const STORM = 45;
 describe.each(['uws', 'ws'] as const)('reconnect storm on %s', (transport) => {
   let system: TestSystem;
   const clients: TestClient[] = [];
-  const connect = async () => {
-    const client = await TestClient.connect(system.wsUrl);
+  const connect = async (secret?: string) => {
+    const client = await TestClient.connect(system.wsUrl, secret);
     clients.push(client);
     return client;
   };
@@ -37,7 +38,13 @@ describe.each(['uws', 'ws'] as const)('reconnect storm on %s', (transport) => {
     const behind = await connect();
     await behind.join('ev');
 
-    const storm = await Promise.all(Array.from({ length: STORM }, connect));
+    // Someone with the ticket alone tries first: refused, and the holder's budget is untouched.
+    const thieves = await Promise.all(Array.from({ length: STORM }, () => connect()));
+    const stolen = await Promise.all(thieves.map((thief) => thief.resume(ticket, 'ev').then(() => 'resumed', (error: { code: string }) => error.code)));
+    expect(new Set(stolen)).toEqual(new Set(['TICKET_PROOF_INVALID']));
+    expect(holder.closeCode).toBeNull();
+
+    const storm = await Promise.all(Array.from({ length: STORM }, () => connect(holder.secret)));
     const sentAt = Date.now();
     const outcomes = await Promise.all(
       storm.map((client) =>

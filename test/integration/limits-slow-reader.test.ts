@@ -7,6 +7,7 @@
  */
 import { encode } from '../../shared/protocol/codec.js';
 import { CloseCode } from '../../shared/protocol/codes.js';
+import { possessionKey } from '../../shared/tokens/possession.js';
 import { hashSecret, newClientSecret } from '../../shared/tokens/secret.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientFrame, closeCodeIn, rawUpgrade } from '../support/raw-websocket.js';
@@ -59,7 +60,8 @@ describe.each(['uws', 'ws'] as const)('slow reader on %s', (transport) => {
     expect(status).toBe(101);
     const received: Buffer[] = [rest];
     socket.on('data', (chunk: Buffer) => received.push(chunk));
-    socket.write(clientFrame(encode({ type: 'join', rid: 1, eventId: 'ev', secretHash: await hashSecret(newClientSecret()) })));
+    const secret = newClientSecret();
+    socket.write(clientFrame(encode({ type: 'join', rid: 1, eventId: 'ev', secretHash: await hashSecret(secret), pk: await possessionKey(secret) })));
     await sleep(100);
     socket.pause();
     let rid = 2;

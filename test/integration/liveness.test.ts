@@ -15,6 +15,7 @@ import { checkEveryMs, deadAfterMs } from '../../client/sdk/liveness.js';
 import { generateKeys } from '../../server/config/keys.js';
 import { decodeServerMessage, encode } from '../../shared/protocol/index.js';
 import type { ServerMessage } from '../../shared/protocol/messages.js';
+import { possessionKey } from '../../shared/tokens/possession.js';
 import { hashSecret, newClientSecret } from '../../shared/tokens/secret.js';
 import { clientFrame, rawUpgrade } from '../support/raw-websocket.js';
 import { startStallProxy, type StallProxy } from '../support/stall-proxy.js';
@@ -63,7 +64,8 @@ describe.each(['uws', 'ws'] as const)('%s transport', (transport) => {
     const { socket } = answer;
     let received = answer.rest;
     socket.on('data', (chunk: Buffer) => (received = Buffer.concat([received, chunk])));
-    socket.write(clientFrame(encode({ type: 'join', rid: 1, eventId: 'ev', secretHash: await hashSecret(newClientSecret()) })));
+    const secret = newClientSecret();
+    socket.write(clientFrame(encode({ type: 'join', rid: 1, eventId: 'ev', secretHash: await hashSecret(secret), pk: await possessionKey(secret) })));
     await expect.poll(() => serverMessages(received).find((m) => m.type === 'ticket'), { timeout: 5_000 }).toBeTruthy();
     const ticket = serverMessages(received).find((m) => m.type === 'ticket') as Extract<ServerMessage, { type: 'ticket' }>;
     expect(ticket.ticketNo).toBe(2);
@@ -84,7 +86,7 @@ describe.each(['uws', 'ws'] as const)('%s transport', (transport) => {
     expect(silentMs).toBeGreaterThanOrEqual(IDLE_SECONDS * 1000 - 1_000);
 
     // Away, not gone: the same ticket resumes its place (one ahead) within the grace.
-    const back = await TestClient.connect(system.wsUrl);
+    const back = await TestClient.connect(system.wsUrl, secret);
     cleanups.push(() => back.close());
     const resumed = await back.resume(ticket.ticket);
     expect(resumed).toMatchObject({ resumed: true, ticketNo: 2 });

@@ -22,8 +22,9 @@ describe.each(storeFactories)('$name store', (factory) => {
     systems.push(started);
     return started;
   }
-  async function client(url: string): Promise<TestClient> {
-    const c = await TestClient.connect(url);
+  /** `secret`: the one a ticket to resume was joined with (a resume proves possession of it). */
+  async function client(url: string, secret?: string): Promise<TestClient> {
+    const c = await TestClient.connect(url, secret);
     clients.push(c);
     return c;
   }
@@ -54,7 +55,7 @@ describe.each(storeFactories)('$name store', (factory) => {
     await third.drop();
 
     for (const node of [a!, b!]) {
-      const again = await client(node.wsUrl);
+      const again = await client(node.wsUrl, third.secret);
       const ticket = await again.resume(third.ticket, 'ev');
       expect(ticket).toMatchObject({ ticketNo: 3, resumed: true, eventId: 'ev' });
       await again.waitFor('tick', (t) => t.i === 5, 5000, false);
@@ -79,7 +80,7 @@ describe.each(storeFactories)('$name store', (factory) => {
     expect(fourthGrant.ticketNo).toBe(4);
 
     // Ticket 3's turn passed while it was away: on return it is admitted before anyone behind it.
-    const back = await client(node.wsUrl);
+    const back = await client(node.wsUrl, late!.secret);
     await back.resume(late!.ticket);
     const behind = await joined(node.wsUrl, 1);
     expect((await postBooking(node.reservationsUrl, 'ev', bookingBody(fourthGrant.grant, fourth!.secret))).status).toBe(201);
@@ -136,7 +137,7 @@ describe.each(storeFactories)('$name store', (factory) => {
     await stores.queue.setPaused('ev', true);
     const node = await system();
     const [holder] = await joined(node.wsUrl, 1);
-    const other = await client(node.wsUrl);
+    const other = await client(node.wsUrl, holder!.secret);
     await other.resume(holder!.ticket);
     expect(await holder!.whenClosed()).toBe(4101);
     await node.gateway!.tick();

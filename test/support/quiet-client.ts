@@ -8,7 +8,7 @@
  */
 import WebSocket from 'ws';
 import { decodeServerMessage, encode } from '../../shared/protocol/index.js';
-import { hashSecret, newClientSecret } from '../../shared/tokens/secret.js';
+import { newSecret, possessionKeyOf, secretHash } from '../../bench/loadgen/secrets.js';
 
 export class QuietClient {
   ticketNo = 0;
@@ -38,7 +38,8 @@ export class QuietClient {
         if (decoded.message.type === 'error') reject(Object.assign(new Error(decoded.message.message), { code: decoded.message.code }));
       });
     });
-    socket.send(encode({ type: 'join', rid: 1, eventId, secretHash: await hashSecret(newClientSecret()) }));
+    const secret = newSecret();
+    socket.send(encode({ type: 'join', rid: 1, eventId, secretHash: secretHash(secret), pk: possessionKeyOf(secret) }));
     await ticket;
     return client;
   }
