@@ -24,6 +24,8 @@ export const SCRIPT_NAMES = [
   'device-join',
   'device-release',
   'challenge-redeem',
+  'sign-in-admit',
+  'sign-in-succeeded',
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 
