@@ -18,6 +18,7 @@ import type { Logger } from '../observability/log.js';
 import { createControllerMetrics, createEventMetrics, createReservationMetrics, createSelfCheckMetrics } from '../observability/metrics.js';
 import { AuditLog } from '../operators/audit-log.js';
 import { OperatorAuthenticator } from '../operators/authenticator.js';
+import { SignInThrottle } from '../operators/sign-in-throttle.js';
 import { AdmissionController } from '../queue/admission-controller.js';
 import { BookingService } from '../reservations/booking-service.js';
 import { createReservationServer } from '../reservations/http-server.js';
@@ -123,7 +124,8 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
   if (roles.gateway) {
     const tokens = new TokenAuthority(keys.current.ticket!, keys.current.signing!);
     keys.follow((set) => tokens.useKeys(set.ticket!, set.signing!));
-    const admin = { reloader, authenticator: new OperatorAuthenticator(config.operators), audit, sessions: stores.sessions };
+    const throttle = new SignInThrottle(stores.signInThrottle, config.admin.signInThrottle, clock);
+    const admin = { reloader, authenticator: new OperatorAuthenticator(config.operators, throttle), audit, sessions: stores.sessions };
     gateway = new Gateway({
       config,
       events: liveEvents,

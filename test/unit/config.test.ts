@@ -62,6 +62,14 @@ describe('parseConfig', () => {
     );
   });
 
+  it('throttles operator sign-ins by default, and refuses a lockout that would outlive its count', () => {
+    expect(parseConfig(valid()).admin.signInThrottle).toEqual({ accountFreeFailures: 5, addressFreeFailures: 20, firstLockoutSeconds: 30, maxLockoutSeconds: 900, forgetAfterSeconds: 86_400 });
+    const problems = problemsOf(() => parseConfig({ ...valid(), admin: { signInThrottle: { firstLockoutSeconds: 60, maxLockoutSeconds: 30, forgetAfterSeconds: 60 } } }));
+    expect(problems).toEqual([expect.stringMatching(/^admin\.signInThrottle\.maxLockoutSeconds: must be at least firstLockoutSeconds/)]);
+    const outliving = problemsOf(() => parseConfig({ ...valid(), admin: { signInThrottle: { maxLockoutSeconds: 7200, forgetAfterSeconds: 3600 } } }));
+    expect(outliving).toEqual([expect.stringMatching(/^admin\.signInThrottle\.forgetAfterSeconds: must be at least maxLockoutSeconds/)]);
+  });
+
   it('reports a bad transport together with problems inside events', () => {
     const centers = [{ id: 'c', name: 'C', slots: [slot('a', 0), slot('a')] }];
     const problems = problemsOf(() => parseConfig({ ...valid(), gateway: { transport: 'tcp' }, events: [event('a', { closesAt: 1, centers })] }));

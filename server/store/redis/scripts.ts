@@ -25,6 +25,8 @@ export const SCRIPT_NAMES = [
   'device-release',
   'challenge-redeem',
   'assertion-claim',
+  'sign-in-admit',
+  'sign-in-succeeded',
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 
