@@ -99,6 +99,21 @@ export const StoreConfig = z
   })
   .strict();
 
+/** A flag from a file (true/false) or the environment ("1"/"0", "true"/"false"). */
+const flag = z.preprocess((value) => (value === '1' || value === 'true' ? true : value === '0' || value === 'false' ? false : value), z.boolean());
+
+export const BookingsConfig = z
+  .object({
+    /**
+     * Start the reservation handler on a Redis that does not run `appendonly yes`
+     * with `appendfsync always` (WAITROOM_ALLOW_UNSAFE_DURABILITY=1): a crash can
+     * then lose bookings already confirmed. For tests and benchmarks only; logged
+     * as a warning at every start (server/store/redis/durability.ts).
+     */
+    allowUnsafeDurability: flag.default(false),
+  })
+  .strict();
+
 export const KeysConfig = z
   .object({
     grant: z
@@ -175,6 +190,7 @@ export const WaitroomConfig = z
     gateway: GatewayConfig.default(GatewayConfig.parse({})),
     reservations: ReservationsConfig.default(ReservationsConfig.parse({})),
     store: StoreConfig.default(StoreConfig.parse({})),
+    bookings: BookingsConfig.default(BookingsConfig.parse({})),
     controller: ControllerConfig.default(ControllerConfig.parse({})),
     keys: KeysConfig,
     events: z.array(EventConfig).min(1, 'configure at least one event'),

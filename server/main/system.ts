@@ -21,6 +21,7 @@ import { OperatorAuthenticator } from '../operators/authenticator.js';
 import { SignInThrottle } from '../operators/sign-in-throttle.js';
 import { AdmissionController } from '../queue/admission-controller.js';
 import { BookingService } from '../reservations/booking-service.js';
+import { checkBookingDurability } from '../store/redis/durability.js';
 import { createReservationServer } from '../reservations/http-server.js';
 import { newNodeNumber } from '../store/node-number.js';
 import { openStores } from '../store/open-stores.js';
@@ -82,6 +83,8 @@ function sameHostOrigins(url: string): string[] {
 const FOLLOW_EVENTS_MS = 1000;
 
 export async function startSystem({ config, clock, log, roles, stores: given }: SystemOptions): Promise<System> {
+  // Before anything is opened or started: a refusal leaves nothing behind.
+  if (roles.reservations) await checkBookingDurability(config.store, config.bookings.allowUnsafeDurability, log);
   const stores = given ?? (await openStores(config.store, log));
   const registry = new Registry();
   registry.setDefaultLabels({ node: config.nodeId });

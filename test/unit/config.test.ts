@@ -103,6 +103,13 @@ describe('loadConfig', () => {
     expect(config.store.kind).toBe('redis');
   });
 
+  it('allows unsafe booking durability only when asked: off by default, WAITROOM_ALLOW_UNSAFE_DURABILITY=1 or the file', () => {
+    expect(loadConfig(valid(), {}).bookings.allowUnsafeDurability).toBe(false);
+    expect(loadConfig(valid(), { WAITROOM_ALLOW_UNSAFE_DURABILITY: '1' }).bookings.allowUnsafeDurability).toBe(true);
+    expect(parseConfig({ ...valid(), bookings: { allowUnsafeDurability: true } }).bookings.allowUnsafeDurability).toBe(true);
+    expect(problemsOf(() => loadConfig(valid(), { WAITROOM_ALLOW_UNSAFE_DURABILITY: 'yes' }))).toEqual([expect.stringMatching(/^bookings\.allowUnsafeDurability: /)]);
+  });
+
   it('takes the keys from WAITROOM_KEYS as JSON, and names it when the JSON is bad', () => {
     const keys = generateKeys('from-env');
     const { keys: _fileKeys, ...rest } = valid();
