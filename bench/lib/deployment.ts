@@ -79,6 +79,8 @@ export async function startDeployment(options: DeploymentOptions): Promise<Deplo
     logLevel: 'info',
     gateway: { transport: options.transport, tickMs: options.tickMs, idleTimeoutSeconds: 960, natRanges: [LOAD_GENERATOR_ADDRESSES] },
     store: { kind: 'redis', redisUrl: redis.url, keyPrefix: prefix },
+    // The benchmark's own Redis does not fsync every write (server/store/redis/durability.ts).
+    bookings: { allowUnsafeDurability: true },
     keys,
     events: options.events.map((event) => eventConfig(event, now)),
   };

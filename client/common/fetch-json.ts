@@ -11,6 +11,8 @@ export class RequestError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Whole seconds from the answer's Retry-After header, when it carries one. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'RequestError';
@@ -50,7 +52,8 @@ export async function fetchJson(url: string, { method = 'GET', body, timeoutMs }
     return parsed;
   }
   const error = (parsed as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-  if (typeof error?.code === 'string') throw new RequestError(response.status, error.code, typeof error.message === 'string' ? error.message : '');
+  const retryAfter = /^\d{1,6}$/.test(response.headers.get('retry-after') ?? '') ? Number(response.headers.get('retry-after')) : undefined;
+  if (typeof error?.code === 'string') throw new RequestError(response.status, error.code, typeof error.message === 'string' ? error.message : '', retryAfter);
   throw new RequestError(response.status, `HTTP_${response.status}`, response.statusText || 'the server refused the request');
 }
 

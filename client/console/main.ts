@@ -9,6 +9,7 @@ import { asRequestError } from '../common/fetch-json.js';
 import { api } from './api.js';
 import { startDashboard, type Dashboard } from './dashboard.js';
 import { clearMessage, describeError, showDone, showError } from './message-bar.js';
+import { showSignInWait, SIGN_IN_THROTTLED } from './sign-in-wait.js';
 import type { OperatorView } from '../../shared/protocol/console-api.js';
 
 const loginSection = el('login', HTMLElement);
@@ -50,10 +51,12 @@ loginForm.addEventListener('submit', async (event) => {
     const { operator } = await api.signIn(el('login-name', HTMLInputElement).value, el('login-password', HTMLInputElement).value);
     clearMessage();
     enter(operator);
+    submit.disabled = false;
   } catch (error) {
+    const refusal = asRequestError(error);
+    if (refusal.code === SIGN_IN_THROTTLED) return showSignInWait(refusal, loginError, submit);
     loginError.hidden = false;
     setText(loginError, describeError(error));
-  } finally {
     submit.disabled = false;
   }
 });

@@ -137,8 +137,8 @@ const EventInput = z
       .strict()
       .default({ difficulty: 0, challengeTtlSeconds: 120 }),
     centers: z.array(CenterConfig).min(1, 'an event needs at least one center'),
-    /** Absent: the person is the typed name and birth date. Present: a signed identity assertion is required (./identity-schema.ts). */
-    identity: IdentityConfig.optional(),
+    /** Absent or null: the person is the typed name and birth date. Present: a signed identity assertion is required (./identity-schema.ts). */
+    identity: IdentityConfig.nullish(),
   })
   .strict();
 type EventInput = z.infer<typeof EventInput>;

@@ -99,6 +99,21 @@ export const StoreConfig = z
   })
   .strict();
 
+/** A flag from a file (true/false) or the environment ("1"/"0", "true"/"false"). */
+const flag = z.preprocess((value) => (value === '1' || value === 'true' ? true : value === '0' || value === 'false' ? false : value), z.boolean());
+
+export const BookingsConfig = z
+  .object({
+    /**
+     * Start the reservation handler on a Redis that does not run `appendonly yes`
+     * with `appendfsync always` (WAITROOM_ALLOW_UNSAFE_DURABILITY=1): a crash can
+     * then lose bookings already confirmed. For tests and benchmarks only; logged
+     * as a warning at every start (server/store/redis/durability.ts).
+     */
+    allowUnsafeDurability: flag.default(false),
+  })
+  .strict();
+
 export const KeysConfig = z
   .object({
     grant: z
@@ -133,6 +148,28 @@ export const ControllerConfig = z
   })
   .strict();
 
+/**
+ * Failed operator passwords, counted per account name and per client address
+ * across every gateway (through the store). Past its free failures, each
+ * further failure locks the counter for `firstLockoutSeconds`, doubled per
+ * failure up to `maxLockoutSeconds`; while locked, no password is checked.
+ * A counter is forgotten `forgetAfterSeconds` after its last failure; a right
+ * password forgets the account's at once.
+ */
+const SignInThrottleConfig = z
+  .object({
+    /** Failures of one account name (from anywhere) before its first lockout. */
+    accountFreeFailures: z.number().int().min(1).max(10_000).default(5),
+    /** Failures from one client address (any names) before its first lockout: higher, as an office's operators share one. */
+    addressFreeFailures: z.number().int().min(1).max(10_000).default(20),
+    firstLockoutSeconds: z.number().int().min(1).max(3600).default(30),
+    maxLockoutSeconds: z.number().int().min(1).max(86_400).default(900),
+    forgetAfterSeconds: z.number().int().min(60).max(7 * 86_400).default(86_400),
+  })
+  .strict()
+  .refine((throttle) => throttle.firstLockoutSeconds <= throttle.maxLockoutSeconds, { path: ['maxLockoutSeconds'], message: 'must be at least firstLockoutSeconds' })
+  .refine((throttle) => throttle.maxLockoutSeconds <= throttle.forgetAfterSeconds, { path: ['forgetAfterSeconds'], message: 'must be at least maxLockoutSeconds (a lockout would outlive its count)' });
+
 /** The operators' HTTP API on the gateway (`/admin/…`). */
 export const AdminConfig = z
   .object({
@@ -142,6 +179,7 @@ export const AdminConfig = z
     sessionTtlSeconds: z.number().int().min(60).max(7 * 86400).default(12 * 3600),
     /** How often each gateway samples the console's history (one hour of samples is kept). */
     historyStepMs: z.number().int().min(100).max(60_000).default(5000),
+    signInThrottle: SignInThrottleConfig.default(SignInThrottleConfig.parse({})),
   })
   .strict();
 
@@ -152,6 +190,7 @@ export const WaitroomConfig = z
     gateway: GatewayConfig.default(GatewayConfig.parse({})),
     reservations: ReservationsConfig.default(ReservationsConfig.parse({})),
     store: StoreConfig.default(StoreConfig.parse({})),
+    bookings: BookingsConfig.default(BookingsConfig.parse({})),
     controller: ControllerConfig.default(ControllerConfig.parse({})),
     keys: KeysConfig,
     events: z.array(EventConfig).min(1, 'configure at least one event'),

@@ -18,8 +18,10 @@ import type { Logger } from '../observability/log.js';
 import { createControllerMetrics, createEventMetrics, createReservationMetrics, createSelfCheckMetrics } from '../observability/metrics.js';
 import { AuditLog } from '../operators/audit-log.js';
 import { OperatorAuthenticator } from '../operators/authenticator.js';
+import { SignInThrottle } from '../operators/sign-in-throttle.js';
 import { AdmissionController } from '../queue/admission-controller.js';
 import { BookingService } from '../reservations/booking-service.js';
+import { checkBookingDurability } from '../store/redis/durability.js';
 import { createReservationServer } from '../reservations/http-server.js';
 import { newNodeNumber } from '../store/node-number.js';
 import { openStores } from '../store/open-stores.js';
@@ -81,6 +83,8 @@ function sameHostOrigins(url: string): string[] {
 const FOLLOW_EVENTS_MS = 1000;
 
 export async function startSystem({ config, clock, log, roles, stores: given }: SystemOptions): Promise<System> {
+  // Before anything is opened or started: a refusal leaves nothing behind.
+  if (roles.reservations) await checkBookingDurability(config.store, config.bookings.allowUnsafeDurability, log);
   const stores = given ?? (await openStores(config.store, log));
   const registry = new Registry();
   registry.setDefaultLabels({ node: config.nodeId });
@@ -123,7 +127,8 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
   if (roles.gateway) {
     const tokens = new TokenAuthority(keys.current.ticket!, keys.current.signing!);
     keys.follow((set) => tokens.useKeys(set.ticket!, set.signing!));
-    const admin = { reloader, authenticator: new OperatorAuthenticator(config.operators), audit, sessions: stores.sessions };
+    const throttle = new SignInThrottle(stores.signInThrottle, config.admin.signInThrottle, clock);
+    const admin = { reloader, authenticator: new OperatorAuthenticator(config.operators, throttle), audit, sessions: stores.sessions };
     gateway = new Gateway({
       config,
       events: liveEvents,

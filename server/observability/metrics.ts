@@ -12,6 +12,12 @@ export function createGatewayMetrics(registry: Registry) {
     joins: new Counter({ name: 'waitroom_joins_total', help: 'Tickets issued by this node', labelNames: ['event'], registers: [registry] }),
     grantsIssued: new Counter({ name: 'waitroom_grants_issued_total', help: 'Grants handed to clients by this node', labelNames: ['event'], registers: [registry] }),
     errors: new Counter({ name: 'waitroom_errors_total', help: 'Error replies and closes, by code', labelNames: ['code'], registers: [registry] }),
+    signIns: new Counter({
+      name: 'waitroom_operator_sign_ins_total',
+      help: 'Operator password checks (console sign-in, HTTP Basic) by outcome: ok, wrong, lockout (wrong, and it started a lockout), throttled (refused unchecked while locked), busy, unavailable',
+      labelNames: ['outcome', 'via'],
+      registers: [registry],
+    }),
     tickSeconds: new Histogram({ name: 'waitroom_tick_seconds', help: 'Time to read figures and update all waiters of an event', buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1], registers: [registry] }),
     /**
      * The fan-out alone: from publishing one tick frame to the next setImmediate, by which the

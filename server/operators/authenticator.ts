@@ -3,16 +3,32 @@
  * Unknown names cost the same scrypt work as known ones (no timing oracle for
  * which names exist), and at most a few checks run at once: each costs tens of
  * milliseconds of CPU, and a flood of guesses must not starve a gateway that
- * holds thousands of waiting connections.
+ * holds thousands of waiting connections. Every check first passes the sign-in
+ * throttle (./sign-in-throttle.ts): this class is the only way to a password
+ * check, so no route can skip it.
  */
+import type { SignInCounters } from '../store/types.js';
 import type { Operator, OperatorAccount } from './accounts.js';
 import { hashPassword, verifyPassword } from './passwords.js';
+import type { SignInThrottle } from './sign-in-throttle.js';
+
+/** A lockout this failure started: until when (ms), and on which counter. */
+export interface Lockout {
+  until: number;
+  by: keyof SignInCounters;
+}
 
 export type AuthResult =
-  | { ok: true; operator: Operator }
-  | { ok: false; reason: 'bad_credentials' }
-  /** Too many checks are running already; try again shortly. */
-  | { ok: false; reason: 'busy' };
+  /** `failuresBefore`: the account's failures this success forgot. */
+  | { ok: true; operator: Operator; failuresBefore: number }
+  /** `failures`: the account name's count now; `lockout` when this failure started one. */
+  | { ok: false; reason: 'bad_credentials'; failures: number; lockout: Lockout | null }
+  /** Too many checks are running already; try again shortly (nothing counted). */
+  | { ok: false; reason: 'busy' }
+  /** The account or the address is locked until `retryAt`: the password was not checked. */
+  | { ok: false; reason: 'throttled'; retryAt: number; lockedBy: keyof SignInCounters }
+  /** The throttle's store did not answer: nothing checked (fail closed). */
+  | { ok: false; reason: 'unavailable'; error: Error };
 
 export interface Credentials {
   name: string;
@@ -27,6 +43,7 @@ export class OperatorAuthenticator {
 
   constructor(
     accounts: readonly OperatorAccount[],
+    private readonly throttle: SignInThrottle,
     private readonly maxConcurrent = 2,
   ) {
     this.accounts = new Map(accounts.map((account) => [account.name, account]));
@@ -44,14 +61,31 @@ export class OperatorAuthenticator {
     return account ? { name: account.name, role: account.role } : null;
   }
 
-  async authenticate({ name, password }: Credentials): Promise<AuthResult> {
+  /** `address`: the client's (gateway/limits/client-address.ts), counted by the throttle. */
+  async authenticate({ name, password }: Credentials, address: string): Promise<AuthResult> {
     if (this.running >= this.maxConcurrent) return { ok: false, reason: 'busy' };
     this.running++;
     try {
+      let admission;
+      try {
+        admission = await this.throttle.admit(name, address);
+      } catch (error) {
+        return { ok: false, reason: 'unavailable', error: error as Error };
+      }
+      if (!admission.ok) return { ok: false, reason: 'throttled', retryAt: admission.retryAt, lockedBy: admission.lockedBy };
       const account = this.accounts.get(name);
       const matches = await verifyPassword(password, account?.passwordHash ?? (await this.decoy));
-      if (!account || !matches) return { ok: false, reason: 'bad_credentials' };
-      return { ok: true, operator: { name: account.name, role: account.role } };
+      if (!account || !matches) {
+        const now = this.throttle.now();
+        const by = admission.account.lockedUntil > now ? 'account' : admission.address.lockedUntil > now ? 'address' : null;
+        return { ok: false, reason: 'bad_credentials', failures: admission.account.failures, lockout: by && { until: admission[by].lockedUntil, by } };
+      }
+      try {
+        await this.throttle.succeeded(name, address);
+      } catch (error) {
+        return { ok: false, reason: 'unavailable', error: error as Error };
+      }
+      return { ok: true, operator: { name: account.name, role: account.role }, failuresBefore: admission.account.failures - 1 };
     } finally {
       this.running--;
     }

@@ -308,10 +308,52 @@ export interface OperatorSessionStore {
   delete(idHash: string): Promise<void>;
 }
 
+/** How one sign-in counter turns failed passwords into lockouts (config admin.signInThrottle). */
+export interface LockoutPolicy {
+  /** Failures counted before the first lockout. */
+  freeFailures: number;
+  /** The lockout that failure freeFailures + 1 starts; each further failure doubles it, up to maxLockoutMs. */
+  firstLockoutMs: number;
+  maxLockoutMs: number;
+  /** A counter is forgotten this long after its last counted attempt (at least maxLockoutMs). */
+  forgetAfterMs: number;
+}
+
+/** The two counters a sign-in attempt counts against: a digest of the account name as given, and the client address. */
+export interface SignInCounters {
+  account: string;
+  address: string;
+}
+
+export interface SignInCounterState {
+  failures: number;
+  /** When its lockout ends (ms); at or before `now` when it is not locked. */
+  lockedUntil: number;
+}
+
+export type SignInAdmission =
+  /** Check the password. The attempt is already counted as a failure on both counters (`succeeded` takes it back). */
+  | { ok: true; account: SignInCounterState; address: SignInCounterState }
+  /** A counter is locked: check nothing, retry at `retryAt`; nothing was counted. */
+  | { ok: false; retryAt: number; lockedBy: keyof SignInCounters };
+
+/**
+ * Failed operator sign-ins, shared by every gateway of a deployment, so that
+ * guesses spread over gateways add up. An attempt is counted before its
+ * password is checked (atomically with the lockout check), so concurrent
+ * guesses cannot all slip in before the first failure is recorded.
+ */
+export interface SignInThrottleStore {
+  admit(counters: SignInCounters, policies: Record<keyof SignInCounters, LockoutPolicy>, now: number): Promise<SignInAdmission>;
+  /** The admitted attempt's password was right: the account's counter is forgotten, the address's attempt taken back (its lockout, if any, stays). */
+  succeeded(counters: SignInCounters, now: number): Promise<void>;
+}
+
 export interface Stores {
   queue: QueueStore;
   bookings: BookingStore;
   sessions: OperatorSessionStore;
+  signInThrottle: SignInThrottleStore;
   /** The live events document the processes of a deployment share (./shared-events.ts). */
   events: SharedEventsStore;
   /** Liveness of the backing store (true for memory). */

@@ -217,9 +217,10 @@ it('power loss of the last writes: lost numbers are never issued again and their
       const { value } = await whileUnavailable(() => client.resume(old.ticket, EVENT));
       expect(value).toMatchObject({ ticketNo: old.ticketNo, resumed: true });
       // Its place: behind every number Redis kept (still waiting, the event is paused), not behind the gap.
-      // The torn write can be the last kept join's, so Redis may keep 29 of the 30 rather than all of them.
+      // The torn write can be the last kept join's, so Redis may keep 29 of the 30 rather than all of them; and the
+      // lost numbers count as left, estimated in proportion inside a partly covered fine bucket (decision 001): ±1.
       await client.waitFor('tick', () => client.aheadSeen.length > 0, 5000);
-      expect(client.aheadSeen[0]).toBeGreaterThanOrEqual(loaded);
+      expect(client.aheadSeen[0]).toBeGreaterThanOrEqual(loaded - 1);
       expect(client.aheadSeen[0]).toBeLessThan(old.ticketNo);
       return client;
     }),

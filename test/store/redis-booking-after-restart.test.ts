@@ -1,35 +1,24 @@
 /**
  * commit-booking.lua on a ticket whose status Redis lost in a restart (the
  * `k == nil` branch: docs/decisions/004, "books all the same"). The lost
- * window is written into Redis by hand, as in redis-restart-recovery.test.ts.
+ * window is written into Redis by hand (../support/lost-tickets.ts).
  */
 import { createClient } from 'redis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventKeys } from '../../server/store/redis/keys.js';
 import { createRedisStores } from '../../server/store/redis/index.js';
-import type { BookingRequest, Stores } from '../../server/store/types.js';
+import type { Stores } from '../../server/store/types.js';
 import { RESTART_TICKET_GAP } from '../../server/store/restart-gap.js';
 import { admitStep } from '../support/admit-step.js';
+import { bookingRequest } from '../support/booking-request.js';
+import { loseTickets } from '../support/lost-tickets.js';
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis.js';
 
 const E = 'ev';
 const T0 = Date.UTC(2026, 10, 24, 11, 0, 0);
 const NODE = 7;
 
-function request(ticketNo: number): BookingRequest {
-  const reference = `ref-${ticketNo}`;
-  return {
-    eventId: E,
-    grantId: `grant-${ticketNo}`,
-    ticketNo,
-    personKey: `person-${ticketNo}`,
-    centerId: 'c1',
-    slotId: 's1',
-    slotCapacity: 10,
-    reference,
-    record: { reference, eventId: E, ticketNo, centerId: 'c1', slotId: 's1', name: 'Kim', birthDate: '1970-01-01', bookedAt: T0 },
-  };
-}
+const request = (ticketNo: number) => bookingRequest(E, ticketNo, T0);
 
 describe('commit-booking.lua after a restart that lost the ticket', () => {
   let prefix: string;
@@ -41,11 +30,8 @@ describe('commit-booking.lua after a restart that lost the ticket', () => {
     stores = await createRedisStores({ redisUrl: TEST_REDIS_URL, keyPrefix: prefix });
     if (!raw.isOpen) await raw.connect();
     await stores.queue.joinBatch(E, 10, T0, NODE, 0);
-    const k = eventKeys(prefix, E);
     // Tickets 8..10 were issued, but this Redis run has lost them.
-    await raw.hSet(k.meta, { issued: '7', runId: 'the-run-before' });
-    await raw.hDel(k.status, ['8', '9', '10']);
-    await raw.zRem(k.held, ['8', '9', '10']);
+    await loseTickets(raw, eventKeys(prefix, E), [8, 9, 10]);
   });
 
   afterEach(async () => {
@@ -80,9 +66,7 @@ describe('admit.lua after a restart that lost the last tickets', () => {
     if (!raw.isOpen) await raw.connect();
     await stores.queue.joinBatch(E, 10, T0, NODE, 0);
     const k = eventKeys(prefix, E);
-    await raw.hSet(k.meta, { issued: '7', runId: 'the-run-before' });
-    await raw.hDel(k.status, ['8', '9', '10']);
-    await raw.zRem(k.held, ['8', '9', '10']);
+    await loseTickets(raw, k, [8, 9, 10]);
     const result = await stores.queue.admit(E, admitStep(T0, { nodeTimeoutMs: 60_000, maxSteps: 20 }));
     if (!result.leader) throw new Error('expected the lease');
     expect(result.admitted.map((a) => a.ticketNo)).toEqual([1, 2, 3, 4, 5, 6, 7]);

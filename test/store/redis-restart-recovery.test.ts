@@ -1,9 +1,8 @@
 /**
  * What the Redis store does when Redis comes back without its last writes
  * (docs/decisions/004), made deterministic: the lost window is written into
- * Redis by hand (the state as it was before the last three joins), with the
- * run id of "the run before". The real crash-and-restart is
- * test/cluster/redis-crash.test.ts.
+ * Redis by hand (../support/lost-tickets.ts). The branch by branch tests of the
+ * scripts are test/store/redis-scripts-*.test.ts.
  */
 import { createClient } from 'redis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import { admitStep } from '../support/admit-step.js';
 import { placeOf } from '../../shared/queue/draw.js';
 import { peopleAhead } from '../../shared/queue/position.js';
 import { snapshotOf } from '../support/snapshot.js';
+import { loseTickets, type RawRedis } from '../support/lost-tickets.js';
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis.js';
 
 const E = 'ev';
@@ -25,12 +25,7 @@ const NODE = 7;
 const step = admitStep(T0, { nodeTimeoutMs: 60_000, maxSteps: 20 });
 
 /** Rewind: tickets 8..10 were issued (their holders have signed tickets) but Redis lost them in a restart. */
-async function loseLastThree(raw: ReturnType<typeof createClient>, prefix: string): Promise<void> {
-  const k = eventKeys(prefix, E);
-  await raw.hSet(k.meta, { issued: '7', runId: 'the-run-before' });
-  await raw.hDel(k.status, ['8', '9', '10']);
-  await raw.zRem(k.held, ['8', '9', '10']);
-}
+const loseLastThree = (raw: RawRedis, prefix: string) => loseTickets(raw, eventKeys(prefix, E), [8, 9, 10]);
 
 describe('Redis store after a restart that lost its last writes', () => {
   let prefix: string;

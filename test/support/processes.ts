@@ -151,6 +151,8 @@ export async function writeClusterConfig(options: ClusterConfigOptions = {}): Pr
     logLevel: 'info',
     gateway: { transport: options.transport ?? 'uws', tickMs: options.tickMs ?? 100, natRanges: [TEST_CLIENTS_NAT] },
     store: { kind: 'redis', redisUrl: TEST_REDIS_URL, keyPrefix: prefix },
+    // The test Redis does not fsync every write (server/store/redis/durability.ts).
+    bookings: { allowUnsafeDurability: true },
     controller: { leaseMs: options.leaseMs ?? 1000 },
     keys: options.keys ?? generateKeys('test'),
     events: options.events ?? [testEvent()],

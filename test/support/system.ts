@@ -64,6 +64,8 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     reservations: { port: 0 },
     ...(options.controller ? { controller: options.controller } : {}),
     store: { kind: options.store ?? 'memory', redisUrl: TEST_REDIS_URL, keyPrefix: uniquePrefix() },
+    // The test Redis does not fsync every write (server/store/redis/durability.ts).
+    bookings: { allowUnsafeDurability: true },
     keys: options.keys ?? generateKeys('test'),
     ...(options.config?.eventsFile ? {} : { events: options.events ?? [testEvent({}, clock.now())] }),
     ...options.config,

@@ -62,6 +62,14 @@ describe('parseConfig', () => {
     );
   });
 
+  it('throttles operator sign-ins by default, and refuses a lockout that would outlive its count', () => {
+    expect(parseConfig(valid()).admin.signInThrottle).toEqual({ accountFreeFailures: 5, addressFreeFailures: 20, firstLockoutSeconds: 30, maxLockoutSeconds: 900, forgetAfterSeconds: 86_400 });
+    const problems = problemsOf(() => parseConfig({ ...valid(), admin: { signInThrottle: { firstLockoutSeconds: 60, maxLockoutSeconds: 30, forgetAfterSeconds: 60 } } }));
+    expect(problems).toEqual([expect.stringMatching(/^admin\.signInThrottle\.maxLockoutSeconds: must be at least firstLockoutSeconds/)]);
+    const outliving = problemsOf(() => parseConfig({ ...valid(), admin: { signInThrottle: { maxLockoutSeconds: 7200, forgetAfterSeconds: 3600 } } }));
+    expect(outliving).toEqual([expect.stringMatching(/^admin\.signInThrottle\.forgetAfterSeconds: must be at least maxLockoutSeconds/)]);
+  });
+
   it('reports a bad transport together with problems inside events', () => {
     const centers = [{ id: 'c', name: 'C', slots: [slot('a', 0), slot('a')] }];
     const problems = problemsOf(() => parseConfig({ ...valid(), gateway: { transport: 'tcp' }, events: [event('a', { closesAt: 1, centers })] }));
@@ -93,6 +101,13 @@ describe('loadConfig', () => {
     const config = loadConfig(valid(), { PORT: '9090', STORE: 'redis', TRANSPORT: 'ws', HOST: '', TICK_MS: '250' });
     expect(config.gateway).toMatchObject({ port: 9090, transport: 'ws', host: '127.0.0.1', tickMs: 250 });
     expect(config.store.kind).toBe('redis');
+  });
+
+  it('allows unsafe booking durability only when asked: off by default, WAITROOM_ALLOW_UNSAFE_DURABILITY=1 or the file', () => {
+    expect(loadConfig(valid(), {}).bookings.allowUnsafeDurability).toBe(false);
+    expect(loadConfig(valid(), { WAITROOM_ALLOW_UNSAFE_DURABILITY: '1' }).bookings.allowUnsafeDurability).toBe(true);
+    expect(parseConfig({ ...valid(), bookings: { allowUnsafeDurability: true } }).bookings.allowUnsafeDurability).toBe(true);
+    expect(problemsOf(() => loadConfig(valid(), { WAITROOM_ALLOW_UNSAFE_DURABILITY: 'yes' }))).toEqual([expect.stringMatching(/^bookings\.allowUnsafeDurability: /)]);
   });
 
   it('takes the keys from WAITROOM_KEYS as JSON, and names it when the JSON is bad', () => {

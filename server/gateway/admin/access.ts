@@ -9,10 +9,11 @@
  * absent one is not a browser of ours); tools using Basic auth send none.
  */
 import { can, type Operator, type Permission } from '../../operators/accounts.js';
-import { basicCredentials, type OperatorAuthenticator } from '../../operators/authenticator.js';
+import { basicCredentials, type Credentials, type OperatorAuthenticator } from '../../operators/authenticator.js';
 import type { OperatorSessions } from '../../operators/sessions.js';
 import { isOwnOrigin } from '../origin.js';
 import type { HttpRequest } from '../transport/types.js';
+import type { PasswordCheck } from './password-check.js';
 import type { Refusal } from './responses.js';
 import { sessionIdOf } from './session-cookie.js';
 
@@ -31,6 +32,8 @@ export interface Denial extends Refusal {
 
 export interface AdminAccessOptions {
   authenticator: OperatorAuthenticator;
+  /** The one way to check a password (throttled, audited): Basic credentials here, the console's sign-in too. */
+  passwords: PasswordCheck;
   sessions: OperatorSessions;
   /** gateway.publicUrl, when configured. */
   publicUrl: string | undefined;
@@ -62,6 +65,11 @@ export class AdminAccess {
     return { status: 403, code: 'BAD_ORIGIN', message: `requests from ${origin} may not act here` };
   }
 
+  /** The console's sign-in (`POST /admin/session`): the operator, or why not. */
+  signIn(request: HttpRequest, credentials: Credentials): Promise<{ operator: Operator } | Refusal> {
+    return this.options.passwords.check(request, credentials, 'console');
+  }
+
   /** Origin (for state-changing requests), identity, then role: the caller, or why not. */
   async authorize(request: HttpRequest, permission: Permission): Promise<Caller | Denial> {
     if (isStateChanging(request.method)) {
@@ -81,10 +89,9 @@ export class AdminAccess {
   async identify(request: HttpRequest): Promise<Caller | Refusal> {
     const credentials = basicCredentials(request.headers.authorization);
     if (credentials) {
-      const result = await this.options.authenticator.authenticate(credentials);
-      if (!result.ok && result.reason === 'busy') return busy();
-      if (!result.ok) return { status: 401, code: 'UNAUTHORIZED', message: 'unknown operator or wrong password', headers: CHALLENGE };
-      return { operator: result.operator, via: 'http' };
+      const checked = await this.options.passwords.check(request, credentials, 'http');
+      if ('code' in checked) return checked.status === 401 ? { ...checked, headers: { ...checked.headers, ...CHALLENGE } } : checked;
+      return { operator: checked.operator, via: 'http' };
     }
     const sessionId = sessionIdOf(request.headers.cookie);
     if (sessionId) {
@@ -108,10 +115,6 @@ export function unverifiedActor(request: HttpRequest): string {
   const claimed = basicCredentials(request.headers.authorization)?.name;
   if (claimed) return `${claimed} (unverified)`;
   return sessionIdOf(request.headers.cookie) ? '(session)' : '(anonymous)';
-}
-
-export function busy(): Refusal {
-  return { status: 429, code: 'BUSY', message: 'too many sign-in attempts at once; retry shortly', headers: { 'retry-after': '1' } };
 }
 
 /** A browser's fetch or XHR (Fetch Metadata), as opposed to a navigation or a tool such as curl. */

@@ -6,14 +6,16 @@ export interface Refusal {
   code: string;
   message: string;
   headers?: Record<string, string>;
+  /** More fields of the error object, e.g. `retryAfterSeconds`. */
+  details?: Record<string, unknown>;
 }
 
 export function json(status: number, value: unknown, headers: Record<string, string> = {}): HttpResponse {
   return { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }, body: JSON.stringify(value) };
 }
 
-export function refuse({ status, code, message, headers }: Refusal, details: Record<string, unknown> = {}): HttpResponse {
-  return json(status, { error: { code, message, ...details } }, headers);
+export function refuse({ status, code, message, headers, details: own }: Refusal, details: Record<string, unknown> = {}): HttpResponse {
+  return json(status, { error: { code, message, ...own, ...details } }, headers);
 }
 
 export function isRefusal(value: object): value is Refusal {

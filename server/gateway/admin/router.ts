@@ -16,6 +16,7 @@ import type { EventHistory } from '../history.js';
 import type { HttpHandler, HttpRequest, HttpResponse } from '../transport/types.js';
 import { AdminAccess, viaOf } from './access.js';
 import { forcedBy, listEvents, replaceEvents } from './events-routes.js';
+import { PasswordCheck } from './password-check.js';
 import { revokeTicket, sendNotice, setPaused } from './queue-actions.js';
 import { readAudit, readHistory, readOverview } from './read-routes.js';
 import { refuse } from './responses.js';
@@ -77,7 +78,15 @@ export function adminHttp(dependencies: AdminDependencies, gateway: { ctx: Gatew
     ttlMs: ctx.config.admin.sessionTtlSeconds * 1000,
     operator: (name) => dependencies.authenticator.operator(name),
   });
-  const access = new AdminAccess({ authenticator: dependencies.authenticator, sessions, publicUrl: ctx.config.gateway.publicUrl, now: () => ctx.clock.now() });
+  const passwords = new PasswordCheck({
+    authenticator: dependencies.authenticator,
+    audit: dependencies.audit,
+    signIns: ctx.metrics.signIns,
+    trustProxy: ctx.config.gateway.trustProxy,
+    clientAddressHeader: ctx.config.gateway.clientAddressHeader,
+    now: () => ctx.clock.now(),
+  });
+  const access = new AdminAccess({ authenticator: dependencies.authenticator, passwords, sessions, publicUrl: ctx.config.gateway.publicUrl, now: () => ctx.clock.now() });
   const services: AdminServices = { ...dependencies, ...gateway, sessions, access };
 
   /** Authorizes, then answers; `eventId` names the event of an event route. */

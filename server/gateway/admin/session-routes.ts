@@ -1,12 +1,12 @@
 /**
  * Signing in to the console: `POST /admin/session` checks the password (the
- * authenticator's scrypt, at most a few at once: 429 BUSY beyond) and sets
- * the session cookie; `GET` says who is signed in; `DELETE` signs out, and
+ * authenticator's scrypt, at most a few at once: 429 BUSY beyond; throttled
+ * per account and address: 429 SIGN_IN_THROTTLED) and sets the session cookie; `GET` says who is signed in; `DELETE` signs out, and
  * the server forgets the session.
  */
 import { z } from 'zod';
 import type { HttpRequest, HttpResponse } from '../transport/types.js';
-import { busy, unverifiedActor, type Via } from './access.js';
+import { unverifiedActor, type Via } from './access.js';
 import { json, readJsonBody, refuse, type Refusal } from './responses.js';
 import type { AdminServices } from './services.js';
 import { clearedSessionCookie, sessionCookie, sessionIdOf } from './session-cookie.js';
@@ -23,7 +23,7 @@ function denied(services: AdminServices, action: string, actor: string, refusal:
 }
 
 export async function signIn(services: AdminServices, request: HttpRequest): Promise<HttpResponse> {
-  const { access, authenticator, sessions, ctx } = services;
+  const { access, sessions, ctx } = services;
   const badOrigin = request.headers.origin === undefined ? null : access.originRefusal(request);
   if (badOrigin) return denied(services, 'session.open', '(anonymous)', badOrigin);
   const body = readJsonBody(request, ctx.config.admin.maxBodyBytes);
@@ -31,9 +31,8 @@ export async function signIn(services: AdminServices, request: HttpRequest): Pro
   const credentials = Credentials.safeParse(body.value);
   if (!credentials.success) return refuse({ status: 400, code: 'VALIDATION', message: 'send { "name": …, "password": … }' });
   const { name } = credentials.data;
-  const result = await authenticator.authenticate(credentials.data);
-  if (!result.ok && result.reason === 'busy') return denied(services, 'session.open', `${name} (unverified)`, busy());
-  if (!result.ok) return denied(services, 'session.open', `${name} (unverified)`, { status: 401, code: 'UNAUTHORIZED', message: 'unknown operator or wrong password' });
+  const result = await access.signIn(request, credentials.data);
+  if ('code' in result) return denied(services, 'session.open', `${name} (unverified)`, result);
   let session: { id: string };
   try {
     session = await sessions.open(result.operator, ctx.clock.now());

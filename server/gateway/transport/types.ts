@@ -34,6 +34,8 @@ export interface HttpRequest {
   path: string;
   query: string;
   headers: Readonly<Record<string, string>>;
+  /** The socket's remote address: the client's, or a proxy's (gateway/limits/client-address.ts tells which). */
+  remoteAddress: string;
   /** The body of a request other than GET/HEAD, read whole up to maxHttpBodyBytes (empty otherwise). */
   body?: Uint8Array;
   /** The body exceeded maxHttpBodyBytes: it was read and dropped, `body` is empty; answer 413. */

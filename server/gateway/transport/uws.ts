@@ -161,7 +161,8 @@ export function createUwsTransport(options: TransportOptions): Transport {
     res.onAborted(() => (aborted = true));
     const headers: Record<string, string> = {};
     req.forEach((name, value) => (headers[name] = value));
-    const request: HttpRequest = { method: req.getCaseSensitiveMethod(), path: req.getUrl(), query: req.getQuery() ?? '', headers };
+    const remoteAddress = Buffer.from(res.getRemoteAddressAsText()).toString();
+    const request: HttpRequest = { method: req.getCaseSensitiveMethod(), path: req.getUrl(), query: req.getQuery() ?? '', headers, remoteAddress };
     const handle = () =>
       options.http(request).then(
         (response) => !aborted && writeResponse(res, response),

@@ -5,6 +5,7 @@ import { MemoryEvents } from './event-state.js';
 import { MemoryOperatorSessions } from './operator-sessions.js';
 import { MemoryQueueStore } from './queue-store.js';
 import { MemorySharedEvents } from './shared-events.js';
+import { MemorySignInThrottle } from './sign-in-throttle.js';
 
 /** `drawSeed`: seeds of pre-queue draws; random unless a test fixes them. */
 export function createMemoryStores(drawSeed: DrawSeeds = randomDrawSeed): Stores {
@@ -13,6 +14,7 @@ export function createMemoryStores(drawSeed: DrawSeeds = randomDrawSeed): Stores
     queue: new MemoryQueueStore(events, drawSeed),
     bookings: new MemoryBookingStore(events),
     sessions: new MemoryOperatorSessions(),
+    signInThrottle: new MemorySignInThrottle(),
     events: new MemorySharedEvents(),
     ping: async () => true,
     close: async () => {},

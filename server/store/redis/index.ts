@@ -11,6 +11,7 @@ import { RedisOperatorSessions } from './operator-sessions.js';
 import { RedisQueueStore } from './queue-store.js';
 import { Scripts } from './scripts.js';
 import { RedisSharedEvents } from './shared-events.js';
+import { RedisSignInThrottle } from './sign-in-throttle.js';
 
 export interface RedisStoreOptions {
   redisUrl: string;
@@ -39,6 +40,7 @@ export async function createRedisStores(options: RedisStoreOptions): Promise<Sto
       queue: new RedisQueueStore(redis, scripts, options.keyPrefix, options.drawSeed ?? randomDrawSeed),
       bookings: new RedisBookingStore(redis, scripts, options.keyPrefix),
       sessions: new RedisOperatorSessions(redis, options.keyPrefix),
+      signInThrottle: new RedisSignInThrottle(scripts, options.keyPrefix),
       events: new RedisSharedEvents(redis, scripts, options.keyPrefix),
       ping: () => redis.ping(),
       close: () => redis.close(),

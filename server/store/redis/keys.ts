@@ -124,6 +124,11 @@ export interface GlobalKeys {
   presence: string;
   /** String: one operator session (JSON OperatorSessionRecord), under the hash of its id, expiring with it. */
   operatorSession(idHash: string): string;
+  /**
+   * Hash { failures, lockedUntil }: one sign-in counter (an account name's digest or a client address),
+   * expiring forgetAfterMs after its last count. All in one hash tag: a sign-in script touches two at once.
+   */
+  signInCounter(which: 'account' | 'address', id: string): string;
 }
 
 export function globalKeys(prefix: string): GlobalKeys {
@@ -132,6 +137,10 @@ export function globalKeys(prefix: string): GlobalKeys {
     operatorSession: (idHash) => {
       assertKeyPart('session id hash', idHash);
       return `${prefix}:operator-session:${idHash}`;
+    },
+    signInCounter: (which, id) => {
+      assertKeyPart(`sign-in ${which}`, id);
+      return `${prefix}:{sign-in}:${which}:${id}`;
     },
   };
 }

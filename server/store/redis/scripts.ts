@@ -25,13 +25,16 @@ export const SCRIPT_NAMES = [
   'device-release',
   'challenge-redeem',
   'assertion-claim',
+  'sign-in-admit',
+  'sign-in-succeeded',
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 
 /** The constants helpers.lua documents, from their one TypeScript definition. */
-function prelude(): string {
+function prelude(name: ScriptName): string {
   const statuses = Object.entries(Status).map(([name, letter]) => `${name} = '${letter}'`);
   return [
+    `local SCRIPT = '${name}'`,
     `local S = { ${statuses.join(', ')} }`,
     `local BUCKET_WIDTHS = { ${BUCKET_WIDTHS.join(', ')} }`,
     `local RESTART_TICKET_GAP = ${RESTART_TICKET_GAP}`,
@@ -73,7 +76,7 @@ export class Scripts {
       redis,
       new Map(
         SCRIPT_NAMES.map((name, i) => {
-          const source = `${prelude()}${helpers}\n${bodies[i]}`;
+          const source = `${prelude(name)}${helpers}\n${bodies[i]}`;
           return [name, { source, sha: createHash('sha1').update(source).digest('hex') }] as const;
         }),
       ),

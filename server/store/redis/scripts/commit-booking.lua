@@ -13,34 +13,50 @@
 local k_ = event_keys()
 local used_key, status_key, people_key, slots_key, bookings_key = k_.usedGrants, k_.status, k_.people, k_.slotsTaken, k_.bookings
 local away_key, held_key = k_.away, k_.held
-local ticket = ARGV[2]
-local used = redis.call('HGET', used_key, ARGV[1])
+-- branch: commit-booking/bad-argument (any argument missing or malformed: nothing written)
+local grant_id, ticket, person = arg_string(1, 'grantId'), arg_string(2, 'ticketNo'), arg_string(3, 'personKey')
+local slot, capacity, reference = arg_string(4, 'slot key'), arg_number(5, 'slot capacity'), arg_string(6, 'reference')
+local fingerprint, record = arg_string(7, 'request fingerprint'), arg_string(8, 'booking record')
+arg_integer(2, 'ticketNo', 1)
+
+local used = redis.call('HGET', used_key, grant_id)
 if used then
-  local reference, fingerprint = unpack(cjson.decode(used))
-  if fingerprint == ARGV[7] then return {1, redis.call('HGET', bookings_key, reference)} end
+  local stored_reference, stored_fingerprint = unpack(cjson.decode(used))
+  -- branch: commit-booking/repeated
+  if stored_fingerprint == fingerprint then return {1, redis.call('HGET', bookings_key, stored_reference)} end
+  -- branch: commit-booking/grant-used
   return {2}
 end
 local k = kind(redis.call('HGET', status_key, ticket))
+-- branch: commit-booking/grant-revoked (left, finished, used by another grant, or revoked)
 if k == S.LEFT or k == S.FINISHED or k == S.USED or k == S.REVOKED then return {3} end
-if redis.call('HEXISTS', people_key, ARGV[3]) == 1 then return {4} end
-local taken = tonumber(redis.call('HGET', slots_key, ARGV[4])) or 0
-if taken >= tonumber(ARGV[5]) then return {5} end
+-- branch: commit-booking/already-booked
+if redis.call('HEXISTS', people_key, person) == 1 then return {4} end
+local taken = tonumber(redis.call('HGET', slots_key, slot)) or 0
+-- branch: commit-booking/slot-full
+if taken >= capacity then return {5} end
 
 -- Every check is above this line: from here on the script only writes.
 if k == nil then
-  -- A number lost in a restart is counted as a leaver until the cursor passes it.
+  -- branch: commit-booking/booked-lost (admission lost in a restart: a lost number is
+  -- counted as a leaver until the cursor passes it)
   reclaim_lost(k_, ticket)
 end
-redis.call('HINCRBY', slots_key, ARGV[4], 1)
-redis.call('HSET', used_key, ARGV[1], cjson.encode({ARGV[6], ARGV[7]}))
-redis.call('HSET', people_key, ARGV[3], ARGV[6])
-redis.call('HSET', bookings_key, ARGV[6], ARGV[8])
+redis.call('HINCRBY', slots_key, slot, 1)
+redis.call('HSET', used_key, grant_id, cjson.encode({reference, fingerprint}))
+redis.call('HSET', people_key, person, reference)
+redis.call('HSET', bookings_key, reference, record)
 if k == S.GRANTED then
+  -- branch: commit-booking/booked-granted
   remove_active(k_, ticket)
 elseif k == S.AWAY then
+  -- branch: commit-booking/booked-away (admission lost in a restart)
   redis.call('ZREM', away_key, ticket)
 elseif k == S.REQUEUED then
+  -- branch: commit-booking/booked-requeued (admission lost in a restart)
   remove_requeued(k_, ticket)
+else
+  -- branch: commit-booking/booked-waiting (waiting or passed: admission lost in a restart; or the lost number above)
 end
 redis.call('ZREM', held_key, ticket)
 redis.call('HSET', status_key, ticket, S.USED)

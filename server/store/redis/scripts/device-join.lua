@@ -6,10 +6,19 @@
 -- ARGV[5] secretHash  ARGV[6] the ticket's expiry (ms)
 -- Returns: { 1, "ticketNo secretHash issuedAt" } for a new place, { 0, same } for the held one
 local k = event_keys()
+-- branch: device-join/bad-argument (any argument missing or malformed: nothing written)
+local now, opens_at, seed = arg_number(2, 'now'), arg_number(3, 'opensAt'), arg_number(4, 'seed')
+arg_number(1, 'node number')
+local secret_hash, expires_at = arg_string(5, 'secretHash'), arg_number(6, "the ticket's expiry")
+-- PX takes whole milliseconds: the place outlives its ticket by under 1 ms rather than failing after the ticket is issued.
+local ttl_ms = math.max(1, math.ceil(expires_at - now))
+
 local held_place = redis.call('GET', k.device)
+-- branch: device-join/held
 if held_place then return { 0, held_place } end
-local now = tonumber(ARGV[2])
-local ticket = issue_tickets(k, 1, ARGV[1], now, tonumber(ARGV[3]), tonumber(ARGV[4]))
-local place = str(ticket) .. ' ' .. ARGV[5] .. ' ' .. str(now)
-redis.call('SET', k.device, place, 'PX', math.max(1, tonumber(ARGV[6]) - now))
+
+-- branch: device-join/new
+local ticket = issue_tickets(k, 1, ARGV[1], now, opens_at, seed)
+local place = str(ticket) .. ' ' .. secret_hash .. ' ' .. str(now)
+redis.call('SET', k.device, place, 'PX', ttl_ms)
 return { 1, place }

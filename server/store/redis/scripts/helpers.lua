@@ -1,6 +1,7 @@
 -- Helpers shared by every script: ../scripts.ts prepends this file (after a
 -- generated prelude) to each script before SCRIPT LOAD. The prelude defines,
 -- from the TypeScript constants, so Lua never restates them:
+--   SCRIPT         the script's own name (e.g. 'commit-booking'), for error messages
 --   S              ticket statuses of server/store/ticket-status.ts (S.WAITING = 'w', ...)
 --   BUCKET_WIDTHS  leaver bucket widths of shared/queue/left-segments.ts (e.g. {16, 1024, 65536, 4194304})
 --   RESTART_TICKET_GAP  ticket numbers skipped after a Redis restart (../../restart-gap.ts)
@@ -9,12 +10,47 @@
 --                  event is called with that list, and every helper takes k, never positional keys
 --
 -- Rule for every script: reads and checks first, then writes. A script makes
--- every check that may refuse (return a non-success code) before its first
--- write, and calls helpers that write (recover_after_restart, reclaim_lost,
--- draw_if_due, ...) only after those checks: Redis keeps a script's writes
--- when it fails half-way, so a refusal or an error after a write leaves a
--- half-done change behind (issue 13: commit-booking.lua wrote the booking,
--- then failed in reclaim_lost).
+-- every check that may refuse (return a non-success code, or raise an error)
+-- before its first write: it checks its arguments (arg_number, arg_string
+-- below), reads what decides its answer, and only then writes; it calls
+-- helpers that write (recover_after_restart, reclaim_lost, draw_if_due,
+-- issue_tickets, let_go, count_leaver, ...) only after those checks, and
+-- helpers that only read (lost_number, draw_of, issued_after_restart) before.
+-- Redis keeps a script's writes when it fails half-way, so a refusal or an
+-- error after a write leaves a half-done change behind (issue 13:
+-- commit-booking.lua wrote the booking, then failed in reclaim_lost). After
+-- the first write a script only runs commands that cannot fail on what it has
+-- checked (reads there only feed the change already decided, e.g. admit.lua's
+-- cursor walk). An out-of-memory Redis refuses a script's first write, never
+-- a later one, so the rule also makes OOM refuse the whole script.
+--
+-- Every return path and state-dependent branch carries a `-- branch: <script>/<name>`
+-- tag; docs/redis-scripts.md lists them with the test that covers each, and
+-- test/store/redis-script-branches.test.ts fails when one is missing.
+
+-- Arguments (checked before the first write): a missing or malformed one is
+-- the caller's bug and fails the script with BAD_SCRIPT_ARGUMENT, nothing written.
+local function bad_argument(i, name, expected)
+  error({ err = string.format('BAD_SCRIPT_ARGUMENT %s.lua ARGV[%d] %s must be %s, got %s', SCRIPT, i, name, expected, tostring(ARGV[i])) })
+end
+
+local function arg_number(i, name)
+  local n = tonumber(ARGV[i])
+  if not n or n ~= n or n == math.huge or n == -math.huge then bad_argument(i, name, 'a number') end
+  return n
+end
+
+-- An integer at or above `min` (what HINCRBY, PX and the key counts need).
+local function arg_integer(i, name, min)
+  local n = tonumber(ARGV[i])
+  if not n or n ~= math.floor(n) or n < min or n >= 2 ^ 53 then bad_argument(i, name, 'an integer >= ' .. min) end
+  return n
+end
+
+local function arg_string(i, name)
+  if type(ARGV[i]) ~= 'string' then bad_argument(i, name, 'a string') end
+  return ARGV[i]
+end
 
 -- A number as a string that reads back as the same double; integers below
 -- 1e17 print without an exponent (tostring switches to one past 1e14).
@@ -137,7 +173,9 @@ end
 local function draw_if_due(k, now, opens_at, seed)
   local meta_key, gaps_key, reclaimed_key = k.meta, k.gaps, k.reclaimed
   local net = draw_of(meta_key)
+  -- branch: helpers/draw-not-due (drawn already, or before the opening)
   if net or now < opens_at then return net end
+  -- branch: helpers/draw-now
   local size = tonumber(redis.call('HGET', meta_key, 'issued')) or 0
   redis.call('HSET', meta_key, 'drawSize', str(size), 'drawSeed', str(seed))
   redis.call('ZREMRANGEBYSCORE', gaps_key, '-inf', size)
@@ -166,10 +204,13 @@ end
 local function count_leaver(k, net, n, delta)
   local deferred_key, left_keys = k.deferred, k.left
   if delta > 0 and not net then
+    -- branch: helpers/leaver-deferred (before the draw)
     defer_range(deferred_key, n, n)
     return
   end
+  -- branch: helpers/unleaver-deferred (a deferred leaver came back)
   if delta < 0 and redis.call('ZREM', deferred_key, str(n)) == 1 then return end
+  -- branch: helpers/leaver-at-place
   count_left(left_keys, place_of(net, n), delta)
 end
 
@@ -182,23 +223,37 @@ end
 -- of a lost number takes its place back on reconnect (reconnect.lua). The run
 -- is recorded in `gaps`, so the controller's cursor crosses it in one step
 -- (admit.lua). See docs/decisions/004.
-local function recover_after_restart(k)
-  local meta_key, gaps_key, deferred_key, left_keys = k.meta, k.gaps, k.deferred, k.left
+
+-- Reads only: this Redis run's id, `issued` as stored, and `issued` as the
+-- restart check leaves it (the same unless this is a new run with tickets).
+local function issued_after_restart(k)
   local run_id = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)')
-  local state = redis.call('HMGET', meta_key, 'runId', 'issued')
-  if state[1] == run_id then return end
+  local state = redis.call('HMGET', k.meta, 'runId', 'issued')
   local issued = tonumber(state[2]) or 0
+  if state[1] == run_id or issued == 0 then return run_id, issued, issued, state[1] == run_id end
+  return run_id, issued, issued + RESTART_TICKET_GAP, false
+end
+
+-- Writes: the restart check itself (once per Redis run).
+local function recover_after_restart(k)
+  local run_id, issued, recovered, same_run = issued_after_restart(k)
+  -- branch: helpers/recover-same-run
+  if same_run then return end
   if issued > 0 then
-    if draw_of(meta_key) then
-      count_left_range(left_keys, issued + 1, issued + RESTART_TICKET_GAP, 1)
+    if draw_of(k.meta) then
+      -- branch: helpers/recover-gap-drawn (skipped numbers counted at their drawn places)
+      count_left_range(k.left, issued + 1, recovered, 1)
     else
-      defer_range(deferred_key, issued + 1, issued + RESTART_TICKET_GAP)
+      -- branch: helpers/recover-gap-deferred (before the draw: counted once drawn)
+      defer_range(k.deferred, issued + 1, recovered)
     end
-    redis.call('ZADD', gaps_key, issued + 1, str(issued + RESTART_TICKET_GAP))
-    redis.call('HSET', meta_key, 'issued', str(issued + RESTART_TICKET_GAP))
-    redis.call('HINCRBY', meta_key, 'restarts', 1)
+    redis.call('ZADD', k.gaps, issued + 1, str(recovered))
+    redis.call('HSET', k.meta, 'issued', str(recovered))
+    redis.call('HINCRBY', k.meta, 'restarts', 1)
+  else
+    -- branch: helpers/recover-new-run (nothing issued yet: the run id only)
   end
-  redis.call('HSET', meta_key, 'runId', run_id)
+  redis.call('HSET', k.meta, 'runId', run_id)
 end
 
 -- The meta counters figures() reads instead of counting the sets each tick.
@@ -222,38 +277,53 @@ local function let_go(k, ticket, since)
   local status_key, away_key = k.status, k.away
   local status = redis.call('HGET', status_key, ticket)
   if status == S.WAITING then
+    -- branch: helpers/let-go-waiting
     redis.call('HSET', status_key, ticket, S.AWAY)
     redis.call('ZADD', away_key, since, ticket)
     return 1
   end
   if status == S.REQUEUED then
+    -- branch: helpers/let-go-requeued
     redis.call('HSET', status_key, ticket, S.PASSED)
     remove_requeued(k, ticket)
     return 1
   end
+  -- branch: helpers/let-go-other (admitted or done: nothing to let go)
   return 0
 end
 
--- A number inside a restart gap (no status, at or below `issued`) whose holder
--- came back: no longer a leaver while the cursor is behind it, and the cursor
--- stops at it when crossing the gap (admit.lua). Returns false for a number
--- never issued.
+-- Reads only: whether a ticket with no status is a number lost in a restart,
+-- at or below `issued` as the restart check leaves it (else never issued).
+local function lost_number(k, ticket)
+  local _, _, recovered = issued_after_restart(k)
+  return tonumber(ticket) <= recovered
+end
+
+-- Writes: a number inside a restart gap (no status, at or below `issued`) whose
+-- holder came back is no longer a leaver while the cursor is behind it, and the
+-- cursor stops at it when crossing the gap (admit.lua). Runs the restart check
+-- first. Call it after every check, for a number lost_number accepted (a number
+-- beyond `issued` changes nothing but the restart check).
 local function reclaim_lost(k, ticket)
   recover_after_restart(k)
   local state = redis.call('HMGET', k.meta, 'issued', 'cursor')
   local number = tonumber(ticket)
-  if number > (tonumber(state[1]) or 0) then return false end
+  -- branch: helpers/reclaim-never-issued
+  if number > (tonumber(state[1]) or 0) then return end
   local net = draw_of(k.meta)
-  if place_of(net, number) > (tonumber(state[2]) or 0) then
-    count_leaver(k, net, number, -1)
-    if net and number > net.size then redis.call('ZADD', k.reclaimed, number, ticket) end
-  end
-  return true
+  -- branch: helpers/reclaim-passed (the cursor is past it: nothing counted to undo)
+  if place_of(net, number) <= (tonumber(state[2]) or 0) then return end
+  -- branch: helpers/reclaim-ahead
+  count_leaver(k, net, number, -1)
+  -- branch: helpers/reclaim-beyond-draw (a gap number past the drawn pre-queue: the cursor stops at it)
+  if net and number > net.size then redis.call('ZADD', k.reclaimed, number, ticket) end
 end
 
 -- Issue `count` consecutive ticket numbers held by `node`, each marked waiting
 -- (join-batch.lua, device-join.lua). At or after the opening the pre-queue is
 -- drawn first, so these numbers queue behind it. Returns the first number.
+-- Writes only: the caller has checked its arguments (count an integer >= 0,
+-- node, now, opens_at and seed numbers).
 local function issue_tickets(k, count, node, now, opens_at, seed)
   recover_after_restart(k)
   draw_if_due(k, now, opens_at, seed)

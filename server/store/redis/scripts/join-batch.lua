@@ -6,4 +6,9 @@
 -- ARGV[5] seed of the draw, should this call make it (unsigned 32-bit)
 -- Returns: the first ticket number issued
 local k = event_keys()
-return issue_tickets(k, tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]))
+-- branch: join-batch/bad-argument (any argument missing or malformed: nothing written)
+local count, now = arg_integer(1, 'count', 0), arg_number(3, 'now')
+arg_number(2, 'node number')
+local opens_at, seed = arg_number(4, 'opensAt'), arg_number(5, 'seed')
+-- branch: join-batch/issued
+return issue_tickets(k, count, ARGV[2], now, opens_at, seed)

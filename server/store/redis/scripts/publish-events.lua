@@ -4,8 +4,11 @@
 -- Returns { 1, new revision } or { 0, current revision }.
 local current = tonumber(redis.call('HGET', KEYS[1], 'revision') or '0')
 if current ~= tonumber(ARGV[1]) then
+  -- branch: publish-events/conflict
   return { 0, current }
 end
+-- One write: a bad argument fails it before anything is written.
+-- branch: publish-events/published
 local revision = current + 1
 redis.call('HSET', KEYS[1], 'revision', revision, 'document', ARGV[2], 'fileDigest', ARGV[3], 'publishedBy', ARGV[4], 'publishedAt', ARGV[5])
 return { 1, revision }

@@ -8,7 +8,11 @@
 --   {4} grant expired  {5} used  {6} left  {7} revoked
 local keys = event_keys()
 local status_key, away_key, held_key, meta_key = keys.status, keys.away, keys.held, keys.meta
+-- branch: reconnect/bad-argument (any argument missing or malformed: nothing written)
 local ticket, node = ARGV[1], ARGV[3]
+arg_integer(1, 'ticketNo', 1)
+local now = arg_number(2, 'now')
+arg_number(3, 'node number')
 
 local function wait_again()
   redis.call('HSET', status_key, ticket, S.WAITING)
@@ -26,27 +30,41 @@ end
 local status = redis.call('HGET', status_key, ticket)
 local k = kind(status)
 if k == nil then
-  if not reclaim_lost(keys, ticket) then return {0} end
-  -- Lost in a restart: waiting again, or requeued if the cursor has passed it.
-  local place = place_of(draw_of(meta_key), tonumber(ticket))
-  if place > (tonumber(redis.call('HGET', meta_key, 'cursor')) or 0) then return wait_again() end
-  return requeue()
+  -- branch: reconnect/unknown (no status and never issued)
+  if not lost_number(keys, ticket) then return {0} end
+  -- Lost in a restart: waiting again, or requeued if the cursor has passed it
+  -- (reclaim_lost does not move the cursor, nor does the restart check).
+  local behind = place_of(draw_of(meta_key), tonumber(ticket)) <= (tonumber(redis.call('HGET', meta_key, 'cursor')) or 0)
+  reclaim_lost(keys, ticket)
+  -- branch: reconnect/lost-requeued (the cursor passed it)
+  if behind then return requeue() end
+  -- branch: reconnect/lost-waiting
+  return wait_again()
 end
+-- branch: reconnect/waiting
 if k == S.WAITING then return wait_again() end
 if k == S.AWAY then
+  -- branch: reconnect/away
   redis.call('ZREM', away_key, ticket)
   return wait_again()
 end
 if k == S.LEFT then
+  -- branch: reconnect/left (un-counted as a leaver)
   count_leaver(keys, draw_of(meta_key), tonumber(ticket), -1)
   return wait_again()
 end
+-- branch: reconnect/passed-or-requeued
 if k == S.PASSED or k == S.REQUEUED then return requeue() end
 if k == S.GRANTED then
   local expires_at = string.sub(status, 2)
-  if tonumber(expires_at) > tonumber(ARGV[2]) then return {3, expires_at} end
+  -- branch: reconnect/admitted
+  if tonumber(expires_at) > now then return {3, expires_at} end
+  -- branch: reconnect/grant-expired
   return {4}
 end
+-- branch: reconnect/used
 if k == S.USED then return {5} end
+-- branch: reconnect/revoked
 if k == S.REVOKED then return {7} end
+-- branch: reconnect/finished
 return {6}

@@ -3,6 +3,10 @@
 -- KEYS[1] meta
 -- ARGV[1] text  ARGV[2] now (ms)
 -- Returns: the notice's id
+-- branch: set-notice/bad-argument (text or time missing: nothing written)
+local text = arg_string(1, 'text')
+arg_number(2, 'now')
+-- branch: set-notice/set
 local id = redis.call('HINCRBY', KEYS[1], 'noticeId', 1)
-redis.call('HSET', KEYS[1], 'noticeText', ARGV[1], 'noticeAt', ARGV[2])
+redis.call('HSET', KEYS[1], 'noticeText', text, 'noticeAt', ARGV[2])
 return id
