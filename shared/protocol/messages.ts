@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { ErrorCode } from './codes.js';
 
-/** 2: joins carry `pk`, resumes prove possession of the secret (docs/decisions/010-ticket-possession.md). */
+/** 2: joins carry `pk`, resumes prove possession of the secret (docs/decisions/013-ticket-possession.md). */
 export const PROTOCOL_VERSION = 2;
 
 const eventId = z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9-]*$/);

@@ -1,6 +1,6 @@
 /**
  * Proof that a connection holds a ticket's secret, not just the ticket
- * (docs/decisions/010-ticket-possession.md). The secret stays the one thing a
+ * (docs/decisions/013-ticket-possession.md). The secret stays the one thing a
  * device keeps: an Ed25519 key is derived from it, the join sends the public
  * key (`pk`, carried in the ticket), and a resume signs the connection's
  * one-time `nonce` (from `hello`) together with the ticket. A ticket seen in a

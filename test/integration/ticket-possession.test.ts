@@ -1,5 +1,5 @@
 /**
- * A ticket alone is not enough (issue 13 §3, docs/decisions/010-ticket-possession.md):
+ * A ticket alone is not enough (issue 13 §3, docs/decisions/013-ticket-possession.md):
  * someone who saw it (a shared booking link, a screenshot) cannot resume it,
  * supersede its holder, cancel the place or take over the device's place;
  * the holder keeps the place, is admitted and books.
