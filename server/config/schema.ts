@@ -83,8 +83,27 @@ export const ReservationsConfig = z
      */
     allowedOrigins: z.array(z.string()).default([]),
     maxBodyBytes: z.number().int().min(512).max(1 << 20).default(8192),
+    /**
+     * Time a connection has to send a request's whole header, from its first byte (or from the connection);
+     * a slower sender (slowloris) is answered 408 REQUEST_TIMEOUT and closed. Node's default is 60 s.
+     */
+    headersTimeoutMs: z.number().int().min(200).max(120_000).default(10_000),
+    /** Time for a whole request, body included (at least headersTimeoutMs). */
+    requestTimeoutMs: z.number().int().min(200).max(600_000).default(30_000),
+    /** An idle keep-alive connection is closed after this. */
+    keepAliveTimeoutMs: z.number().int().min(100).max(120_000).default(5000),
+    /**
+     * Open connections the handler holds at most; one more is closed as soon as it is accepted.
+     * Only admitted people book (gateway `maxActive`), a few connections each: the default leaves room for
+     * thousands of bookers while bounding what slow connections can hold.
+     */
+    maxConnections: z.number().int().min(1).max(1_000_000).default(10_000),
   })
-  .strict();
+  .strict()
+  .refine((reservations) => reservations.headersTimeoutMs <= reservations.requestTimeoutMs, {
+    path: ['headersTimeoutMs'],
+    message: 'headersTimeoutMs must not exceed requestTimeoutMs (the header is part of the request)',
+  });
 
 export const StoreConfig = z
   .object({

@@ -148,6 +148,7 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
       service,
       allowedOrigins,
       maxBodyBytes: config.reservations.maxBodyBytes,
+      connections: config.reservations,
       storeHealthy: () => stores.ping(),
       registry,
       metrics: createReservationMetrics(registry),
