@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { STATUS_CODES } from 'node:http';
 import { connect } from 'node:net';
 import type * as Uws from 'uWebSockets.js';
+import { PortInUseError } from '../../port-in-use.js';
 import { DEFAULT_MAX_HTTP_BODY_BYTES, hasBody, type Connection, type HttpRequest, type HttpResponse, type SendResult, type Transport, type TransportOptions } from './types.js';
 
 type UwsModule = typeof Uws;
@@ -202,7 +203,7 @@ export function createUwsTransport(options: TransportOptions): Transport {
           return uws.us_socket_local_port(socket);
         }
         // A live listener will not go away by waiting (unlike TIME_WAIT): fail at once, naming the port.
-        if (port !== 0 && (await liveListenerOn(host, port))) throw new Error(`port ${port} on ${host} is already in use by another listener: refusing to share it`);
+        if (port !== 0 && (await liveListenerOn(host, port))) throw new PortInUseError('the gateway (uws transport)', host, port);
         if (Date.now() >= giveUpAt) throw new Error(`uWS could not listen on ${host}:${port}${port === 0 ? '' : ` (still in use after ${LISTEN_RETRY_MS / 1000} s)`}`);
         await new Promise((resolve) => setTimeout(resolve, 500));
       }

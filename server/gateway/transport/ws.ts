@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { PortInUseError } from '../../port-in-use.js';
 import { DEFAULT_MAX_HTTP_BODY_BYTES, hasBody, type Connection, type SendResult, type Transport, type TransportOptions } from './types.js';
 
 class WsConnection implements Connection {
@@ -147,7 +148,7 @@ export function createWsTransport(options: TransportOptions): Transport {
     listen: (host, port) =>
       new Promise((resolve, reject) => {
         const fail = (error: NodeJS.ErrnoException) =>
-          reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} on ${host} is already in use by another listener: refusing to share it`) : error);
+          reject(error.code === 'EADDRINUSE' ? new PortInUseError('the gateway (ws transport)', host, port) : error);
         server.once('error', fail);
         // ws re-emits the server's errors on the WebSocketServer, where an unheard one would crash the process.
         wss.once('error', fail);
