@@ -45,6 +45,12 @@ export const GatewayConfig = z
     /** Joins arriving within this window share one store round trip. */
     joinBatchMs: z.coerce.number().int().min(0).max(50).default(2),
     maxFrameBytes: z.number().int().min(256).max(1 << 20).default(4096),
+    /**
+     * Largest HTTP request head (request line and headers) on either transport; a larger one is answered 431
+     * HEADERS_TOO_LARGE and closed. On uws, uWS itself closes (without an answer) a head over 4 KiB that arrives in
+     * more than one read, or one with more than about 50 headers (server/gateway/transport/header-limit.ts).
+     */
+    maxHeaderBytes: z.number().int().min(1024).max(64 << 10).default(8 << 10),
     /** A connection that sends nothing (no frame, no pong to the automatic pings) for this long is dropped: a departure, with the event's grace. */
     idleTimeoutSeconds: z.number().int().min(8).max(960).default(120),
     maxBackpressureBytes: z.number().int().min(1024).max(16 << 20).default(64 << 10),
