@@ -21,8 +21,13 @@ const IpCaps = z
   .object({
     /** Open WebSocket connections from one address; more are refused at the upgrade with HTTP 429. */
     maxConnections: z.number().int().min(1).max(1_000_000).default(2000),
-    /** Joins from one address per minute (a token bucket); more get RATE_LIMITED. */
+    /** Joins from one address per minute (a token bucket); more get RATE_LIMITED. Loose: the device is the real limit (decision 008). */
     joinsPerMinute: z.number().int().min(1).max(1_000_000).default(600),
+    /**
+     * Of those, joins without a device key (the SDK and the page always send one, so these are other clients):
+     * a bucket of their own, far smaller; a keyless join takes from both (decision 008).
+     */
+    keylessJoinsPerMinute: z.number().int().min(1).max(1_000_000).default(10),
   })
   .strict();
 const NatRange = IpCaps.extend({ cidr }).strict();

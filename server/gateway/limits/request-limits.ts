@@ -1,6 +1,6 @@
 /**
  * Refusals before a join or resume reaches the queue: joins per client address
- * and resumes per ticket (docs/protocol.md §8). A refused request creates and
+ * (keyless ones on their own smaller budget too) and resumes per ticket (docs/protocol.md §8). A refused request creates and
  * changes nothing: no place, no supersede, no store call.
  */
 import { ErrorCode } from '../../../shared/protocol/codes.js';
@@ -12,9 +12,10 @@ import type { ClientLimits } from './client-limits.js';
 /** Whether `message` was refused here (the session was told why). */
 export function refusedOverLimit(limits: ClientLimits, tokens: TokenAuthority, session: Session, message: ClientMessage, now: number): boolean {
   if (message.type === 'join') {
-    const take = limits.takeJoin(session.connection.remoteAddress, now);
+    const take = limits.takeJoin(session.connection.remoteAddress, message.device !== undefined, now);
     if (take.ok) return false;
-    session.sendError(ErrorCode.RATE_LIMITED, 'too many joins from your network address; join again at retryAt', message.rid, take.retryAt);
+    const why = take.keyless ? 'too many joins without a device key from your network address (send the device key, docs/protocol.md §3.1.1)' : 'too many joins from your network address';
+    session.sendError(ErrorCode.RATE_LIMITED, `${why}; join again at retryAt`, message.rid, take.retryAt);
     return true;
   }
   if (message.type === 'resume') {
