@@ -11,6 +11,7 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { BOOKING_ERROR_STATUS, type BookingErrorCode } from '../../shared/booking/api.js';
+import { answerAndClose } from '../answer-and-close.js';
 import type { Logger } from '../observability/log.js';
 import type { ReservationMetrics } from '../observability/metrics.js';
 import type { BookingService, ServiceResult } from './booking-service.js';
@@ -173,7 +174,7 @@ export function createReservationServer(options: ReservationHttpOptions): Server
     metrics.errors.inc({ code });
     const body = JSON.stringify({ error: { code, message: CLIENT_ERROR_MESSAGE[code] } });
     const status = BOOKING_ERROR_STATUS[code];
-    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    answerAndClose(socket, `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
   return server;
 }

@@ -19,14 +19,17 @@ interface Exchange {
   closedAfterMs: number;
 }
 
-/** Sends `text` (in pieces of `piece` bytes, 10 ms apart) and reads until the server closes (or 5 s pass: null). */
-function exchange(port: number, text: string, piece = text.length): Promise<Exchange | null> {
+/**
+ * Sends `text` (in pieces of `piece` bytes, 10 ms apart) and reads until the server closes (or 5 s pass: null).
+ * One that does not `read` never sees the server's FIN; it keeps sending a byte every 200 ms instead.
+ */
+function exchange(port: number, text: string, piece = text.length, read = true): Promise<Exchange | null> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let answer = '';
     let sentAt = Date.now();
     const timer = setTimeout(() => (socket.destroy(), resolve(null)), 5000);
-    socket.setEncoding('latin1').on('data', (chunk: string) => (answer += chunk));
+    if (read) socket.setEncoding('latin1').on('data', (chunk: string) => (answer += chunk));
     socket.on('error', () => {}); // a reset is a close too
     socket.once('close', () => (clearTimeout(timer), resolve({ answer, closedAfterMs: Date.now() - sentAt })));
     socket.once('connect', async () => {
@@ -35,6 +38,9 @@ function exchange(port: number, text: string, piece = text.length): Promise<Exch
         sentAt = Date.now();
         if (at + piece < text.length) await new Promise((wait) => setTimeout(wait, 10));
       }
+      if (read) return;
+      const more = setInterval(() => (socket.writable ? socket.write('a') : clearInterval(more)), 200);
+      socket.once('close', () => clearInterval(more));
     });
   });
 }
@@ -66,6 +72,12 @@ describe.each(['uws', 'ws'] as const)('request head limit on %s', (transport) =>
     expect(JSON.parse(body!)).toMatchObject({ error: { code: 'HEADERS_TOO_LARGE' } });
     expect(body!.length).toBeLessThan(200);
     expect(result!.closedAfterMs).toBeLessThan(2000);
+  });
+
+  it('closes the connection of a client that neither reads its 431 nor closes', async () => {
+    const result = await exchange(port, request('/healthz', 20_000), 20_000, false);
+    expect(result, 'the connection stayed open').not.toBeNull();
+    expect(result!.closedAfterMs).toBeLessThan(3000);
   });
 
   it('serves a head just under the limit', async () => {

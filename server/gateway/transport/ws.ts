@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { answerAndClose } from '../../answer-and-close.js';
 import { PortInUseError } from '../../port-in-use.js';
 import { HEADERS_TOO_LARGE_RAW } from './header-limit.js';
 import { DEFAULT_MAX_HTTP_BODY_BYTES, hasBody, type Connection, type SendResult, type Transport, type TransportOptions } from './types.js';
@@ -95,7 +96,7 @@ export function createWsTransport(options: TransportOptions): Transport {
   // What Node's parser refuses never reaches the handler: a head over maxHeaderBytes gets the same 431 as on uws; anything else Node's own answer.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
-    socket.end(error.code === 'HPE_HEADER_OVERFLOW' ? HEADERS_TOO_LARGE_RAW : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? RAW_408 : RAW_400);
+    answerAndClose(socket, error.code === 'HPE_HEADER_OVERFLOW' ? HEADERS_TOO_LARGE_RAW : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? RAW_408 : RAW_400);
   });
   /** The address each admitted upgrade counts under, from verifyClient to the connection. */
   const clientAddresses = new WeakMap<IncomingMessage, string>();
