@@ -68,7 +68,7 @@ function eventConfig(event: BenchEvent, now: number) {
  * The load generators open up to ~20,000 connections and thousands of joins a second from each of a few
  * 127.0.x.y addresses: to the gateways' per-address limits they are one big carrier-grade NAT (docs/protocol.md §8).
  */
-export const LOAD_GENERATOR_ADDRESSES = { cidr: '127.0.0.0/8', maxConnections: 1_000_000, joinsPerMinute: 1_000_000 };
+export const LOAD_GENERATOR_ADDRESSES = { cidr: '127.0.0.0/8', maxConnections: 1_000_000, joinsPerMinute: 1_000_000, keylessJoinsPerMinute: 1_000_000 };
 
 export async function startDeployment(options: DeploymentOptions): Promise<Deployment> {
   const redis = await startRedisServer({ appendonly: false });

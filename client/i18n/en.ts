@@ -77,6 +77,7 @@ const bookingErrors = {
   METHOD_NOT_ALLOWED: 'The booking service refused the request. Reload the page.',
   BAD_REQUEST: 'The booking service could not read the request. Reload the page and try again.',
   HEADERS_TOO_LARGE: 'The browser sent too much data with the request. Clear this site\'s cookies, reload the page and try again.',
+  REQUEST_TIMEOUT: 'The request took too long to arrive (a slow or interrupted network). Nothing was booked; try again.',
   STORE_UNAVAILABLE: 'The booking service is busy and saved nothing. Try again in a moment.',
   NETWORK: 'Could not reach the booking service. Check your connection and press Book again; you cannot be booked twice.',
   UNEXPECTED_RESPONSE: 'The booking service answered unexpectedly. Try again in a moment.',

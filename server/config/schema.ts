@@ -21,8 +21,13 @@ const IpCaps = z
   .object({
     /** Open WebSocket connections from one address; more are refused at the upgrade with HTTP 429. */
     maxConnections: z.number().int().min(1).max(1_000_000).default(2000),
-    /** Joins from one address per minute (a token bucket); more get RATE_LIMITED. */
+    /** Joins from one address per minute (a token bucket); more get RATE_LIMITED. Loose: the device is the real limit (decision 008). */
     joinsPerMinute: z.number().int().min(1).max(1_000_000).default(600),
+    /**
+     * Of those, joins without a device key (the SDK and the page always send one, so these are other clients):
+     * a bucket of their own, far smaller; a keyless join takes from both (decision 008).
+     */
+    keylessJoinsPerMinute: z.number().int().min(1).max(1_000_000).default(10),
   })
   .strict();
 const NatRange = IpCaps.extend({ cidr }).strict();
@@ -45,6 +50,12 @@ export const GatewayConfig = z
     /** Joins arriving within this window share one store round trip. */
     joinBatchMs: z.coerce.number().int().min(0).max(50).default(2),
     maxFrameBytes: z.number().int().min(256).max(1 << 20).default(4096),
+    /**
+     * Largest HTTP request head (request line and headers) on either transport; a larger one is answered 431
+     * HEADERS_TOO_LARGE and closed. On uws, uWS itself closes (without an answer) a head over 4 KiB that arrives in
+     * more than one read, or one with more than about 50 headers (server/gateway/transport/header-limit.ts).
+     */
+    maxHeaderBytes: z.number().int().min(1024).max(64 << 10).default(8 << 10),
     /** A connection that sends nothing (no frame, no pong to the automatic pings) for this long is dropped: a departure, with the event's grace. */
     idleTimeoutSeconds: z.number().int().min(8).max(960).default(120),
     maxBackpressureBytes: z.number().int().min(1024).max(16 << 20).default(64 << 10),
@@ -83,8 +94,27 @@ export const ReservationsConfig = z
      */
     allowedOrigins: z.array(z.string()).default([]),
     maxBodyBytes: z.number().int().min(512).max(1 << 20).default(8192),
+    /**
+     * Time a connection has to send a request's whole header, from its first byte (or from the connection);
+     * a slower sender (slowloris) is answered 408 REQUEST_TIMEOUT and closed. Node's default is 60 s.
+     */
+    headersTimeoutMs: z.number().int().min(200).max(120_000).default(10_000),
+    /** Time for a whole request, body included (at least headersTimeoutMs). */
+    requestTimeoutMs: z.number().int().min(200).max(600_000).default(30_000),
+    /** An idle keep-alive connection is closed after this. */
+    keepAliveTimeoutMs: z.number().int().min(100).max(120_000).default(5000),
+    /**
+     * Open connections the handler holds at most; one more is closed as soon as it is accepted.
+     * Only admitted people book (gateway `maxActive`), a few connections each: the default leaves room for
+     * thousands of bookers while bounding what slow connections can hold.
+     */
+    maxConnections: z.number().int().min(1).max(1_000_000).default(10_000),
   })
-  .strict();
+  .strict()
+  .refine((reservations) => reservations.headersTimeoutMs <= reservations.requestTimeoutMs, {
+    path: ['headersTimeoutMs'],
+    message: 'headersTimeoutMs must not exceed requestTimeoutMs (the header is part of the request)',
+  });
 
 export const StoreConfig = z
   .object({

@@ -24,6 +24,7 @@ import { BookingService } from '../reservations/booking-service.js';
 import { checkBookingDurability } from '../store/redis/durability.js';
 import { createReservationServer } from '../reservations/http-server.js';
 import { newNodeNumber } from '../store/node-number.js';
+import { PortInUseError } from '../port-in-use.js';
 import { openStores } from '../store/open-stores.js';
 import type { Stores } from '../store/types.js';
 
@@ -63,7 +64,7 @@ export interface SystemOptions {
 
 function listen(server: Server, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError('the reservation handler', host, port) : error));
     server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
   });
 }
@@ -124,42 +125,51 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
   await reloader.start(FOLLOW_EVENTS_MS);
 
   const keys = new LiveKeys({ keys: config.keys, roles, clock, events });
-  if (roles.gateway) {
-    const tokens = new TokenAuthority(keys.current.ticket!, keys.current.signing!);
-    keys.follow((set) => tokens.useKeys(set.ticket!, set.signing!));
-    const throttle = new SignInThrottle(stores.signInThrottle, config.admin.signInThrottle, clock);
-    const admin = { reloader, authenticator: new OperatorAuthenticator(config.operators, throttle), audit, sessions: stores.sessions };
-    gateway = new Gateway({
-      config,
-      events: liveEvents,
-      clock,
-      queue: stores.queue,
-      bookings: stores.bookings,
-      storeHealthy: () => stores.ping(),
-      tokens,
-      log,
-      registry,
-      reservationsUrl: () => reservationsUrl,
-      admin,
-    });
-    const port = await gateway.start();
-    gatewayUrl = urlOf(config.gateway.publicUrl, config.gateway.host, port);
-  }
-  if (roles.reservations) {
-    const service = new BookingService(stores.bookings, keys.current.verifying!, clock, events);
-    keys.follow((set) => service.useKeys(set.verifying!));
-    const allowedOrigins = config.reservations.allowedOrigins.length > 0 ? config.reservations.allowedOrigins : gatewayUrl ? sameHostOrigins(gatewayUrl) : [];
-    reservations = createReservationServer({
-      service,
-      allowedOrigins,
-      maxBodyBytes: config.reservations.maxBodyBytes,
-      storeHealthy: () => stores.ping(),
-      registry,
-      metrics: createReservationMetrics(registry),
-      log,
-    });
-    const port = await listen(reservations, config.reservations.host, config.reservations.port);
-    reservationsUrl = urlOf(config.reservations.publicUrl, config.reservations.host, port);
+  // A part that fails to start (a port in use, say) stops those started before it, so a failed start leaves nothing running.
+  try {
+    if (roles.gateway) {
+      const tokens = new TokenAuthority(keys.current.ticket!, keys.current.signing!);
+      keys.follow((set) => tokens.useKeys(set.ticket!, set.signing!));
+      const throttle = new SignInThrottle(stores.signInThrottle, config.admin.signInThrottle, clock);
+      const admin = { reloader, authenticator: new OperatorAuthenticator(config.operators, throttle), audit, sessions: stores.sessions };
+      gateway = new Gateway({
+        config,
+        events: liveEvents,
+        clock,
+        queue: stores.queue,
+        bookings: stores.bookings,
+        storeHealthy: () => stores.ping(),
+        tokens,
+        log,
+        registry,
+        reservationsUrl: () => reservationsUrl,
+        admin,
+      });
+      const port = await gateway.start();
+      gatewayUrl = urlOf(config.gateway.publicUrl, config.gateway.host, port);
+    }
+    if (roles.reservations) {
+      const service = new BookingService(stores.bookings, keys.current.verifying!, clock, events);
+      keys.follow((set) => service.useKeys(set.verifying!));
+      const allowedOrigins = config.reservations.allowedOrigins.length > 0 ? config.reservations.allowedOrigins : gatewayUrl ? sameHostOrigins(gatewayUrl) : [];
+      reservations = createReservationServer({
+        service,
+        allowedOrigins,
+        maxBodyBytes: config.reservations.maxBodyBytes,
+        connections: config.reservations,
+        storeHealthy: () => stores.ping(),
+        registry,
+        metrics: createReservationMetrics(registry),
+        log,
+      });
+      const port = await listen(reservations, config.reservations.host, config.reservations.port);
+      reservationsUrl = urlOf(config.reservations.publicUrl, config.reservations.host, port);
+    }
+  } catch (error) {
+    reloader.stop();
+    await gateway?.stop();
+    if (!given) await stores.close();
+    throw error;
   }
   let controller: AdmissionController | null = null;
   if (roles.controller && config.controller.enabled) {

@@ -5,18 +5,30 @@
  *     GET  /healthz                          GET /metrics
  *
  * Every refusal is `{ error: { code, message } }` with BOOKING_ERROR_STATUS[code].
+ * Slow or idle connections are bounded by time (`ConnectionLimits`) and in
+ * number (`maxConnections`), so slow senders cannot hold the handler.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { BOOKING_ERROR_STATUS, type BookingErrorCode } from '../../shared/booking/api.js';
+import { answerAndClose } from '../answer-and-close.js';
 import type { Logger } from '../observability/log.js';
 import type { ReservationMetrics } from '../observability/metrics.js';
 import type { BookingService, ServiceResult } from './booking-service.js';
+
+/** reservations.* in server/config/schema.ts; headersTimeoutMs ≤ requestTimeoutMs. */
+export interface ConnectionLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxConnections: number;
+}
 
 export interface ReservationHttpOptions {
   service: BookingService;
   allowedOrigins: readonly string[];
   maxBodyBytes: number;
+  connections: ConnectionLimits;
   storeHealthy: () => Promise<boolean>;
   registry: Registry;
   metrics: ReservationMetrics;
@@ -31,6 +43,23 @@ class RequestError extends Error {
     super(message);
   }
 }
+
+/** How often, at most, Node looks for connections past their header or request timeout. */
+const CHECK_EVERY_MS = 1000;
+
+type ClientErrorCode = Extract<BookingErrorCode, 'BAD_REQUEST' | 'HEADERS_TOO_LARGE' | 'REQUEST_TIMEOUT'>;
+
+/** Node's clientError codes, as the API's. */
+const CLIENT_ERROR_CODE: Readonly<Record<string, ClientErrorCode>> = {
+  HPE_HEADER_OVERFLOW: 'HEADERS_TOO_LARGE',
+  ERR_HTTP_REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
+};
+
+const CLIENT_ERROR_MESSAGE: Readonly<Record<ClientErrorCode, string>> = {
+  BAD_REQUEST: 'the request is not valid HTTP',
+  HEADERS_TOO_LARGE: 'the request headers are too large',
+  REQUEST_TIMEOUT: 'the request did not arrive in time (reservations.headersTimeoutMs / requestTimeoutMs)',
+};
 
 const BOOKINGS = /^\/api\/events\/([a-z0-9][a-z0-9-]{0,63})\/bookings$/;
 const AVAILABILITY = /^\/api\/events\/([a-z0-9][a-z0-9-]{0,63})\/availability$/;
@@ -118,8 +147,16 @@ export function createReservationServer(options: ReservationHttpOptions): Server
     refuse(res, 'NOT_FOUND', `no route ${path}`);
   }
 
+  const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, maxConnections } = options.connections;
   // Node would refuse a missing Host with an empty 400 of its own; route() refuses it in the API's shape.
-  const server = createServer({ requireHostHeader: false }, (req, res) => {
+  const server = createServer({
+    requireHostHeader: false,
+    headersTimeout: headersTimeoutMs,
+    requestTimeout: requestTimeoutMs,
+    keepAliveTimeout: keepAliveTimeoutMs,
+    // Node checks the two timeouts only this often (30 s by default): often enough that a slow sender goes in time.
+    connectionsCheckingInterval: Math.min(CHECK_EVERY_MS, Math.ceil(headersTimeoutMs / 4)),
+  }, (req, res) => {
     route(req, res).catch((error: unknown) => {
       if (res.headersSent) return;
       if (error instanceof RequestError) return refuse(res, error.code, error.message);
@@ -128,14 +165,16 @@ export function createReservationServer(options: ReservationHttpOptions): Server
       refuse(res, 'STORE_UNAVAILABLE', 'the booking system is temporarily unavailable; nothing was booked; retry');
     });
   });
-  // Bytes that are not HTTP never reach route(): answer them in the API's own shape too, then close.
+  // Past the cap Node closes each new connection as soon as it is accepted (its 'drop' event).
+  server.maxConnections = maxConnections;
+  // Bytes that are not HTTP never reach route(), nor does a request too slow to arrive: answer them in the API's own shape too, then close.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
-    const code: BookingErrorCode = error.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : 'BAD_REQUEST';
+    const code = CLIENT_ERROR_CODE[error.code ?? ''] ?? 'BAD_REQUEST';
     metrics.errors.inc({ code });
-    const body = JSON.stringify({ error: { code, message: code === 'BAD_REQUEST' ? 'the request is not valid HTTP' : 'the request headers are too large' } });
+    const body = JSON.stringify({ error: { code, message: CLIENT_ERROR_MESSAGE[code] } });
     const status = BOOKING_ERROR_STATUS[code];
-    socket.end(`HTTP/1.1 ${status} ${code === 'BAD_REQUEST' ? 'Bad Request' : 'Request Header Fields Too Large'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    answerAndClose(socket, `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
   return server;
 }

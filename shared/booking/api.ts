@@ -126,6 +126,8 @@ export const BOOKING_ERROR_STATUS = {
   BAD_REQUEST: 400,
   /** The request's headers exceed the HTTP parser's limit. */
   HEADERS_TOO_LARGE: 431,
+  /** The request (its header, or the whole of it) did not arrive within the handler's timeout; the connection is closed. */
+  REQUEST_TIMEOUT: 408,
   /** The booking store is unreachable; nothing was committed; retry. */
   STORE_UNAVAILABLE: 503,
 } as const;

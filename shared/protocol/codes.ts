@@ -62,7 +62,7 @@ export const ErrorCode = {
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
   /** An unexpected server fault; the request may be retried. */
   INTERNAL: 'INTERNAL',
-  /** Too many joins from this client address (gateway.perIp.joinsPerMinute): no place was created. Join again at `retryAt`. */
+  /** Too many joins from this client address (gateway.perIp.joinsPerMinute, or keylessJoinsPerMinute without a device key): no place was created. Join again at `retryAt`. */
   RATE_LIMITED: 'RATE_LIMITED',
   /** This ticket was resumed too often (gateway.resumesPerTicketPerMinute): its place is kept. Resume again at `retryAt`. */
   RECONNECT_RATE_LIMITED: 'RECONNECT_RATE_LIMITED',

@@ -6,12 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawUpgrade } from '../support/raw-websocket.js';
 import { startTestSystem, testEvent, type TestSystem } from '../support/system.js';
+import { ClientPool } from '../support/client-pool.js';
 import { TestClient } from '../support/ws-client.js';
 
 const FLOODER = '127.0.0.2';
 const NAT = '127.0.0.4';
 const CAPS = { maxConnections: 12, joinsPerMinute: 6 };
-const NAT_CAPS = { maxConnections: 30, joinsPerMinute: 20 };
+const NAT_CAPS = { maxConnections: 30, joinsPerMinute: 20, keylessJoinsPerMinute: 20 };
 
 async function joinOutcome(client: TestClient): Promise<{ ticketNo: number } | { code: string; retryAt?: number }> {
   try {
@@ -30,19 +31,15 @@ async function issued(bystander: TestClient): Promise<number> {
 
 describe.each(['uws', 'ws'] as const)('per-address limits on %s', (transport) => {
   let system: TestSystem;
-  const clients: TestClient[] = [];
-  const connect = async (address: string) => {
-    const client = await TestClient.connect(system.wsUrl, undefined, address);
-    clients.push(client);
-    return client;
-  };
+  const pool = new ClientPool(() => system.wsUrl);
+  const connect = (address: string) => pool.connect(address);
 
   beforeAll(async () => {
     // Admission is as good as stopped: everyone who joins keeps waiting, and waiting clients get every tick.
     system = await startTestSystem({ transport, events: [testEvent({ admitsPerMinute: 1, maxActive: 1 })], gateway: { perIp: CAPS, natRanges: [{ cidr: `${NAT}/32`, ...NAT_CAPS }] } });
   });
   afterAll(async () => {
-    await Promise.all(clients.map((client) => client.drop()));
+    await pool.dropAll();
     await system.stop();
   });
 

@@ -30,7 +30,7 @@ export function testEvent(overrides: Partial<EventInput> = {}, now = Date.now())
  * Tests' ordinary clients all come from 127.0.0.1, hundreds or thousands of them: to the per-address limits
  * that address is one big carrier-grade NAT. The limits tests flood from 127.0.0.2 and up, which keep the defaults.
  */
-export const TEST_CLIENTS_NAT = { cidr: '127.0.0.1/32', maxConnections: 1_000_000, joinsPerMinute: 1_000_000 };
+export const TEST_CLIENTS_NAT = { cidr: '127.0.0.1/32', maxConnections: 1_000_000, joinsPerMinute: 1_000_000, keylessJoinsPerMinute: 1_000_000 };
 
 export interface TestSystemOptions {
   store?: 'memory' | 'redis';

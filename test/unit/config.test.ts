@@ -94,6 +94,12 @@ describe('parseConfig', () => {
     expect(problemsOf(() => parseConfig({ keys, events: [event('a')] }))).toEqual([expect.stringMatching(/^keys\.ticket\.current: /)]);
     expect(problemsOf(() => parseConfig({ keys: generateKeys(), events: [] }))).toEqual([expect.stringMatching(/^events: /)]);
   });
+
+  it('rejects a reservation header timeout longer than the request timeout it is part of', () => {
+    expect(parseConfig(valid()).reservations).toMatchObject({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5000, maxConnections: 10_000 });
+    const reservations = { headersTimeoutMs: 20_000, requestTimeoutMs: 10_000 };
+    expect(problemsOf(() => parseConfig({ ...valid(), reservations }))).toEqual([expect.stringMatching(/^reservations\.headersTimeoutMs: /)]);
+  });
 });
 
 describe('loadConfig', () => {

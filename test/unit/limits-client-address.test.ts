@@ -49,10 +49,23 @@ describe('client limits', () => {
 
   it('caps joins per address per minute, higher in a NAT range', () => {
     const limits = new ClientLimits(config);
-    const taken = (address: string) => Array.from({ length: 20 }, () => limits.takeJoin(address, 0)).filter((take) => take.ok).length;
+    const taken = (address: string) => Array.from({ length: 20 }, () => limits.takeJoin(address, true, 0)).filter((take) => take.ok).length;
     expect(taken('198.51.100.1')).toBe(3);
     expect(taken('100.64.3.4')).toBe(10);
     limits.prune(60_000);
     expect(limits.sizes.joinBuckets).toBe(0);
+  });
+
+  it('by default gives joins with a device key a loose budget per address and keyless joins a strict one of their own', () => {
+    const defaults = new ClientLimits(GatewayConfig.parse({}));
+    const taken = (address: string, withDevice: boolean) => Array.from({ length: 700 }, () => defaults.takeJoin(address, withDevice, 0)).filter((take) => take.ok).length;
+    expect(taken('198.51.100.1', false)).toBe(10);
+    // The keyless ones counted towards the address's joins too.
+    expect(taken('198.51.100.1', true)).toBe(600 - 10);
+    expect(taken('198.51.100.2', true)).toBe(600);
+    for (let i = 0; i < 10; i++) defaults.takeJoin('198.51.100.3', false, 0);
+    expect(defaults.takeJoin('198.51.100.3', false, 0)).toMatchObject({ ok: false, keyless: true, retryAt: 6000 });
+    defaults.prune(60_000);
+    expect(defaults.sizes).toMatchObject({ joinBuckets: 0, keylessJoinBuckets: 0 });
   });
 });

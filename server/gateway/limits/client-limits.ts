@@ -1,7 +1,8 @@
 /**
  * Per-client caps of one gateway node (docs/protocol.md §8): open connections
- * and joins per client address, with higher caps for configured carrier-grade
- * NAT ranges, and resumes per ticket. All state is in memory and bounded: an
+ * and joins per client address (joins without a device key on a far smaller
+ * budget of their own), with higher caps for configured carrier-grade NAT
+ * ranges, and resumes per ticket. All state is in memory and bounded: an
  * address is forgotten when its last connection closes, a bucket once it has
  * refilled (`prune`, once per tick).
  */
@@ -24,6 +25,7 @@ export class ClientLimits {
   private readonly natRanges: { range: BlockList; caps: IpCaps }[];
   private readonly connections = new ConnectionCounts();
   private readonly joins = new TokenBuckets();
+  private readonly keylessJoins = new TokenBuckets();
   private readonly resumes = new TokenBuckets();
 
   constructor(private readonly config: LimitsConfig) {
@@ -49,8 +51,14 @@ export class ClientLimits {
     this.connections.closed(address);
   }
 
-  takeJoin(address: string, now: number): Take {
-    return this.joins.take(address, this.capsOf(address).joinsPerMinute, now);
+  /** A join from `address`; one without a device key (`withDevice` false) must also fit the address's keyless budget. */
+  takeJoin(address: string, withDevice: boolean, now: number): Take & { keyless?: true } {
+    const caps = this.capsOf(address);
+    if (!withDevice) {
+      const keyless = this.keylessJoins.take(address, caps.keylessJoinsPerMinute, now);
+      if (!keyless.ok) return { ...keyless, keyless: true };
+    }
+    return this.joins.take(address, caps.joinsPerMinute, now);
   }
 
   /** `ticketKey`: the event and number of a ticket whose token verified. */
@@ -60,12 +68,13 @@ export class ClientLimits {
 
   prune(now: number): void {
     this.joins.prune(now);
+    this.keylessJoins.prune(now);
     this.resumes.prune(now);
   }
 
   /** Entries held, for tests and metrics: they must not outgrow the clients actually present. */
-  get sizes(): { addresses: number; joinBuckets: number; resumeBuckets: number } {
-    return { addresses: this.connections.size, joinBuckets: this.joins.size, resumeBuckets: this.resumes.size };
+  get sizes(): { addresses: number; joinBuckets: number; keylessJoinBuckets: number; resumeBuckets: number } {
+    return { addresses: this.connections.size, joinBuckets: this.joins.size, keylessJoinBuckets: this.keylessJoins.size, resumeBuckets: this.resumes.size };
   }
 
   private capsOf(address: string): IpCaps {

@@ -52,6 +52,8 @@ export type HttpHandler = (request: HttpRequest) => Promise<HttpResponse>;
 
 export interface TransportLimits {
   maxFrameBytes: number;
+  /** Largest request head (request line and headers); larger ones get 431 and are closed (header-limit.ts). */
+  maxHeaderBytes: number;
   idleTimeoutSeconds: number;
   maxBackpressureBytes: number;
 }

@@ -10,6 +10,8 @@ import { dirname, join } from 'node:path';
 import { STATUS_CODES } from 'node:http';
 import { connect } from 'node:net';
 import type * as Uws from 'uWebSockets.js';
+import { PortInUseError } from '../../port-in-use.js';
+import { headBytes, headersTooLarge } from './header-limit.js';
 import { DEFAULT_MAX_HTTP_BODY_BYTES, hasBody, type Connection, type HttpRequest, type HttpResponse, type SendResult, type Transport, type TransportOptions } from './types.js';
 
 type UwsModule = typeof Uws;
@@ -91,12 +93,25 @@ class UwsConnection implements Connection {
   }
 }
 
-function writeResponse(res: Uws.HttpResponse, response: HttpResponse): void {
+function writeResponse(res: Uws.HttpResponse, response: HttpResponse, closeConnection = false): void {
   res.cork(() => {
     res.writeStatus(`${response.status} ${STATUS_CODES[response.status] ?? ''}`);
     for (const [name, value] of Object.entries(response.headers ?? {})) res.writeHeader(name, value);
-    res.end(response.body);
+    res.end(response.body, closeConnection);
   });
+}
+
+/** The request's headers in order, duplicates kept. */
+function headerList(req: Uws.HttpRequest): [string, string][] {
+  const headers: [string, string][] = [];
+  req.forEach((name, value) => headers.push([name, value]));
+  return headers;
+}
+
+/** Whether the request's head is over `limit` bytes (what uWS let through; its own limits close silently, header-limit.ts). */
+function headOver(req: Uws.HttpRequest, headers: Iterable<[string, string]>, limit: number): boolean {
+  const query = req.getQuery();
+  return headBytes(req.getCaseSensitiveMethod(), query ? `${req.getUrl()}?${query}` : req.getUrl(), headers) > limit;
 }
 
 export function createUwsTransport(options: TransportOptions): Transport {
@@ -114,6 +129,7 @@ export function createUwsTransport(options: TransportOptions): Transport {
     sendPingsAutomatically: true,
     upgrade: (res, req, context) => {
       // Everything needed from req is copied now: req is invalid after this call returns.
+      if (headOver(req, headerList(req), options.maxHeaderBytes)) return writeResponse(res, headersTooLarge, true);
       const origin = req.getHeader('origin');
       if (options.allowUpgrade && !options.allowUpgrade(origin || undefined, req.getHeader('host') || undefined)) {
         writeResponse(res, { status: 403, headers: { 'content-type': 'application/json' }, body: FORBIDDEN_ORIGIN });
@@ -159,8 +175,9 @@ export function createUwsTransport(options: TransportOptions): Transport {
   app.any('/*', (res, req) => {
     let aborted = false;
     res.onAborted(() => (aborted = true));
-    const headers: Record<string, string> = {};
-    req.forEach((name, value) => (headers[name] = value));
+    const list = headerList(req);
+    if (headOver(req, list, options.maxHeaderBytes)) return writeResponse(res, headersTooLarge, true);
+    const headers: Record<string, string> = Object.fromEntries(list);
     const remoteAddress = Buffer.from(res.getRemoteAddressAsText()).toString();
     const request: HttpRequest = { method: req.getCaseSensitiveMethod(), path: req.getUrl(), query: req.getQuery() ?? '', headers, remoteAddress };
     const handle = () =>
@@ -203,7 +220,7 @@ export function createUwsTransport(options: TransportOptions): Transport {
           return uws.us_socket_local_port(socket);
         }
         // A live listener will not go away by waiting (unlike TIME_WAIT): fail at once, naming the port.
-        if (port !== 0 && (await liveListenerOn(host, port))) throw new Error(`port ${port} on ${host} is already in use by another listener: refusing to share it`);
+        if (port !== 0 && (await liveListenerOn(host, port))) throw new PortInUseError('the gateway (uws transport)', host, port);
         if (Date.now() >= giveUpAt) throw new Error(`uWS could not listen on ${host}:${port}${port === 0 ? '' : ` (still in use after ${LISTEN_RETRY_MS / 1000} s)`}`);
         await new Promise((resolve) => setTimeout(resolve, 500));
       }

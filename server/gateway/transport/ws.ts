@@ -7,6 +7,9 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { answerAndClose } from '../../answer-and-close.js';
+import { PortInUseError } from '../../port-in-use.js';
+import { HEADERS_TOO_LARGE_RAW } from './header-limit.js';
 import { DEFAULT_MAX_HTTP_BODY_BYTES, hasBody, type Connection, type SendResult, type Transport, type TransportOptions } from './types.js';
 
 class WsConnection implements Connection {
@@ -69,13 +72,17 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<{ body: Uint8
   });
 }
 
+/** Node's own answers to a request its parser refused (with a clientError listener, Node writes none itself). */
+const RAW_400 = 'HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n';
+const RAW_408 = 'HTTP/1.1 408 Request Timeout\r\nconnection: close\r\n\r\n';
+
 export function createWsTransport(options: TransportOptions): Transport {
   const subscriptions = new Map<string, Set<WsConnection>>();
   const connections = new Set<WsConnection>();
   let nextId = 1;
 
   const maxBodyBytes = options.maxHttpBodyBytes ?? DEFAULT_MAX_HTTP_BODY_BYTES;
-  const server = createServer((req, res) => {
+  const server = createServer({ maxHeaderSize: options.maxHeaderBytes }, (req, res) => {
     const [path = '/', query = ''] = (req.url ?? '/').split('?', 2);
     const method = req.method ?? 'GET';
     const read = hasBody(method) ? readBody(req, maxBodyBytes) : (req.resume(), Promise.resolve({ body: undefined, tooLarge: false }));
@@ -85,6 +92,11 @@ export function createWsTransport(options: TransportOptions): Transport {
         (response) => res.writeHead(response.status, response.headers).end(response.body),
         () => res.writeHead(500).end('internal error'),
       );
+  });
+  // What Node's parser refuses never reaches the handler: a head over maxHeaderBytes gets the same 431 as on uws; anything else Node's own answer.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    answerAndClose(socket, error.code === 'HPE_HEADER_OVERFLOW' ? HEADERS_TOO_LARGE_RAW : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? RAW_408 : RAW_400);
   });
   /** The address each admitted upgrade counts under, from verifyClient to the connection. */
   const clientAddresses = new WeakMap<IncomingMessage, string>();
@@ -147,7 +159,7 @@ export function createWsTransport(options: TransportOptions): Transport {
     listen: (host, port) =>
       new Promise((resolve, reject) => {
         const fail = (error: NodeJS.ErrnoException) =>
-          reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} on ${host} is already in use by another listener: refusing to share it`) : error);
+          reject(error.code === 'EADDRINUSE' ? new PortInUseError('the gateway (ws transport)', host, port) : error);
         server.once('error', fail);
         // ws re-emits the server's errors on the WebSocketServer, where an unheard one would crash the process.
         wss.once('error', fail);
