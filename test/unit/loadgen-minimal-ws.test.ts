@@ -16,6 +16,7 @@ import { LoadWorker } from '../../bench/loadgen/spawn.js';
 import { possessionKey } from '../../shared/tokens/possession.js';
 import { hashSecret } from '../../shared/tokens/secret.js';
 import { decodeServerMessage } from '../../shared/protocol/codec.js';
+import { LOAD_GENERATOR_ADDRESSES } from '../../bench/lib/deployment.js';
 import { startTestSystem, testEvent, type TestSystem } from '../support/system.js';
 
 interface Seen {
@@ -150,6 +151,8 @@ describe('the load generator against a real gateway', () => {
     system = await startTestSystem({
       tickMs: 50,
       events: [testEvent({ id: 'hold', maxActive: 1, admitsPerMinute: 1 }), testEvent({ id: 'drain', maxActive: 20, admitsPerMinute: 60_000 })],
+      // The fleets join from 127.0.9.x without device keys, as the bench's load generators do.
+      gateway: { natRanges: [LOAD_GENERATOR_ADDRESSES] },
     });
   });
   afterEach(async () => {
