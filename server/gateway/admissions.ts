@@ -1,15 +1,12 @@
 /** Handing admitted clients their grants; the controller decided, the gateway delivers. */
-import { ErrorCode } from '../../shared/protocol/codes.js';
 import type { AdmissionStatus } from '../store/types.js';
-import type { EventRoom, GatewayContext } from './context.js';
-import { closeRevokedSession } from './revocations.js';
-import { eventTopic, type Session } from './session.js';
+import type { AdmissionContext } from './context.js';
+import type { EventRoom } from './event-room.js';
+import { Refusals } from './refusals.js';
+import type { Session } from './session.js';
 
-export function sendAdmitted(ctx: GatewayContext, room: EventRoom, session: Session, grantExpiresAt: number): void {
-  const ticket = session.ticket!;
-  session.admitted = true;
-  room.waiters.remove(session);
-  session.connection.unsubscribe(eventTopic(room.config.id));
+export function sendAdmitted(ctx: AdmissionContext, room: EventRoom, session: Session, grantExpiresAt: number): void {
+  const ticket = room.admit(session);
   session.send({
     type: 'admitted',
     eventId: ticket.eventId,
@@ -21,21 +18,20 @@ export function sendAdmitted(ctx: GatewayContext, room: EventRoom, session: Sess
   ctx.metrics.grantsIssued.inc({ event: room.config.id });
 }
 
-/** Acts on the store's word about waiters whose turn may have come. */
-export async function settleDue(ctx: GatewayContext, room: EventRoom, due: Session[], now: number): Promise<void> {
+/** Acts on the store's word about waiters whose turn may have come (those no longer waiting meanwhile are skipped). */
+export async function settleDue(ctx: AdmissionContext, room: EventRoom, due: Session[], now: number): Promise<void> {
   const eventId = room.config.id;
   const statuses = await ctx.queue.admissionStatus(eventId, due.map((s) => s.ticket!.ticketNo), now);
   const passed: Session[] = [];
   due.forEach((session, k) => {
     const status = statuses[k] as AdmissionStatus;
-    if (session.closed) return;
+    if (session.state.kind !== 'waiting') return;
     if (status.kind === 'admitted') sendAdmitted(ctx, room, session, status.grantExpiresAt);
     else if (status.kind === 'passed') passed.push(session);
-    else if (status.kind === 'revoked') closeRevokedSession(ctx, session);
+    else if (status.kind === 'revoked') room.revokeSession(session);
     else if (status.kind === 'finished') {
-      room.waiters.remove(session);
-      session.connection.unsubscribe(eventTopic(eventId));
-      session.sendError(ErrorCode.GRANT_EXPIRED, 'your turn came but the booking window has ended');
+      room.finish(session);
+      session.refuse(Refusals.grantExpired);
     }
   });
   // Connected yet passed: a stale disconnect overtook this connection's resume; ask again to be requeued.

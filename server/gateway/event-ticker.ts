@@ -12,7 +12,8 @@ import { peopleAhead } from '../../shared/queue/position.js';
 import { eventState } from '../queue/event-state.js';
 import type { QueueFigures } from '../store/types.js';
 import { settleDue } from './admissions.js';
-import type { EventRoom, GatewayContext } from './context.js';
+import type { TickContext } from './context.js';
+import type { EventRoom } from './event-room.js';
 import { followNotice } from './notices.js';
 import { closeRevoked } from './revocations.js';
 import { eventTopic } from './session.js';
@@ -45,7 +46,7 @@ export function waitingIn(frame: TickMessage): number {
 
 export class EventTicker {
   constructor(
-    private readonly ctx: GatewayContext,
+    private readonly ctx: TickContext,
     private readonly room: EventRoom,
   ) {}
 
@@ -55,7 +56,10 @@ export class EventTicker {
     const now = ctx.clock.now();
     const stopTimer = ctx.metrics.tickSeconds.startTimer();
     try {
-      await this.flushDepartures(now);
+      await room.flushDepartures({
+        disconnect: (ticketNos) => ctx.queue.disconnect(eventId, ticketNos, now, ctx.node),
+        reconnect: (ticketNo) => ctx.queue.reconnect(eventId, ticketNo, now, ctx.node),
+      });
       const figures = await ctx.queue.figures(eventId, now, ctx.node);
       room.lastFigures = figures;
       const frame = tickFrame(room, figures, now, false);
@@ -63,19 +67,18 @@ export class EventTicker {
       room.lastTick = frame;
       room.queueWaiting = waitingIn(frame);
       followNotice(ctx, room, figures.notice);
-      closeRevoked(ctx, room, figures.revoked);
+      closeRevoked(room, figures.revoked);
       ctx.metrics.activeBookers.set({ event: eventId }, figures.active);
       ctx.metrics.eventAdmitted.set({ event: eventId }, figures.admittedTotal);
       ctx.metrics.queueWaiting.set({ event: eventId }, room.queueWaiting);
-      room.waiters.setDraw(figures.draw);
-      const due = room.waiters.takeDue(figures.cursor);
+      const due = room.takeDue(figures.cursor, figures.draw);
       if (due.length > 0) await settleDue(ctx, room, due, now);
     } catch (error) {
       // Fail closed: nobody is admitted; waiters keep their place and learn the queue is reconnecting.
       if (room.lastFigures) this.publish(tickFrame(room, room.lastFigures, now, true));
       ctx.log.warn({ err: error, event: eventId }, 'tick failed: queue store unreachable');
     } finally {
-      ctx.metrics.waiting.set({ event: eventId }, room.waiters.count);
+      ctx.metrics.waiting.set({ event: eventId }, room.waiterCount);
       stopTimer();
     }
   }
@@ -87,25 +90,5 @@ export class EventTicker {
     this.ctx.transport().publish(eventTopic(this.room.config.id), bytes);
     // uWS's publish only queues the frame; the writes to every socket follow before the next setImmediate.
     setImmediate(() => this.ctx.metrics.publishSeconds.observe({ event: this.room.config.id }, (performance.now() - started) / 1000));
-  }
-
-  /**
-   * Records this node's departures since the last tick. A ticket its holder took back on this node in the
-   * meantime is not departed; one taken back while the record was on its way to the store (whose return the
-   * store may have seen first) is said to have returned once more, so nobody who came back counts as away.
-   */
-  private async flushDepartures(now: number): Promise<void> {
-    const { room, ctx } = this;
-    const departed = room.departed.filter((ticketNo) => !room.holders.has(ticketNo));
-    room.departed = [];
-    if (departed.length === 0) return;
-    try {
-      await ctx.queue.disconnect(room.config.id, departed, now, ctx.node);
-    } catch (error) {
-      room.departed.push(...departed);
-      throw error;
-    }
-    const returned = departed.filter((ticketNo) => room.holders.has(ticketNo));
-    await Promise.all(returned.map((ticketNo) => ctx.queue.reconnect(room.config.id, ticketNo, now, ctx.node)));
   }
 }

@@ -3,18 +3,18 @@
  * pushes one frame per event per tick, hands admitted clients their grants.
  */
 import { decodeClientMessage } from '../../shared/protocol/codec.js';
-import { CloseCode, ErrorCode, PROTOCOL_VERSION } from '../../shared/protocol/index.js';
+import { CloseCode, PROTOCOL_VERSION } from '../../shared/protocol/index.js';
 import type { Registry } from 'prom-client';
 import type { Clock } from '../clock.js';
 import type { WaitroomConfig } from '../config/schema.js';
 import type { EventRegistry, EventsReplaced } from '../events/event-registry.js';
 import { createGatewayMetrics } from '../observability/metrics.js';
 import type { Logger } from '../observability/log.js';
-import { JoinBatcher } from '../queue/join-batcher.js';
 import { newNodeNumber } from '../store/node-number.js';
 import type { BookingStore, QueueStore } from '../store/types.js';
 import { ADMIN_PREFIX, adminHttp, type AdminDependencies } from './admin/router.js';
-import { EventRoom, type GatewayContext } from './context.js';
+import type { GatewayContext, GatewayServices, RequestContext, TickContext } from './context.js';
+import { EventRoom } from './event-room.js';
 import { EventTicker } from './event-ticker.js';
 import { EventHistory } from './history.js';
 import { ClientLimits } from './limits/client-limits.js';
@@ -22,8 +22,10 @@ import { refusedOverLimit } from './limits/request-limits.js';
 import { StuckReaders } from './limits/stuck-readers.js';
 import { tooManyConnections, TOO_MANY_CONNECTIONS } from './limits/upgrade-refusal.js';
 import { gatewayHttp } from './http-routes.js';
-import { forget, handleMessage } from './message-handler.js';
+import { JoinBatcher } from './join-batcher.js';
+import { handleMessage } from './message-handler.js';
 import { upgradeAllowed } from './origin.js';
+import { Refusals } from './refusals.js';
 import { Session } from './session.js';
 import type { TokenAuthority } from './token-authority.js';
 import { createTransport } from './transport/index.js';
@@ -48,7 +50,11 @@ export interface GatewayOptions {
 }
 
 export class Gateway {
+  /** The HTTP pages' and the console's view (tests read the node, the registry and rooms through it). */
   readonly context: GatewayContext;
+  private readonly requests: RequestContext;
+  private readonly ticks: TickContext;
+  private readonly joins: JoinBatcher;
   private readonly sessions = new Map<Connection, Session>();
   private readonly rooms = new Map<string, EventRoom>();
   private readonly tickers = new Map<string, EventTicker>();
@@ -66,33 +72,27 @@ export class Gateway {
     for (const event of options.events.current()) this.rooms.set(event.id, new EventRoom(event));
     const metrics = createGatewayMetrics(options.registry);
     const node = newNodeNumber();
+    const services: GatewayServices = { config, clock: options.clock, queue: options.queue, node, tokens: options.tokens, metrics, log: options.log };
+    const bookingUrl = (eventId: string): string => `${options.reservationsUrl()}/api/events/${eventId}/bookings`;
+    const roomOf = (eventId: string): EventRoom | undefined => this.rooms.get(eventId);
+    this.joins = new JoinBatcher((eventId, count) => {
+      const joining = this.rooms.get(eventId);
+      // Withdrawn while these joins waited for their batch: they get no ticket (message-handler.ts says why).
+      if (!joining) return Promise.reject(new Error(`event ${eventId} was withdrawn`));
+      return options.queue.joinBatch(eventId, count, options.clock.now(), node, joining.config.opensAt);
+    }, config.gateway.joinBatchMs);
+    this.requests = { ...services, bookingUrl, room: roomOf, joins: this.joins, takeResume: (ticketKey, now) => this.limits.takeResume(ticketKey, now) };
+    this.ticks = { ...services, bookingUrl, transport: () => this.transport };
     this.context = {
-      config,
-      clock: options.clock,
-      queue: options.queue,
+      ...services,
       bookings: options.bookings,
-      node,
-      tokens: options.tokens,
-      metrics,
       registry: options.registry,
-      log: options.log,
-      batcher: new JoinBatcher(
-        (eventId, count) => {
-          const room = this.rooms.get(eventId);
-          // Withdrawn while these joins waited for their batch: they get no ticket (message-handler.ts says why).
-          if (!room) return Promise.reject(new Error(`event ${eventId} was withdrawn`));
-          return options.queue.joinBatch(eventId, count, options.clock.now(), node, room.config.opensAt);
-        },
-        config.gateway.joinBatchMs,
-      ),
-      takeResume: (ticketKey, now) => this.limits.takeResume(ticketKey, now),
       transport: () => this.transport,
       connections: () => this.sessions.size,
-      room: (eventId) => this.rooms.get(eventId),
+      room: roomOf,
       rooms: () => this.rooms.values(),
-      bookingUrl: (eventId) => `${options.reservationsUrl()}/api/events/${eventId}/bookings`,
     };
-    for (const room of this.rooms.values()) this.tickers.set(room.config.id, new EventTicker(this.context, room));
+    for (const room of this.rooms.values()) this.tickers.set(room.config.id, new EventTicker(this.ticks, room));
     this.stopFollowing = options.events.onChange((change) => this.followEvents(change));
     const pages = gatewayHttp({
       ctx: this.context,
@@ -145,7 +145,7 @@ export class Gateway {
   tick(): Promise<void> {
     const now = this.options.clock.now();
     this.limits.prune(now);
-    this.stuckReaders.sweep(this.sessions.values(), now, this.countError);
+    this.stuckReaders.sweep(this.sessions.values(), now);
     this.ticking ??= Promise.all([...[...this.tickers.values()].map((t) => t.tick()), this.reportPresence()]).then(
       () => void (this.ticking = null),
       () => void (this.ticking = null),
@@ -171,7 +171,7 @@ export class Gateway {
     this.timer = null;
     await this.ticking;
     await this.transport.close(CloseCode.SHUTTING_DOWN, 'node shutting down');
-    this.context.batcher.flush();
+    this.joins.flush();
     // Record the departures the close just caused, so those waiters' grace periods start now.
     await Promise.allSettled([...this.tickers.values()].map((t) => t.tick()));
   }
@@ -192,7 +192,7 @@ export class Gateway {
       }
       const added = new EventRoom(event);
       this.rooms.set(event.id, added);
-      this.tickers.set(event.id, new EventTicker(this.context, added));
+      this.tickers.set(event.id, new EventTicker(this.ticks, added));
     }
     for (const [eventId, room] of [...this.rooms]) {
       if (!live.has(eventId)) this.closeRoom(eventId, room);
@@ -202,15 +202,7 @@ export class Gateway {
   private closeRoom(eventId: string, room: EventRoom): void {
     this.rooms.delete(eventId);
     this.tickers.delete(eventId);
-    room.closed = true;
-    let told = 0;
-    for (const session of this.sessions.values()) {
-      if (session.ticket?.eventId !== eventId) continue;
-      session.sendError(ErrorCode.EVENT_CLOSED, 'this event was withdrawn by its organisers');
-      this.context.metrics.errors.inc({ code: 'CLOSE_EVENT_WITHDRAWN' });
-      session.connection.close(CloseCode.EVENT_WITHDRAWN, 'event withdrawn');
-      told++;
-    }
+    const told = room.withdraw();
     const { metrics } = this.context;
     for (const gauge of [metrics.waiting, metrics.queueWaiting, metrics.activeBookers, metrics.eventAdmitted]) gauge.remove({ event: eventId });
     this.options.log.warn({ event: eventId, waiters: told }, `event "${eventId}" was removed: its room here is closed and ${told} waiter(s) were disconnected`);
@@ -235,16 +227,13 @@ export class Gateway {
     const decoded = decodeClientMessage(bytes);
     if (!decoded.ok) {
       session.sendError(decoded.code, decoded.message, decoded.rid);
-      if (++session.invalidFrames >= this.options.config.gateway.maxInvalidFrames) {
-        this.context.metrics.errors.inc({ code: 'CLOSE_PROTOCOL_VIOLATION' });
-        connection.close(CloseCode.PROTOCOL_VIOLATION, 'too many invalid frames');
-      }
+      if (++session.invalidFrames >= this.options.config.gateway.maxInvalidFrames) session.close(CloseCode.PROTOCOL_VIOLATION);
       return;
     }
     if (refusedOverLimit(this.limits, session, decoded.message, this.options.clock.now())) return;
-    handleMessage(this.context, session, decoded.message).catch((error: unknown) => {
+    handleMessage(this.requests, session, decoded.message).catch((error: unknown) => {
       this.options.log.error({ err: error }, 'message handling failed');
-      session.sendError(ErrorCode.INTERNAL, 'internal error; please retry', decoded.message.rid);
+      session.refuse(Refusals.internal, decoded.message.rid);
     });
   }
 
@@ -254,8 +243,8 @@ export class Gateway {
     this.limits.closed(connection.remoteAddress);
     this.sessions.delete(connection);
     this.context.metrics.connections.set(this.sessions.size);
-    session.closed = true;
-    const held = forget(this.context, session);
-    if (held && !session.superseded && !session.admitted) this.rooms.get(held.eventId)?.departed.push(held.ticketNo);
+    session.gone();
+    const held = session.ticket;
+    if (held) this.rooms.get(held.eventId)?.depart(session);
   }
 }

@@ -1,13 +1,15 @@
 /**
  * Operators' notices on a gateway: every node reads the event's notice with
  * its figures each tick (no extra store call) and broadcasts it once when it
- * changes; a newcomer gets the current one right after its ticket.
+ * changes; a newcomer gets the current one right after its ticket
+ * (EventRoom.hold).
  */
 import { encode } from '../../shared/protocol/codec.js';
 import type { NoticeMessage } from '../../shared/protocol/messages.js';
 import type { Notice } from '../store/types.js';
-import type { EventRoom, GatewayContext } from './context.js';
-import { eventTopic, type Session } from './session.js';
+import type { TickContext } from './context.js';
+import type { EventRoom } from './event-room.js';
+import { eventTopic } from './session.js';
 
 /**
  * Ids grow with each notice; the time guards against a store that lost its
@@ -20,15 +22,10 @@ function isNewer(notice: Notice, than: Notice | null): boolean {
 }
 
 /** Broadcasts `notice` to the event's waiters on this node when it is newer than the last one sent. */
-export function followNotice(ctx: GatewayContext, room: EventRoom, notice: Notice | null): void {
+export function followNotice(ctx: Pick<TickContext, 'transport'>, room: EventRoom, notice: Notice | null): void {
   if (!notice || !isNewer(notice, room.notice)) return;
   const message: NoticeMessage = { type: 'notice', e: room.config.id, id: notice.id, text: notice.text, at: notice.at };
   room.notice = notice;
   room.noticeFrame = encode(message);
   ctx.transport().publish(eventTopic(room.config.id), room.noticeFrame);
-}
-
-/** The current notice, if there is one, to a session that just took its place. */
-export function sendCurrentNotice(room: EventRoom, session: Session): void {
-  if (room.noticeFrame && room.notice?.text) session.connection.send(room.noticeFrame);
 }

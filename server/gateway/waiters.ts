@@ -19,6 +19,10 @@ export class EventWaiters {
     return this.members.size;
   }
 
+  has(session: Session): boolean {
+    return this.members.has(session);
+  }
+
   add(session: Session): void {
     this.members.add(session);
     this.byPlace.push({ place: placeOf(session.ticket!.ticketNo, this.draw), session });

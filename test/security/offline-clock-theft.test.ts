@@ -43,7 +43,7 @@ describe('offline, clock and theft tricks (Redis store)', () => {
   async function goOffline(client: TestClient): Promise<void> {
     await client.drop();
     const room = system.gateway!.context.room('ev')!;
-    while (room.holders.has(client.ticketNo)) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (room.holderOf(client.ticketNo)) await new Promise((resolve) => setTimeout(resolve, 10));
     await system.gateway!.tick();
   }
   /** People ahead of `client` on the next tick. */

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MinHeap } from '../../server/gateway/min-heap.js';
 import { eventState } from '../../server/queue/event-state.js';
-import { JoinBatcher } from '../../server/queue/join-batcher.js';
+import { JoinBatcher } from '../../server/gateway/join-batcher.js';
 import { RateEstimator } from '../../server/queue/rate-estimator.js';
 
 /** Records one step per second from `from` (ms) for `seconds` steps; returns the next step's time. */

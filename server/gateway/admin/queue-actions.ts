@@ -7,7 +7,6 @@ import { z } from 'zod';
 import { MAX_NOTICE_LENGTH } from '../../../shared/protocol/messages.js';
 import type { RevokeOutcome } from '../../store/types.js';
 import { followNotice } from '../notices.js';
-import { closeRevokedSession } from '../revocations.js';
 import type { HttpResponse } from '../transport/types.js';
 import { parseBody } from './body.js';
 import { eventRow } from './event-rows.js';
@@ -83,8 +82,7 @@ export async function revokeTicket(services: AdminServices, call: EventCall): Pr
       audit(services, call, 'ticket.revoke', 'refused', { event: eventId, ticketNo, reason: refusal.code });
       return refuse(refusal);
     }
-    const holder = call.room.holders.get(ticketNo);
-    if (holder) closeRevokedSession(ctx, holder);
+    call.room.revoke(ticketNo);
     const before = outcome.wasAdmitted ? 'admitted' : 'waiting';
     audit(services, call, 'ticket.revoke', 'applied', { event: eventId, ticketNo, before: { status: before }, after: { status: 'revoked' } });
     return json(200, { ticketNo, wasAdmitted: outcome.wasAdmitted });

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ReconnectOutcome } from '../../store/types.js';
-import type { EventRoom, GatewayContext } from '../context.js';
+import type { EventRoom, GatewayServices } from '../context.js';
 
 export type DeviceOutcome =
   /** A new place, issued for this join. */
@@ -28,7 +28,7 @@ export function deviceBinding(secretHash: string, pk: string): string {
 }
 
 export async function placeForDevice(
-  ctx: GatewayContext,
+  ctx: GatewayServices,
   room: EventRoom,
   joining: { deviceHash: string; secretHash: string; pk: string },
 ): Promise<DeviceOutcome> {

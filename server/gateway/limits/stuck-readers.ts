@@ -36,8 +36,8 @@ export class StuckReaders {
     this.metrics = createBackpressureMetrics(registry);
   }
 
-  /** Checks every session when a check is due; `countError` counts the closes. */
-  sweep(sessions: Iterable<Session>, now: number, countError: (code: string) => void): void {
+  /** Checks every session when a check is due (Session.close counts the closes). */
+  sweep(sessions: Iterable<Session>, now: number): void {
     if (now < this.nextSweepAt) return;
     this.nextSweepAt = now + this.sweepMs;
     let behind = 0;
@@ -51,10 +51,7 @@ export class StuckReaders {
       }
       behind++;
       session.behindSince ??= now;
-      if (now - session.behindSince >= this.closeAfterMs && !session.closed) {
-        countError('CLOSE_BACKPRESSURE');
-        session.connection.close(CloseCode.BACKPRESSURE, 'too far behind for too long; resume to continue');
-      }
+      if (now - session.behindSince >= this.closeAfterMs) session.close(CloseCode.BACKPRESSURE, 'too far behind for too long; resume to continue');
     }
     this.metrics.behind.set(behind);
     this.metrics.bufferedBytes.set(bufferedBytes);

@@ -5,22 +5,22 @@
  */
 import { ErrorCode } from '../../../shared/protocol/codes.js';
 import type { PowSolution } from '../../../shared/protocol/messages.js';
-import type { EventRoom, GatewayContext } from '../context.js';
+import type { EventRoom, GatewayServices } from '../context.js';
 import { AutoRaise } from './auto-raise.js';
 import { checkChallenge, issueChallenge, solves } from './challenge.js';
 
 export type PowVerdict = { ok: true } | { ok: false; code: ErrorCode; message: string; challenge: string };
 
 /** Per gateway: each context counts its own joins. */
-const raises = new WeakMap<GatewayContext, AutoRaise>();
+const raises = new WeakMap<GatewayServices, AutoRaise>();
 
-function raiseOf(ctx: GatewayContext): AutoRaise {
+function raiseOf(ctx: GatewayServices): AutoRaise {
   let raise = raises.get(ctx);
   if (!raise) raises.set(ctx, (raise = new AutoRaise()));
   return raise;
 }
 
-export async function checkProofOfWork(ctx: GatewayContext, room: EventRoom, pow: PowSolution | undefined): Promise<PowVerdict> {
+export async function checkProofOfWork(ctx: GatewayServices, room: EventRoom, pow: PowSolution | undefined): Promise<PowVerdict> {
   const settings = room.config.proofOfWork;
   const now = ctx.clock.now();
   const difficulty = raiseOf(ctx).difficultyForJoin(room.config, now);
