@@ -140,6 +140,9 @@ describe.each(storeFactories)('$name store', (factory) => {
     const other = await client(node.wsUrl, holder!.secret);
     await other.resume(holder!.ticket);
     expect(await holder!.whenClosed()).toBe(4101);
+    // Every close is counted by its code, this one too.
+    const errors = await node.gateway!.context.registry.getSingleMetric('waitroom_errors_total')!.get();
+    expect(errors.values.find((value) => value.labels.code === 'CLOSE_SUPERSEDED')?.value).toBe(1);
     await node.gateway!.tick();
     expect(await stores.queue.reconnect('ev', 1, Date.now(), node.gateway!.context.node)).toEqual({ kind: 'waiting' });
   });
