@@ -8,9 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { CloseCode, ErrorCode } from '../../shared/protocol/codes.js';
 import { encode } from '../../shared/protocol/codec.js';
 import { EventConfig } from '../../server/config/event-schema.js';
-import { closeWithdrawn, EventRoom, type DepartureStore } from '../../server/gateway/event-room.js';
+import { closeWithdrawn, EventRoom } from '../../server/gateway/event-room.js';
 import { Session, eventTopic } from '../../server/gateway/session.js';
 import { FakeConnection } from '../support/fake-connection.js';
+import { fakeStore } from '../support/fake-departure-store.js';
 import { testEvent } from '../support/system.js';
 
 const TOPIC = eventTopic('ev');
@@ -44,30 +45,6 @@ function holding(room: EventRoom, session: Session, ticketNo: number): Session {
 
 function conn(session: Session): FakeConnection {
   return session.connection as FakeConnection;
-}
-
-/** A store that records the departures and returns it is told of; `fail` makes the next disconnect throw. */
-function fakeStore() {
-  const store = {
-    disconnected: [] as number[],
-    reconnected: [] as number[],
-    fail: false,
-    /** Runs while a disconnect is on its way (a resume that overtakes it). */
-    during: null as null | (() => void),
-    calls: {
-      disconnect: async (ticketNos: number[]) => {
-        store.during?.();
-        store.during = null;
-        if (store.fail) {
-          store.fail = false;
-          throw new Error('store unreachable');
-        }
-        store.disconnected.push(...ticketNos);
-      },
-      reconnect: async (ticketNo: number) => void store.reconnected.push(ticketNo),
-    } satisfies DepartureStore,
-  };
-  return store;
 }
 
 /** The room's invariants (the header of event-room.ts), read through its public face. */
