@@ -4,23 +4,18 @@
  * addresses it prints are those of the file's first event and centre, so they
  * answer 200 rather than 404 UNKNOWN_EVENT. Stopped by its process group id.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
-import { urlsPrinted } from '../support/npm-start.js';
+import { startNpm, stopNpm, urlsPrinted } from '../support/npm-start.js';
 
 const FILE = fileURLToPath(new URL('../fixtures/events/incident-53-54.json', import.meta.url));
 let child: ChildProcess | null = null;
 
-afterAll(async () => {
-  if (!child?.pid) return;
-  const exited = new Promise((resolve) => child!.once('exit', resolve));
-  process.kill(-child.pid, 'SIGTERM');
-  await exited;
-});
+afterAll(() => stopNpm(child));
 
 it('npm start with EVENTS_FILE prints addresses of the file’s events that answer', async () => {
-  child = spawn('npm', ['start'], { detached: true, env: { ...process.env, PORT: '0', RESERVATIONS_PORT: '0', LOG_LEVEL: 'warn', EVENTS_FILE: FILE }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child = startNpm({ EVENTS_FILE: FILE });
   const { page, output } = await urlsPrinted(child);
   expect(output).not.toContain('demo event open now');
   expect(output).toContain(`events from ${FILE}`);

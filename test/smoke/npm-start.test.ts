@@ -3,23 +3,18 @@
  * store, prints its URLs, answers /healthz, and a client joins over WebSocket,
  * is admitted and books. Stopped by its process group id.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, expect, it } from 'vitest';
 import { bookingBody, postBooking } from '../support/booking.js';
-import { urlsPrinted } from '../support/npm-start.js';
+import { startNpm, stopNpm, urlsPrinted } from '../support/npm-start.js';
 import { TestClient } from '../support/ws-client.js';
 
 let child: ChildProcess | null = null;
 
-afterAll(async () => {
-  if (!child?.pid) return;
-  const exited = new Promise((resolve) => child!.once('exit', resolve));
-  process.kill(-child.pid, 'SIGTERM');
-  await exited;
-});
+afterAll(() => stopNpm(child));
 
 it('npm start serves health, the page, the queue and bookings', async () => {
-  child = spawn('npm', ['start'], { detached: true, env: { ...process.env, PORT: '0', RESERVATIONS_PORT: '0', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child = startNpm();
   const { page, reservations, password, output } = await urlsPrinted(child);
   // The demo's facts (README): 6 admissions a minute, 2 unused grants at once, each valid 180 s.
   expect(output).toContain('demo event open now');

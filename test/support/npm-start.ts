@@ -1,5 +1,5 @@
 /** Reading what `npm start` prints (server/main/demo-banner.ts), for the smoke tests. */
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface Banner {
   page: string;
@@ -27,4 +27,17 @@ export function urlsPrinted(process: ChildProcess): Promise<Banner> {
     process.stderr!.on('data', read);
     process.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
   });
+}
+
+/** `npm start` in its own process group, on free ports, with `env` added. */
+export function startNpm(env: Record<string, string> = {}): ChildProcess {
+  return spawn('npm', ['start'], { detached: true, env: { ...process.env, PORT: '0', RESERVATIONS_PORT: '0', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Stops what startNpm started, by its process group id, and waits for it to exit. */
+export async function stopNpm(child: ChildProcess | null): Promise<void> {
+  if (!child?.pid || child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  process.kill(-child.pid, 'SIGTERM');
+  await exited;
 }
