@@ -10,6 +10,7 @@ import { placeForDevice } from './devices/device-place.js';
 import { checkProofOfWork, type PowVerdict } from './pow/gate.js';
 import { provesPossession } from './possession-check.js';
 import type { EventRoom, GatewayContext } from './context.js';
+import { forget } from './holding.js';
 import { sendCurrentNotice } from './notices.js';
 import { eventTopic, type HeldTicket, type Session } from './session.js';
 
@@ -191,15 +192,4 @@ async function leave(ctx: GatewayContext, session: Session, message: Of<'leave'>
   }
   forget(ctx, session);
   session.connection.close(CloseCode.NORMAL, 'left the queue');
-}
-
-/** The session no longer holds its ticket on this node. */
-export function forget(ctx: GatewayContext, session: Session): HeldTicket | null {
-  const held = session.ticket;
-  if (!held) return null;
-  session.ticket = null;
-  const room = ctx.room(held.eventId);
-  if (room?.holders.get(held.ticketNo) === session) room.holders.delete(held.ticketNo);
-  room?.waiters.remove(session);
-  return held;
 }

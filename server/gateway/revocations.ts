@@ -9,7 +9,7 @@
 import { CloseCode, ErrorCode } from '../../shared/protocol/codes.js';
 import type { QueueFigures } from '../store/types.js';
 import type { EventRoom, GatewayContext } from './context.js';
-import { forget } from './message-handler.js';
+import { forget } from './holding.js';
 import type { Session } from './session.js';
 
 /** Closes this node's holders of the tickets revoked since the last tick. */
