@@ -4,6 +4,7 @@
  * `{ error: { code, message } }` as it sent it, or NETWORK / TIMEOUT /
  * BAD_RESPONSE when no usable answer came, so a page shows both kinds alike.
  */
+import { ErrorBody } from '../../shared/http/error-codes.js';
 
 export class RequestError extends Error {
   constructor(
@@ -51,9 +52,9 @@ export async function fetchJson(url: string, { method = 'GET', body, timeoutMs }
     if (parsed === undefined) throw new RequestError(response.status, 'BAD_RESPONSE', 'the server answered with something other than JSON');
     return parsed;
   }
-  const error = (parsed as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  const refusal = ErrorBody.safeParse(parsed);
   const retryAfter = /^\d{1,6}$/.test(response.headers.get('retry-after') ?? '') ? Number(response.headers.get('retry-after')) : undefined;
-  if (typeof error?.code === 'string') throw new RequestError(response.status, error.code, typeof error.message === 'string' ? error.message : '', retryAfter);
+  if (refusal.success) throw new RequestError(response.status, refusal.data.error.code, refusal.data.error.message, retryAfter);
   throw new RequestError(response.status, `HTTP_${response.status}`, response.statusText || 'the server refused the request');
 }
 

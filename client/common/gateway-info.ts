@@ -1,38 +1,5 @@
-/** The gateway's `GET /api/info`: which events exist, their windows and cohorts, and where the reservation handler is. */
-import { z } from 'zod';
-import { EventState } from '../../shared/protocol/index.js';
-
-const instant = z.union([z.number(), z.string()]).transform((value) => (typeof value === 'number' ? value : Date.parse(value)));
-const text = z.union([z.string(), z.object({ ko: z.string(), en: z.string() })]).transform((value) => (typeof value === 'string' ? { ko: value, en: value } : value));
-
-export const CohortInfo = z.object({
-  id: z.string(),
-  label: text,
-  born: z.object({ from: z.string(), to: z.string() }),
-  opensAt: instant,
-  closesAt: instant,
-});
-export type CohortInfo = z.infer<typeof CohortInfo>;
-
-export const EventInfo = z.object({
-  id: z.string(),
-  title: text,
-  state: EventState,
-  timeZone: z.string().default('Asia/Seoul'),
-  prequeueOpensAt: instant.nullable().default(null),
-  opensAt: instant,
-  closesAt: instant,
-  /** Empty: anyone may join, no birth date asked. */
-  cohorts: z.array(CohortInfo).default([]),
-});
-export type EventInfo = z.infer<typeof EventInfo>;
-
-export const GatewayInfo = z.object({
-  node: z.string(),
-  reservationsUrl: z.string(),
-  events: z.array(EventInfo),
-});
-export type GatewayInfo = z.infer<typeof GatewayInfo>;
+/** Loading the gateway's `GET /api/info` (its shape: shared/http/info.ts) for the waiting and booking pages. */
+import { GatewayInfo, type EventInfo } from '../../shared/http/info.js';
 
 /** Fetches /api/info, retrying with jittered backoff until it answers. */
 export async function loadInfo(onRetry: (reason: string) => void): Promise<GatewayInfo> {

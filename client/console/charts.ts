@@ -6,7 +6,7 @@
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { HistoryPoint, HistoryResponse } from '../../shared/protocol/console-api.js';
+import type { HistoryPoint, HistoryResponse } from '../../shared/http/console.js';
 
 interface Figure {
   title: string;

@@ -9,12 +9,13 @@ import type { BackoffOptions } from '../../shared/reconnect/backoff.js';
 import { asRequestError } from '../common/fetch-json.js';
 import { startPollLoop } from '../common/poll-loop.js';
 import { api } from './api.js';
+import { HttpErrorCode } from '../../shared/http/error-codes.js';
 import { Charts } from './charts.js';
 import { EventCard, type CardContext } from './event-card.js';
 import { formatTime } from './format.js';
 import { describeError, showDone, showError } from './message-bar.js';
 import { renderAudit, renderNodes } from './tables.js';
-import type { OperatorView, OverviewResponse } from '../../shared/protocol/console-api.js';
+import type { OperatorView, OverviewResponse } from '../../shared/http/console.js';
 
 const OVERVIEW_MS = 2000;
 const HISTORY_MS = 5000;
@@ -100,7 +101,7 @@ export function startDashboard(operator: OperatorView, onSessionEnded: (reason: 
 
   /** A 401 anywhere: the session expired, was signed out elsewhere, or the server forgot it (restart). */
   function sessionEnded(error: unknown): boolean {
-    if (asRequestError(error).code !== 'UNAUTHORIZED') return false;
+    if (asRequestError(error).code !== HttpErrorCode.UNAUTHORIZED) return false;
     stop();
     onSessionEnded('Your session has ended (expired, signed out elsewhere, or the server restarted). Sign in again.');
     return true;

@@ -8,7 +8,7 @@ import { setText } from '../common/dom.js';
 import { api } from './api.js';
 import { confirmAction } from './confirm-dialog.js';
 import { formatDateTime, formatNumber } from './format.js';
-import type { EventRow } from '../../shared/protocol/console-api.js';
+import type { EventRow } from '../../shared/http/console.js';
 
 export interface CardContext {
   readOnly: boolean;

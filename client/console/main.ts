@@ -7,10 +7,11 @@ import './console.css';
 import { el, setText } from '../common/dom.js';
 import { asRequestError } from '../common/fetch-json.js';
 import { api } from './api.js';
+import { HttpErrorCode } from '../../shared/http/error-codes.js';
 import { startDashboard, type Dashboard } from './dashboard.js';
 import { clearMessage, describeError, showDone, showError } from './message-bar.js';
 import { showSignInWait, SIGN_IN_THROTTLED } from './sign-in-wait.js';
-import type { OperatorView } from '../../shared/protocol/console-api.js';
+import type { OperatorView } from '../../shared/http/console.js';
 
 const loginSection = el('login', HTMLElement);
 const loginForm = el('login-form', HTMLFormElement);
@@ -75,7 +76,7 @@ async function boot(): Promise<void> {
   try {
     enter((await api.session()).operator);
   } catch (error) {
-    showLogin(asRequestError(error).code === 'UNAUTHORIZED' ? undefined : `Could not check the session: ${describeError(error)}`);
+    showLogin(asRequestError(error).code === HttpErrorCode.UNAUTHORIZED ? undefined : `Could not check the session: ${describeError(error)}`);
   }
 }
 

@@ -5,9 +5,10 @@
  * refused unchecked anyway).
  */
 import { setText } from '../common/dom.js';
+import { HttpErrorCode } from '../../shared/http/error-codes.js';
 import type { RequestError } from '../common/fetch-json.js';
 
-export const SIGN_IN_THROTTLED = 'SIGN_IN_THROTTLED';
+export const SIGN_IN_THROTTLED = HttpErrorCode.SIGN_IN_THROTTLED;
 
 let timer: ReturnType<typeof setInterval> | undefined;
 

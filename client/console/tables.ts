@@ -1,7 +1,7 @@
 /** The audit log and the gateway nodes as plain tables, rebuilt on each refresh (tens of rows at most). */
 import { formatDateTime, formatNumber, formatTime } from './format.js';
-import type { NodeRow } from '../../shared/protocol/console-api.js';
-import type { AuditEntry } from '../../server/operators/audit-log.js';
+import type { NodeRow } from '../../shared/http/console.js';
+import type { AuditEntry } from '../../shared/http/audit.js';
 
 const MAIN_FIELDS = new Set(['at', 'actor', 'via', 'action', 'result']);
 const DETAIL_LIMIT = 240;

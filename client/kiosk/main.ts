@@ -10,7 +10,8 @@
 import './kiosk.css';
 import type { BackoffOptions } from '../../shared/reconnect/backoff.js';
 import { asRequestError, fetchJson } from '../common/fetch-json.js';
-import { readKioskData } from './kiosk-data.js';
+import { KioskResponse } from '../../shared/http/kiosk.js';
+import { readAnswer } from '../common/read-answer.js';
 import { startPollLoop } from '../common/poll-loop.js';
 import { KioskView } from './view.js';
 
@@ -29,7 +30,7 @@ declare global {
 const view = new KioskView();
 
 function apply(body: unknown): void {
-  view.render(readKioskData(body), Date.now());
+  view.render(readAnswer(KioskResponse, body, 'kiosk data'), Date.now());
 }
 
 /**

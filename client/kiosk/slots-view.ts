@@ -4,10 +4,10 @@
  * text nodes and attributes of the rows already there.
  */
 import { formatCount } from './format.js';
-import type { KioskData } from './kiosk-data.js';
+import type { KioskResponse } from '../../shared/http/kiosk.js';
 import { textSlot } from './text-slot.js';
 
-type Slot = KioskData['center']['slots'][number];
+type Slot = KioskResponse['center']['slots'][number];
 
 interface SlotRow {
   slotId: string;

@@ -8,14 +8,15 @@
 import { el } from '../common/dom.js';
 import type { RequestError } from '../common/fetch-json.js';
 import { formatAgo, formatClock, formatCount, formatRate, formatWait, STATE_TEXT, type Bilingual } from './format.js';
-import type { KioskData } from './kiosk-data.js';
+import type { KioskResponse } from '../../shared/http/kiosk.js';
+import { HttpErrorCode } from '../../shared/http/error-codes.js';
 import { SlotsView } from './slots-view.js';
 import { textSlot } from './text-slot.js';
 
 export type KioskStatus = 'connecting' | 'live' | 'stale' | 'setup';
 
 /** Answers that mean the address is wrong, not that the server is away. */
-const SETUP_CODES = new Set(['UNKNOWN_EVENT', 'UNKNOWN_CENTER', 'VALIDATION']);
+const SETUP_CODES = new Set<string>([HttpErrorCode.UNKNOWN_EVENT, HttpErrorCode.UNKNOWN_CENTER, HttpErrorCode.VALIDATION]);
 
 function bilingual(koId: string, enId: string): (text: Bilingual) => void {
   const ko = textSlot(el(koId, HTMLElement));
@@ -61,7 +62,7 @@ export class KioskView {
   private timeZone = 'Asia/Seoul';
   private pageTitle = '';
 
-  render(data: KioskData, receivedAt: number): void {
+  render(data: KioskResponse, receivedAt: number): void {
     this.lastServerTime = data.now;
     this.lastReceivedAt = receivedAt;
     this.timeZone = data.event.timeZone;

@@ -1,7 +1,7 @@
 /** The birth-date question, for events that take certain birth-date cohorts only. */
 import { el, setText, show } from '../common/dom.js';
 import { formatDateTime, type Dictionary, type Language } from '../i18n/index.js';
-import type { EventInfo } from '../common/gateway-info.js';
+import type { EventInfo } from '../../shared/http/info.js';
 import type { WaitroomError } from '../sdk/index.js';
 
 /** Who may join, one line per cohort, in the page's language. */

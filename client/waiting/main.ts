@@ -3,7 +3,8 @@
  * person's place through the SDK and shows it; on the turn, alerts and moves
  * to the booking page (/book/). Korean by default, English on request.
  */
-import { loadInfo, pickEvent, type EventInfo } from '../common/gateway-info.js';
+import type { EventInfo } from '../../shared/http/info.js';
+import { loadInfo, pickEvent } from '../common/gateway-info.js';
 import { bindLanguageSwitch } from '../common/language-switch.js';
 import { el } from '../common/dom.js';
 import { dictionaries, formatDuration, pageLanguage, type Dictionary, type Language } from '../i18n/index.js';

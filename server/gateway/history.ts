@@ -5,7 +5,7 @@
  * event) and connections per node (every gateway's report) are read here.
  * Per-minute rates are differences between neighbouring samples.
  */
-import type { HistoryPoint } from '../../shared/protocol/console-api.js';
+import type { HistoryPoint } from '../../shared/http/console.js';
 import type { NodePresence } from '../store/types.js';
 import type { GatewayContext } from './context.js';
 

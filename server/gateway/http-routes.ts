@@ -1,4 +1,6 @@
 /** The gateway's HTTP side: health, metrics, page settings, the kiosk's figures, and the built pages. */
+import type { GatewayInfo, HealthResponse } from '../../shared/http/info.js';
+import { HttpErrorCode } from '../../shared/http/error-codes.js';
 import { eventState } from '../queue/event-state.js';
 import { json } from './admin/responses.js';
 import type { GatewayContext } from './context.js';
@@ -16,7 +18,7 @@ export interface GatewayHttpOptions {
 export function gatewayHttp({ ctx, startedAt, storeHealthy, reservationsUrl }: GatewayHttpOptions): HttpHandler {
   const files = staticFiles(ctx.config.gateway.staticDir);
   return async (request) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return json(405, { error: { code: 'METHOD_NOT_ALLOWED', message: 'GET only' } });
+    if (request.method !== 'GET' && request.method !== 'HEAD') return json(405, { error: { code: HttpErrorCode.METHOD_NOT_ALLOWED, message: 'GET only' } });
     switch (request.path) {
       case '/healthz': {
         const store = await storeHealthy();
@@ -27,7 +29,7 @@ export function gatewayHttp({ ctx, startedAt, storeHealthy, reservationsUrl }: G
           store: { kind: ctx.config.store.kind, reachable: store },
           connections: ctx.connections(),
           uptimeSeconds: Math.round((ctx.clock.now() - startedAt) / 1000),
-        });
+        } satisfies HealthResponse);
       }
       case KIOSK_PATH:
         return kiosk(ctx, request);
@@ -46,7 +48,7 @@ export function gatewayHttp({ ctx, startedAt, storeHealthy, reservationsUrl }: G
           // Who may join when: the page asks for a birth date when there are cohorts.
           cohorts: config.cohorts.map(({ id, label, born, opensAt, closesAt }) => ({ id, label, born, opensAt, closesAt })),
         }));
-        return json(200, { node: ctx.config.nodeId, reservationsUrl: reservationsUrl(), events });
+        return json(200, { node: ctx.config.nodeId, reservationsUrl: reservationsUrl(), events } satisfies GatewayInfo);
       }
     }
     const file = await files(request.path);
@@ -54,6 +56,6 @@ export function gatewayHttp({ ctx, startedAt, storeHealthy, reservationsUrl }: G
     if (request.path === '/' || request.path === '/index.html') {
       return { status: 503, headers: { 'content-type': 'text/plain' }, body: 'The pages are not built: run `npm run build`.' };
     }
-    return json(404, { error: { code: 'NOT_FOUND', message: `no route ${request.path}` } });
+    return json(404, { error: { code: HttpErrorCode.NOT_FOUND, message: `no route ${request.path}` } });
   };
 }

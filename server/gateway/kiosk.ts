@@ -6,6 +6,8 @@
  * Without `event`, the first live event that has the centre; without
  * `center`, the event's first centre.
  */
+import type { KioskResponse } from '../../shared/http/kiosk.js';
+import { HttpErrorCode } from '../../shared/http/error-codes.js';
 import { etaSeconds } from '../../shared/queue/position.js';
 import { eventState } from '../queue/event-state.js';
 import { centerAvailability } from '../reservations/availability.js';
@@ -15,7 +17,7 @@ import type { HttpRequest, HttpResponse } from './transport/types.js';
 
 export const KIOSK_PATH = '/api/kiosk';
 
-function notFound(code: 'UNKNOWN_EVENT' | 'UNKNOWN_CENTER', message: string): HttpResponse {
+function notFound(code: typeof HttpErrorCode.UNKNOWN_EVENT | typeof HttpErrorCode.UNKNOWN_CENTER, message: string): HttpResponse {
   return json(404, { error: { code, message } });
 }
 
@@ -30,15 +32,15 @@ export async function kiosk(ctx: GatewayContext, request: HttpRequest): Promise<
   const eventId = query.get('event');
   const centerId = query.get('center');
   const room = roomFor(ctx, eventId, centerId);
-  if (!room) return notFound('UNKNOWN_EVENT', eventId ? `no event "${eventId}"` : `no event has a center "${centerId}"`);
+  if (!room) return notFound(HttpErrorCode.UNKNOWN_EVENT, eventId ? `no event "${eventId}"` : `no event has a center "${centerId}"`);
   const event = room.config;
   const center = centerId ? event.centers.find((c) => c.id === centerId) : event.centers[0];
-  if (!center) return notFound('UNKNOWN_CENTER', `event "${event.id}" has no center "${centerId}"`);
+  if (!center) return notFound(HttpErrorCode.UNKNOWN_CENTER, `event "${event.id}" has no center "${centerId}"`);
   let taken: Map<string, number>;
   try {
     taken = await ctx.bookings.taken(event.id);
   } catch {
-    return json(503, { error: { code: 'STORE_UNAVAILABLE', message: 'the booking store is unreachable; retry shortly' } });
+    return json(503, { error: { code: HttpErrorCode.STORE_UNAVAILABLE, message: 'the booking store is unreachable; retry shortly' } });
   }
   const now = ctx.clock.now();
   const state = eventState(event, now, room.lastFigures?.paused ?? false);
@@ -52,5 +54,5 @@ export async function kiosk(ctx: GatewayContext, request: HttpRequest): Promise<
     // Someone joining now has everyone waiting ahead of them.
     estimatedWaitSeconds: tick ? etaSeconds({ ...tick, st: state }, waiting) : null,
     center: centerAvailability(center, taken),
-  });
+  } satisfies KioskResponse);
 }

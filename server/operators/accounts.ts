@@ -4,10 +4,11 @@
  * these on the server for every request, whatever the console's buttons show.
  */
 import { z } from 'zod';
+import { OperatorRole } from '../../shared/http/console.js';
 import { passwordHashProblem } from './passwords.js';
 
-export const OperatorRole = z.enum(['viewer', 'operator']);
-export type OperatorRole = z.infer<typeof OperatorRole>;
+/** The roles are part of the operators' API (shared/http/console.ts). */
+export { OperatorRole };
 
 export const OperatorAccount = z
   .object({

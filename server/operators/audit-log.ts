@@ -7,23 +7,18 @@
  */
 import { appendFile } from 'node:fs/promises';
 import type { Clock } from '../clock.js';
+import type { AuditEntry } from '../../shared/http/audit.js';
 import type { Logger } from '../observability/log.js';
 
-export interface AuditEntry extends AuditInput {
-  /** ISO 8601 instant (UTC). */
-  at: string;
-}
+/** The entry's shape is shared with the console that lists it (`GET /admin/audit`). */
+export type { AuditEntry };
 
+/** An entry before it is stamped: everything but `at` (shared/http/audit.ts documents the fields). */
 export interface AuditInput {
-  /** Operator name, or the trigger when no person acted (e.g. `SIGHUP`). */
   actor: string;
-  /** How the action arrived: `http`, `signal`, `console`, … */
   via: string;
-  /** What was attempted, e.g. `events.reload`. */
   action: string;
-  /** `applied`, `unchanged`, `refused`, `invalid`, `denied`, `failed`, … */
   result: string;
-  /** Everything else worth keeping: changes with before/after, problems, refusals, forced. */
   [detail: string]: unknown;
 }
 

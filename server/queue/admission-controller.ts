@@ -105,7 +105,9 @@ export class AdmissionController {
       });
       this.setLeading(event.id, result.leader);
       if (!result.leader) return null;
-      rate.record(now, result.admitted.length, result.backlogged);
+      // Only steps allowed to admit say anything about the queue's speed: a pre-queue's steps (nobody may be
+      // admitted, yet people wait) would otherwise measure 0 and blank every ETA at the opening.
+      rate.record(now, result.admitted.length, result.backlogged && state === 'open');
       metrics.admitted.inc({ event: event.id }, result.admitted.length);
       metrics.skipped.inc({ event: event.id }, result.skipped);
       metrics.reaped.inc({ event: event.id }, result.reaped);

@@ -11,11 +11,10 @@ import { ErrorCode } from '../../shared/protocol/codes.js';
 import { solveChallenge } from '../../shared/pow/solve.js';
 import { storeFactories } from '../support/stores.js';
 import { FakeClock, startTestSystem, testEvent, type TestSystem } from '../support/system.js';
-import { TestClient } from '../support/ws-client.js';
+import { powChallenge, refusalOf, TestClient } from '../support/ws-client.js';
 import { keyRing } from './key-rotation-keys.js';
 
 const memory = storeFactories.find((factory) => factory.name === 'memory')!;
-type Refusal = Error & { code: string; challenge?: string };
 
 /** The key id a `pow1.` challenge names. */
 const kidOfChallenge = (challenge: string): string => challenge.split('.')[5]!;
@@ -32,16 +31,7 @@ describe('rotating the ticket key rotates the proof-of-work key', () => {
     clients.push(c);
     return c;
   }
-  async function refusal(join: Promise<unknown>): Promise<Refusal> {
-    const error = await join.then(() => null, (e: Refusal) => e);
-    if (!error) throw new Error('the join was accepted');
-    return error;
-  }
-  async function challenge(): Promise<string> {
-    const refused = await refusal((await client()).joinWith('ev', {}));
-    expect(refused.code).toBe(ErrorCode.POW_REQUIRED);
-    return refused.challenge!;
-  }
+  const challenge = async (): Promise<string> => powChallenge(await client(), 'ev');
 
   beforeAll(async () => {
     stores = await memory.create();
@@ -71,7 +61,7 @@ describe('rotating the ticket key rotates the proof-of-work key', () => {
     // The old key goes once its tickets have expired; a challenge signed with it is then not genuine.
     clock.advance(61_000);
     expect(system.keys.reload(keyRing('b', b))).toMatchObject({ result: 'applied' });
-    const stale = await refusal((await client()).joinWith('ev', { pow: { c: beforeToo, n: await solveChallenge(beforeToo) } }));
+    const stale = await refusalOf((await client()).joinWith('ev', { pow: { c: beforeToo, n: await solveChallenge(beforeToo) } }));
     expect(stale.code).toBe(ErrorCode.POW_INVALID);
     expect(kidOfChallenge(stale.challenge!)).toBe('b');
   });

@@ -10,13 +10,12 @@ import { ErrorCode } from '../../shared/protocol/codes.js';
 import { solveChallenge } from '../../shared/pow/solve.js';
 import { storeFactories } from '../support/stores.js';
 import { FakeClock, startTestSystem, testEvent, type TestSystem } from '../support/system.js';
-import { TestClient } from '../support/ws-client.js';
+import { powChallenge, refusalOf, TestClient } from '../support/ws-client.js';
 
 /** Cheap enough for tests (about a thousand hashes); the protocol allows up to 32. */
 const DIFFICULTY = 10;
 const READER_NODE = 1;
 
-type Refusal = Error & { code: string; challenge?: string };
 
 describe.each(storeFactories)('$name store', (factory) => {
   let stores: Stores;
@@ -35,16 +34,7 @@ describe.each(storeFactories)('$name store', (factory) => {
     clients.push(c);
     return c;
   }
-  async function refusal(join: Promise<unknown>): Promise<Refusal> {
-    const error = await join.then(() => null, (e: Refusal) => e);
-    if (!error) throw new Error('the join was accepted');
-    return error;
-  }
-  async function challenge(): Promise<string> {
-    const refused = await refusal((await client()).joinWith('ev', {}));
-    expect(refused.code).toBe(ErrorCode.POW_REQUIRED);
-    return refused.challenge!;
-  }
+  const challenge = async (): Promise<string> => powChallenge(await client(), 'ev');
   async function issued(): Promise<number> {
     return (await stores.queue.figures('ev', clock.now(), READER_NODE)).issued;
   }
@@ -62,7 +52,7 @@ describe.each(storeFactories)('$name store', (factory) => {
     const pow = { c, n: await solveChallenge(c) };
     const ticket = await (await client()).joinWith('ev', { pow });
     expect(ticket).toMatchObject({ ticketNo: 1, resumed: false });
-    const reused = await refusal((await client()).joinWith('ev', { pow }));
+    const reused = await refusalOf((await client()).joinWith('ev', { pow }));
     expect(reused.code).toBe(ErrorCode.POW_REUSED);
     expect(reused.challenge).toMatch(/^pow1\.ev\./);
     expect(await issued()).toBe(1);
@@ -74,13 +64,13 @@ describe.each(storeFactories)('$name store', (factory) => {
     const nonce = await solveChallenge(c);
     const parts = c.split('.');
     const forged = [...parts.slice(0, 3), '1', ...parts.slice(4)].join('.');
-    const forgedRefusal = await refusal((await client()).joinWith('ev', { pow: { c: forged, n: await solveChallenge(forged) } }));
+    const forgedRefusal = await refusalOf((await client()).joinWith('ev', { pow: { c: forged, n: await solveChallenge(forged) } }));
     expect(forgedRefusal.code).toBe(ErrorCode.POW_INVALID);
     // A nonce that does not solve it (a random one does with probability 2^-10).
     const wrong = Array.from({ length: 200 }, (_, k) => `z${k}`).find((n) => !solves(c, n, DIFFICULTY))!;
-    expect((await refusal((await client()).joinWith('ev', { pow: { c, n: wrong } }))).code).toBe(ErrorCode.POW_INVALID);
+    expect((await refusalOf((await client()).joinWith('ev', { pow: { c, n: wrong } }))).code).toBe(ErrorCode.POW_INVALID);
     clock.advance(30_000);
-    expect((await refusal((await client()).joinWith('ev', { pow: { c, n: nonce } }))).code).toBe(ErrorCode.POW_EXPIRED);
+    expect((await refusalOf((await client()).joinWith('ev', { pow: { c, n: nonce } }))).code).toBe(ErrorCode.POW_EXPIRED);
     expect(await issued()).toBe(0);
   });
 });

@@ -3,43 +3,22 @@
  * store, prints its URLs, answers /healthz, and a client joins over WebSocket,
  * is admitted and books. Stopped by its process group id.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, expect, it } from 'vitest';
 import { bookingBody, postBooking } from '../support/booking.js';
+import { startNpm, stopNpm, urlsPrinted } from '../support/npm-start.js';
 import { TestClient } from '../support/ws-client.js';
 
 let child: ChildProcess | null = null;
 
-afterAll(async () => {
-  if (!child?.pid) return;
-  const exited = new Promise((resolve) => child!.once('exit', resolve));
-  process.kill(-child.pid, 'SIGTERM');
-  await exited;
-});
-
-function urlsPrinted(process: ChildProcess): Promise<{ page: string; reservations: string; password: string }> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`npm start printed no URLs within 60 s:\n${output}`)), 60_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const page = /waiting page\s+(http:\/\/\S+)\//.exec(output);
-      const reservations = /reservation handler\s+(http:\/\/\S+?)\/api/.exec(output);
-      const password = /sign in as "operator", password (\S+)\)/.exec(output);
-      if (page && reservations && password) {
-        clearTimeout(timer);
-        resolve({ page: page[1]!, reservations: reservations[1]!, password: password[1]! });
-      }
-    };
-    process.stdout!.on('data', read);
-    process.stderr!.on('data', read);
-    process.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
-  });
-}
+afterAll(() => stopNpm(child));
 
 it('npm start serves health, the page, the queue and bookings', async () => {
-  child = spawn('npm', ['start'], { detached: true, env: { ...process.env, PORT: '0', RESERVATIONS_PORT: '0', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const { page, reservations, password } = await urlsPrinted(child);
+  child = startNpm();
+  const { page, reservations, password, output } = await urlsPrinted(child);
+  // The demo's facts (README): 6 admissions a minute, 2 unused grants at once, each valid 180 s.
+  expect(output).toContain('demo event open now');
+  expect(output).toContain('event demo: admits 6 a minute, at most 2 unused grants at once, a grant lasts 180 s');
 
   const health = await fetch(`${page}/healthz`);
   expect(health.status).toBe(200);

@@ -126,3 +126,23 @@ export class TestClient {
     return this.closed;
   }
 }
+
+/** How a request the server refused rejects (join, joinWith, resume): its code, and a fresh challenge with the POW_* codes. */
+export type Refusal = Error & { code: string; challenge?: string };
+
+/** The refusal `request` rejects with; fails the test when it was accepted. */
+export async function refusalOf(request: Promise<unknown>): Promise<Refusal> {
+  const error = await request.then(
+    () => null,
+    (e: Refusal) => e,
+  );
+  if (!error) throw new Error('the request was accepted');
+  return error;
+}
+
+/** A fresh proof-of-work challenge for `eventId`: what `client`'s join without `pow` is refused with. */
+export async function powChallenge(client: TestClient, eventId: string): Promise<string> {
+  const refused = await refusalOf(client.joinWith(eventId, {}));
+  if (refused.code !== 'POW_REQUIRED' || !refused.challenge) throw new Error(`expected POW_REQUIRED with a challenge, got ${refused.code}`);
+  return refused.challenge;
+}

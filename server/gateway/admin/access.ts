@@ -8,6 +8,7 @@
  * carry the gateway's Origin (browsers always send it on such requests, so an
  * absent one is not a browser of ours); tools using Basic auth send none.
  */
+import { HttpErrorCode } from '../../../shared/http/error-codes.js';
 import { can, type Operator, type Permission } from '../../operators/accounts.js';
 import { basicCredentials, type Credentials, type OperatorAuthenticator } from '../../operators/authenticator.js';
 import type { OperatorSessions } from '../../operators/sessions.js';
@@ -59,10 +60,10 @@ export class AdminAccess {
     const origin = request.headers.origin;
     if (origin === undefined) {
       if (viaOf(request) === 'http') return null;
-      return { status: 403, code: 'BAD_ORIGIN', message: 'a request signed in by session cookie must carry the Origin of this gateway' };
+      return { status: 403, code: HttpErrorCode.BAD_ORIGIN, message: 'a request signed in by session cookie must carry the Origin of this gateway' };
     }
     if (isOwnOrigin(origin, request.headers.host, this.options.publicUrl)) return null;
-    return { status: 403, code: 'BAD_ORIGIN', message: `requests from ${origin} may not act here` };
+    return { status: 403, code: HttpErrorCode.BAD_ORIGIN, message: `requests from ${origin} may not act here` };
   }
 
   /** The console's sign-in (`POST /admin/session`): the operator, or why not. */
@@ -80,7 +81,7 @@ export class AdminAccess {
     if ('code' in caller) return { ...caller, actor: unverifiedActor(request) };
     if (!can(caller.operator.role, permission)) {
       const { name, role } = caller.operator;
-      return { status: 403, code: 'FORBIDDEN', message: `operator "${name}" (${role}) may not do this`, actor: name };
+      return { status: 403, code: HttpErrorCode.FORBIDDEN, message: `operator "${name}" (${role}) may not do this`, actor: name };
     }
     return caller;
   }
@@ -99,14 +100,14 @@ export class AdminAccess {
       try {
         operator = await this.options.sessions.resume(sessionId, this.options.now());
       } catch {
-        return { status: 503, code: 'STORE_UNAVAILABLE', message: 'sessions cannot be checked while the store is unreachable; retry shortly' };
+        return { status: 503, code: HttpErrorCode.STORE_UNAVAILABLE, message: 'sessions cannot be checked while the store is unreachable; retry shortly' };
       }
       if (operator) return { operator, via: 'console' };
-      return { status: 401, code: 'UNAUTHORIZED', message: 'the session has ended; sign in again' };
+      return { status: 401, code: HttpErrorCode.UNAUTHORIZED, message: 'the session has ended; sign in again' };
     }
     const message = this.options.authenticator.hasAccounts ? 'sign in (POST /admin/session) or send operator credentials (HTTP Basic)' : 'no operator accounts are configured (config: operators)';
     // Only tools get the Basic challenge: in a browser's scripted request it would pop up a password dialog over the console.
-    return { status: 401, code: 'UNAUTHORIZED', message, ...(fromScript(request) ? {} : { headers: CHALLENGE }) };
+    return { status: 401, code: HttpErrorCode.UNAUTHORIZED, message, ...(fromScript(request) ? {} : { headers: CHALLENGE }) };
   }
 }
 

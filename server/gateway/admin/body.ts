@@ -1,4 +1,5 @@
 /** A route's JSON body checked against its schema; what is wrong is answered (and audited) here. */
+import { HttpErrorCode } from '../../../shared/http/error-codes.js';
 import type { z } from 'zod';
 import type { HttpResponse } from '../transport/types.js';
 import { readJsonBody, refuse } from './responses.js';
@@ -13,6 +14,6 @@ export function parseBody<T>(services: AdminServices, call: AdminCall, action: s
   const parsed = schema.safeParse(read.value);
   if (parsed.success) return { ok: true, value: parsed.data };
   const problems = parsed.error.issues.map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message }));
-  audit(services, call, action, 'invalid', { reason: 'VALIDATION', problems });
-  return { ok: false, response: refuse({ status: 400, code: 'VALIDATION', message: `the request is not valid: ${problems[0]!.path}: ${problems[0]!.message}` }, { problems }) };
+  audit(services, call, action, 'invalid', { reason: HttpErrorCode.VALIDATION, problems });
+  return { ok: false, response: refuse({ status: 400, code: HttpErrorCode.VALIDATION, message: `the request is not valid: ${problems[0]!.path}: ${problems[0]!.message}` }, { problems }) };
 }

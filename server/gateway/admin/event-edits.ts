@@ -3,6 +3,7 @@
  * the result goes through the reloader like any other change (validated,
  * checked against the queues, audited, applied everywhere). Pure functions.
  */
+import { HttpErrorCode } from '../../../shared/http/error-codes.js';
 import type { EventConfig } from '../../config/event-schema.js';
 
 type EventInput = Record<string, unknown>;
@@ -10,7 +11,7 @@ type EventInput = Record<string, unknown>;
 export type Edit =
   | { ok: true; event: EventInput; before: Record<string, unknown>; after: Record<string, unknown>; force: boolean }
   /** The change makes no sense in the event's state (409). */
-  | { ok: false; code: string; message: string };
+  | { ok: false; code: HttpErrorCode; message: string };
 
 /** An event as an events file writes it: the live form (times in ms, texts per language) reads back as the same event. */
 export function eventInput(event: EventConfig): EventInput {
@@ -38,8 +39,8 @@ export function withLimits(event: EventConfig, limits: Limits): Edit {
  * open now with it; a pre-queue that has not opened yet is dropped.
  */
 export function openedNow(event: EventConfig, now: number): Edit {
-  if (now >= event.closesAt) return { ok: false, code: 'EVENT_CLOSED', message: 'the event has closed' };
-  if (now >= event.opensAt) return { ok: false, code: 'EVENT_ALREADY_OPEN', message: 'the event is open already' };
+  if (now >= event.closesAt) return { ok: false, code: HttpErrorCode.EVENT_CLOSED, message: 'the event has closed' };
+  if (now >= event.opensAt) return { ok: false, code: HttpErrorCode.EVENT_ALREADY_OPEN, message: 'the event is open already' };
   const { prequeueOpensAt, ...input } = eventInput(event);
   return {
     ok: true,
@@ -61,8 +62,8 @@ export function openedNow(event: EventConfig, now: number): Edit {
  * records it as forced); an event that has not opened cannot close.
  */
 export function closedNow(event: EventConfig, now: number): Edit {
-  if (now >= event.closesAt) return { ok: false, code: 'EVENT_ALREADY_CLOSED', message: 'the event has closed already' };
-  if (now <= event.opensAt) return { ok: false, code: 'EVENT_NOT_OPEN_YET', message: 'the event has not opened; change its window instead' };
+  if (now >= event.closesAt) return { ok: false, code: HttpErrorCode.EVENT_ALREADY_CLOSED, message: 'the event has closed already' };
+  if (now <= event.opensAt) return { ok: false, code: HttpErrorCode.EVENT_NOT_OPEN_YET, message: 'the event has not opened; change its window instead' };
   return {
     ok: true,
     event: {

@@ -1,5 +1,5 @@
 /** An event as the console lists it: its configuration, the queue's figures and the bookings, read from the store now. */
-import type { EventRow } from '../../../shared/protocol/console-api.js';
+import type { EventRow } from '../../../shared/http/console.js';
 import { eventState } from '../../queue/event-state.js';
 import type { QueueFigures } from '../../store/types.js';
 import type { EventRoom, GatewayContext } from '../context.js';

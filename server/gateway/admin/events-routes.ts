@@ -3,6 +3,8 @@
  * version) and `POST /admin/events[?force=1]` (replace them with an events
  * file; docs/operations.md).
  */
+import type { EventsResponse } from '../../../shared/http/console.js';
+import { HttpErrorCode } from '../../../shared/http/error-codes.js';
 import type { ReloadOutcome } from '../../events/reloader.js';
 import type { HttpResponse } from '../transport/types.js';
 import { json, readJsonBody, refuse } from './responses.js';
@@ -13,7 +15,7 @@ export function forcedBy(query: string): boolean {
 }
 
 export async function listEvents({ events }: AdminServices): Promise<HttpResponse> {
-  return json(200, { version: events.version, events: events.current() });
+  return json(200, { version: events.version, events: events.current() } satisfies EventsResponse);
 }
 
 export async function replaceEvents({ reloader, ctx }: AdminServices, { request, caller }: AdminCall): Promise<HttpResponse> {
@@ -21,7 +23,7 @@ export async function replaceEvents({ reloader, ctx }: AdminServices, { request,
   const body = readJsonBody(request, ctx.config.admin.maxBodyBytes);
   if (body.ok) return respond(await reloader.reload(body.value, reload));
   // Unreadable JSON is an attempt like any other: the reloader audits it.
-  if (body.refusal.code === 'INVALID_JSON') return respond(await reloader.refuseUnreadable(body.refusal.message, reload));
+  if (body.refusal.code === HttpErrorCode.INVALID_JSON) return respond(await reloader.refuseUnreadable(body.refusal.message, reload));
   return refuse(body.refusal);
 }
 
@@ -33,11 +35,11 @@ function respond(outcome: ReloadOutcome): HttpResponse {
     case 'invalid':
       return refuse({ status: 400, code: outcome.code, message: outcome.message }, { problems: outcome.problems });
     case 'refused':
-      return refuse({ status: 409, code: 'RELOAD_WOULD_STRAND', message: 'these changes would strand people; nothing changed (add ?force=1 to apply them anyway)' }, {
+      return refuse({ status: 409, code: HttpErrorCode.RELOAD_WOULD_STRAND, message: 'these changes would strand people; nothing changed (add ?force=1 to apply them anyway)' }, {
         refusals: outcome.refusals,
         changes: outcome.changes,
       });
     case 'failed':
-      return refuse({ status: 503, code: 'STORE_UNAVAILABLE', message: outcome.message });
+      return refuse({ status: 503, code: HttpErrorCode.STORE_UNAVAILABLE, message: outcome.message });
   }
 }

@@ -9,6 +9,7 @@
  * (`throttled`); a success (`ok`) when it signs in to the console or clears
  * earlier failures, not on every request of a tool using Basic.
  */
+import { HttpErrorCode } from '../../../shared/http/error-codes.js';
 import type { BlockList } from 'node:net';
 import type { Counter } from 'prom-client';
 import type { Operator } from '../../operators/accounts.js';
@@ -20,7 +21,7 @@ import type { HttpRequest } from '../transport/types.js';
 import type { Via } from './access.js';
 import type { Refusal } from './responses.js';
 
-export const SIGN_IN_THROTTLED = 'SIGN_IN_THROTTLED';
+export const SIGN_IN_THROTTLED = HttpErrorCode.SIGN_IN_THROTTLED;
 
 export interface PasswordCheckOptions {
   authenticator: OperatorAuthenticator;
@@ -53,10 +54,10 @@ export class PasswordCheck {
     }
     switch (result.reason) {
       case 'busy':
-        return { status: 429, code: 'BUSY', message: 'too many sign-in attempts at once; retry shortly', headers: { 'retry-after': '1' } };
+        return { status: 429, code: HttpErrorCode.BUSY, message: 'too many sign-in attempts at once; retry shortly', headers: { 'retry-after': '1' } };
       case 'unavailable':
-        record('failed', { reason: 'STORE_UNAVAILABLE', message: result.error.message });
-        return { status: 503, code: 'STORE_UNAVAILABLE', message: 'sign-ins cannot be counted while the store is unreachable; nothing was checked; retry shortly' };
+        record('failed', { reason: HttpErrorCode.STORE_UNAVAILABLE, message: result.error.message });
+        return { status: 503, code: HttpErrorCode.STORE_UNAVAILABLE, message: 'sign-ins cannot be counted while the store is unreachable; nothing was checked; retry shortly' };
       case 'throttled': {
         const seconds = secondsUntil(result.retryAt, this.options.now());
         record('throttled', { reason: SIGN_IN_THROTTLED, lockedBy: result.lockedBy, retryAfterSeconds: seconds });
@@ -69,13 +70,13 @@ export class PasswordCheck {
         };
       }
       case 'bad_credentials': {
-        const refusal: Refusal = { status: 401, code: 'UNAUTHORIZED', message: 'unknown operator or wrong password' };
+        const refusal: Refusal = { status: 401, code: HttpErrorCode.UNAUTHORIZED, message: 'unknown operator or wrong password' };
         if (!result.lockout) {
-          record('denied', { reason: 'UNAUTHORIZED', failures: result.failures });
+          record('denied', { reason: HttpErrorCode.UNAUTHORIZED, failures: result.failures });
           return refusal;
         }
         const seconds = secondsUntil(result.lockout.until, this.options.now());
-        record('locked', { reason: 'UNAUTHORIZED', failures: result.failures, lockedBy: result.lockout.by, lockedSeconds: seconds });
+        record('locked', { reason: HttpErrorCode.UNAUTHORIZED, failures: result.failures, lockedBy: result.lockout.by, lockedSeconds: seconds });
         return { ...refusal, message: `${refusal.message}; too many failures: sign-in is locked for ${seconds} s`, details: { retryAfterSeconds: seconds } };
       }
     }

@@ -3,8 +3,8 @@
  * see it: pause and resume admission, broadcast a notice, revoke a ticket.
  * Each is audited with what it was before and after.
  */
-import { z } from 'zod';
-import { MAX_NOTICE_LENGTH } from '../../../shared/protocol/messages.js';
+import { HttpErrorCode } from '../../../shared/http/error-codes.js';
+import { NoticeBody, RevokeBody, type EventActionResponse, type NoticeResponse, type RevokeResponse } from '../../../shared/http/console.js';
 import type { RevokeOutcome } from '../../store/types.js';
 import { followNotice } from '../notices.js';
 import type { HttpResponse } from '../transport/types.js';
@@ -34,11 +34,9 @@ export function setPaused(paused: boolean) {
       await ctx.queue.setPaused(eventId, paused);
       const event = await eventRow(ctx, call.room, call.now);
       audit(services, call, action, 'applied', { event: eventId, before: { paused: before }, after: { paused } });
-      return json(200, { event });
+      return json(200, { event } satisfies EventActionResponse);
     });
 }
-
-const NoticeBody = z.object({ text: z.string().max(MAX_NOTICE_LENGTH, `at most ${MAX_NOTICE_LENGTH} characters`) }).strict();
 
 /** `POST /admin/events/:id/notice`: every gateway broadcasts it at its next tick; this one at once. */
 export async function sendNotice(services: AdminServices, call: EventCall): Promise<HttpResponse> {
@@ -51,17 +49,15 @@ export async function sendNotice(services: AdminServices, call: EventCall): Prom
     const notice = await ctx.queue.setNotice(eventId, body.value.text, call.now);
     followNotice(ctx, call.room, notice);
     audit(services, call, 'queue.notice', 'applied', { event: eventId, before: { text: before?.text ?? '' }, after: { text: notice.text, id: notice.id } });
-    return json(200, { notice });
+    return json(200, { notice } satisfies NoticeResponse);
   });
 }
 
-const RevokeBody = z.object({ ticketNo: z.number().int().min(1) }).strict();
-
 const NOT_REVOKED: Record<Exclude<RevokeOutcome['kind'], 'revoked'>, Refusal> = {
-  unknown: { status: 404, code: 'TICKET_UNKNOWN', message: 'the queue does not know this ticket number' },
-  already_revoked: { status: 409, code: 'TICKET_ALREADY_REVOKED', message: 'this ticket was revoked already' },
-  used: { status: 409, code: 'TICKET_USED', message: 'this ticket was already used for a booking' },
-  finished: { status: 409, code: 'TICKET_FINISHED', message: 'this ticket left the queue and its turn has passed' },
+  unknown: { status: 404, code: HttpErrorCode.TICKET_UNKNOWN, message: 'the queue does not know this ticket number' },
+  already_revoked: { status: 409, code: HttpErrorCode.TICKET_ALREADY_REVOKED, message: 'this ticket was revoked already' },
+  used: { status: 409, code: HttpErrorCode.TICKET_USED, message: 'this ticket was already used for a booking' },
+  finished: { status: 409, code: HttpErrorCode.TICKET_FINISHED, message: 'this ticket left the queue and its turn has passed' },
 };
 
 /**
@@ -85,6 +81,6 @@ export async function revokeTicket(services: AdminServices, call: EventCall): Pr
     call.room.revoke(ticketNo);
     const before = outcome.wasAdmitted ? 'admitted' : 'waiting';
     audit(services, call, 'ticket.revoke', 'applied', { event: eventId, ticketNo, before: { status: before }, after: { status: 'revoked' } });
-    return json(200, { ticketNo, wasAdmitted: outcome.wasAdmitted });
+    return json(200, { ticketNo, wasAdmitted: outcome.wasAdmitted } satisfies RevokeResponse);
   });
 }

@@ -1,5 +1,6 @@
 /** What viewers and operators read: the overview, the last hour, the audit log. */
-import type { HistoryResponse, OverviewResponse } from '../../../shared/protocol/console-api.js';
+import { HttpErrorCode } from '../../../shared/http/error-codes.js';
+import type { AuditResponse, HistoryResponse, OverviewResponse } from '../../../shared/http/console.js';
 import { newestReports } from '../history.js';
 import type { HttpResponse } from '../transport/types.js';
 import { eventRow } from './event-rows.js';
@@ -24,8 +25,8 @@ export async function readOverview({ ctx }: AdminServices, { now }: AdminCall): 
 /** `GET /admin/history?event=ID`: this gateway's samples of the last hour. */
 export async function readHistory({ ctx, history }: AdminServices, { request }: AdminCall): Promise<HttpResponse> {
   const eventId = new URLSearchParams(request.query).get('event');
-  if (!eventId) return refuse({ status: 400, code: 'VALIDATION', message: 'name the event: ?event=ID' });
-  if (!ctx.room(eventId)) return refuse({ status: 404, code: 'UNKNOWN_EVENT', message: `no event "${eventId}"` });
+  if (!eventId) return refuse({ status: 400, code: HttpErrorCode.VALIDATION, message: 'name the event: ?event=ID' });
+  if (!ctx.room(eventId)) return refuse({ status: 404, code: HttpErrorCode.UNKNOWN_EVENT, message: `no event "${eventId}"` });
   return json(200, { stepMs: history.stepMs, samples: history.series(eventId) } satisfies HistoryResponse);
 }
 
@@ -33,6 +34,6 @@ export async function readHistory({ ctx, history }: AdminServices, { request }: 
 export async function readAudit({ audit }: AdminServices, { request }: AdminCall): Promise<HttpResponse> {
   const given = new URLSearchParams(request.query).get('limit');
   const limit = given === null ? DEFAULT_AUDIT_ENTRIES : Number(given);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return refuse({ status: 400, code: 'VALIDATION', message: 'limit must be a whole number from 1 to 1000' });
-  return json(200, { entries: audit.recent.slice(-limit).reverse() });
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return refuse({ status: 400, code: HttpErrorCode.VALIDATION, message: 'limit must be a whole number from 1 to 1000' });
+  return json(200, { entries: audit.recent.slice(-limit).reverse() } satisfies AuditResponse);
 }

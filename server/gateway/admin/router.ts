@@ -4,6 +4,7 @@
  * or HTTP Basic, role, and Origin for state-changing requests); every
  * state-changing attempt is audited, refused ones included.
  */
+import { HttpErrorCode } from '../../../shared/http/error-codes.js';
 import type { EventRegistry } from '../../events/event-registry.js';
 import type { EventReloader } from '../../events/reloader.js';
 import type { Permission } from '../../operators/accounts.js';
@@ -68,7 +69,7 @@ const EVENT_ROUTES = new Map<string, Route<EventCall>>(Object.entries({
 const EVENT_ROUTE = /^\/admin\/events\/([^/]{1,64})\/([a-z-]{1,16})$/;
 
 function methodNotAllowed(allow: string[]): HttpResponse {
-  return refuse({ status: 405, code: 'METHOD_NOT_ALLOWED', message: `use ${allow.join(' or ')}`, headers: { allow: allow.join(', ') } });
+  return refuse({ status: 405, code: HttpErrorCode.METHOD_NOT_ALLOWED, message: `use ${allow.join(' or ')}`, headers: { allow: allow.join(', ') } });
 }
 
 export function adminHttp(dependencies: AdminDependencies, gateway: { ctx: GatewayContext; events: EventRegistry; history: EventHistory }): HttpHandler {
@@ -107,8 +108,8 @@ export function adminHttp(dependencies: AdminDependencies, gateway: { ctx: Gatew
     return (base: AdminCall): EventCall | HttpResponse => {
       const room = ctx.room(eventId);
       if (room) return { ...base, room };
-      services.audit.record({ actor: base.caller.operator.name, via: base.caller.via, action: route.action!, result: 'refused', reason: 'UNKNOWN_EVENT', event: eventId });
-      return refuse({ status: 404, code: 'UNKNOWN_EVENT', message: `no event "${eventId}"` });
+      services.audit.record({ actor: base.caller.operator.name, via: base.caller.via, action: route.action!, result: 'refused', reason: HttpErrorCode.UNKNOWN_EVENT, event: eventId });
+      return refuse({ status: 404, code: HttpErrorCode.UNKNOWN_EVENT, message: `no event "${eventId}"` });
     };
   }
 
@@ -127,7 +128,7 @@ export function adminHttp(dependencies: AdminDependencies, gateway: { ctx: Gatew
       return run(perEvent, request, eventCall(perEvent, eventRoute![1]!), eventRoute![1]);
     }
     const routes = ROUTES.get(request.path);
-    if (!routes) return refuse({ status: 404, code: 'NOT_FOUND', message: `no route ${request.path}` });
+    if (!routes) return refuse({ status: 404, code: HttpErrorCode.NOT_FOUND, message: `no route ${request.path}` });
     const route = routes[method as 'GET' | 'POST'];
     if (!route) return methodNotAllowed(Object.keys(routes));
     return run(route, request, (base) => base);

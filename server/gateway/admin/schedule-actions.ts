@@ -4,7 +4,8 @@
  * (server/events/reloader.ts), so the rules that guard a reload guard it too:
  * a change they reject is refused with every problem.
  */
-import { z } from 'zod';
+import { LimitsBody, type EventActionResponse } from '../../../shared/http/console.js';
+import { HttpErrorCode } from '../../../shared/http/error-codes.js';
 import type { HttpResponse } from '../transport/types.js';
 import { parseBody } from './body.js';
 import { closedNow, eventsDocument, openedNow, withLimits, type Edit } from './event-edits.js';
@@ -27,7 +28,7 @@ export async function apply(services: AdminServices, call: EventCall, action: st
     case 'applied':
     case 'unchanged':
       try {
-        return json(200, { event: await eventRow(services.ctx, call.room, services.ctx.clock.now()) });
+        return json(200, { event: await eventRow(services.ctx, call.room, services.ctx.clock.now()) } satisfies EventActionResponse);
       } catch {
         // Applied; only the figures for the answer could not be read.
         return refuse(STORE_UNAVAILABLE);
@@ -35,16 +36,11 @@ export async function apply(services: AdminServices, call: EventCall, action: st
     case 'invalid':
       return refuse({ status: 400, code: outcome.code, message: outcome.message }, { problems: outcome.problems });
     case 'refused':
-      return refuse({ status: 409, code: 'RELOAD_WOULD_STRAND', message: 'this change would strand people; nothing changed' }, { refusals: outcome.refusals });
+      return refuse({ status: 409, code: HttpErrorCode.RELOAD_WOULD_STRAND, message: 'this change would strand people; nothing changed' }, { refusals: outcome.refusals });
     case 'failed':
       return refuse({ ...STORE_UNAVAILABLE, message: outcome.message });
   }
 }
-
-const LimitsBody = z
-  .object({ maxActive: z.number().int().min(1).optional(), admitsPerMinute: z.number().int().min(1).optional() })
-  .strict()
-  .refine((limits) => limits.maxActive !== undefined || limits.admitsPerMinute !== undefined, 'give maxActive, admitsPerMinute or both');
 
 /** `POST /admin/events/:id/limits`: new maxActive and/or admitsPerMinute, from the controller's next step. */
 export async function changeLimits(services: AdminServices, call: EventCall): Promise<HttpResponse> {

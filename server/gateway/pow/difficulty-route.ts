@@ -4,7 +4,7 @@
  * events document through the reloader, like the limits route, so every
  * gateway issues challenges at the new difficulty; audited as `event.pow`.
  */
-import { z } from 'zod';
+import { DifficultyBody } from '../../../shared/http/console.js';
 import type { EventConfig } from '../../config/event-schema.js';
 import { parseBody } from '../admin/body.js';
 import { eventInput, type Edit } from '../admin/event-edits.js';
@@ -12,10 +12,6 @@ import { apply } from '../admin/schedule-actions.js';
 import type { AdminServices, EventCall } from '../admin/services.js';
 import type { HttpResponse } from '../transport/types.js';
 
-/** The console's range: 24 bits is about 16 million hashes, minutes on a phone; higher would shut people out. */
-export const MAX_OPERATOR_DIFFICULTY = 24;
-
-const DifficultyBody = z.object({ difficulty: z.number().int().min(0).max(MAX_OPERATOR_DIFFICULTY) }).strict();
 
 export function withDifficulty(event: EventConfig, difficulty: number): Edit {
   const proofOfWork = { ...event.proofOfWork, difficulty };

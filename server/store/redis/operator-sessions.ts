@@ -3,9 +3,14 @@
  * another. Each is one key that Redis expires by itself; `get` also judges
  * the expiry by the caller's clock, so both stores answer alike.
  */
+import { z } from 'zod';
 import type { OperatorSessionRecord, OperatorSessionStore } from '../types.js';
 import type { RedisConnection } from './client.js';
 import { globalKeys } from './keys.js';
+import { decodeStored } from './stored-value.js';
+
+/** What put writes. */
+const StoredSession = z.object({ name: z.string(), role: z.string(), expiresAt: z.number() }) satisfies z.ZodType<OperatorSessionRecord>;
 
 export class RedisOperatorSessions implements OperatorSessionStore {
   constructor(
@@ -18,10 +23,10 @@ export class RedisOperatorSessions implements OperatorSessionStore {
   }
 
   async get(idHash: string, now: number): Promise<OperatorSessionRecord | null> {
-    const stored = await this.client.get(globalKeys(this.prefix).operatorSession(idHash));
+    const key = globalKeys(this.prefix).operatorSession(idHash);
+    const stored = await this.client.get(key);
     if (stored === null) return null;
-    // Written by put above.
-    const record = JSON.parse(stored) as OperatorSessionRecord;
+    const record = decodeStored(StoredSession, stored, key);
     return record.expiresAt > now ? record : null;
   }
 

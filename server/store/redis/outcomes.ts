@@ -4,7 +4,10 @@
  * A reply of the wrong shape is a bug (or a foreign script under our SHA), so
  * it throws rather than guessing.
  */
+import type { z } from 'zod';
+import { Booking } from '../../../shared/booking/api.js';
 import { grantExpiryOf, Status } from '../ticket-status.js';
+import { decodeStored } from './stored-value.js';
 import type { AdmitResult, BookingRecord, BookingRequest, CommitOutcome, DevicePlace, ReconnectOutcome, RevokeOutcome } from '../types.js';
 
 function replyArray(reply: unknown, script: string, minLength = 1): unknown[] {
@@ -62,7 +65,7 @@ export function commitOutcome(reply: unknown, request: BookingRequest): CommitOu
   if (kind !== 'repeated') return { kind };
   if (typeof stored !== 'string') throw new Error(`commit-booking.lua found a used grant without its booking: ${request.grantId}`);
   // Written by RedisBookingStore.commit from a BookingRecord.
-  return { kind, booking: JSON.parse(stored) as BookingRecord };
+  return { kind, booking: decodeStored(Booking satisfies z.ZodType<BookingRecord>, stored, `the booking of grant ${request.grantId}`) };
 }
 
 /** revoke.lua's codes, in order. */

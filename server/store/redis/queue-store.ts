@@ -3,6 +3,7 @@
  * state machine and results as ../memory/queue-store.ts, checked by the shared
  * contract suite. Reads that need no atomic decision are plain commands.
  */
+import { z } from 'zod';
 import type { Draw } from '../../../shared/queue/draw.js';
 import { segmentLayout } from '../../../shared/queue/left-segments.js';
 import {
@@ -26,6 +27,10 @@ import { eventKeys, globalKeys, scriptKeys, type EventKeys } from './keys.js';
 import { admitResult, devicePlace, reconnectOutcome, revokeOutcome } from './outcomes.js';
 import { admissionStatusOf } from '../ticket-status.js';
 import type { Scripts } from './scripts.js';
+import { decodeStored } from './stored-value.js';
+
+/** One gateway's report of itself in the presence hash, as recordPresence writes it. */
+const PresenceReport = z.object({ name: z.string(), connections: z.number().int().nonnegative(), at: z.number() });
 
 const FIGURE_FIELDS = [
   'cursor',
@@ -187,10 +192,10 @@ export class RedisQueueStore implements QueueStore {
   }
 
   async presence(): Promise<NodePresence[]> {
-    const reports = await this.client.hGetAll(globalKeys(this.prefix).presence);
+    const key = globalKeys(this.prefix).presence;
+    const reports = await this.client.hGetAll(key);
     return Object.entries(reports).map(([node, json]) => {
-      // Written by recordPresence above.
-      const { name, connections, at } = JSON.parse(json) as { name: string; connections: number; at: number };
+      const { name, connections, at } = decodeStored(PresenceReport, json, `${key} ${node}`);
       return { node: Number(node), name, connections, lastSeenAt: at };
     });
   }

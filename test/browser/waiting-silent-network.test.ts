@@ -1,7 +1,4 @@
 /**
- * NOT YET PASSING (kept out of the suite by its name): Chromium does not come back through the proxy after
- * the silent period within 45 s; see the issue-13 §5 report. Rename to .test.ts once fixed.
- *
  * The network goes silent under the waiting page (no close: a proxy of the
  * test's own between page and gateway stops forwarding) while the turn comes.
  * The page says it is reconnecting within the SDK's liveness bound, dims its
@@ -60,7 +57,8 @@ it('notices a silent network within the bound, comes back, gets the turn that ca
   expect(page.url()).not.toContain('/book/');
   proxy.resume();
   const resumedAt = Date.now();
-  // Back within the connection attempt under way (given up after the same bound) and the backoff's next wait.
+  // Back within the connection attempt under way (given up after the same bound) and the backoff's next wait; the
+  // booking page then loads over the browser's kept-alive connection, which flows again with the network.
   await page.waitForURL(/\/book\/\?event=ev$/, { timeout: 45_000 });
   console.log(`on the booking page ${Date.now() - resumedAt} ms after the network came back (${proxy.accepted} connections through the proxy)`);
   await page.locator('#slots input[value="s1"]:checked').waitFor();
