@@ -60,7 +60,13 @@ const stopEverything = async () => {
   await deployment?.stop();
   deployment = null;
 };
-process.once('SIGINT', () => void stopEverything().then(writeResults).finally(() => process.exit(130)));
+process.once(
+  'SIGINT',
+  () =>
+    void stopEverything()
+      .then(writeResults)
+      .finally(() => process.exit(130)),
+);
 
 const HOLD_WINDOW_SECONDS = 30;
 /** The rush and the drain use part of the crowd, so the default run stays under 10 minutes. */

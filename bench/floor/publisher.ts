@@ -51,7 +51,12 @@ const port = Number(values.port);
 const tickMs = Number(values['tick-ms']);
 const frameBytes = Number(values['frame-bytes']);
 const maxSeconds = Number(values['max-seconds']);
-for (const [name, value, min] of [['port', port, 0], ['tick-ms', tickMs, 1], ['frame-bytes', frameBytes, 1], ['max-seconds', maxSeconds, 1]] as const) {
+for (const [name, value, min] of [
+  ['port', port, 0],
+  ['tick-ms', tickMs, 1],
+  ['frame-bytes', frameBytes, 1],
+  ['max-seconds', maxSeconds, 1],
+] as const) {
   if (!Number.isInteger(value) || value < min) {
     console.error(`publisher: --${name} must be an integer ≥ ${min}`);
     process.exit(2);

@@ -36,7 +36,16 @@ export class FloorPublisher {
   }
 
   static async start(options: PublisherOptions): Promise<FloorPublisher> {
-    const args = ['--tick-ms', String(options.tickMs), '--frame-bytes', String(options.frameBytes), '--port', String(options.port ?? 0), '--max-seconds', String(options.maxSeconds ?? 600)];
+    const args = [
+      '--tick-ms',
+      String(options.tickMs),
+      '--frame-bytes',
+      String(options.frameBytes),
+      '--port',
+      String(options.port ?? 0),
+      '--max-seconds',
+      String(options.maxSeconds ?? 600),
+    ];
     const child = fork(PUBLISHER, args, { cwd: REPO_ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const listening = await new Promise<Extract<PublisherReport, { type: 'listening' }>>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('floor publisher: not listening within 30 s')), 30_000);

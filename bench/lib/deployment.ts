@@ -94,7 +94,13 @@ export async function startDeployment(options: DeploymentOptions): Promise<Deplo
     started.push(reservations);
     const gateways: Gateway[] = [];
     for (let i = 1; i <= options.nodes; i++) {
-      const gateway = await startNode({ role: 'gateway', name: `gateway-${i}`, configFile, noController: true, env: { ...env, RESERVATIONS_URL: reservations.url } });
+      const gateway = await startNode({
+        role: 'gateway',
+        name: `gateway-${i}`,
+        configFile,
+        noController: true,
+        env: { ...env, RESERVATIONS_URL: reservations.url },
+      });
       started.push(gateway);
       gateways.push(gateway);
     }

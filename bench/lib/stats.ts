@@ -3,7 +3,10 @@ import { quantile as quantileOfSorted } from '../../test/support/cluster-flow.js
 
 /** The q-quantile (0 ≤ q ≤ 1) of unsorted samples; NaN for none. */
 export function quantile(samples: readonly number[], q: number): number {
-  return quantileOfSorted([...samples].sort((a, b) => a - b), q);
+  return quantileOfSorted(
+    [...samples].sort((a, b) => a - b),
+    q,
+  );
 }
 
 export function median(samples: readonly number[]): number {

@@ -159,7 +159,16 @@ async function measure(transport: LoadTransport, dir: string): Promise<Row> {
   try {
     const rssBefore = await rssOf(worker.pid);
     const startedAt = Date.now();
-    worker.start({ scenario: 'hold', transport, targets: [gateway.wsUrl], eventId: EVENT_ID, count: clients, sourceAddresses: SOURCES, connectConcurrency: 256, maxSeconds: 600 });
+    worker.start({
+      scenario: 'hold',
+      transport,
+      targets: [gateway.wsUrl],
+      eventId: EVENT_ID,
+      count: clients,
+      sourceAddresses: SOURCES,
+      connectConcurrency: 256,
+      maxSeconds: 600,
+    });
     const first = await worker.snapshot();
     await worker.until((p) => p.joined + p.failed >= clients, 180_000);
     const rampSeconds = (Date.now() - startedAt) / 1000;

@@ -79,7 +79,9 @@ export class MinimalWs<T = unknown> {
     if (target.protocol !== 'ws:') throw new Error(`minimal-ws speaks ws:// only, not ${target.protocol}`);
     this.maxPayload = options.maxPayloadBytes ?? 16 << 20;
     const key = randomView(16).toString('base64');
-    this.accept = createHash('sha1').update(key + ACCEPT_GUID).digest('base64');
+    this.accept = createHash('sha1')
+      .update(key + ACCEPT_GUID)
+      .digest('base64');
     const port = Number(target.port || 80);
     this.socket = net.connect({
       host: target.hostname,
@@ -178,16 +180,16 @@ export class MinimalWs<T = unknown> {
     }
     const lines = bytes.toString('latin1', 0, headEnd).split('\r\n');
     const status = lines[0] ?? '';
-    if (!/^HTTP\/1\.1 101\b/.test(status)) return this.fail(`upgrade refused: ${status.slice(0, 60)}`), -1;
+    if (!/^HTTP\/1\.1 101\b/.test(status)) return (this.fail(`upgrade refused: ${status.slice(0, 60)}`), -1);
     const headers = new Map<string, string>();
     for (const line of lines.slice(1)) {
       const colon = line.indexOf(':');
       if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
     }
-    if (headers.get('upgrade')?.toLowerCase() !== 'websocket') return this.fail('upgrade header missing'), -1;
-    if (!headers.get('connection')?.toLowerCase().includes('upgrade')) return this.fail('connection header missing'), -1;
-    if (headers.get('sec-websocket-accept') !== this.accept) return this.fail('wrong Sec-WebSocket-Accept'), -1;
-    if (headers.has('sec-websocket-extensions')) return this.fail('server chose an extension that was not offered'), -1;
+    if (headers.get('upgrade')?.toLowerCase() !== 'websocket') return (this.fail('upgrade header missing'), -1);
+    if (!headers.get('connection')?.toLowerCase().includes('upgrade')) return (this.fail('connection header missing'), -1);
+    if (headers.get('sec-websocket-accept') !== this.accept) return (this.fail('wrong Sec-WebSocket-Accept'), -1);
+    if (headers.has('sec-websocket-extensions')) return (this.fail('server chose an extension that was not offered'), -1);
     this.accept = null;
     this.readyState = OPEN;
     this.socket.setTimeout(0);
@@ -209,13 +211,13 @@ export class MinimalWs<T = unknown> {
       } else if (length === 127) {
         if (end - position < 10) break;
         const high = bytes.readUInt32BE(position + 2);
-        if (high > 0) return this.fail('frame longer than 4 GiB', 1009), end;
+        if (high > 0) return (this.fail('frame longer than 4 GiB', 1009), end);
         length = bytes.readUInt32BE(position + 6);
         header = 10;
       }
-      if (b1 & 0x80) return this.fail('masked frame from the server', 1002), end;
-      if (b0 & 0x70) return this.fail('RSV bits set without an extension', 1002), end;
-      if (length > this.maxPayload) return this.fail('frame too large', 1009), end;
+      if (b1 & 0x80) return (this.fail('masked frame from the server', 1002), end);
+      if (b0 & 0x70) return (this.fail('RSV bits set without an extension', 1002), end);
+      if (length > this.maxPayload) return (this.fail('frame too large', 1009), end);
       if (end - position < header + length) break;
       const payload = bytes.subarray(position + header, position + header + length);
       position += header + length;

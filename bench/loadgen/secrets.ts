@@ -39,7 +39,9 @@ const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'he
 
 /** possessionKey(secret), synchronously with node:crypto (about 30 µs; the pure-JS one costs several times that). */
 export function possessionKeyOf(secret: string): string {
-  const seed = createHash('sha256').update(POSSESSION_KEY_LABEL + secret, 'utf8').digest();
+  const seed = createHash('sha256')
+    .update(POSSESSION_KEY_LABEL + secret, 'utf8')
+    .digest();
   const key = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
   return createPublicKey(key).export({ format: 'jwk' }).x!;
 }

@@ -53,7 +53,10 @@ function panel(series: Series, x: number, y: number): string {
   const py = (v: number) => y + PANEL_H - 25 - (v / maxV) * (PANEL_H - 50);
   // A pause in sampling (no system up, e.g. between parts of the run) breaks the line instead of bridging it.
   const path = (points: [number, number][]) => {
-    const spacing = points.slice(1).map(([t], k) => t - points[k]![0]).sort((a, b) => a - b);
+    const spacing = points
+      .slice(1)
+      .map(([t], k) => t - points[k]![0])
+      .sort((a, b) => a - b);
     const gap = GAP_FACTOR * (spacing[Math.floor(spacing.length / 2)] ?? Infinity);
     return points.map(([t, v], k) => `${k === 0 || t - points[k - 1]![0] > gap ? 'M' : 'L'}${px(t).toFixed(1)},${py(v).toFixed(1)}`).join(' ');
   };
@@ -111,14 +114,25 @@ export function renderSvg(results: Results): string {
   const series: Series[] = [
     { title: 'Open connections, all gateways', unit: 'count', points: timeline.map((s) => [s.t, s.connections]) },
     { title: 'Gateway RSS, all gateways', unit: 'bytes', points: timeline.map((s) => [s.t, s.gatewayRssBytes]) },
-    { title: 'Update lag during the hold window', unit: 'ms', firstLabel: 'p50', points: lag.map(([t, p50]) => [t, p50]), second: { label: 'p99', points: lag.map(([t, , p99]) => [t, p99]) } },
+    {
+      title: 'Update lag during the hold window',
+      unit: 'ms',
+      firstLabel: 'p50',
+      points: lag.map(([t, p50]) => [t, p50]),
+      second: { label: 'p99', points: lag.map(([t, , p99]) => [t, p99]) },
+    },
     { title: 'Admitted in the drain', unit: 'people', points: timeline.map((s) => [s.t, s.admitted]) },
   ];
   const ratioBars: Bar[] = [
     { label: 'fan-out CPU per tick / bare uWS', value: results.fanout?.tickMs?.p50, baseline: results.fanout?.floorMs?.p50, target: '≤ 1.3' },
     { label: 'ws RSS per connection / uWS', value: results.ws?.hold?.rssBytesPerConn, baseline: results.hold?.rssBytesPerConn, target: '≥ 3' },
     // Per connection: the ws comparison holds fewer clients (bench/run.ts WS_CLIENTS).
-    { label: 'ws fan-out CPU per tick per connection / uWS', value: perConnection(results.ws?.fanout), baseline: perConnection(results.fanout), target: 'report' },
+    {
+      label: 'ws fan-out CPU per tick per connection / uWS',
+      value: perConnection(results.ws?.fanout),
+      baseline: perConnection(results.fanout),
+      target: 'report',
+    },
     { label: 'drain time / ideal', value: results.drain?.seconds, baseline: results.drain?.idealSeconds, target: '≤ 1.05' },
   ];
   const height = 2 * (PANEL_H + 10) + 40 + 26 + ratioBars.length * 34 + 30;

@@ -34,7 +34,9 @@ export async function runDrain(deployment: Deployment, clients: number, progress
   const sampler = setInterval(() => {
     void deployment.stores.queue.figures(DRAIN_EVENT.id, Date.now(), 1).then((f) => (maxActiveObserved = Math.max(maxActiveObserved, f.active)));
   }, 100);
-  progress(`drain: ${clients} join an open event (${DRAIN_EVENT.admitsPerMinute}/min, maxActive ${DRAIN_EVENT.maxActive}); ${ABANDON_RATE * 100}% give up while waiting`);
+  progress(
+    `drain: ${clients} join an open event (${DRAIN_EVENT.admitsPerMinute}/min, maxActive ${DRAIN_EVENT.maxActive}); ${ABANDON_RATE * 100}% give up while waiting`,
+  );
   const pool = await LoadPool.start({
     scenario: 'drain',
     transport: 'net',
@@ -46,8 +48,10 @@ export async function runDrain(deployment: Deployment, clients: number, progress
     reservationsUrl: deployment.reservations.url,
   });
   try {
-    await pool.until((c) => c.joined + c.failed >= clients && c.admitted + c.abandoned + c.failed >= clients, 900_000, (c) =>
-      progress(`drain: ${c.joined} joined, ${c.admitted} admitted, ${c.booked} booked, ${c.abandoned} gave up, ${c.failed} failed`),
+    await pool.until(
+      (c) => c.joined + c.failed >= clients && c.admitted + c.abandoned + c.failed >= clients,
+      900_000,
+      (c) => progress(`drain: ${c.joined} joined, ${c.admitted} admitted, ${c.booked} booked, ${c.abandoned} gave up, ${c.failed} failed`),
     );
     const snapshots = await pool.snapshots();
     const records: DrainRecord[] = snapshots.flatMap((s) => s.drain ?? []);

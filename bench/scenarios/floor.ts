@@ -33,8 +33,19 @@ export async function runFloor(publishers: number, connections: number, frameByt
   let pool: LoadPool | null = null;
   try {
     const total = publishers * connections;
-    pool = await LoadPool.start({ scenario: 'listen', transport: 'net', targets: started.map((p) => p.wsUrl), eventId: 'floor', count: total, connectConcurrency: 256 });
-    await pool.until((c) => c.connected + c.failed >= total, 600_000, (c) => progress(`fanout floor: ${c.connected} connected`));
+    pool = await LoadPool.start({
+      scenario: 'listen',
+      transport: 'net',
+      targets: started.map((p) => p.wsUrl),
+      eventId: 'floor',
+      count: total,
+      connectConcurrency: 256,
+    });
+    await pool.until(
+      (c) => c.connected + c.failed >= total,
+      600_000,
+      (c) => progress(`fanout floor: ${c.connected} connected`),
+    );
     await new Promise((resolve) => setTimeout(resolve, 3000));
     for (const publisher of started) publisher.ticks.length = 0;
     const cpu = () => Promise.all(started.map((p) => cpuSecondsOf(p.pid)));

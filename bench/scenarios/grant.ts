@@ -29,7 +29,6 @@ export interface GrantResult {
   bookingCpuSeconds: { reservationHandler: number; redis: number; bookingClients: number; wallClock: number };
 }
 
-
 const VERIFY_SECONDS = 3;
 const BOOKING_CONCURRENCY = 128;
 const RUNNER_NODE = 1;
@@ -62,7 +61,11 @@ function measureVerifies(deployment: Deployment): { verifiesPerSec: number; rawE
   // The floor: OpenSSL's Ed25519 verification alone, on the same signed bytes, without parsing anything.
   const signed = grants.map((grant) => {
     const cut = grant.lastIndexOf('.');
-    return { bytes: Buffer.from(grant.slice(0, cut), 'ascii'), signature: Buffer.from(grant.slice(cut + 1), 'base64url'), key: publicKeys.get(grant.split('.')[1]!)! };
+    return {
+      bytes: Buffer.from(grant.slice(0, cut), 'ascii'),
+      signature: Buffer.from(grant.slice(cut + 1), 'base64url'),
+      key: publicKeys.get(grant.split('.')[1]!)!,
+    };
   });
   const rawEd25519PerSec = perCpuSecond(() => signed.filter(({ bytes, signature, key }) => verify(null, bytes, key, signature)).length);
   return { verifiesPerSec, rawEd25519PerSec };
@@ -122,11 +125,17 @@ async function admittedGrants(deployment: Deployment, count: number): Promise<{ 
 function book(agent: Agent, url: URL, grant: string, secret: string, n: number): Promise<void> {
   const body = JSON.stringify({ grant, secret, person: { name: `Bench person ${n}`, birthDate: '1970-01-01' }, centerId: 'c1', slotId: 's1' });
   return new Promise((resolve, reject) => {
-    const request = httpRequest(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => (response.statusCode === 201 ? resolve() : reject(new Error(`booking ${n}: HTTP ${response.statusCode} ${Buffer.concat(chunks).toString()}`))));
-    });
+    const request = httpRequest(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          response.statusCode === 201 ? resolve() : reject(new Error(`booking ${n}: HTTP ${response.statusCode} ${Buffer.concat(chunks).toString()}`)),
+        );
+      },
+    );
     request.once('error', reject);
     request.end(body);
   });
@@ -159,5 +168,13 @@ export async function runGrant(deployment: Deployment, bookings: number, progres
   };
   const committed = await deployment.stores.bookings.bookingCount(GRANT_EVENT.id);
   if (committed !== grants.length) throw new Error(`grant: ${committed} bookings stored for ${grants.length} answered 201`);
-  return { verifiesPerSec: round(verifiesPerSec, 0), rawEd25519PerSec: round(rawEd25519PerSec, 0), verifyRatioToRaw: round(verifiesPerSec / rawEd25519PerSec, 2), bookingsPerSec: round(grants.length / seconds, 0), bookings: grants.length, concurrency: BOOKING_CONCURRENCY, bookingCpuSeconds };
+  return {
+    verifiesPerSec: round(verifiesPerSec, 0),
+    rawEd25519PerSec: round(rawEd25519PerSec, 0),
+    verifyRatioToRaw: round(verifiesPerSec / rawEd25519PerSec, 2),
+    bookingsPerSec: round(grants.length / seconds, 0),
+    bookings: grants.length,
+    concurrency: BOOKING_CONCURRENCY,
+    bookingCpuSeconds,
+  };
 }

@@ -77,7 +77,17 @@ async function commandTotal(url: string): Promise<number> {
 /** The size of the tick frame the gateways broadcast now (to give the floor the same frame). */
 async function tickFrameBytes(deployment: Deployment, eventId: string): Promise<number> {
   const figures = await deployment.stores.queue.figures(eventId, Date.now(), 1);
-  const frame: TickMessage = { type: 'tick', e: eventId, st: 'paused', c: figures.cursor, i: figures.issued, q: figures.requeued, r: figures.ratePerMinute, t: Date.now(), l: leftSegments(figures.left) };
+  const frame: TickMessage = {
+    type: 'tick',
+    e: eventId,
+    st: 'paused',
+    c: figures.cursor,
+    i: figures.issued,
+    q: figures.requeued,
+    r: figures.ratePerMinute,
+    t: Date.now(),
+    l: leftSegments(figures.left),
+  };
   return encode(frame).byteLength;
 }
 
@@ -96,7 +106,14 @@ function combine(slices: SnapshotMessage[][]) {
   const gaps = all.flatMap((s) => s.maxGapMs);
   return {
     waiting: last.reduce((sum, s) => sum + s.waiting, 0),
-    withoutUpdates: slices.reduce((worst, slice) => Math.max(worst, slice.reduce((sum, s) => sum + s.waitingWithoutUpdates, 0)), 0),
+    withoutUpdates: slices.reduce(
+      (worst, slice) =>
+        Math.max(
+          worst,
+          slice.reduce((sum, s) => sum + s.waitingWithoutUpdates, 0),
+        ),
+      0,
+    ),
     updates: all.reduce((sum, s) => sum + s.updates, 0),
     lagSamples: all.flatMap((s) => s.lag.samples),
     lagMax: Math.max(...all.map((s) => s.lag.max)),
@@ -121,7 +138,8 @@ async function settledGatewayRss(deployment: Deployment, progress: (line: string
   for (let round = 0; round < 24; round++) {
     readings.push(await gatewayRss(deployment));
     const lastFour = readings.slice(-4);
-    const flat = lastFour.length === 4 && lastFour[0]!.every((_, k) => Math.max(...lastFour.map((r) => r[k]!)) - Math.min(...lastFour.map((r) => r[k]!)) < 1024 * 1024);
+    const flat =
+      lastFour.length === 4 && lastFour[0]!.every((_, k) => Math.max(...lastFour.map((r) => r[k]!)) - Math.min(...lastFour.map((r) => r[k]!)) < 1024 * 1024);
     if (round >= 12 && flat) return readings[readings.length - 1]!;
     await new Promise((resolve) => setTimeout(resolve, 2500));
   }
@@ -150,7 +168,7 @@ function slope(points: [number, number][]): number {
  */
 export async function runHold(deployment: Deployment, clients: number, windowSeconds: number, progress: (line: string) => void): Promise<HoldResult> {
   await deployment.stores.queue.setPaused(HOLD_EVENT.id, true);
-  progress('hold: waiting for the gateways\' start-up memory to settle');
+  progress("hold: waiting for the gateways' start-up memory to settle");
   await settledGatewayRss(deployment, progress);
   progress(`hold: ramping to ${clients} waiting clients over ${deployment.gateways.length} gateways`);
   const targets = deployment.gateways.map((gateway) => gateway.wsUrl);
@@ -167,7 +185,12 @@ export async function runHold(deployment: Deployment, clients: number, windowSec
       await pool.until((c) => c.joined + c.failed >= levels[k]!, 600_000, report);
       await new Promise((resolve) => setTimeout(resolve, 2000));
       const memory = await Promise.all(deployment.gateways.map((gateway) => memoryAfterGc(gateway)));
-      readings.push({ perNode: pool.counters().joined / deployment.gateways.length, rss: memory.map((m) => m.rss), heapUsed: memory.map((m) => m.heapUsed), external: memory.map((m) => m.external) });
+      readings.push({
+        perNode: pool.counters().joined / deployment.gateways.length,
+        rss: memory.map((m) => m.rss),
+        heapUsed: memory.map((m) => m.heapUsed),
+        external: memory.map((m) => m.external),
+      });
     }
     const ramp = await pool.snapshots();
     const lastTicket = Math.max(...ramp.map((s) => s.lastTicketAt ?? 0));
@@ -229,7 +252,11 @@ export async function runHold(deployment: Deployment, clients: number, windowSec
         connectionsPerNode: perNode,
       },
       redis: { commandsPerClientPerMinute: round(commands / window.waiting / (measuredSeconds / 60), 4), commands, windowSeconds: round(measuredSeconds, 1) },
-      loadgen: { workers: pool.pids.length, cpuSecondsPerSecond: round(loadgenCpuSeconds / measuredSeconds, 3), rssBytesPerClient: Math.round(window.rss / window.waiting) },
+      loadgen: {
+        workers: pool.pids.length,
+        cpuSecondsPerSecond: round(loadgenCpuSeconds / measuredSeconds, 3),
+        rssBytesPerClient: Math.round(window.rss / window.waiting),
+      },
     };
   } finally {
     progress('hold: closing the clients');

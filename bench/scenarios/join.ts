@@ -21,7 +21,6 @@ export interface JoinResult {
   cpuSeconds: { gateways: number; redis: number; loadGenerators: number; wallClock: number; cores: number };
 }
 
-
 export async function runJoin(deployment: Deployment, clients: number, progress: (line: string) => void): Promise<JoinResult> {
   const targets = deployment.gateways.map((gateway) => gateway.wsUrl);
   progress(`join: ${clients} clients join as fast as they can connect`);
@@ -31,7 +30,11 @@ export async function runJoin(deployment: Deployment, clients: number, progress:
   // One worker per core: the generators must not be the bottleneck, and more processes than cores only contend.
   const pool = await LoadPool.start({ scenario: 'join', transport: 'net', targets, eventId: RUSH_EVENT.id, count: clients, connectConcurrency: 512 }, 2);
   try {
-    await pool.until((c) => c.joined + c.failed >= clients, 600_000, (c) => progress(`join: ${c.joined} joined, ${c.failed} failed`));
+    await pool.until(
+      (c) => c.joined + c.failed >= clients,
+      600_000,
+      (c) => progress(`join: ${c.joined} joined, ${c.failed} failed`),
+    );
     const snapshots = await pool.snapshots();
     const wall = (Date.now() - started) / 1000;
     const generatorCpu = snapshots.reduce((sum, s) => sum + (s.cpu.user + s.cpu.system) / 1e6, 0);

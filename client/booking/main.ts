@@ -7,7 +7,18 @@ import { loadInfo, pickEvent } from '../common/gateway-info.js';
 import { bindLanguageSwitch } from '../common/language-switch.js';
 import { el, setText, show } from '../common/dom.js';
 import { applyTexts, dictionaries, formatClock, formatCountdown, pageLanguage, type Dictionary, type Language } from '../i18n/index.js';
-import { book, defaultStorage, fetchAvailability, GRANT_FINISHED_CODES, readHandoff, TicketStore, type Availability, type Booking, type BookingFailureCode, type Handoff } from '../sdk/index.js';
+import {
+  book,
+  defaultStorage,
+  fetchAvailability,
+  GRANT_FINISHED_CODES,
+  readHandoff,
+  TicketStore,
+  type Availability,
+  type Booking,
+  type BookingFailureCode,
+  type Handoff,
+} from '../sdk/index.js';
 import { focusField, readForm, type Field } from './form.js';
 import { renderSlots } from './slots.js';
 
@@ -61,7 +72,10 @@ function render(): void {
   if (model.closed) setText(el('closed-text', HTMLElement), model.closed === 'RAN_OUT' ? texts.grantRanOut : texts.bookingErrors[model.closed]);
   if (handoff) setText(el('grant-left', HTMLElement), formatCountdown(handoff.expiresAt - (Date.now() + handoff.serverOffsetMs)));
   renderSlots(model.availability, texts);
-  setText(el('slots-status', HTMLElement), model.availabilityFailed ? texts.slotsFailed : model.availabilityAt ? texts.slotsUpdated(formatClock(model.availabilityAt, language)) : '');
+  setText(
+    el('slots-status', HTMLElement),
+    model.availabilityFailed ? texts.slotsFailed : model.availabilityAt ? texts.slotsUpdated(formatClock(model.availabilityAt, language)) : '',
+  );
   const status = el('booking-status', HTMLElement);
   setText(status, statusText(model.status));
   status.dataset.kind = model.status?.kind ?? '';

@@ -41,7 +41,10 @@ export class EventCard {
   private row: EventRow;
   private busy = false;
 
-  constructor(row: EventRow, private readonly context: CardContext) {
+  constructor(
+    row: EventRow,
+    private readonly context: CardContext,
+  ) {
     const template = document.getElementById('event-template') as HTMLTemplateElement;
     this.root = (template.content.firstElementChild as HTMLElement).cloneNode(true) as HTMLElement;
     this.root.dataset.eventId = row.id;
@@ -109,18 +112,31 @@ export class EventCard {
     click('pause', () => void this.run(`Pause ${id}`, async () => (await api.pause(id), `Admission to ${name()} is paused. People keep their places.`)));
     click('resume', () => void this.run(`Resume ${id}`, async () => (await api.resume(id), `Admission to ${name()} resumed.`)));
     click('open-now', async () => {
-      if (!(await confirmAction(`Open ${name()} now?`, 'Admission starts at once, before the configured opening time. The pre-queue is drawn now.', 'Open now'))) return;
+      if (
+        !(await confirmAction(`Open ${name()} now?`, 'Admission starts at once, before the configured opening time. The pre-queue is drawn now.', 'Open now'))
+      )
+        return;
       void this.run(`Open ${id} now`, async () => (await api.openNow(id), `${name()} is open.`));
     });
     click('close-now', async () => {
-      if (!(await confirmAction(`Close ${name()} now?`, 'Nobody more can join or be admitted. Everyone waiting is told the event closed. This cannot be undone from the console.', 'Close now'))) return;
+      if (
+        !(await confirmAction(
+          `Close ${name()} now?`,
+          'Nobody more can join or be admitted. Everyone waiting is told the event closed. This cannot be undone from the console.',
+          'Close now',
+        ))
+      )
+        return;
       void this.run(`Close ${id} now`, async () => (await api.closeNow(id), `${name()} is closed.`));
     });
     submit('limits', (form) => {
       const maxActive = intField(form, 'maxActive');
       const admitsPerMinute = intField(form, 'admitsPerMinute');
       void this.run(`Change the limits of ${id}`, async () => {
-        const { event } = await api.limits(id, { ...(maxActive === undefined ? {} : { maxActive }), ...(admitsPerMinute === undefined ? {} : { admitsPerMinute }) });
+        const { event } = await api.limits(id, {
+          ...(maxActive === undefined ? {} : { maxActive }),
+          ...(admitsPerMinute === undefined ? {} : { admitsPerMinute }),
+        });
         form.reset();
         return `Limits of ${name()}: ${event.maxActive} booking at once, ${event.admitsPerMinute} admitted per minute.`;
       });
@@ -137,7 +153,14 @@ export class EventCard {
     submit('revoke', async (form) => {
       const ticketNo = intField(form, 'ticketNo');
       if (ticketNo === undefined) return;
-      if (!(await confirmAction(`Revoke ticket #${ticketNo} of ${name()}?`, 'Its holder loses their place, or their booking grant if admitted, for good.', 'Revoke ticket'))) return;
+      if (
+        !(await confirmAction(
+          `Revoke ticket #${ticketNo} of ${name()}?`,
+          'Its holder loses their place, or their booking grant if admitted, for good.',
+          'Revoke ticket',
+        ))
+      )
+        return;
       void this.run(`Revoke ticket #${ticketNo} of ${id}`, async () => {
         const result = await api.revoke(id, ticketNo);
         form.reset();

@@ -51,7 +51,10 @@ function result(entry: AuditEntry): HTMLElement {
 export function renderAudit(body: HTMLTableSectionElement, entries: readonly AuditEntry[]): void {
   body.replaceChildren(
     ...entries.map((entry) =>
-      row([formatDateTime(Date.parse(entry.at)), `${entry.actor} (${entry.via})`, entry.action, result(entry), details(entry)], { action: entry.action, result: entry.result }),
+      row([formatDateTime(Date.parse(entry.at)), `${entry.actor} (${entry.via})`, entry.action, result(entry), details(entry)], {
+        action: entry.action,
+        result: entry.result,
+      }),
     ),
   );
 }

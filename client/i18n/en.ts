@@ -76,7 +76,7 @@ const bookingErrors = {
   NOT_FOUND: 'The booking service address is wrong. Reload the page.',
   METHOD_NOT_ALLOWED: 'The booking service refused the request. Reload the page.',
   BAD_REQUEST: 'The booking service could not read the request. Reload the page and try again.',
-  HEADERS_TOO_LARGE: 'The browser sent too much data with the request. Clear this site\'s cookies, reload the page and try again.',
+  HEADERS_TOO_LARGE: "The browser sent too much data with the request. Clear this site's cookies, reload the page and try again.",
   REQUEST_TIMEOUT: 'The request took too long to arrive (a slow or interrupted network). Nothing was booked; try again.',
   STORE_UNAVAILABLE: 'The booking service is busy and saved nothing. Try again in a moment.',
   NETWORK: 'Could not reach the booking service. Check your connection and press Book again; you cannot be booked twice.',
@@ -121,7 +121,8 @@ export const en = {
   /** `perMinute` already formatted ("6", "0.5"). */
   rateValue: (perMinute: string) => `${perMinute} people per minute`,
   rateUnknown: 'Not measured yet',
-  keepPlace: 'Refreshing this page or losing your network does not lose your place, and it does not move you ahead either. You may switch to other apps; keep this page open.',
+  keepPlace:
+    'Refreshing this page or losing your network does not lose your place, and it does not move you ahead either. You may switch to other apps; keep this page open.',
   noticeHeading: 'Notice from the organisers',
 
   notifyButton: 'Notify me when it is my turn',

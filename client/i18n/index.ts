@@ -17,7 +17,6 @@ export function applyTexts(root: ParentNode, texts: Dictionary): void {
     const text: unknown = texts[key];
     if (typeof text === 'string') {
       if (node.textContent !== text) node.textContent = text; // unchanged text is left alone: no needless re-announcements
-    }
-    else console.warn(`waitroom: no text "${String(key)}"`);
+    } else console.warn(`waitroom: no text "${String(key)}"`);
   }
 }

@@ -87,7 +87,10 @@ export class KioskView {
     const retry = Math.max(1, Math.ceil(retryInMs / 1000));
     this.bannerDetail(`${error.code}${error.status ? ` (HTTP ${error.status})` : ''}: ${error.message} · 재시도 ${retry}초 후 · retrying in ${retry} s`);
     if (SETUP_CODES.has(error.code)) {
-      this.bannerText({ ko: '화면 설정을 확인해 주세요: 주소의 행사 또는 접종센터가 없습니다', en: 'Display setup problem: the address names an event or centre that does not exist' });
+      this.bannerText({
+        ko: '화면 설정을 확인해 주세요: 주소의 행사 또는 접종센터가 없습니다',
+        en: 'Display setup problem: the address names an event or centre that does not exist',
+      });
       this.setStatus('setup');
     } else if (this.lastReceivedAt === 0) {
       this.bannerText({ ko: '서버에 연결하는 중입니다', en: 'Connecting to the server' });

@@ -12,9 +12,7 @@ export type Booking = BookingResponse['booking'];
 /** NETWORK: no answer; UNEXPECTED_RESPONSE: an answer that is not the API's. */
 export type BookingFailureCode = BookingErrorCode | 'NETWORK' | 'UNEXPECTED_RESPONSE';
 
-export type BookingResult =
-  | { ok: true; booking: Booking; repeated: boolean }
-  | { ok: false; code: BookingFailureCode; message: string; status: number | null };
+export type BookingResult = { ok: true; booking: Booking; repeated: boolean } | { ok: false; code: BookingFailureCode; message: string; status: number | null };
 
 export interface Person {
   name: string;
@@ -51,7 +49,11 @@ export async function fetchAvailability(bookingUrl: string, fetchFn: typeof fetc
  * same person, center and slot with the same grant gets the same booking back.
  * `identityToken`: the identity provider's assertion, for events that require one (docs/protocol.md §9.5).
  */
-export async function book(handoff: Handoff, choice: { person: Person; centerId: string; slotId: string; identityToken?: string }, fetchFn: typeof fetch = fetch): Promise<BookingResult> {
+export async function book(
+  handoff: Handoff,
+  choice: { person: Person; centerId: string; slotId: string; identityToken?: string },
+  fetchFn: typeof fetch = fetch,
+): Promise<BookingResult> {
   const body: BookingBody = { grant: handoff.grant, secret: handoff.secret, ...choice };
   let response: Response;
   try {

@@ -122,7 +122,9 @@ export class WaitroomClient {
     const handoff = this.handoff();
     if (handoff && handoff.expiresAt > Date.now() + handoff.serverOffsetMs) {
       this.finished = true;
-      queueMicrotask(() => this.emitter.emit('admitted', { ticketNo: handoff.ticketNo, grant: handoff.grant, expiresAt: handoff.expiresAt, bookingUrl: handoff.bookingUrl }));
+      queueMicrotask(() =>
+        this.emitter.emit('admitted', { ticketNo: handoff.ticketNo, grant: handoff.grant, expiresAt: handoff.expiresAt, bookingUrl: handoff.bookingUrl }),
+      );
       return;
     }
     this.connection = new Connection(
@@ -217,7 +219,17 @@ export class WaitroomClient {
     if (rid !== this.requestRid || this.finished) return; // a newer request (or a stop) came while waiting
     const pow = this.pow;
     this.pow = null; // a challenge is good for one join
-    this.connection?.send({ type: 'join', rid, eventId: this.eventId, secretHash, pk, proof, device, ...(this.birthDate ? { birthDate: this.birthDate } : {}), ...(pow ? { pow } : {}) });
+    this.connection?.send({
+      type: 'join',
+      rid,
+      eventId: this.eventId,
+      secretHash,
+      pk,
+      proof,
+      device,
+      ...(this.birthDate ? { birthDate: this.birthDate } : {}),
+      ...(pow ? { pow } : {}),
+    });
   }
 
   /** Solves the challenge of a proof-of-work refusal, then joins again with the solution. */
@@ -355,15 +367,19 @@ export class WaitroomClient {
     if (status !== 'connected') this.lastTick = null; // figures of a lost connection are not live
     if (closeCode !== undefined && !this.finished) {
       this.finished = true;
-      this.emitter.emit('error', { code: closeErrorCode(closeCode), message: `the server closed the connection (code ${closeCode})`, outcome: 'stopped', closeCode });
+      this.emitter.emit('error', {
+        code: closeErrorCode(closeCode),
+        message: `the server closed the connection (code ${closeCode})`,
+        outcome: 'stopped',
+        closeCode,
+      });
     }
     this.updateState();
   }
 
   private updateState(): void {
     const tick = this.lastTick;
-    const state: WaitroomState =
-      this.status !== 'connected' ? this.status : !tick ? 'connected' : tick.d ? 'reconnecting' : tick.st;
+    const state: WaitroomState = this.status !== 'connected' ? this.status : !tick ? 'connected' : tick.d ? 'reconnecting' : tick.st;
     if (state === this.lastState) return;
     this.lastState = state;
     this.emitter.emit('state', { state, connection: this.status, queue: tick?.st ?? null, degraded: tick?.d === true });

@@ -42,7 +42,12 @@ const NOT_YET: ReadonlySet<ErrorCode> = new Set<ErrorCode>([ErrorCode.EVENT_NOT_
 const BIRTH_DATE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([ErrorCode.BIRTH_DATE_REQUIRED, ErrorCode.NOT_ELIGIBLE]);
 
 /** Proof-of-work refusals: each carries a fresh challenge to solve (§3.1.2). */
-export const POW_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([ErrorCode.POW_REQUIRED, ErrorCode.POW_INVALID, ErrorCode.POW_EXPIRED, ErrorCode.POW_REUSED]);
+export const POW_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  ErrorCode.POW_REQUIRED,
+  ErrorCode.POW_INVALID,
+  ErrorCode.POW_EXPIRED,
+  ErrorCode.POW_REUSED,
+]);
 
 /** Challenges solved in a row without a place before the client gives up (a broken solver must not spin). */
 export const MAX_POW_ATTEMPTS = 5;

@@ -7,5 +7,15 @@ export type * from './events.js';
 export type { ConnectionStatus, SocketConstructor, SocketLike } from './connection.js';
 export { memoryStorage, defaultStorage, TicketStore, type KeyValueStorage, type StoredTicket } from './storage.js';
 export { readHandoff, storedHandoff, withHandoffFragment, handoffFromFragment, type Handoff } from './handoff.js';
-export { book, fetchAvailability, availabilityUrl, GRANT_FINISHED_CODES, type Availability, type Booking, type BookingResult, type BookingFailureCode, type Person } from './booking-api.js';
+export {
+  book,
+  fetchAvailability,
+  availabilityUrl,
+  GRANT_FINISHED_CODES,
+  type Availability,
+  type Booking,
+  type BookingResult,
+  type BookingFailureCode,
+  type Person,
+} from './booking-api.js';
 export { WaitroomOptionsError } from './urls.js';

@@ -30,7 +30,8 @@ export interface Protection {
 const OVERLAY_STYLE =
   'position:fixed;inset:0;z-index:2147483647;display:flex;align-items:center;justify-content:center;background:rgba(18,58,94,0.94);' +
   "font-family:system-ui,-apple-system,'Apple SD Gothic Neo','Malgun Gothic','Noto Sans KR','NanumGothic',sans-serif;color:#17212b;line-height:1.5";
-const CARD_STYLE = 'box-sizing:border-box;background:#fff;border-radius:12px;width:calc(100% - 2rem);max-width:26rem;padding:1.5rem;text-align:center;box-shadow:0 8px 30px rgba(0,0,0,0.3)';
+const CARD_STYLE =
+  'box-sizing:border-box;background:#fff;border-radius:12px;width:calc(100% - 2rem);max-width:26rem;padding:1.5rem;text-align:center;box-shadow:0 8px 30px rgba(0,0,0,0.3)';
 
 function part(tag: string, style = ''): HTMLElement {
   const node = document.createElement(tag);
@@ -39,7 +40,8 @@ function part(tag: string, style = ''): HTMLElement {
 }
 
 export function protect(options: ProtectOptions): Protection {
-  if (typeof options.bookingUrl !== 'string' || options.bookingUrl === '') throw new WaitroomOptionsError('bookingUrl is required: the page people go to when admitted');
+  if (typeof options.bookingUrl !== 'string' || options.bookingUrl === '')
+    throw new WaitroomOptionsError('bookingUrl is required: the page people go to when admitted');
   const texts = dictionaries[options.lang ?? chooseLanguage({ query: null, stored: null, browser: globalThis.navigator?.language })];
   const client = new WaitroomClient(options);
 

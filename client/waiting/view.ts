@@ -44,7 +44,21 @@ export interface WaitingModel {
 }
 
 export function emptyModel(): WaitingModel {
-  return { title: null, status: null, state: null, ticketNo: null, position: null, eta: null, updatedAt: null, prequeue: null, notice: '', problem: null, askingBirthDate: false, turnEndsAt: null, booked: null };
+  return {
+    title: null,
+    status: null,
+    state: null,
+    ticketNo: null,
+    position: null,
+    eta: null,
+    updatedAt: null,
+    prequeue: null,
+    notice: '',
+    problem: null,
+    askingBirthDate: false,
+    turnEndsAt: null,
+    booked: null,
+  };
 }
 
 export function shownState(state: StateEvent | null): ShownState {

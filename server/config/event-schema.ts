@@ -107,7 +107,12 @@ const EventInput = z
     grantTtlSeconds: z.number().int().min(10).max(3600).default(600),
     /** How long a disconnected waiter keeps counting as ahead of others. */
     graceSeconds: z.number().int().min(0).max(3600).default(30),
-    ticketTtlSeconds: z.number().int().min(60).max(30 * 86400).default(2 * 86400),
+    ticketTtlSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(30 * 86400)
+      .default(2 * 86400),
     /**
      * Proof of work at join (docs/protocol.md §3.1.2): leading zero bits a
      * solution's SHA-256 must have (0: off; each bit doubles the work: 14 is

@@ -13,12 +13,11 @@ export const IDENTITY_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384',
 
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'] as const;
 
-const PublicJwk = z
-  .looseObject({ kty: z.string().min(1) })
-  .superRefine((jwk, ctx) => {
-    const secret = PRIVATE_JWK_MEMBERS.filter((member) => member in jwk);
-    if (secret.length > 0) ctx.addIssue({ code: 'custom', message: `a private or secret key (has ${secret.join(', ')}): give the identity provider's public keys only` });
-  });
+const PublicJwk = z.looseObject({ kty: z.string().min(1) }).superRefine((jwk, ctx) => {
+  const secret = PRIVATE_JWK_MEMBERS.filter((member) => member in jwk);
+  if (secret.length > 0)
+    ctx.addIssue({ code: 'custom', message: `a private or secret key (has ${secret.join(', ')}): give the identity provider's public keys only` });
+});
 
 export const IdentityConfig = z
   .object({
@@ -27,9 +26,12 @@ export const IdentityConfig = z
     /** The `aud` (one of them) the assertions must carry: the client id this site has at the provider. */
     audience: z.union([z.string().min(1).max(500), z.array(z.string().min(1).max(500)).min(1)]),
     /** The provider's JWKS document (fetched and cached; refetched for an unknown key id). */
-    jwksUrl: z.url({ protocol: /^https?$/, error: 'an http(s) URL of the provider\'s JWKS' }).optional(),
+    jwksUrl: z.url({ protocol: /^https?$/, error: "an http(s) URL of the provider's JWKS" }).optional(),
     /** Or its public keys inline, as a JWKS. */
-    jwks: z.object({ keys: z.array(PublicJwk).min(1, 'at least one public key') }).strict().optional(),
+    jwks: z
+      .object({ keys: z.array(PublicJwk).min(1, 'at least one public key') })
+      .strict()
+      .optional(),
     /** The claim that names the person (unique per person at this issuer). */
     personClaim: z.string().min(1).max(100).default('sub'),
     algorithms: z.array(z.enum(IDENTITY_ALGORITHMS)).min(1).default(['RS256', 'ES256', 'EdDSA']),

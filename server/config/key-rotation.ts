@@ -81,18 +81,24 @@ export function checkRotation(input: RotationInput): RotationCheck {
       if (after.has(kid)) continue;
       const retired = input.retiredAt[kind].get(kid);
       if (retired === undefined) {
-        warnings.push(`${section(kind)}: key id "${kid}" is removed; it was not current in this process since it started: make sure its ${TOKENS[kind]} have expired (they live up to ${input.lifetimeMs[kind] / 1000} s)`);
+        warnings.push(
+          `${section(kind)}: key id "${kid}" is removed; it was not current in this process since it started: make sure its ${TOKENS[kind]} have expired (they live up to ${input.lifetimeMs[kind] / 1000} s)`,
+        );
         continue;
       }
       const safeAt = retired + input.lifetimeMs[kind];
       if (safeAt > input.now) {
         const since = retired === Infinity ? 'is current until this change' : `stopped being current at ${when(retired)}`;
-        problems.push(`${section(kind)}: key id "${kid}" is still needed: it ${since}, and its ${TOKENS[kind]} live up to ${input.lifetimeMs[kind] / 1000} s${retired === Infinity ? '' : `; remove it after ${when(safeAt)}`}. (A restart drops it at once, and its ${TOKENS[kind]} stop working.)`);
+        problems.push(
+          `${section(kind)}: key id "${kid}" is still needed: it ${since}, and its ${TOKENS[kind]} live up to ${input.lifetimeMs[kind] / 1000} s${retired === Infinity ? '' : `; remove it after ${when(safeAt)}`}. (A restart drops it at once, and its ${TOKENS[kind]} stop working.)`,
+        );
       }
     }
     const next = currentKid(input.after, kind);
     if (next !== undefined && next !== currentKid(input.before, kind) && !before.has(next)) {
-      warnings.push(`${section(kind)}: the new current key id "${next}" was not configured before; every process that checks ${TOKENS[kind]} must know it before any process signs with it`);
+      warnings.push(
+        `${section(kind)}: the new current key id "${next}" was not configured before; every process that checks ${TOKENS[kind]} must know it before any process signs with it`,
+      );
     }
   }
   return { problems, warnings };

@@ -36,10 +36,16 @@ export function grantSigningKey(keys: Keys): GrantSigningKey {
 export function grantPublicKeys(keys: Keys): GrantPublicKeys {
   const result = new Map<string, KeyObject>();
   for (const [kid, text] of Object.entries(keys.grant.privateKeys)) {
-    result.set(kid, parseKey(`keys.grant.privateKeys.${kid}`, () => createPublicKey(createPrivateKey(keyText(text)))));
+    result.set(
+      kid,
+      parseKey(`keys.grant.privateKeys.${kid}`, () => createPublicKey(createPrivateKey(keyText(text)))),
+    );
   }
   for (const [kid, text] of Object.entries(keys.grant.publicKeys)) {
-    result.set(kid, parseKey(`keys.grant.publicKeys.${kid}`, () => createPublicKey(keyText(text))));
+    result.set(
+      kid,
+      parseKey(`keys.grant.publicKeys.${kid}`, () => createPublicKey(keyText(text))),
+    );
   }
   if (result.size === 0) throw new ConfigError(['keys.grant.publicKeys: the reservation handler needs at least one public key']);
   return result;

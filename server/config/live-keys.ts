@@ -35,9 +35,7 @@ export function keySetFor(keys: Keys, roles: KeyRoles): KeySet {
 }
 
 export type KeyReload =
-  | { result: 'applied'; warnings: string[]; current: Record<KeyKind, string | undefined> }
-  | { result: 'unchanged' }
-  | { result: 'refused'; problems: string[] };
+  { result: 'applied'; warnings: string[]; current: Record<KeyKind, string | undefined> } | { result: 'unchanged' } | { result: 'refused'; problems: string[] };
 
 export interface LiveKeysOptions {
   keys: Keys;
@@ -87,7 +85,15 @@ export class LiveKeys {
     const sameCurrent = (['grant', 'ticket'] as const).every((kind) => currentKid(keys, kind) === currentKid(this.keys, kind));
     if (sameCurrent && samePrints(prints, this.prints)) return { result: 'unchanged' };
     const now = this.options.clock.now();
-    const check = checkRotation({ before: this.keys, after: keys, beforePrints: this.prints, afterPrints: prints, retiredAt: this.retiredAt, lifetimeMs: this.lifetimes(), now });
+    const check = checkRotation({
+      before: this.keys,
+      after: keys,
+      beforePrints: this.prints,
+      afterPrints: prints,
+      retiredAt: this.retiredAt,
+      lifetimeMs: this.lifetimes(),
+      now,
+    });
     if (check.problems.length > 0) return { result: 'refused', problems: check.problems };
     for (const kind of ['grant', 'ticket'] as const) {
       const previous = currentKid(this.keys, kind);

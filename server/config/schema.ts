@@ -12,7 +12,9 @@ const url = z.url();
 /** A PEM text, or `file:<path>` to read it from a file. */
 const keyText = z.string().min(1);
 /** A browser origin: scheme, host and port only, e.g. `https://www.example.org`. */
-const origin = z.url().refine((value) => URL.canParse(value) && new URL(value).origin === value, 'an origin: scheme://host[:port], without a path or a trailing slash');
+const origin = z
+  .url()
+  .refine((value) => URL.canParse(value) && new URL(value).origin === value, 'an origin: scheme://host[:port], without a path or a trailing slash');
 const kid = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'key ids are 1–32 characters of A–Z, a–z, 0–9, _ and -');
 
 /** An IPv4 or IPv6 address, or a CIDR block of them ("100.64.0.0/10", "2001:db8::/32"). */
@@ -49,16 +51,31 @@ export const GatewayConfig = z
     tickMs: z.coerce.number().int().min(20).max(1000).default(1000),
     /** Joins arriving within this window share one store round trip. */
     joinBatchMs: z.coerce.number().int().min(0).max(50).default(2),
-    maxFrameBytes: z.number().int().min(256).max(1 << 20).default(4096),
+    maxFrameBytes: z
+      .number()
+      .int()
+      .min(256)
+      .max(1 << 20)
+      .default(4096),
     /**
      * Largest HTTP request head (request line and headers) on either transport; a larger one is answered 431
      * HEADERS_TOO_LARGE and closed. On uws, uWS itself closes (without an answer) a head over 4 KiB that arrives in
      * more than one read, or one with more than about 50 headers (server/gateway/transport/header-limit.ts).
      */
-    maxHeaderBytes: z.number().int().min(1024).max(64 << 10).default(8 << 10),
+    maxHeaderBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(64 << 10)
+      .default(8 << 10),
     /** A connection that sends nothing (no frame, no pong to the automatic pings) for this long is dropped: a departure, with the event's grace. */
     idleTimeoutSeconds: z.number().int().min(8).max(960).default(120),
-    maxBackpressureBytes: z.number().int().min(1024).max(16 << 20).default(64 << 10),
+    maxBackpressureBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(16 << 20)
+      .default(64 << 10),
     /** Invalid frames one connection may send before it is closed. */
     maxInvalidFrames: z.number().int().min(1).max(1000).default(10),
     /**
@@ -75,7 +92,10 @@ export const GatewayConfig = z
      * these has its client address taken from `clientAddressHeader`; all others use the socket's.
      */
     trustProxy: z.array(cidr).default([]),
-    clientAddressHeader: z.string().regex(/^[a-z0-9-]{1,64}$/, 'a lower-case HTTP header name').default('x-forwarded-for'),
+    clientAddressHeader: z
+      .string()
+      .regex(/^[a-z0-9-]{1,64}$/, 'a lower-case HTTP header name')
+      .default('x-forwarded-for'),
     /** Resumes of one ticket per minute (a token bucket: bursts up to this, then one every 60/n s). */
     resumesPerTicketPerMinute: z.number().int().min(1).max(10_000).default(30),
     /** Where built pages are served from. */
@@ -93,7 +113,12 @@ export const ReservationsConfig = z
      * a gateway in the same process; a standalone reservation handler must list them.
      */
     allowedOrigins: z.array(z.string()).default([]),
-    maxBodyBytes: z.number().int().min(512).max(1 << 20).default(8192),
+    maxBodyBytes: z
+      .number()
+      .int()
+      .min(512)
+      .max(1 << 20)
+      .default(8192),
     /**
      * Time a connection has to send a request's whole header, from its first byte (or from the connection);
      * a slower sender (slowloris) is answered 408 REQUEST_TIMEOUT and closed. Node's default is 60 s.
@@ -122,10 +147,22 @@ export const StoreConfig = z
     redisUrl: z.string().default('redis://127.0.0.1:6379'),
     /** Seed nodes of a Redis Cluster (REDIS_CLUSTER_NODES: comma-separated URLs); when set, redisUrl is not used. */
     redisClusterNodes: z
-      .preprocess((value) => (typeof value === 'string' ? value.split(',').map((url) => url.trim()).filter(Boolean) : value), z.array(z.string().url()))
+      .preprocess(
+        (value) =>
+          typeof value === 'string'
+            ? value
+                .split(',')
+                .map((url) => url.trim())
+                .filter(Boolean)
+            : value,
+        z.array(z.string().url()),
+      )
       .default([]),
     /** Prefix of every Redis key; tests use a unique one each. */
-    keyPrefix: z.string().regex(/^[A-Za-z0-9_:-]{1,32}$/).default('wr'),
+    keyPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_:-]{1,32}$/)
+      .default('wr'),
   })
   .strict();
 
@@ -194,19 +231,40 @@ const SignInThrottleConfig = z
     addressFreeFailures: z.number().int().min(1).max(10_000).default(20),
     firstLockoutSeconds: z.number().int().min(1).max(3600).default(30),
     maxLockoutSeconds: z.number().int().min(1).max(86_400).default(900),
-    forgetAfterSeconds: z.number().int().min(60).max(7 * 86_400).default(86_400),
+    forgetAfterSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 86_400)
+      .default(86_400),
   })
   .strict()
-  .refine((throttle) => throttle.firstLockoutSeconds <= throttle.maxLockoutSeconds, { path: ['maxLockoutSeconds'], message: 'must be at least firstLockoutSeconds' })
-  .refine((throttle) => throttle.maxLockoutSeconds <= throttle.forgetAfterSeconds, { path: ['forgetAfterSeconds'], message: 'must be at least maxLockoutSeconds (a lockout would outlive its count)' });
+  .refine((throttle) => throttle.firstLockoutSeconds <= throttle.maxLockoutSeconds, {
+    path: ['maxLockoutSeconds'],
+    message: 'must be at least firstLockoutSeconds',
+  })
+  .refine((throttle) => throttle.maxLockoutSeconds <= throttle.forgetAfterSeconds, {
+    path: ['forgetAfterSeconds'],
+    message: 'must be at least maxLockoutSeconds (a lockout would outlive its count)',
+  });
 
 /** The operators' HTTP API on the gateway (`/admin/…`). */
 export const AdminConfig = z
   .object({
     /** Largest request body accepted (an events file), bytes. */
-    maxBodyBytes: z.number().int().min(1024).max(16 << 20).default(1 << 20),
+    maxBodyBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(16 << 20)
+      .default(1 << 20),
     /** An operator console session ends this long after its last use. */
-    sessionTtlSeconds: z.number().int().min(60).max(7 * 86400).default(12 * 3600),
+    sessionTtlSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 86400)
+      .default(12 * 3600),
     /** How often each gateway samples the console's history (one hour of samples is kept). */
     historyStepMs: z.number().int().min(100).max(60_000).default(5000),
     signInThrottle: SignInThrottleConfig.default(SignInThrottleConfig.parse({})),
@@ -248,7 +306,8 @@ function reportDuplicateNames(operators: unknown, ctx: z.RefinementCtx): void {
   if (!Array.isArray(operators)) return;
   const seen = new Set<unknown>();
   operators.forEach((operator: { name?: unknown } | null, index) => {
-    if (seen.has(operator?.name)) ctx.addIssue({ code: 'custom', path: ['operators', index, 'name'], message: `duplicate operator "${String(operator?.name)}"` });
+    if (seen.has(operator?.name))
+      ctx.addIssue({ code: 'custom', path: ['operators', index, 'name'], message: `duplicate operator "${String(operator?.name)}"` });
     seen.add(operator?.name);
   });
 }

@@ -64,7 +64,15 @@ export function joinDecision(event: EventConfig, birthDate: string | undefined, 
   const window = eventJoinWindow(event);
   const cohorts = birthDate !== undefined && isCalendarDate(birthDate) ? cohortsOf(event, birthDate) : [];
   if (now >= window.closesAt) return closed(event);
-  if (now < window.opensAt) return notOpenYet(event, 'joining', nextOpening(cohorts.map((c) => cohortJoinWindow(event, c)), now) ?? window.opensAt);
+  if (now < window.opensAt)
+    return notOpenYet(
+      event,
+      'joining',
+      nextOpening(
+        cohorts.map((c) => cohortJoinWindow(event, c)),
+        now,
+      ) ?? window.opensAt,
+    );
   const prequeue = now < event.opensAt;
   if (event.cohorts.length === 0) return { ok: true, cohort: null, prequeue };
   const decided = decideCohort(event, birthDate, cohorts, now, (cohort) => cohortJoinWindow(event, cohort), 'join');
@@ -74,7 +82,15 @@ export function joinDecision(event: EventConfig, birthDate: string | undefined, 
 export function bookingDecision(event: EventConfig, birthDate: string, now: number): BookingDecision {
   const cohorts = isCalendarDate(birthDate) ? cohortsOf(event, birthDate) : [];
   if (now >= event.closesAt) return closed(event);
-  if (now < event.opensAt) return notOpenYet(event, 'booking', nextOpening(cohorts.map((c) => cohortBookingWindow(event, c)), now) ?? event.opensAt);
+  if (now < event.opensAt)
+    return notOpenYet(
+      event,
+      'booking',
+      nextOpening(
+        cohorts.map((c) => cohortBookingWindow(event, c)),
+        now,
+      ) ?? event.opensAt,
+    );
   if (event.cohorts.length === 0) return { ok: true, cohort: null };
   return decideCohort(event, birthDate, cohorts, now, (cohort) => cohortBookingWindow(event, cohort), 'book');
 }
@@ -99,7 +115,12 @@ function decideCohort(
   if (open) return { ok: true, cohort: open };
   const opensAt = nextOpening(cohorts.map(windowOf), now);
   if (opensAt !== undefined) {
-    return { ok: false, code: 'COHORT_NOT_OPEN_YET', message: `You may ${verb} from ${formatInstant(opensAt, event.timeZone)}: your window opens then.`, opensAt };
+    return {
+      ok: false,
+      code: 'COHORT_NOT_OPEN_YET',
+      message: `You may ${verb} from ${formatInstant(opensAt, event.timeZone)}: your window opens then.`,
+      opensAt,
+    };
   }
   const closedAt = Math.max(...cohorts.map((cohort) => windowOf(cohort).closesAt));
   return { ok: false, code: 'COHORT_CLOSED', message: `Your window closed at ${formatInstant(closedAt, event.timeZone)}.` };

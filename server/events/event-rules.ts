@@ -53,19 +53,34 @@ export function eventWindowProblems(times: EventTimes, zone: string): Problem[] 
  * A cohort's window must be non-empty and inside the event's. Only the ends
  * the cohort sets itself are its problems; inherited ones are the event's.
  */
-export function cohortWindowProblems(index: number, window: EventTimes, own: { opensAt: boolean; closesAt: boolean }, event: EventTimes, zone: string): Problem[] {
+export function cohortWindowProblems(
+  index: number,
+  window: EventTimes,
+  own: { opensAt: boolean; closesAt: boolean },
+  event: EventTimes,
+  zone: string,
+): Problem[] {
   const problems: Problem[] = [];
   if (!own.opensAt && !own.closesAt) return problems;
   const { opensAt, closesAt } = window;
   const at = (field: string) => ['cohorts', index, field];
   if (opensAt !== undefined && event.opensAt !== undefined && opensAt < event.opensAt) {
-    problems.push({ path: at('opensAt'), message: `the cohort opens at ${formatInstant(opensAt, zone)}, before the event opens (${formatInstant(event.opensAt, zone)}); open it at or after the event's opensAt` });
+    problems.push({
+      path: at('opensAt'),
+      message: `the cohort opens at ${formatInstant(opensAt, zone)}, before the event opens (${formatInstant(event.opensAt, zone)}); open it at or after the event's opensAt`,
+    });
   }
   if (closesAt !== undefined && event.closesAt !== undefined && closesAt > event.closesAt) {
-    problems.push({ path: at('closesAt'), message: `the cohort closes at ${formatInstant(closesAt, zone)}, after the event closes (${formatInstant(event.closesAt, zone)}); close it at or before the event's closesAt` });
+    problems.push({
+      path: at('closesAt'),
+      message: `the cohort closes at ${formatInstant(closesAt, zone)}, after the event closes (${formatInstant(event.closesAt, zone)}); close it at or before the event's closesAt`,
+    });
   }
   if (opensAt !== undefined && closesAt !== undefined && closesAt <= opensAt) {
-    problems.push({ path: at(own.closesAt ? 'closesAt' : 'opensAt'), message: `the cohort's closesAt must be after its opensAt: it opens at ${formatInstant(opensAt, zone)} and closes at ${formatInstant(closesAt, zone)}` });
+    problems.push({
+      path: at(own.closesAt ? 'closesAt' : 'opensAt'),
+      message: `the cohort's closesAt must be after its opensAt: it opens at ${formatInstant(opensAt, zone)} and closes at ${formatInstant(closesAt, zone)}`,
+    });
   }
   return problems;
 }

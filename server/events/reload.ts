@@ -24,9 +24,7 @@ export interface FieldChange {
 }
 
 export type EventChange =
-  | { kind: 'added'; eventId: string }
-  | { kind: 'removed'; eventId: string }
-  | { kind: 'changed'; eventId: string; fields: FieldChange[] };
+  { kind: 'added'; eventId: string } | { kind: 'removed'; eventId: string } | { kind: 'changed'; eventId: string; fields: FieldChange[] };
 
 export type RefusalCode = 'EVENT_HAS_PEOPLE' | 'CLOSES_WHILE_PEOPLE_WAIT' | 'CENTER_HAS_BOOKINGS' | 'SLOT_HAS_BOOKINGS' | 'CAPACITY_BELOW_BOOKINGS';
 
@@ -106,9 +104,19 @@ async function refusalsOf(before: EventConfig, after: EventConfig, facts: Reload
       if (centersRefused.has(center)) continue;
       centersRefused.add(center);
       const total = slotsBefore.filter((s) => s.center === center).reduce((sum, s) => sum + (taken.get(slotKey(center, s.slot)) ?? 0), 0);
-      refusals.push({ code: 'CENTER_HAS_BOOKINGS', eventId: id, field: `centers[${center}]`, message: `center "${center}" of event "${id}" has ${total} booking(s); removing it would strand them` });
+      refusals.push({
+        code: 'CENTER_HAS_BOOKINGS',
+        eventId: id,
+        field: `centers[${center}]`,
+        message: `center "${center}" of event "${id}" has ${total} booking(s); removing it would strand them`,
+      });
     } else if (capacity === undefined) {
-      refusals.push({ code: 'SLOT_HAS_BOOKINGS', eventId: id, field: `centers[${center}].slots[${slot}]`, message: `slot "${slot}" at center "${center}" of event "${id}" has ${booked} booking(s); removing it would strand them` });
+      refusals.push({
+        code: 'SLOT_HAS_BOOKINGS',
+        eventId: id,
+        field: `centers[${center}].slots[${slot}]`,
+        message: `slot "${slot}" at center "${center}" of event "${id}" has ${booked} booking(s); removing it would strand them`,
+      });
     } else if (capacity < booked) {
       refusals.push({
         code: 'CAPACITY_BELOW_BOOKINGS',

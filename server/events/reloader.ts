@@ -96,7 +96,13 @@ export class EventReloader {
    */
   async start(followMs: number): Promise<void> {
     await this.serially(() => this.join());
-    this.following = setInterval(() => void this.serially(() => this.catchUp()).catch((error: unknown) => this.options.log.warn({ err: error }, 'events: could not check the shared events; retrying')), followMs);
+    this.following = setInterval(
+      () =>
+        void this.serially(() => this.catchUp()).catch((error: unknown) =>
+          this.options.log.warn({ err: error }, 'events: could not check the shared events; retrying'),
+        ),
+      followMs,
+    );
     this.following.unref();
   }
 
@@ -122,7 +128,13 @@ export class EventReloader {
   reloadFile(request: ReloadRequest): Promise<ReloadOutcome> {
     return this.serially(async () => {
       const file = this.options.eventsFile;
-      if (!file) return this.invalid('EVENTS_INVALID', 'no events file is configured (eventsFile / EVENTS_FILE)', [{ path: 'eventsFile', message: 'not configured' }], request);
+      if (!file)
+        return this.invalid(
+          'EVENTS_INVALID',
+          'no events file is configured (eventsFile / EVENTS_FILE)',
+          [{ path: 'eventsFile', message: 'not configured' }],
+          request,
+        );
       const read = await readEventFile(file);
       if (!read.ok) return this.invalid('EVENTS_INVALID', `${file}: not a valid events file`, read.problems, request, file);
       return this.apply(read.events, request, file);
@@ -142,7 +154,8 @@ export class EventReloader {
 
   private async reloadNow(input: unknown, request: ReloadRequest): Promise<ReloadOutcome> {
     const parsed = parseEventFile(input);
-    if (!parsed.ok) return this.invalid('EVENTS_INVALID', `the events are not valid: ${parsed.problems.length} problem(s); nothing changed`, parsed.problems, request);
+    if (!parsed.ok)
+      return this.invalid('EVENTS_INVALID', `the events are not valid: ${parsed.problems.length} problem(s); nothing changed`, parsed.problems, request);
     return this.apply(parsed.events, request);
   }
 
@@ -180,7 +193,11 @@ export class EventReloader {
     const { published } = newer;
     this.link.caughtUp(published);
     if (newer.kind === 'unreadable') {
-      if (this.reportedUnreadable !== published.revision) log.error({ revision: published.revision, problems: newer.problems }, 'events: the published events are not valid for this process; it keeps its current events');
+      if (this.reportedUnreadable !== published.revision)
+        log.error(
+          { revision: published.revision, problems: newer.problems },
+          'events: the published events are not valid for this process; it keeps its current events',
+        );
       this.reportedUnreadable = published.revision;
       return;
     }
@@ -199,7 +216,11 @@ export class EventReloader {
         if (outcome) return outcome;
       }
     } catch (error) {
-      return this.failed(request, `the store is unreachable, so the change cannot reach the other processes; nothing changed (${(error as Error).message})`, source);
+      return this.failed(
+        request,
+        `the store is unreachable, so the change cannot reach the other processes; nothing changed (${(error as Error).message})`,
+        source,
+      );
     }
     return this.failed(request, 'other processes kept changing the events at the same time; nothing changed, try again', source);
   }
@@ -242,7 +263,14 @@ export class EventReloader {
     const version = registry.replace(next);
     const check = this.options.afterApply(registry.current());
     const selfCheck = { ok: check.ok, windows: check.windows.length, checks: check.checks, rejections: check.rejections };
-    this.audit(request, 'applied', { version, revision: published.revision, changes, ...(plan.refusals.length > 0 ? { overridden: plan.refusals } : {}), selfCheckOk: check.ok, ...extra });
+    this.audit(request, 'applied', {
+      version,
+      revision: published.revision,
+      changes,
+      ...(plan.refusals.length > 0 ? { overridden: plan.refusals } : {}),
+      selfCheckOk: check.ok,
+      ...extra,
+    });
     return { result: 'applied', version, forced: force, changes, overridden: plan.refusals, selfCheck };
   }
 

@@ -128,7 +128,16 @@ function rejection(
   instant: number,
   decision: { code: string; message: string },
 ): SelfCheckRejection {
-  return { eventId: event.id, cohortId, check, birthDate, instant, localTime: formatInstant(instant, event.timeZone), code: decision.code, message: decision.message };
+  return {
+    eventId: event.id,
+    cohortId,
+    check,
+    birthDate,
+    instant,
+    localTime: formatInstant(instant, event.timeZone),
+    code: decision.code,
+    message: decision.message,
+  };
 }
 
 /** Sets the metrics from `result` and logs one warning per event, cohort, check and code that was refused. */
@@ -146,9 +155,19 @@ export function reportSelfCheck(result: SelfCheckResult, metrics: SelfCheckMetri
     const first = group[0]!;
     const last = group[group.length - 1]!;
     log.warn(
-      { event: first.eventId, cohort: first.cohortId, check: first.check, code: first.code, birthDate: first.birthDate, firstAt: first.localTime, lastAt: last.localTime, count: group.length },
+      {
+        event: first.eventId,
+        cohort: first.cohortId,
+        check: first.check,
+        code: first.code,
+        birthDate: first.birthDate,
+        firstAt: first.localTime,
+        lastAt: last.localTime,
+        count: group.length,
+      },
       `self-check: ${first.check} refused for event "${first.eventId}"${first.cohortId ? `, cohort "${first.cohortId}"` : ''} at ${first.localTime} ` +
-        `(born ${first.birthDate}): ${first.code}: ${first.message}` + (group.length > 1 ? ` (${group.length} refusals up to ${last.localTime})` : ''),
+        `(born ${first.birthDate}): ${first.code}: ${first.message}` +
+        (group.length > 1 ? ` (${group.length} refusals up to ${last.localTime})` : ''),
     );
   }
   const windows = result.windows.length;

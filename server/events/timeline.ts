@@ -93,7 +93,12 @@ export function renderTimeline(event: EventConfig): string {
 export function renderStateAt(event: EventConfig, now: number): string {
   const zone = event.timeZone;
   const lines = [...heading(event), `At ${formatInstant(now, zone)}: ${phaseText(event, now)}`, ''];
-  const rows = groupsOf(event).map((group) => [group.name, group.born, mayText(group.join, now, zone, now < event.opensAt), mayText(group.book, now, zone, false)]);
+  const rows = groupsOf(event).map((group) => [
+    group.name,
+    group.born,
+    mayText(group.join, now, zone, now < event.opensAt),
+    mayText(group.book, now, zone, false),
+  ]);
   lines.push(...table([['Cohort', 'Born', 'May join', 'May book'], ...rows]));
   return lines.join('\n');
 }

@@ -21,7 +21,11 @@ export function sendAdmitted(ctx: AdmissionContext, room: EventRoom, session: Se
 /** Acts on the store's word about waiters whose turn may have come (those no longer waiting meanwhile are skipped). */
 export async function settleDue(ctx: AdmissionContext, room: EventRoom, due: Session[], now: number): Promise<void> {
   const eventId = room.config.id;
-  const statuses = await ctx.queue.admissionStatus(eventId, due.map((s) => s.ticket!.ticketNo), now);
+  const statuses = await ctx.queue.admissionStatus(
+    eventId,
+    due.map((s) => s.ticket!.ticketNo),
+    now,
+  );
   const passed: Session[] = [];
   due.forEach((session, k) => {
     const status = statuses[k] as AdmissionStatus;

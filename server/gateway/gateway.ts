@@ -218,7 +218,14 @@ export class Gateway {
     const session = new Session(connection, this.countError);
     this.sessions.set(connection, session);
     this.context.metrics.connections.set(this.sessions.size);
-    session.send({ type: 'hello', v: PROTOCOL_VERSION, node: this.options.config.nodeId, serverTime: this.options.clock.now(), tickMs: this.options.config.gateway.tickMs, nonce: session.nonce! });
+    session.send({
+      type: 'hello',
+      v: PROTOCOL_VERSION,
+      node: this.options.config.nodeId,
+      serverTime: this.options.clock.now(),
+      tickMs: this.options.config.gateway.tickMs,
+      nonce: session.nonce!,
+    });
   }
 
   private onMessage(connection: Connection, bytes: Uint8Array): void {

@@ -105,7 +105,15 @@ async function resume(ctx: RequestContext, session: Session, message: Of<'resume
 }
 
 /** The holder of an existing ticket (a resume, or a second tab of its device) takes its place back on this connection. */
-function takeBack(ctx: RequestContext, session: Session, room: EventRoom, rid: number | undefined, ticket: string, claims: TicketClaims, outcome: ReconnectOutcome): void {
+function takeBack(
+  ctx: RequestContext,
+  session: Session,
+  room: EventRoom,
+  rid: number | undefined,
+  ticket: string,
+  claims: TicketClaims,
+  outcome: ReconnectOutcome,
+): void {
   const refusal = REFUSALS[outcome.kind];
   if (refusal) return session.refuse(refusal, rid);
   const held: HeldTicket = { eventId: claims.e, ticketNo: claims.n, secretHash: claims.sh };

@@ -14,14 +14,20 @@ export async function run(name: string, config: () => Readonly<WaitroomConfig>, 
     const resolved = config();
     log = createLogger(resolved.logLevel, name);
     system = await startSystem({ config: resolved, clock: systemClock, log, roles });
-    if (system.gateway) log.info({ transport: system.gateway.transportName, native: system.gateway.transportName === 'uws' }, `gateway transport: ${system.gateway.transportName === 'uws' ? 'uWebSockets.js (native binary)' : 'ws (pure Node)'}`);
+    if (system.gateway)
+      log.info(
+        { transport: system.gateway.transportName, native: system.gateway.transportName === 'uws' },
+        `gateway transport: ${system.gateway.transportName === 'uws' ? 'uWebSockets.js (native binary)' : 'ws (pure Node)'}`,
+      );
   } catch (error) {
     if (error instanceof ConfigError || error instanceof NativeUwsUnavailableError || error instanceof UnsafeDurabilityError) {
       console.error(`${name}: ${error.message}`);
       process.exit(2);
     }
     const code = (error as NodeJS.ErrnoException).code;
-    console.error(`${name}: could not start: ${code === 'EADDRINUSE' ? `${(error as Error).message} (set PORT / RESERVATIONS_PORT to free ports)` : (error as Error).message}`);
+    console.error(
+      `${name}: could not start: ${code === 'EADDRINUSE' ? `${(error as Error).message} (set PORT / RESERVATIONS_PORT to free ports)` : (error as Error).message}`,
+    );
     process.exit(1);
   }
   announce(system, log);

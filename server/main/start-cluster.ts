@@ -51,7 +51,8 @@ function options(): { nodes: number; basePort: number; redisUrl: string } {
   const basePort = Number(values['base-port']);
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > 64) fail(`--nodes must be a whole number from 1 to 64\n${USAGE}`, 2);
   // The reservation handler takes base-port − 1.
-  if (!Number.isInteger(basePort) || basePort < 2 || basePort + nodes - 1 > 65535) fail(`--base-port must leave room for ${nodes} gateways below 65536 and one port under it\n${USAGE}`, 2);
+  if (!Number.isInteger(basePort) || basePort < 2 || basePort + nodes - 1 > 65535)
+    fail(`--base-port must leave room for ${nodes} gateways below 65536 and one port under it\n${USAGE}`, 2);
   return { nodes, basePort, redisUrl: values['redis-url'] };
 }
 
@@ -107,7 +108,14 @@ writeFileSync(configFile, JSON.stringify(config, null, 2));
 
 /** Environment variables override the file: pin the ones that must agree across the cluster, drop per-process ones. */
 const { PORT: _port, RESERVATIONS_PORT: _rport, PUBLIC_URL: _public, WAITROOM_KEYS: _keys, ...inherited } = process.env;
-const sharedEnv = { ...inherited, WAITROOM_CONFIG: configFile, STORE: 'redis', REDIS_URL: redisUrl, REDIS_PREFIX: keyPrefix, RESERVATIONS_URL: reservationsUrl };
+const sharedEnv = {
+  ...inherited,
+  WAITROOM_CONFIG: configFile,
+  STORE: 'redis',
+  REDIS_URL: redisUrl,
+  REDIS_PREFIX: keyPrefix,
+  RESERVATIONS_URL: reservationsUrl,
+};
 
 const children: ChildNode[] = [];
 const width = Math.max('reservations'.length, `gateway-${gatewayCount}`.length);

@@ -10,6 +10,11 @@ import { run } from './run.js';
 const { values } = parseArgs({ options: { port: { type: 'string' }, 'no-controller': { type: 'boolean', default: false } } });
 const env = values.port ? { ...process.env, PORT: values.port } : process.env;
 
-await run('waitroom-gateway', () => loadConfig({}, env), { gateway: true, controller: !values['no-controller'], reservations: false }, (system, log) => {
-  log.info({ url: system.gatewayUrl }, `gateway listening at ${system.gatewayUrl}`);
-});
+await run(
+  'waitroom-gateway',
+  () => loadConfig({}, env),
+  { gateway: true, controller: !values['no-controller'], reservations: false },
+  (system, log) => {
+    log.info({ url: system.gatewayUrl }, `gateway listening at ${system.gatewayUrl}`);
+  },
+);

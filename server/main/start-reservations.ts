@@ -9,6 +9,11 @@ import { run } from './run.js';
 const { values } = parseArgs({ options: { port: { type: 'string' } } });
 const env = values.port ? { ...process.env, RESERVATIONS_PORT: values.port } : process.env;
 
-await run('waitroom-reservations', () => loadConfig({}, env), { gateway: false, controller: false, reservations: true }, (system, log) => {
-  log.info({ url: system.reservationsUrl }, `reservation handler listening at ${system.reservationsUrl}`);
-});
+await run(
+  'waitroom-reservations',
+  () => loadConfig({}, env),
+  { gateway: false, controller: false, reservations: true },
+  (system, log) => {
+    log.info({ url: system.reservationsUrl }, `reservation handler listening at ${system.reservationsUrl}`);
+  },
+);

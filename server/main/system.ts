@@ -64,7 +64,9 @@ export interface SystemOptions {
 
 function listen(server: Server, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError('the reservation handler', host, port) : error));
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError('the reservation handler', host, port) : error),
+    );
     server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
   });
 }
@@ -221,7 +223,10 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
  */
 export async function reloadOnSignal(system: Pick<System, 'reloader'>, log: Logger, signal = 'SIGHUP'): Promise<ReloadOutcome | null> {
   if (!system.reloader.eventsFile) {
-    log.warn({ signal }, `${signal}: no events file is configured (eventsFile / EVENTS_FILE), so there is nothing to re-read; the events are unchanged. Set one, or POST /admin/events.`);
+    log.warn(
+      { signal },
+      `${signal}: no events file is configured (eventsFile / EVENTS_FILE), so there is nothing to re-read; the events are unchanged. Set one, or POST /admin/events.`,
+    );
     return null;
   }
   try {
@@ -247,10 +252,17 @@ export function reloadKeysOnSignal(system: Pick<System, 'keys'>, readKeys: () =>
   }
   if (input === undefined) return null;
   const outcome = system.keys.reload(input);
-  if (outcome.result === 'refused') log.error({ signal, problems: outcome.problems }, `${signal}: the new keys are refused; the keys are unchanged:\n${outcome.problems.map((p) => `  - ${p}`).join('\n')}`);
+  if (outcome.result === 'refused')
+    log.error(
+      { signal, problems: outcome.problems },
+      `${signal}: the new keys are refused; the keys are unchanged:\n${outcome.problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
   if (outcome.result === 'applied') {
     for (const warning of outcome.warnings) log.warn({ signal }, `${signal}: ${warning}`);
-    log.info({ signal, current: outcome.current }, `${signal}: keys reloaded; signing grants with "${outcome.current.grant}", tickets with "${outcome.current.ticket}"`);
+    log.info(
+      { signal, current: outcome.current },
+      `${signal}: keys reloaded; signing grants with "${outcome.current.grant}", tickets with "${outcome.current.ticket}"`,
+    );
   }
   return outcome;
 }

@@ -6,11 +6,31 @@ export function createGatewayMetrics(registry: Registry) {
     registry,
     connections: new Gauge({ name: 'waitroom_connections', help: 'Open WebSocket connections on this node', registers: [registry] }),
     waiting: new Gauge({ name: 'waitroom_waiting', help: 'Waiters connected to this node', labelNames: ['event'], registers: [registry] }),
-    queueWaiting: new Gauge({ name: 'waitroom_queue_waiting', help: 'Tickets between the cursor and the last issued, less known leavers (whole event)', labelNames: ['event'], registers: [registry] }),
-    eventAdmitted: new Gauge({ name: 'waitroom_event_admitted', help: 'People admitted so far in the event, by any controller (from the store)', labelNames: ['event'], registers: [registry] }),
-    activeBookers: new Gauge({ name: 'waitroom_active_bookers', help: 'Admitted people whose grant is neither used nor expired', labelNames: ['event'], registers: [registry] }),
+    queueWaiting: new Gauge({
+      name: 'waitroom_queue_waiting',
+      help: 'Tickets between the cursor and the last issued, less known leavers (whole event)',
+      labelNames: ['event'],
+      registers: [registry],
+    }),
+    eventAdmitted: new Gauge({
+      name: 'waitroom_event_admitted',
+      help: 'People admitted so far in the event, by any controller (from the store)',
+      labelNames: ['event'],
+      registers: [registry],
+    }),
+    activeBookers: new Gauge({
+      name: 'waitroom_active_bookers',
+      help: 'Admitted people whose grant is neither used nor expired',
+      labelNames: ['event'],
+      registers: [registry],
+    }),
     joins: new Counter({ name: 'waitroom_joins_total', help: 'Tickets issued by this node', labelNames: ['event'], registers: [registry] }),
-    grantsIssued: new Counter({ name: 'waitroom_grants_issued_total', help: 'Grants handed to clients by this node', labelNames: ['event'], registers: [registry] }),
+    grantsIssued: new Counter({
+      name: 'waitroom_grants_issued_total',
+      help: 'Grants handed to clients by this node',
+      labelNames: ['event'],
+      registers: [registry],
+    }),
     errors: new Counter({ name: 'waitroom_errors_total', help: 'Error replies and closes, by code', labelNames: ['code'], registers: [registry] }),
     signIns: new Counter({
       name: 'waitroom_operator_sign_ins_total',
@@ -18,24 +38,61 @@ export function createGatewayMetrics(registry: Registry) {
       labelNames: ['outcome', 'via'],
       registers: [registry],
     }),
-    tickSeconds: new Histogram({ name: 'waitroom_tick_seconds', help: 'Time to read figures and update all waiters of an event', buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1], registers: [registry] }),
+    tickSeconds: new Histogram({
+      name: 'waitroom_tick_seconds',
+      help: 'Time to read figures and update all waiters of an event',
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1],
+      registers: [registry],
+    }),
     /**
      * The fan-out alone: from publishing one tick frame to the next setImmediate, by which the
      * writes to every waiter's socket are done (the benchmark compares it with a bare uWS process).
      */
-    publishSeconds: new Summary({ name: 'waitroom_publish_seconds', help: "Time from publishing one tick frame until it is written to all of an event's waiters on this node", labelNames: ['event'], percentiles: [0.5, 0.9, 0.99], maxAgeSeconds: 120, ageBuckets: 4, registers: [registry] }),
+    publishSeconds: new Summary({
+      name: 'waitroom_publish_seconds',
+      help: "Time from publishing one tick frame until it is written to all of an event's waiters on this node",
+      labelNames: ['event'],
+      percentiles: [0.5, 0.9, 0.99],
+      maxAgeSeconds: 120,
+      ageBuckets: 4,
+      registers: [registry],
+    }),
   };
 }
 export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
 
 export function createControllerMetrics(registry: Registry) {
   return {
-    admitted: new Counter({ name: 'waitroom_admitted_total', help: 'People admitted by the controller on this node', labelNames: ['event'], registers: [registry] }),
-    skipped: new Counter({ name: 'waitroom_skipped_total', help: 'Tickets passed over (left or away) by the controller', labelNames: ['event'], registers: [registry] }),
-    reaped: new Counter({ name: 'waitroom_reaped_total', help: 'Waiting tickets of dead gateways turned away by the controller', labelNames: ['event'], registers: [registry] }),
-    leader: new Gauge({ name: 'waitroom_controller_leader', help: '1 while this node holds the controller lease of the event', labelNames: ['event'], registers: [registry] }),
+    admitted: new Counter({
+      name: 'waitroom_admitted_total',
+      help: 'People admitted by the controller on this node',
+      labelNames: ['event'],
+      registers: [registry],
+    }),
+    skipped: new Counter({
+      name: 'waitroom_skipped_total',
+      help: 'Tickets passed over (left or away) by the controller',
+      labelNames: ['event'],
+      registers: [registry],
+    }),
+    reaped: new Counter({
+      name: 'waitroom_reaped_total',
+      help: 'Waiting tickets of dead gateways turned away by the controller',
+      labelNames: ['event'],
+      registers: [registry],
+    }),
+    leader: new Gauge({
+      name: 'waitroom_controller_leader',
+      help: '1 while this node holds the controller lease of the event',
+      labelNames: ['event'],
+      registers: [registry],
+    }),
     rate: new Gauge({ name: 'waitroom_admission_rate_per_minute', help: 'Admission rate published for ETAs', labelNames: ['event'], registers: [registry] }),
-    storeErrors: new Counter({ name: 'waitroom_controller_store_errors_total', help: 'Admission steps that failed because the store was unreachable', registers: [registry] }),
+    storeErrors: new Counter({
+      name: 'waitroom_controller_store_errors_total',
+      help: 'Admission steps that failed because the store was unreachable',
+      registers: [registry],
+    }),
   };
 }
 export type ControllerMetrics = ReturnType<typeof createControllerMetrics>;
@@ -56,15 +113,28 @@ export function createSelfCheckMetrics(registry: Registry) {
       labelNames: ['event', 'cohort'],
       registers: [registry],
     }),
-    runs: new Counter({ name: 'waitroom_selfcheck_runs_total', help: 'Self-checks of the live events run (start-up and every applied reload)', registers: [registry] }),
+    runs: new Counter({
+      name: 'waitroom_selfcheck_runs_total',
+      help: 'Self-checks of the live events run (start-up and every applied reload)',
+      registers: [registry],
+    }),
   };
 }
 export type SelfCheckMetrics = ReturnType<typeof createSelfCheckMetrics>;
 
 export function createEventMetrics(registry: Registry) {
   return {
-    version: new Gauge({ name: 'waitroom_events_version', help: 'Version of the live events in this process (1 at start, +1 per applied reload)', registers: [registry] }),
-    reloads: new Counter({ name: 'waitroom_event_reloads_total', help: 'Reload attempts by result (applied, unchanged, refused, invalid, failed)', labelNames: ['result'], registers: [registry] }),
+    version: new Gauge({
+      name: 'waitroom_events_version',
+      help: 'Version of the live events in this process (1 at start, +1 per applied reload)',
+      registers: [registry],
+    }),
+    reloads: new Counter({
+      name: 'waitroom_event_reloads_total',
+      help: 'Reload attempts by result (applied, unchanged, refused, invalid, failed)',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
   };
 }
 export type EventMetrics = ReturnType<typeof createEventMetrics>;

@@ -31,9 +31,7 @@ export class AuditLog {
   /** Entries of this process, newest last (bounded), for tests and a future console view. */
   readonly recent: AuditEntry[] = [];
 
-  constructor(
-    private readonly options: { file?: string | undefined; log: Logger; clock: Clock; keepRecent?: number },
-  ) {}
+  constructor(private readonly options: { file?: string | undefined; log: Logger; clock: Clock; keepRecent?: number }) {}
 
   record(input: AuditInput): AuditEntry {
     const entry: AuditEntry = { at: new Date(this.options.clock.now()).toISOString(), ...input };

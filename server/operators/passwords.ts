@@ -32,7 +32,9 @@ interface ParsedHash extends ScryptParams {
 function scrypt(password: string, salt: Buffer, length: number, { N, r, p }: ScryptParams): Promise<Buffer> {
   // Node refuses by default when 128·N·r reaches its 32 MiB maxmem: allow what the parameters need.
   const options: ScryptOptions = { N, r, p, maxmem: 256 * N * r + (1 << 20) };
-  return new Promise((resolve, reject) => scryptCallback(password.normalize('NFC'), salt, length, options, (error, key) => (error ? reject(error) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scryptCallback(password.normalize('NFC'), salt, length, options, (error, key) => (error ? reject(error) : resolve(key))),
+  );
 }
 
 /** Why a stored hash is unusable, or null when it is well formed. */

@@ -25,7 +25,11 @@ export class SignInThrottle {
     config: SignInThrottleConfig,
     private readonly clock: Clock,
   ) {
-    const shared = { firstLockoutMs: config.firstLockoutSeconds * 1000, maxLockoutMs: config.maxLockoutSeconds * 1000, forgetAfterMs: config.forgetAfterSeconds * 1000 };
+    const shared = {
+      firstLockoutMs: config.firstLockoutSeconds * 1000,
+      maxLockoutMs: config.maxLockoutSeconds * 1000,
+      forgetAfterMs: config.forgetAfterSeconds * 1000,
+    };
     this.policies = { account: { freeFailures: config.accountFreeFailures, ...shared }, address: { freeFailures: config.addressFreeFailures, ...shared } };
   }
 

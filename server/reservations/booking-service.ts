@@ -110,7 +110,16 @@ export class BookingService {
       slotId: body.slotId,
       slotCapacity: slot.capacity,
       reference,
-      record: { reference, eventId, ticketNo: claims.n, centerId: body.centerId, slotId: body.slotId, name: body.person.name, birthDate: body.person.birthDate, bookedAt: now },
+      record: {
+        reference,
+        eventId,
+        ticketNo: claims.n,
+        centerId: body.centerId,
+        slotId: body.slotId,
+        name: body.person.name,
+        birthDate: body.person.birthDate,
+        bookedAt: now,
+      },
     });
     if (outcome.kind === 'booked') return { ok: true, status: 201, value: { booking: outcome.booking, repeated: false } };
     if (outcome.kind === 'repeated') return { ok: true, status: 200, value: { booking: outcome.booking, repeated: true } };

@@ -122,7 +122,9 @@ export function createReservationServer(options: ReservationHttpOptions): Server
     const originAllowed = cors(req, res);
     if (req.method === 'OPTIONS') {
       if (!originAllowed) return refuse(res, 'ORIGIN_NOT_ALLOWED', 'this origin may not call the booking API');
-      res.writeHead(204, { 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type', 'access-control-max-age': '600' }).end();
+      res
+        .writeHead(204, { 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type', 'access-control-max-age': '600' })
+        .end();
       return;
     }
     const booking = BOOKINGS.exec(path);
@@ -149,22 +151,25 @@ export function createReservationServer(options: ReservationHttpOptions): Server
 
   const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, maxConnections } = options.connections;
   // Node would refuse a missing Host with an empty 400 of its own; route() refuses it in the API's shape.
-  const server = createServer({
-    requireHostHeader: false,
-    headersTimeout: headersTimeoutMs,
-    requestTimeout: requestTimeoutMs,
-    keepAliveTimeout: keepAliveTimeoutMs,
-    // Node checks the two timeouts only this often (30 s by default): often enough that a slow sender goes in time.
-    connectionsCheckingInterval: Math.min(CHECK_EVERY_MS, Math.ceil(headersTimeoutMs / 4)),
-  }, (req, res) => {
-    route(req, res).catch((error: unknown) => {
-      if (res.headersSent) return;
-      if (error instanceof RequestError) return refuse(res, error.code, error.message);
-      // The store failed mid-request: nothing was committed (the commit is one atomic step).
-      options.log.warn({ err: error }, 'booking request failed');
-      refuse(res, 'STORE_UNAVAILABLE', 'the booking system is temporarily unavailable; nothing was booked; retry');
-    });
-  });
+  const server = createServer(
+    {
+      requireHostHeader: false,
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: requestTimeoutMs,
+      keepAliveTimeout: keepAliveTimeoutMs,
+      // Node checks the two timeouts only this often (30 s by default): often enough that a slow sender goes in time.
+      connectionsCheckingInterval: Math.min(CHECK_EVERY_MS, Math.ceil(headersTimeoutMs / 4)),
+    },
+    (req, res) => {
+      route(req, res).catch((error: unknown) => {
+        if (res.headersSent) return;
+        if (error instanceof RequestError) return refuse(res, error.code, error.message);
+        // The store failed mid-request: nothing was committed (the commit is one atomic step).
+        options.log.warn({ err: error }, 'booking request failed');
+        refuse(res, 'STORE_UNAVAILABLE', 'the booking system is temporarily unavailable; nothing was booked; retry');
+      });
+    },
+  );
   // Past the cap Node closes each new connection as soon as it is accepted (its 'drop' event).
   server.maxConnections = maxConnections;
   // Bytes that are not HTTP never reach route(), nor does a request too slow to arrive: answer them in the API's own shape too, then close.
@@ -174,7 +179,10 @@ export function createReservationServer(options: ReservationHttpOptions): Server
     metrics.errors.inc({ code });
     const body = JSON.stringify({ error: { code, message: CLIENT_ERROR_MESSAGE[code] } });
     const status = BOOKING_ERROR_STATUS[code];
-    answerAndClose(socket, `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    answerAndClose(
+      socket,
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
   });
   return server;
 }

@@ -83,7 +83,8 @@ export class IdentityVerifier {
   private keysOf(identity: IdentityConfig): JWTVerifyGetKey {
     let keys = this.keySets.get(identity);
     if (!keys) {
-      keys = identity.jwksUrl !== undefined ? createRemoteJWKSet(new URL(identity.jwksUrl), REMOTE_OPTIONS) : createLocalJWKSet(identity.jwks as { keys: never[] });
+      keys =
+        identity.jwksUrl !== undefined ? createRemoteJWKSet(new URL(identity.jwksUrl), REMOTE_OPTIONS) : createLocalJWKSet(identity.jwks as { keys: never[] });
       this.keySets.set(identity, keys);
     }
     return keys;
@@ -105,7 +106,7 @@ export class IdentityVerifier {
       const failure = failureOf(error);
       if (failure) return failure;
       if (identity.jwksUrl === undefined) return invalid('malformed');
-      return { ok: false, code: 'IDENTITY_PROVIDER_UNAVAILABLE', message: 'the identity provider\'s keys could not be fetched; nothing was booked; retry' };
+      return { ok: false, code: 'IDENTITY_PROVIDER_UNAVAILABLE', message: "the identity provider's keys could not be fetched; nothing was booked; retry" };
     }
     if (payload.nonce !== nonce) return invalid('wrong_nonce');
     const person = payload[identity.personClaim];

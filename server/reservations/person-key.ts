@@ -11,11 +11,15 @@ import { nameSkeleton } from './name-skeleton.js';
 import { foldName } from './person-name.js';
 
 function hashOf(label: string, ...parts: string[]): string {
-  return createHash('sha256').update([label, ...parts].join('\u0000')).digest('base64url');
+  return createHash('sha256')
+    .update([label, ...parts].join('\u0000'))
+    .digest('base64url');
 }
 
 export function personKey(name: string, birthDate: string): string {
-  return createHash('sha256').update(`${nameSkeleton(foldName(name))}\u0000${birthDate}`).digest('base64url');
+  return createHash('sha256')
+    .update(`${nameSkeleton(foldName(name))}\u0000${birthDate}`)
+    .digest('base64url');
 }
 
 /** The person an identity provider names: its issuer and the value of the event's person claim. */

@@ -24,11 +24,56 @@ const SCRIPTED = /[\p{L}\p{M}\p{N}]/u;
 
 /** Scripts told apart; a letter of none of them counts as "other" (decision 009 says why that is enough). */
 const SCRIPTS = [
-  'Latin', 'Greek', 'Cyrillic', 'Armenian', 'Hebrew', 'Arabic', 'Syriac', 'Thaana', 'Devanagari', 'Bengali',
-  'Gurmukhi', 'Gujarati', 'Oriya', 'Tamil', 'Telugu', 'Kannada', 'Malayalam', 'Sinhala', 'Thai', 'Lao',
-  'Tibetan', 'Myanmar', 'Georgian', 'Hangul', 'Ethiopic', 'Cherokee', 'Canadian_Aboriginal', 'Ogham', 'Runic',
-  'Khmer', 'Mongolian', 'Hiragana', 'Katakana', 'Bopomofo', 'Han', 'Yi', 'Tifinagh', 'Nko', 'Vai', 'Javanese',
-  'Balinese', 'Sundanese', 'Coptic', 'Glagolitic', 'Tagalog', 'Cham', 'Adlam', 'Osage', 'Lisu', 'Bamum',
+  'Latin',
+  'Greek',
+  'Cyrillic',
+  'Armenian',
+  'Hebrew',
+  'Arabic',
+  'Syriac',
+  'Thaana',
+  'Devanagari',
+  'Bengali',
+  'Gurmukhi',
+  'Gujarati',
+  'Oriya',
+  'Tamil',
+  'Telugu',
+  'Kannada',
+  'Malayalam',
+  'Sinhala',
+  'Thai',
+  'Lao',
+  'Tibetan',
+  'Myanmar',
+  'Georgian',
+  'Hangul',
+  'Ethiopic',
+  'Cherokee',
+  'Canadian_Aboriginal',
+  'Ogham',
+  'Runic',
+  'Khmer',
+  'Mongolian',
+  'Hiragana',
+  'Katakana',
+  'Bopomofo',
+  'Han',
+  'Yi',
+  'Tifinagh',
+  'Nko',
+  'Vai',
+  'Javanese',
+  'Balinese',
+  'Sundanese',
+  'Coptic',
+  'Glagolitic',
+  'Tagalog',
+  'Cham',
+  'Adlam',
+  'Osage',
+  'Lisu',
+  'Bamum',
 ] as const;
 const SCRIPT_TESTS = SCRIPTS.map((script) => [script, new RegExp(`\\p{Script_Extensions=${script}}`, 'u')] as const);
 const LATIN = /\p{Script_Extensions=Latin}/u;
@@ -84,7 +129,11 @@ export function checkName(name: string): NameCheck {
     return { ok: false, reason: 'empty', message: 'the name has no letters once invisible characters are removed' };
   }
   if (!highlyRestrictive(folded)) {
-    return { ok: false, reason: 'mixed_scripts', message: 'the name mixes letters of different scripts (for example Latin and Cyrillic look-alikes); type it in one script' };
+    return {
+      ok: false,
+      reason: 'mixed_scripts',
+      message: 'the name mixes letters of different scripts (for example Latin and Cyrillic look-alikes); type it in one script',
+    };
   }
   return { ok: true, folded };
 }

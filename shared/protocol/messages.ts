@@ -9,11 +9,20 @@ import { ErrorCode } from './codes.js';
 /** 2: joins carry `pk`, resumes prove possession of the secret (docs/decisions/013-ticket-possession.md). */
 export const PROTOCOL_VERSION = 2;
 
-const eventId = z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9-]*$/);
+const eventId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9-]*$/);
 /** base64url of SHA-256(secret): exactly 43 characters. */
 const secretHash = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 /** Optional client request id, echoed in the reply. */
-const rid = z.number().int().nonnegative().max(2 ** 31).optional();
+const rid = z
+  .number()
+  .int()
+  .nonnegative()
+  .max(2 ** 31)
+  .optional();
 const token = z.string().min(1).max(1024);
 /** base64url Ed25519 public key (32 bytes): 43 characters. */
 const publicKey = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
@@ -128,7 +137,12 @@ export const TickMessage = z.object({
    * their number. Absent before the opening: places are not known yet.
    */
   dn: z.number().int().nonnegative().optional(),
-  ds: z.number().int().nonnegative().max(2 ** 32 - 1).optional(),
+  ds: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(2 ** 32 - 1)
+    .optional(),
   /** Present and true when the node cannot reach the queue store: figures are the last known, the queue is reconnecting. */
   d: z.boolean().optional(),
 });

@@ -31,7 +31,7 @@ const DAY_MS = 86_400_000;
 const LOCAL_TEXT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
 const OFFSET_TEXT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2})$/;
 export const TIME_FORMATS_HELP =
-  'milliseconds since the epoch, an ISO 8601 instant with its offset (2021-07-19T20:00:00+09:00) or a local time in the event\'s time zone (2021-07-19T20:00)';
+  "milliseconds since the epoch, an ISO 8601 instant with its offset (2021-07-19T20:00:00+09:00) or a local time in the event's time zone (2021-07-19T20:00)";
 
 /** Whether the runtime knows `zone` as an IANA time zone (Intl throws a RangeError otherwise). */
 export function isTimeZone(zone: string): boolean {
@@ -230,7 +230,10 @@ export function formatIsoOffset(instant: number, zone: string): string {
   const offset = offsetAt(instant, zone);
   // Offsets with seconds (old local mean times) have no ISO ±HH:mm form: say it in UTC instead.
   if (offset % 60_000 !== 0) return new Date(instant).toISOString();
-  const iso = new Date(instant + offset).toISOString().slice(0, 23).replace(/\.000$/, '');
+  const iso = new Date(instant + offset)
+    .toISOString()
+    .slice(0, 23)
+    .replace(/\.000$/, '');
   return `${iso}${formatOffset(offset)}`;
 }
 

@@ -43,7 +43,10 @@ it('explains a withdrawn grant and offers a new place in line', async () => {
   await page.locator('#slots input:checked').waitFor({ timeout: 5_000 });
 
   const cookie = await signIn(system.gatewayUrl!, OPERATOR);
-  expect(await adminRequest(system.gatewayUrl!, 'POST', '/admin/events/ev/revoke', { cookie, body: { ticketNo: 1 } })).toMatchObject({ status: 200, body: { wasAdmitted: true } });
+  expect(await adminRequest(system.gatewayUrl!, 'POST', '/admin/events/ev/revoke', { cookie, body: { ticketNo: 1 } })).toMatchObject({
+    status: 200,
+    body: { wasAdmitted: true },
+  });
 
   await page.fill('#name', 'Choi Yuna');
   await page.fill('#birth-date', '1967-08-09');

@@ -79,7 +79,9 @@ describe('console access control (real Chromium)', () => {
 
     const sessionRefusals = async (cookie: string) => {
       const audit = await adminRequest(gateway, 'GET', '/admin/audit?limit=1000', { cookie });
-      return (audit.body.entries as { actor: string; result: string; reason?: string }[]).filter((e) => e.actor === '(session)' && e.result === 'denied' && e.reason === 'BAD_ORIGIN').length;
+      return (audit.body.entries as { actor: string; result: string; reason?: string }[]).filter(
+        (e) => e.actor === '(session)' && e.result === 'denied' && e.reason === 'BAD_ORIGIN',
+      ).length;
     };
     const refusalsBefore = await sessionRefusals(await signIn(gateway, OPERATOR));
     const host = new URL(gateway).hostname;

@@ -128,7 +128,9 @@ describe('operator console (real Chromium)', () => {
 
   it('lists every action in the audit table and draws the last hour', async () => {
     const rows = console_.locator('[data-testid="audit"] tr');
-    await expect.poll(async () => (await rows.allTextContents()).filter((row) => row.includes(OPERATOR.name)).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(5);
+    await expect
+      .poll(async () => (await rows.allTextContents()).filter((row) => row.includes(OPERATOR.name)).length, { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(5);
     await expect(console_.locator('[data-testid="chart"] canvas').count()).resolves.toBeGreaterThanOrEqual(5);
     // The charts redraw every 5 s: wait for one more round so the picture shows the whole run.
     await console_.waitForTimeout(5500);

@@ -76,7 +76,9 @@ describe('kiosk display (Redis store, real Chromium)', () => {
     await page.goto(`${system.gatewayUrl}/kiosk/?event=ev&center=${CENTER}`);
     await page.locator('[data-testid="kiosk"][data-stale="false"]').waitFor({ timeout: 10_000 });
     const gateway = system.gatewayUrl!;
-    await expect.poll(async () => [await shownWaiting(), await readMetric(gateway, 'waitroom_queue_waiting', 'ev')], { timeout: 10_000 }).toEqual([CLIENTS - MAX_ACTIVE, CLIENTS - MAX_ACTIVE]);
+    await expect
+      .poll(async () => [await shownWaiting(), await readMetric(gateway, 'waitroom_queue_waiting', 'ev')], { timeout: 10_000 })
+      .toEqual([CLIENTS - MAX_ACTIVE, CLIENTS - MAX_ACTIVE]);
     expect(await page.locator('[data-testid="kiosk-state"]').getAttribute('data-state')).toBe('open');
     for (const slot of SLOTS) expect(await shownRemaining(slot.id)).toBe(String(slot.capacity));
 
@@ -86,7 +88,9 @@ describe('kiosk display (Redis store, real Chromium)', () => {
     expect(booked.status).toBe(201);
     const taken = (await stores.bookings.taken('ev')).get(`${CENTER}/t0900`);
     expect(taken).toBe(1);
-    await expect.poll(async () => [await shownWaiting(), await readMetric(gateway, 'waitroom_queue_waiting', 'ev')], { timeout: 10_000 }).toEqual([CLIENTS - MAX_ACTIVE - 1, CLIENTS - MAX_ACTIVE - 1]);
+    await expect
+      .poll(async () => [await shownWaiting(), await readMetric(gateway, 'waitroom_queue_waiting', 'ev')], { timeout: 10_000 })
+      .toEqual([CLIENTS - MAX_ACTIVE - 1, CLIENTS - MAX_ACTIVE - 1]);
     await expect.poll(() => shownRemaining('t0900'), { timeout: 10_000 }).toBe(String(120 - taken!));
 
     await expect(page.locator('[data-testid="kiosk-eta"]').textContent()).resolves.toMatch(/\S/);

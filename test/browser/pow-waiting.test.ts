@@ -51,7 +51,10 @@ it('solves the challenge in a worker, shows the place; a second tab shows the sa
   await first.goto(`${system.gatewayUrl}/?event=ev`);
 
   await expect.poll(() => hook(first, 'ticket-no'), { timeout: 15_000 }).toBe('1');
-  expect(workers.some((url) => /\/assets\/pow-worker-[\w-]+\.js$/.test(url)), workers.join(', ')).toBe(true);
+  expect(
+    workers.some((url) => /\/assets\/pow-worker-[\w-]+\.js$/.test(url)),
+    workers.join(', '),
+  ).toBe(true);
   expect(await first.evaluate(() => (window as unknown as { problemTexts: string[] }).problemTexts)).toContain(dictionaries.ko.waitingErrors.POW_REQUIRED);
   expect(await first.locator('#problem').isVisible()).toBe(false); // the check's notice is gone once the place shows
   const device = JSON.parse((await first.evaluate(() => localStorage.getItem('waitroom:device')))!) as { key: string };

@@ -16,7 +16,9 @@ let system: TestSystem;
 beforeAll(async () => {
   browser = await launchBrowser();
   system = await startTestSystem({
-    events: [testEvent({ cohorts: [{ id: 'born-1967-1968', label: { ko: '1967~1968년생', en: 'Born 1967–1968' }, born: { from: '1967-01-01', to: '1968-12-31' } }] })],
+    events: [
+      testEvent({ cohorts: [{ id: 'born-1967-1968', label: { ko: '1967~1968년생', en: 'Born 1967–1968' }, born: { from: '1967-01-01', to: '1968-12-31' } }] }),
+    ],
   });
   await system.stores.queue.setPaused('ev', true);
 }, 120_000);

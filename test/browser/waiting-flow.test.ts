@@ -66,7 +66,10 @@ it('joins, watches people ahead fall, is admitted, books and shows the stored re
   }
 
   // The turn: the grant's countdown shows, then the page moves to the booking page by itself.
-  await page.locator('[data-testid="grant-left"]').filter({ hasText: /^\d+:\d\d$/ }).waitFor({ timeout: 10_000 });
+  await page
+    .locator('[data-testid="grant-left"]')
+    .filter({ hasText: /^\d+:\d\d$/ })
+    .waitFor({ timeout: 10_000 });
   await screenshot(page, 'waiting-turn-ko-desktop');
   await page.waitForURL(/\/book\/\?event=ev$/, { timeout: 10_000 });
   await page.locator('#slots input[value="s1"]:checked').waitFor();
@@ -84,7 +87,11 @@ it('joins, watches people ahead fall, is admitted, books and shows the stored re
   await screenshot(page, 'booking-confirmation-ko-desktop');
 
   // The handler holds that booking: the same request again returns it (200, repeated) with the same reference.
-  const repeat = await postBooking(system.reservationsUrl, 'ev', bookingBody(handedOver.grant, handedOver.secret, { person: { name: '홍길동', birthDate: '1968-05-17' }, slotId: 's2' }));
+  const repeat = await postBooking(
+    system.reservationsUrl,
+    'ev',
+    bookingBody(handedOver.grant, handedOver.secret, { person: { name: '홍길동', birthDate: '1968-05-17' }, slotId: 's2' }),
+  );
   expect(repeat).toMatchObject({ status: 200, body: { repeated: true, booking: { reference: shownReference, ticketNo: 4, slotId: 's2' } } });
   expect(await system.stores.bookings.bookingCount('ev')).toBe(4);
   expect((await system.stores.bookings.taken('ev')).get('c1/s2')).toBe(1);

@@ -53,7 +53,10 @@ async function open(viewport: { width: number; height: number }, query: string, 
 }
 
 it('speaks Korean by default and shows place, ETA, rate, notice and the reassurance', async () => {
-  for (const [name, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
+  for (const [name, viewport] of [
+    ['phone', PHONE],
+    ['desktop', DESKTOP],
+  ] as const) {
     const page = await open(viewport, '');
     expect(await page.locator('html').getAttribute('lang')).toBe('ko');
     expect(await page.textContent('h1')).toBe(TITLE.ko);
@@ -62,7 +65,9 @@ it('speaks Korean by default and shows place, ETA, rate, notice and the reassura
     expect(await page.textContent('main')).toContain('순서는 사라지지 않으며');
     expect(await page.locator('[data-testid="operator-notice"]').isVisible()).toBe(true);
     expect(await page.getAttribute('#announcer', 'aria-live')).toBe('polite');
-    await expect.poll(() => page.locator('#announcer p').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^앞에 \d+명이 있습니다\.$/), `운영자 공지: ${NOTICE}`]));
+    await expect
+      .poll(() => page.locator('#announcer p').allTextContents())
+      .toEqual(expect.arrayContaining([expect.stringMatching(/^앞에 \d+명이 있습니다\.$/), `운영자 공지: ${NOTICE}`]));
     await screenshot(page, `waiting-ko-${name}`);
   }
 });
@@ -79,7 +84,10 @@ it('switches to English by the button (kept after a reload) and by ?lang=en, and
   await page.goto(`${system.gatewayUrl}/?event=ev&lang=ko`);
   await expect.poll(() => page.textContent('h1')).toBe(TITLE.ko);
 
-  for (const [name, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
+  for (const [name, viewport] of [
+    ['phone', PHONE],
+    ['desktop', DESKTOP],
+  ] as const) {
     const english = await open(viewport, '&lang=en');
     expect(await english.textContent('main')).toContain('does not lose your place');
     await expect.poll(() => hook(english, 'eta')).toMatch(/^About \d+ min/);

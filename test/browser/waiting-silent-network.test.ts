@@ -65,7 +65,10 @@ it('notices a silent network within the bound, comes back, gets the turn that ca
   await page.fill('#name', '홍길동');
   await page.fill('#birth-date', '1968-05-17');
   await page.click('#book');
-  await page.locator('[data-testid="booking-reference"]').filter({ hasText: /^WR-[A-Z2-9]{10}$/ }).waitFor({ timeout: 10_000 });
+  await page
+    .locator('[data-testid="booking-reference"]')
+    .filter({ hasText: /^WR-[A-Z2-9]{10}$/ })
+    .waitFor({ timeout: 10_000 });
   expect(await system.stores.bookings.bookingCount('ev')).toBe(1);
   expect(errors.filter((error) => !/WebSocket/.test(error))).toEqual([]);
 }, 120_000);

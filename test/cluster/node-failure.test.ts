@@ -12,15 +12,7 @@ import type { RoamingClient } from '../support/roaming-client.js';
 import { cleanUpProcesses, startNode, writeClusterConfig, type ServingNode } from '../support/processes.js';
 import { testEvent } from '../support/system.js';
 import { CLIENT_RECONNECT } from '../../shared/reconnect/backoff.js';
-import {
-  bookOnAdmission,
-  joinInBatches,
-  pollUntil,
-  quantile,
-  RedisWatch,
-  warningsIn,
-  type BookingRecordOfClient,
-} from '../support/cluster-flow.js';
+import { bookOnAdmission, joinInBatches, pollUntil, quantile, RedisWatch, warningsIn, type BookingRecordOfClient } from '../support/cluster-flow.js';
 
 const EVENT = 'failover';
 const CLIENTS = 3000;
@@ -117,8 +109,12 @@ describe('a gateway SIGKILLed mid-queue', () => {
     const delays = resumed.map((c) => c.resumes[0]! - killedAt).sort((a, b) => a - b);
     const [p10, median, p90] = [0.1, 0.5, 0.9].map((q) => quantile(delays, q)) as [number, number, number];
     const drops = resumed.map((c) => c.drops[0]! - killedAt).sort((a, b) => a - b);
-    console.log(`[measure] node-failure: killed gateway-1 at ${atKill.admittedTotal} admitted of ${CLIENTS}, ${killedAt - unpausedAt} ms after unpausing; ${victims.length} of its clients waiting, ${grantedInFlight} got a grant already on the wire`);
-    console.log(`[measure] node-failure: test process event-loop delay so far p50 ${Math.round(lag.percentile(50) / 1e6)} ms, p99 ${Math.round(lag.percentile(99) / 1e6)} ms, max ${Math.round(lag.max / 1e6)} ms`);
+    console.log(
+      `[measure] node-failure: killed gateway-1 at ${atKill.admittedTotal} admitted of ${CLIENTS}, ${killedAt - unpausedAt} ms after unpausing; ${victims.length} of its clients waiting, ${grantedInFlight} got a grant already on the wire`,
+    );
+    console.log(
+      `[measure] node-failure: test process event-loop delay so far p50 ${Math.round(lag.percentile(50) / 1e6)} ms, p99 ${Math.round(lag.percentile(99) / 1e6)} ms, max ${Math.round(lag.max / 1e6)} ms`,
+    );
     lag.disable();
     console.log(`[measure] node-failure: drop seen after kill: max ${drops.at(-1)} ms`);
     console.log(`[measure] node-failure: kill to first resume ${delays[0]} ms`);
@@ -176,7 +172,9 @@ describe('a gateway SIGKILLed mid-queue', () => {
 
     for (const node of [reservations, ...gateways.slice(1), ...controllers]) {
       const warnings = warningsIn(node.output());
-      console.log(`[measure] node-failure: ${node.name} logged ${warnings.length} warnings/errors${warnings.length ? `, first: ${warnings[0]!.slice(0, 300)}` : ''}`);
+      console.log(
+        `[measure] node-failure: ${node.name} logged ${warnings.length} warnings/errors${warnings.length ? `, first: ${warnings[0]!.slice(0, 300)}` : ''}`,
+      );
     }
   });
 });

@@ -65,7 +65,7 @@ describe('people ahead across 3 nodes while 20% leave at random', () => {
     const leavers = [...waiters].sort(() => Math.random() - 0.5).slice(0, LEAVING);
     await Promise.all(
       leavers.map(async (waiter) => {
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * (RUN_MS * 2) / 3));
+        await new Promise((resolve) => setTimeout(resolve, (Math.random() * (RUN_MS * 2)) / 3));
         waiter.leftAt = Date.now();
         await (Math.random() < 0.5 ? waiter.client.drop() : waiter.client.close());
       }),

@@ -101,7 +101,9 @@ describe('pre-queue fairness across two gateway nodes', () => {
     const firstDrawn = await Promise.all(early.map((client) => client.waitFor('tick', (tick) => drawOf(tick) !== null, 10_000)));
     const openingMs = Date.now() - opened;
     const openingCommands = (await totalCommands(stats)) - commandsBefore;
-    console.info(`[measure] opening: every one of ${PREQUEUE} pre-queue clients had its drawn place ${openingMs} ms after the opening; Redis ran ${openingCommands} commands meanwhile`);
+    console.info(
+      `[measure] opening: every one of ${PREQUEUE} pre-queue clients had its drawn place ${openingMs} ms after the opening; Redis ran ${openingCommands} commands meanwhile`,
+    );
     // Two nodes tick every 50 ms (about 5 commands each) and two controllers step; per-client work would be ≥ 2,000.
     expect(openingCommands).toBeLessThan(PREQUEUE / 4);
 
@@ -112,11 +114,23 @@ describe('pre-queue fairness across two gateway nodes', () => {
     expect(new Set(places).size).toBe(PREQUEUE);
     expect(places).toEqual(early.map((client) => placeOf(client.ticketNo, draw)));
 
-    const test = chiSquareIndependence(decileTable(early.map((client, k) => ({ a: client.ticketNo, b: places[k]! })), PREQUEUE));
+    const test = chiSquareIndependence(
+      decileTable(
+        early.map((client, k) => ({ a: client.ticketNo, b: places[k]! })),
+        PREQUEUE,
+      ),
+    );
     console.info(`[measure] place vs arrival decile: chi-square ${test.statistic.toFixed(1)} on ${test.degreesOfFreedom} df, p = ${test.pValue.toFixed(3)}`);
     expect(test.pValue).toBeGreaterThan(0.01);
     // The test can tell: arrival order itself (no draw) is rejected outright.
-    expect(chiSquareIndependence(decileTable(arrival.map((n) => ({ a: n, b: n })), PREQUEUE)).pValue).toBeLessThan(1e-6);
+    expect(
+      chiSquareIndependence(
+        decileTable(
+          arrival.map((n) => ({ a: n, b: n })),
+          PREQUEUE,
+        ),
+      ).pValue,
+    ).toBeLessThan(1e-6);
 
     // Later arrivals queue behind the whole pre-queue, in arrival order.
     late = await joinAll(nodes, LATE, 1);
@@ -136,9 +150,7 @@ describe('pre-queue fairness across two gateway nodes', () => {
     } finally {
       clearInterval(admitting);
     }
-    const byPlace = everyone
-      .map((client) => ({ place: placeOf(client.ticketNo, draw), expiresAt: client.grant!.expiresAt }))
-      .sort((a, b) => a.place - b.place);
+    const byPlace = everyone.map((client) => ({ place: placeOf(client.ticketNo, draw), expiresAt: client.grant!.expiresAt })).sort((a, b) => a.place - b.place);
     const steps = new Set(byPlace.map((entry) => entry.expiresAt)).size;
     for (let k = 1; k < byPlace.length; k++) expect(byPlace[k]!.expiresAt).toBeGreaterThanOrEqual(byPlace[k - 1]!.expiresAt);
     console.info(`[measure] ${everyone.length} admitted over ${steps} controller steps, in drawn order`);

@@ -170,7 +170,9 @@ it('a Redis outage: degraded ticks, retryable refusals, nobody admitted; after t
   const order = [...byTicket, newcomer!, ...later].sort((a, b) => a.ticketNo - b.ticketNo).map(admittedAt);
   expect(order).toEqual([...order].sort((a, b) => a - b));
   const aof = (await stat(await incrementFile(redis))).size;
-  console.log(`[measure] outage: first joiner after the restart admitted ${admittedAt(newcomer!) - redisBackAt} ms after Redis was back; AOF increment now ${(aof / 1024 / 1024).toFixed(1)} MB`);
+  console.log(
+    `[measure] outage: first joiner after the restart admitted ${admittedAt(newcomer!) - redisBackAt} ms after Redis was back; AOF increment now ${(aof / 1024 / 1024).toFixed(1)} MB`,
+  );
 }, 60_000);
 
 it('power loss of the last writes: lost numbers are never issued again and their holders keep their places', async () => {
@@ -235,7 +237,11 @@ it('power loss of the last writes: lost numbers are never issued again and their
     `[measure] power loss: cut ${((fullSize - keptSize) / 1024).toFixed(1)} KB of ${(fullSize / 1024).toFixed(1)} KB AOF; ` +
       `Redis came back with issued=${loaded}, ${lostNumbers} of ${before.length} numbers lost; gap applied ${after[0]! - 1 - loaded} ` +
       `(RESTART_TICKET_GAP ${RESTART_TICKET_GAP}), first number after ${after[0]}; meta restarts=${meta[1]}; ` +
-      `Redis: "${redis.output().split('\n').find((line) => TORN_AOF_LOG.test(line))?.replace(/^.*? [#*] /, '')}"`,
+      `Redis: "${redis
+        .output()
+        .split('\n')
+        .find((line) => TORN_AOF_LOG.test(line))
+        ?.replace(/^.*? [#*] /, '')}"`,
   );
   expect(after[0]).toBe(loaded + RESTART_TICKET_GAP + 1);
 

@@ -31,7 +31,26 @@ const VALID: Record<string, unknown>[] = [
   { type: 'leave', rid: 3 },
   { type: 'ping', rid: 4, t: 1 },
 ];
-const ODD_VALUES: unknown[] = [null, undefined, true, -1, 0, 1.5, 2 ** 53, -(2 ** 63), 1e308, Number.NaN, Infinity, '', 'x'.repeat(3000), [], {}, [[[[[]]]]], new Uint8Array(16), { type: 'join' }];
+const ODD_VALUES: unknown[] = [
+  null,
+  undefined,
+  true,
+  -1,
+  0,
+  1.5,
+  2 ** 53,
+  -(2 ** 63),
+  1e308,
+  Number.NaN,
+  Infinity,
+  '',
+  'x'.repeat(3000),
+  [],
+  {},
+  [[[[[]]]]],
+  new Uint8Array(16),
+  { type: 'join' },
+];
 
 function nested(depth: number): unknown {
   let value: unknown = 1;
@@ -51,7 +70,9 @@ function frame(random: Random): Uint8Array | string {
       base[random.pick(keys)] = random.pick(ODD_VALUES);
       return raw.pack(base);
     case 2: // an unknown field or type
-      return raw.pack(random.int(2) === 0 ? { ...base, extra: random.pick(ODD_VALUES) } : { ...base, type: random.pick(['teleport', 'admit', 'tick', '__proto__', '']) });
+      return raw.pack(
+        random.int(2) === 0 ? { ...base, extra: random.pick(ODD_VALUES) } : { ...base, type: random.pick(['teleport', 'admit', 'tick', '__proto__', '']) },
+      );
     case 3: // deep nesting
       return raw.pack({ ...base, eventId: nested(50 + random.int(200)) });
     case 4: {
@@ -120,7 +141,15 @@ class Fuzzer {
   async send(data: Uint8Array | string): Promise<'reply' | 'close'> {
     const socket = this.socket ?? (await this.open());
     const answered = new Promise<'reply' | 'close'>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no reply and no close within ${ANSWER_TIMEOUT_MS} ms to a ${typeof data === 'string' ? 'text' : 'binary'} frame of ${data.length} bytes`)), ANSWER_TIMEOUT_MS);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `no reply and no close within ${ANSWER_TIMEOUT_MS} ms to a ${typeof data === 'string' ? 'text' : 'binary'} frame of ${data.length} bytes`,
+            ),
+          ),
+        ANSWER_TIMEOUT_MS,
+      );
       this.waiting = (answer) => {
         clearTimeout(timer);
         resolve(answer);
@@ -177,7 +206,11 @@ describe('gateway frame fuzzing (a gateway process, Redis store)', () => {
     // Warm up with the same traffic first, so the baseline holds what the allocator keeps once it has seen it
     // (RSS then moves in steps of a few MB either way); the claim is that the run does not grow it further.
     const warmRandom = seededRandom(1);
-    await fuzz(Array.from({ length: FUZZERS }, () => new Fuzzer(gateway.wsUrl)), WARM_UP_FRAMES, warmRandom);
+    await fuzz(
+      Array.from({ length: FUZZERS }, () => new Fuzzer(gateway.wsUrl)),
+      WARM_UP_FRAMES,
+      warmRandom,
+    );
     const before = await memoryAfterGc(gateway);
 
     const random = seededRandom(Number(process.env.FUZZ_SEED ?? 0xf022));
@@ -200,7 +233,10 @@ describe('gateway frame fuzzing (a gateway process, Redis store)', () => {
     // The gateway kept ticking all through the run: the server times of the ticks each waiting bystander
     // received leave no gap over 2 s (the generators share this process, so arrival times would measure them).
     for (const client of waiting) {
-      const times = client.messages.filter((m) => m.type === 'tick').map((m) => (m as { t: number }).t).filter((t) => t >= runStarted - 1000 && t <= runEnded);
+      const times = client.messages
+        .filter((m) => m.type === 'tick')
+        .map((m) => (m as { t: number }).t)
+        .filter((t) => t >= runStarted - 1000 && t <= runEnded);
       const gaps = times.slice(1).map((t, k) => t - times[k]!);
       expect(Math.max(times[0]! - runStarted, runEnded - times[times.length - 1]!, ...gaps)).toBeLessThan(2000);
     }
@@ -217,6 +253,9 @@ describe('gateway frame fuzzing (a gateway process, Redis store)', () => {
     // Fuzzed frames that happen to be valid joins hold places until their grace (1 s) after the close has passed.
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const after = await memoryAfterGc(gateway);
-    expect(after.rss / before.rss, `RSS ${before.rss} → ${after.rss} bytes, heap ${before.heapUsed} → ${after.heapUsed}, external ${before.external} → ${after.external}`).toBeLessThanOrEqual(1.1);
+    expect(
+      after.rss / before.rss,
+      `RSS ${before.rss} → ${after.rss} bytes, heap ${before.heapUsed} → ${after.heapUsed}, external ${before.external} → ${after.external}`,
+    ).toBeLessThanOrEqual(1.1);
   }, 300_000);
 });

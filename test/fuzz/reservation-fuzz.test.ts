@@ -36,8 +36,34 @@ interface Attempt {
 /** Valid bookings' bodies, filled in beforeAll; the first is booked before the run and is what the mutations start from. */
 let valid: BookingBody[] = [];
 
-const FIELDS: (keyof BookingBody | 'person.name' | 'person.birthDate')[] = ['grant', 'secret', 'person', 'centerId', 'slotId', 'person.name', 'person.birthDate'];
-const WRONG_VALUES: unknown[] = [null, 0, -1, 1e308, -1e308, 2 ** 53 + 1, true, [], {}, [1, 2, 3], '', ' ', 'x'.repeat(5000), '\u0000', '\ud800', { $gt: '' }, ['a']];
+const FIELDS: (keyof BookingBody | 'person.name' | 'person.birthDate')[] = [
+  'grant',
+  'secret',
+  'person',
+  'centerId',
+  'slotId',
+  'person.name',
+  'person.birthDate',
+];
+const WRONG_VALUES: unknown[] = [
+  null,
+  0,
+  -1,
+  1e308,
+  -1e308,
+  2 ** 53 + 1,
+  true,
+  [],
+  {},
+  [1, 2, 3],
+  '',
+  ' ',
+  'x'.repeat(5000),
+  '\u0000',
+  '\ud800',
+  { $gt: '' },
+  ['a'],
+];
 
 function deepNesting(depth: number, open: string, close: string): string {
   return open.repeat(depth) + close.repeat(depth);
@@ -80,7 +106,10 @@ function malformed(random: Random): Attempt {
     case 5:
       return { body: random.pick([deepNesting(7_000, '[', ']'), deepNesting(2_500, '{"a":', '}').replace(/}$/, '1}'), '[' + '1,'.repeat(3000) + '1]']) };
     case 6:
-      return { ...json(base), headers: { 'content-type': random.pick(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', '']) } };
+      return {
+        ...json(base),
+        headers: { 'content-type': random.pick(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', '']) },
+      };
     case 7:
       return json({ ...base, grant: flipChar(base.grant, random) });
     case 8:
@@ -88,7 +117,16 @@ function malformed(random: Random): Attempt {
     case 9:
       return { body: JSON.stringify({ ...base, person: { ...base.person, name: 'x'.repeat(MAX_BODY_BYTES + random.int(4096)) } }) };
     case 10:
-      return { ...json(base), path: random.pick(['/api/events/other/bookings', '/api/events/NOPE/bookings', '/api/events/ev/bookings/1', '/api/events/%00/bookings', '/api/events/../bookings']) };
+      return {
+        ...json(base),
+        path: random.pick([
+          '/api/events/other/bookings',
+          '/api/events/NOPE/bookings',
+          '/api/events/ev/bookings/1',
+          '/api/events/%00/bookings',
+          '/api/events/../bookings',
+        ]),
+      };
     case 11:
       return { ...json(base), method: random.pick(['PUT', 'DELETE', 'PATCH', 'GET']) };
     case 12:
@@ -101,7 +139,7 @@ function malformed(random: Random): Attempt {
 /** The body of a chunked HTTP/1.1 response. */
 function unchunk(text: string): string {
   let body = '';
-  for (let at = 0; ; ) {
+  for (let at = 0; ;) {
     const lineEnd = text.indexOf('\r\n', at);
     const size = parseInt(text.slice(at, lineEnd), 16);
     if (!(size > 0)) return body;
@@ -146,12 +184,20 @@ describe('reservation handler fuzzing (Redis store)', () => {
     const url = new URL(attempt.path ?? '/api/events/ev/bookings', system.reservationsUrl);
     const body = attempt.body ?? '';
     return new Promise((resolve, reject) => {
-      const req = request(url, { method: attempt.method ?? 'POST', agent, headers: { 'content-type': 'application/json', ...attempt.headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
+      const req = request(
+        url,
+        {
+          method: attempt.method ?? 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', ...attempt.headers, 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        },
+      );
       // The handler may answer an oversized body early and close: that is an answer, not a failure.
       req.on('error', reject);
       req.end(body);

@@ -44,7 +44,9 @@ describe.each(['uws', 'ws'] as const)('%s transport', (transport) => {
     const deep = Array.from({ length: 40 }).reduce<unknown>((inner) => [inner], 1);
     expect(await errorFor(encode(deep))).toMatchObject({ code: ErrorCode.INVALID_MESSAGE });
     expect(await errorFor(encode({ type: 'join', eventId: 'ev', secretHash: 'a'.repeat(43) }))).toMatchObject({ code: ErrorCode.INVALID_MESSAGE });
-    expect(await errorFor(encode({ type: 'join', eventId: 'nope', secretHash: 'a'.repeat(43), pk: 'k'.repeat(43) }))).toMatchObject({ code: ErrorCode.UNKNOWN_EVENT });
+    expect(await errorFor(encode({ type: 'join', eventId: 'nope', secretHash: 'a'.repeat(43), pk: 'k'.repeat(43) }))).toMatchObject({
+      code: ErrorCode.UNKNOWN_EVENT,
+    });
     expect(await errorFor(encode({ type: 'leave', rid: 3 }))).toMatchObject({ code: ErrorCode.NOT_JOINED, rid: 3 });
   });
 

@@ -29,7 +29,12 @@ afterAll(async () => {
 /** A reservation handler on `redis`; the config file allows nothing unsafe unless `allowUnsafe`. */
 async function startReservations(redis: RedisServer, allowUnsafe: boolean) {
   const config = await writeClusterConfig();
-  return startNode({ role: 'reservations', name: 'durable-reservations', configFile: config.path, env: { REDIS_URL: redis.url, WAITROOM_ALLOW_UNSAFE_DURABILITY: allowUnsafe ? '1' : '0' } });
+  return startNode({
+    role: 'reservations',
+    name: 'durable-reservations',
+    configFile: config.path,
+    env: { REDIS_URL: redis.url, WAITROOM_ALLOW_UNSAFE_DURABILITY: allowUnsafe ? '1' : '0' },
+  });
 }
 
 describe('the reservation handler and the durability of its Redis', () => {
@@ -88,6 +93,8 @@ describe('where CONFIG is refused', () => {
   });
 
   it('a memory store is not checked', async () => {
-    await expect(checkBookingDurability({ kind: 'memory', redisUrl: 'redis://127.0.0.1:1', redisClusterNodes: [] }, false, silentLogger)).resolves.toBeUndefined();
+    await expect(
+      checkBookingDurability({ kind: 'memory', redisUrl: 'redis://127.0.0.1:1', redisClusterNodes: [] }, false, silentLogger),
+    ).resolves.toBeUndefined();
   });
 });

@@ -92,11 +92,19 @@ describe.each(storeFactories)('$name store', (factory) => {
     await refused('ev', { ...bookingBody(grantOf(4), secretOf(4)), person: { name: '', birthDate: '1970' } }, 422, 'INVALID_BODY');
     await refused('ev', { ...bookingBody(grantOf(4), secretOf(4)), extra: true }, 422, 'INVALID_BODY');
     await refused('nope', bookingBody(grantOf(4), secretOf(4)), 403, 'GRANT_WRONG_EVENT');
-    const raw = await fetch(`${system.reservationsUrl}/api/events/ev/bookings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"grant": ' });
+    const raw = await fetch(`${system.reservationsUrl}/api/events/ev/bookings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"grant": ',
+    });
     expect([raw.status, ((await raw.json()) as { error: { code: string } }).error.code]).toEqual([400, 'INVALID_JSON']);
     const text = await fetch(`${system.reservationsUrl}/api/events/ev/bookings`, { method: 'POST', body: 'grant=x' });
     expect(text.status).toBe(415);
-    const huge = await fetch(`${system.reservationsUrl}/api/events/ev/bookings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant: 'x'.repeat(20_000) }) });
+    const huge = await fetch(`${system.reservationsUrl}/api/events/ev/bookings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant: 'x'.repeat(20_000) }),
+    });
     expect(huge.status).toBe(413);
   });
 

@@ -18,7 +18,16 @@ describe.each(storeFactories)('$name store', (factory) => {
 
   beforeAll(async () => {
     stores = await factory.create();
-    const centers = [{ id: 'c1', name: 'Center', slots: [{ id: 'small', label: '09:00', capacity: N }, { id: 'big', label: '10:00', capacity: 1000 }] }];
+    const centers = [
+      {
+        id: 'c1',
+        name: 'Center',
+        slots: [
+          { id: 'small', label: '09:00', capacity: N },
+          { id: 'big', label: '10:00', capacity: 1000 },
+        ],
+      },
+    ];
     system = await startTestSystem({ stores, events: [testEvent({ maxActive: 3 * N + 1, centers })] });
     const clients = await Promise.all(Array.from({ length: 3 * N + 1 }, () => TestClient.connect(system.wsUrl)));
     await Promise.all(clients.map((c) => c.join('ev')));
@@ -49,6 +58,15 @@ describe.each(storeFactories)('$name store', (factory) => {
     expect(replies.filter((r) => r.status === 409 && r.body.error?.code === 'SLOT_FULL')).toHaveLength(2 * N);
     expect((await stores.bookings.taken('ev')).get('c1/small')).toBe(N);
     const availability = await (await fetch(`${system.reservationsUrl}/api/events/ev/availability`)).json();
-    expect(availability).toMatchObject({ centers: [{ slots: [{ slotId: 'small', remaining: 0 }, { slotId: 'big', remaining: 999 }] }] });
+    expect(availability).toMatchObject({
+      centers: [
+        {
+          slots: [
+            { slotId: 'small', remaining: 0 },
+            { slotId: 'big', remaining: 999 },
+          ],
+        },
+      ],
+    });
   });
 });

@@ -53,7 +53,11 @@ export class ConsoleApi {
     const origin = options.origin === undefined ? (method === 'GET' ? null : this.origin) : options.origin;
     if (origin !== null) headers.origin = origin;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${this.gatewayUrl}${path}`, { method, headers, ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}) });
+    const response = await fetch(`${this.gatewayUrl}${path}`, {
+      method,
+      headers,
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    });
     const text = await response.text();
     return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
   }

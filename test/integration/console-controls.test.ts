@@ -48,7 +48,10 @@ describe('console controls on a live queue (Redis store)', () => {
     system = await startTestSystem({
       store: 'redis',
       stores,
-      events: [testEvent({ id: 'ev', maxActive: 3 }), testEvent({ id: 'later', prequeueOpensAt: now - 60_000, opensAt: now + 3_600_000, closesAt: now + 7_200_000 })],
+      events: [
+        testEvent({ id: 'ev', maxActive: 3 }),
+        testEvent({ id: 'later', prequeueOpensAt: now - 60_000, opensAt: now + 3_600_000, closesAt: now + 7_200_000 }),
+      ],
       config: { operators: await testOperators(), admin: { historyStepMs: 200 } },
     });
     api = new ConsoleApi(system.gatewayUrl!);
@@ -151,11 +154,23 @@ describe('console controls on a live queue (Redis store)', () => {
     const overview = await api.call('GET', '/admin/overview');
     expect(overview.status).toBe(200);
     expect(overview.body.events.map((row: { id: string }) => row.id)).toEqual(['ev', 'later']);
-    expect(overview.body.events[0]).toMatchObject({ id: 'ev', title: { ko: 'Test event', en: 'Test event' }, state: 'closed', admittedTotal: 8, active: 7, bookings: 1, notice: null });
-    await until(async () => {
-      const { nodes } = (await api.call('GET', '/admin/overview')).body as { nodes: { node: string; connections: number }[] };
-      return nodes.length === 1 && nodes[0]!.node === system.config.nodeId && nodes[0]!.connections === clients.length;
-    }, 3000, 'the node reports its connections');
+    expect(overview.body.events[0]).toMatchObject({
+      id: 'ev',
+      title: { ko: 'Test event', en: 'Test event' },
+      state: 'closed',
+      admittedTotal: 8,
+      active: 7,
+      bookings: 1,
+      notice: null,
+    });
+    await until(
+      async () => {
+        const { nodes } = (await api.call('GET', '/admin/overview')).body as { nodes: { node: string; connections: number }[] };
+        return nodes.length === 1 && nodes[0]!.node === system.config.nodeId && nodes[0]!.connections === clients.length;
+      },
+      3000,
+      'the node reports its connections',
+    );
 
     await sleep(600);
     const history = await api.call('GET', '/admin/history?event=ev');

@@ -42,7 +42,11 @@ describe('operator sign-in throttle on two gateways sharing one Redis', () => {
 
   /** The console's sign-in from client address `from`. */
   async function signIn(system: TestSystem, from: string, name: string, password: string): Promise<ApiReply> {
-    return request(system, from, '/admin/session', { method: 'POST', headers: { origin: system.gatewayUrl!, 'content-type': 'application/json' }, body: JSON.stringify({ name, password }) });
+    return request(system, from, '/admin/session', {
+      method: 'POST',
+      headers: { origin: system.gatewayUrl!, 'content-type': 'application/json' },
+      body: JSON.stringify({ name, password }),
+    });
   }
 
   /** A tool's request with HTTP Basic credentials. */
@@ -57,7 +61,9 @@ describe('operator sign-in throttle on two gateways sharing one Redis', () => {
   }
 
   function signInAudit(system: TestSystem, from: string): Pick<AuditEntry, 'actor' | 'via' | 'result'>[] {
-    return system.audit.recent.filter((entry) => entry.action === 'operator.sign-in' && entry.address === from).map(({ actor, via, result }) => ({ actor, via, result }));
+    return system.audit.recent
+      .filter((entry) => entry.action === 'operator.sign-in' && entry.address === from)
+      .map(({ actor, via, result }) => ({ actor, via, result }));
   }
 
   async function signInMetric(system: TestSystem, outcome: string, via: string): Promise<number> {
@@ -111,7 +117,9 @@ describe('operator sign-in throttle on two gateways sharing one Redis', () => {
       { actor: 'vic', via: 'console', result: 'ok' },
       { actor: 'ana', via: 'console', result: 'ok' },
     ]);
-    expect(b.audit.recent.findLast((entry) => entry.action === 'operator.sign-in' && entry.actor === 'ana')).toMatchObject({ failuresBefore: THROTTLE.accountFreeFailures + 1 });
+    expect(b.audit.recent.findLast((entry) => entry.action === 'operator.sign-in' && entry.actor === 'ana')).toMatchObject({
+      failuresBefore: THROTTLE.accountFreeFailures + 1,
+    });
     expect(await signInMetric(a, 'wrong', 'console')).toBeGreaterThanOrEqual(THROTTLE.accountFreeFailures + 1);
     expect(await signInMetric(a, 'lockout', 'console')).toBeGreaterThanOrEqual(1);
     expect(await signInMetric(b, 'throttled', 'console')).toBeGreaterThanOrEqual(1);
@@ -131,7 +139,15 @@ describe('operator sign-in throttle on two gateways sharing one Redis', () => {
     expectThrottled(await signIn(b, from, 'ana', PASSWORDS.ana), THROTTLE.firstLockoutSeconds);
     expectThrottled(await basic(a, from, 'vic', PASSWORDS.vic), THROTTLE.firstLockoutSeconds);
     expect((await signIn(b, '198.51.100.21', 'ana', PASSWORDS.ana)).status).toBe(200);
-    expect(a.audit.recent.findLast((entry) => entry.action === 'operator.sign-in' && entry.address === from)).toMatchObject({ result: 'throttled', lockedBy: 'address', via: 'http' });
-    expect(a.audit.recent.find((entry) => entry.result === 'locked' && entry.address === from)).toMatchObject({ actor: 'name-last (unverified)', lockedBy: 'address', lockedSeconds: THROTTLE.firstLockoutSeconds });
+    expect(a.audit.recent.findLast((entry) => entry.action === 'operator.sign-in' && entry.address === from)).toMatchObject({
+      result: 'throttled',
+      lockedBy: 'address',
+      via: 'http',
+    });
+    expect(a.audit.recent.find((entry) => entry.result === 'locked' && entry.address === from)).toMatchObject({
+      actor: 'name-last (unverified)',
+      lockedBy: 'address',
+      lockedSeconds: THROTTLE.firstLockoutSeconds,
+    });
   });
 });

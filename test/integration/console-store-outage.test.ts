@@ -35,7 +35,11 @@ describe('the console while the store is unreachable', () => {
     await redis.kill('SIGKILL');
 
     const basic: [string, string] = ['ana', PASSWORDS.ana];
-    for (const [path, body] of [['/admin/events/ev/pause'], ['/admin/events/ev/notice', { text: 'x' }], ['/admin/events/ev/revoke', { ticketNo: 1 }]] as const) {
+    for (const [path, body] of [
+      ['/admin/events/ev/pause'],
+      ['/admin/events/ev/notice', { text: 'x' }],
+      ['/admin/events/ev/revoke', { ticketNo: 1 }],
+    ] as const) {
       const reply = await api.call('POST', path, { body, basic });
       expect([path, reply.status, reply.body.error.code]).toEqual([path, 503, 'STORE_UNAVAILABLE']);
     }
@@ -45,7 +49,9 @@ describe('the console while the store is unreachable', () => {
     const kiosk = await fetch(`${system.gatewayUrl}/api/kiosk?event=ev`);
     expect(kiosk.status).toBe(503);
     // Basic credentials cannot be counted by the sign-in throttle without the store: refused before the action, unchecked.
-    expect(system.audit.recent.filter((entry) => entry.result === 'failed').map((entry) => [entry.action, entry.reason])).toEqual(Array(4).fill(['operator.sign-in', 'STORE_UNAVAILABLE']));
+    expect(system.audit.recent.filter((entry) => entry.result === 'failed').map((entry) => [entry.action, entry.reason])).toEqual(
+      Array(4).fill(['operator.sign-in', 'STORE_UNAVAILABLE']),
+    );
     const denied = system.audit.recent.filter((entry) => entry.result === 'denied' && entry.reason === 'STORE_UNAVAILABLE').map((entry) => entry.action);
     expect(denied).toEqual(['queue.pause', 'queue.notice', 'ticket.revoke', 'queue.pause']);
 

@@ -76,10 +76,18 @@ describe.each(['memory', 'redis'] as const)('eligibility at join and booking: %s
     clock.set(kst('2021-07-20T20:00:00'));
     const { client } = await tryJoin('1970-05-17');
     const admitted = await client.waitFor('admitted', () => true, 10_000);
-    const wrong = await postBooking(system.reservationsUrl, E, bookingBody(admitted.grant, client.secret, { person: { name: 'Kim', birthDate: '1971-06-01' } }));
+    const wrong = await postBooking(
+      system.reservationsUrl,
+      E,
+      bookingBody(admitted.grant, client.secret, { person: { name: 'Kim', birthDate: '1971-06-01' } }),
+    );
     expect(wrong.status).toBe(403);
     expect(wrong.body.error?.code).toBe('COHORT_NOT_OPEN_YET');
-    const outside = await postBooking(system.reservationsUrl, E, bookingBody(admitted.grant, client.secret, { person: { name: 'Kim', birthDate: '1950-01-01' } }));
+    const outside = await postBooking(
+      system.reservationsUrl,
+      E,
+      bookingBody(admitted.grant, client.secret, { person: { name: 'Kim', birthDate: '1950-01-01' } }),
+    );
     expect(outside.body.error?.code).toBe('NOT_ELIGIBLE');
     expect(await system.stores.bookings.bookingCount(E)).toBe(0);
 

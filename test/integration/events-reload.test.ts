@@ -52,7 +52,10 @@ describe('changing events while 500 people wait (Redis store)', () => {
   const clients: TestClient[] = [];
   const tickets = new Map<TestClient, number>();
 
-  async function admin(method: 'GET' | 'POST', options: { user?: [string, string]; body?: unknown; raw?: string; query?: string; origin?: string | null; contentType?: string } = {}): Promise<Reply> {
+  async function admin(
+    method: 'GET' | 'POST',
+    options: { user?: [string, string]; body?: unknown; raw?: string; query?: string; origin?: string | null; contentType?: string } = {},
+  ): Promise<Reply> {
     const [user, password] = options.user ?? ['ana', 'ana-password-1'];
     const headers: Record<string, string> = { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` };
     if (method === 'POST') headers['content-type'] = options.contentType ?? 'application/json';
@@ -115,7 +118,12 @@ describe('changing events while 500 people wait (Redis store)', () => {
     const figuresBefore = await queueFigures();
     const since = Date.now();
     const reply = await admin('POST', {
-      body: { events: [{ ...base, admitsPerMinute: 1234, title: { ko: '바뀐 제목', en: 'Changed title' } }, { ...base, id: 'ev-new' }] },
+      body: {
+        events: [
+          { ...base, admitsPerMinute: 1234, title: { ko: '바뀐 제목', en: 'Changed title' } },
+          { ...base, id: 'ev-new' },
+        ],
+      },
     });
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({ result: 'applied', version: 2, forced: false });
@@ -155,7 +163,15 @@ describe('changing events while 500 people wait (Redis store)', () => {
 
   it('SIGHUP re-reads the events file and applies it the same way', async () => {
     const since = Date.now();
-    await writeFile(eventsFile, JSON.stringify({ events: [{ ...base, admitsPerMinute: 1234, graceSeconds: 45, title: 'From the file' }, { ...base, id: 'ev-new' }] }));
+    await writeFile(
+      eventsFile,
+      JSON.stringify({
+        events: [
+          { ...base, admitsPerMinute: 1234, graceSeconds: 45, title: 'From the file' },
+          { ...base, id: 'ev-new' },
+        ],
+      }),
+    );
     const outcome = await reloadOnSignal(system, silentLogger);
     expect(outcome).toMatchObject({ result: 'applied', version: 3 });
     expect(outcome?.result === 'applied' && outcome.changes).toEqual([
@@ -214,7 +230,11 @@ describe('changing events while 500 people wait (Redis store)', () => {
 
   it('the admin API: 401 without or with wrong credentials, 403 for a viewer or a foreign Origin', async () => {
     const change = { events: [{ ...base, maxActive: 99 }] };
-    const anonymous = await fetch(`${system.gatewayUrl}/admin/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(change) });
+    const anonymous = await fetch(`${system.gatewayUrl}/admin/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(change),
+    });
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
     expect(((await anonymous.json()) as Reply['body']).error!.code).toBe('UNAUTHORIZED');
@@ -271,7 +291,10 @@ describe('changing events while 500 people wait (Redis store)', () => {
 
   it('every attempt is in the audit log: who, when, what changed, forced or not, the result', async () => {
     await system.audit.flush();
-    const lines = (await readFile(auditFile, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = (await readFile(auditFile, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toEqual(system.audit.recent);
     // The wrong passwords are also in the log as sign-in attempts, and ana's next success, which cleared hers (server/gateway/admin/password-check.ts).
     expect(lines.filter((entry) => entry.action === 'operator.sign-in').map((entry) => [entry.actor, entry.result])).toEqual([
@@ -299,11 +322,21 @@ describe('changing events while 500 people wait (Redis store)', () => {
       expect(entry.action).toBe('events.reload');
       expect(Date.parse(entry.at as string)).toBeGreaterThan(0);
     }
-    expect(reloads[0]).toMatchObject({ version: 2, changes: [{ kind: 'changed', eventId: 'ev', fields: expect.arrayContaining([{ field: 'admitsPerMinute', before: 60_000, after: 1234 }]) }, { kind: 'added', eventId: 'ev-new' }] });
+    expect(reloads[0]).toMatchObject({
+      version: 2,
+      changes: [
+        { kind: 'changed', eventId: 'ev', fields: expect.arrayContaining([{ field: 'admitsPerMinute', before: 60_000, after: 1234 }]) },
+        { kind: 'added', eventId: 'ev-new' },
+      ],
+    });
     expect(reloads[5]).toMatchObject({ source: eventsFile, problems: [expect.objectContaining({ path: expect.stringContaining('cohorts') })] });
     expect(reloads.map((entry) => entry.reason).filter(Boolean)).toEqual(['UNAUTHORIZED', 'UNAUTHORIZED', 'UNAUTHORIZED', 'FORBIDDEN', 'BAD_ORIGIN']);
     expect(reloads[11]).toMatchObject({ refusals: [expect.objectContaining({ code: 'EVENT_HAS_PEOPLE' })] });
-    expect(reloads[12]).toMatchObject({ version: 4, overridden: [expect.objectContaining({ code: 'EVENT_HAS_PEOPLE' })], changes: [{ kind: 'removed', eventId: 'ev' }] });
+    expect(reloads[12]).toMatchObject({
+      version: 4,
+      overridden: [expect.objectContaining({ code: 'EVENT_HAS_PEOPLE' })],
+      changes: [{ kind: 'removed', eventId: 'ev' }],
+    });
 
     // Each process shows which version it runs and how its self-checks went.
     const metrics = await (await fetch(`${system.gatewayUrl}/metrics`)).text();
@@ -336,7 +369,16 @@ describe('SIGHUP to a gateway process', () => {
     const base = testEvent({ id: 'ev' });
     await writeFile(eventsFile, JSON.stringify({ events: [base] }));
     const configFile = join(dir, 'waitroom.json');
-    await writeFile(configFile, JSON.stringify({ logLevel: 'info', eventsFile, gateway: { tickMs: 100 }, store: { kind: 'redis', redisUrl: TEST_REDIS_URL, keyPrefix: prefix }, keys: generateKeys('test') }));
+    await writeFile(
+      configFile,
+      JSON.stringify({
+        logLevel: 'info',
+        eventsFile,
+        gateway: { tickMs: 100 },
+        store: { kind: 'redis', redisUrl: TEST_REDIS_URL, keyPrefix: prefix },
+        keys: generateKeys('test'),
+      }),
+    );
     gateway = await startNode({ role: 'gateway', name: 'gateway-hup', configFile });
     const info = async () => ((await (await fetch(`${gateway!.url}/api/info`)).json()) as { events: { id: string; title: { en: string } }[] }).events;
     const waitFor = async (test: (events: Awaited<ReturnType<typeof info>>) => boolean) => {
@@ -350,7 +392,15 @@ describe('SIGHUP to a gateway process', () => {
     };
     expect((await info()).map((e) => e.id)).toEqual(['ev']);
 
-    await writeFile(eventsFile, JSON.stringify({ events: [{ ...base, title: 'Reloaded' }, { ...base, id: 'ev-hup' }] }));
+    await writeFile(
+      eventsFile,
+      JSON.stringify({
+        events: [
+          { ...base, title: 'Reloaded' },
+          { ...base, id: 'ev-hup' },
+        ],
+      }),
+    );
     expect(gateway.kill('SIGHUP')).toBe(true);
     await waitFor((events) => events.length === 2);
     expect((await info()).map((e) => [e.id, e.title.en])).toEqual([
@@ -372,7 +422,9 @@ describe('SIGHUP without an events file', () => {
     const system = await startTestSystem();
     try {
       const warnings: string[] = [];
-      const log = Object.assign(Object.create(silentLogger) as typeof silentLogger, { warn: (_details: unknown, message: string) => void warnings.push(message) });
+      const log = Object.assign(Object.create(silentLogger) as typeof silentLogger, {
+        warn: (_details: unknown, message: string) => void warnings.push(message),
+      });
       expect(await reloadOnSignal(system, log)).toBeNull();
       expect(warnings).toEqual([expect.stringMatching(/no events file is configured.*POST \/admin\/events/)]);
       expect(system.events.version).toBe(1);

@@ -64,9 +64,17 @@ describe.each(['memory', 'redis'] as const)('identity assertions at booking: %s 
   });
 
   it.each([
-    ['forged (signed by another key under the provider\'s key id)', 'bad_signature', async (grantId: string) => idp.assertion('forger', grantId, { key: (await generateKeyPair('ES256')).privateKey })],
+    [
+      "forged (signed by another key under the provider's key id)",
+      'bad_signature',
+      async (grantId: string) => idp.assertion('forger', grantId, { key: (await generateKeyPair('ES256')).privateKey }),
+    ],
     ['expired', 'expired', (grantId: string) => idp.assertion('late', grantId, { issuedAgo: 900, expiresIn: -300 })],
-    ['too old (issued past maxAgeSeconds, exp still ahead)', 'expired', (grantId: string) => idp.assertion('old', grantId, { issuedAgo: 3600, expiresIn: 3600 })],
+    [
+      'too old (issued past maxAgeSeconds, exp still ahead)',
+      'expired',
+      (grantId: string) => idp.assertion('old', grantId, { issuedAgo: 3600, expiresIn: 3600 }),
+    ],
     ['for another audience', 'wrong_audience', (grantId: string) => idp.assertion('elsewhere', grantId, { claims: { aud: 'another-site' } })],
     ['from another issuer', 'wrong_issuer', (grantId: string) => idp.assertion('impostor', grantId, { claims: { iss: 'https://idp.example.invalid' } })],
     ['without the person claim', 'missing_claim', (grantId: string) => idp.assertion('nobody', grantId, { claims: { sub: undefined } })],

@@ -50,7 +50,9 @@ describe('invisible characters in names, through the real reservation handler', 
     system = await startTestSystem({ events: [testEvent({ id: E, maxActive: 2 * ROWS.length + 10 })] });
     for (const name of NAMES) {
       const admitted = await pass();
-      expect((await postBooking(system.reservationsUrl, E, bookingBody(admitted.grant, admitted.secret, { person: { name, birthDate: BIRTH_DATE } }))).status).toBe(201);
+      expect(
+        (await postBooking(system.reservationsUrl, E, bookingBody(admitted.grant, admitted.secret, { person: { name, birthDate: BIRTH_DATE } }))).status,
+      ).toBe(201);
     }
   });
 
@@ -68,7 +70,11 @@ describe('invisible characters in names, through the real reservation handler', 
   it.each(ROWS)('%s in "%s" is the same person as the plain name', async (_label, name, code) => {
     for (const variant of variants(name, code)) {
       const admitted = await pass();
-      const reply = await postBooking(system.reservationsUrl, E, bookingBody(admitted.grant, admitted.secret, { person: { name: variant, birthDate: BIRTH_DATE } }));
+      const reply = await postBooking(
+        system.reservationsUrl,
+        E,
+        bookingBody(admitted.grant, admitted.secret, { person: { name: variant, birthDate: BIRTH_DATE } }),
+      );
       const shown = `${JSON.stringify(variant)} (${[...variant].map((c) => c.codePointAt(0)!.toString(16)).join(' ')})`;
       expect(reply.body.error?.code, shown).toBe('ALREADY_BOOKED');
       expect(reply.status, shown).toBe(409);

@@ -59,8 +59,12 @@ describe('LiveKeys.reload', () => {
 
   it('refuses keys that do not parse, naming the path', () => {
     const { live } = liveKeys();
-    expect(problems(live.reload({ ...keyRing('a', a), grant: { current: 'a', privateKeys: { a: 'not a key' } } }))).toMatch(/keys\.grant\.privateKeys\.a: not a usable key/);
-    expect(problems(live.reload({ ...keyRing('a', a), ticket: { current: 'x', secrets: a.ticket!.secrets } }))).toMatch(/keys\.ticket\.current: no secret for the current key id "x"/);
+    expect(problems(live.reload({ ...keyRing('a', a), grant: { current: 'a', privateKeys: { a: 'not a key' } } }))).toMatch(
+      /keys\.grant\.privateKeys\.a: not a usable key/,
+    );
+    expect(problems(live.reload({ ...keyRing('a', a), ticket: { current: 'x', secrets: a.ticket!.secrets } }))).toMatch(
+      /keys\.ticket\.current: no secret for the current key id "x"/,
+    );
     expect(problems(live.reload({ grant: { current: 'a b' } }))).toMatch(/keys\.grant\.current: key ids are/);
   });
 

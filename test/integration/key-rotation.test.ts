@@ -32,7 +32,12 @@ describe('rotating the grant and ticket keys while clients wait (Redis store)', 
 
   beforeAll(async () => {
     stores = await redis.create();
-    system = await startTestSystem({ stores, clock, keys: keyRing('a', a), events: [testEvent({ maxActive: 1, grantTtlSeconds: 10, ticketTtlSeconds: 60 }, clock.now())] });
+    system = await startTestSystem({
+      stores,
+      clock,
+      keys: keyRing('a', a),
+      events: [testEvent({ maxActive: 1, grantTtlSeconds: 10, ticketTtlSeconds: 60 }, clock.now())],
+    });
   });
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.close()));

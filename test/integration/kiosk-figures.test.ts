@@ -12,7 +12,14 @@ import { TestClient } from '../support/ws-client.js';
 
 const redis = storeFactories.find((factory) => factory.name === 'redis')!;
 const CENTERS = [
-  { id: 'c1', name: 'Center one', slots: [{ id: 's1', label: '09:00', capacity: 5 }, { id: 's2', label: '10:00', capacity: 3 }] },
+  {
+    id: 'c1',
+    name: 'Center one',
+    slots: [
+      { id: 's1', label: '09:00', capacity: 5 },
+      { id: 's2', label: '10:00', capacity: 3 },
+    ],
+  },
   { id: 'c2', name: 'Center two', slots: [{ id: 's1', label: '09:00', capacity: 4 }] },
 ];
 

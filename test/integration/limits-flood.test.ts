@@ -36,7 +36,11 @@ describe.each(['uws', 'ws'] as const)('per-address limits on %s', (transport) =>
 
   beforeAll(async () => {
     // Admission is as good as stopped: everyone who joins keeps waiting, and waiting clients get every tick.
-    system = await startTestSystem({ transport, events: [testEvent({ admitsPerMinute: 1, maxActive: 1 })], gateway: { perIp: CAPS, natRanges: [{ cidr: `${NAT}/32`, ...NAT_CAPS }] } });
+    system = await startTestSystem({
+      transport,
+      events: [testEvent({ admitsPerMinute: 1, maxActive: 1 })],
+      gateway: { perIp: CAPS, natRanges: [{ cidr: `${NAT}/32`, ...NAT_CAPS }] },
+    });
   });
   afterAll(async () => {
     await pool.dropAll();

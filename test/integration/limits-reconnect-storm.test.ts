@@ -23,7 +23,11 @@ describe.each(['uws', 'ws'] as const)('reconnect storm on %s', (transport) => {
 
   beforeAll(async () => {
     // Admission as good as stopped: the tickets below keep waiting.
-    system = await startTestSystem({ transport, events: [testEvent({ admitsPerMinute: 1, maxActive: 1 })], gateway: { resumesPerTicketPerMinute: PER_MINUTE } });
+    system = await startTestSystem({
+      transport,
+      events: [testEvent({ admitsPerMinute: 1, maxActive: 1 })],
+      gateway: { resumesPerTicketPerMinute: PER_MINUTE },
+    });
   });
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.drop()));
@@ -40,7 +44,14 @@ describe.each(['uws', 'ws'] as const)('reconnect storm on %s', (transport) => {
 
     // Someone with the ticket alone tries first: refused, and the holder's budget is untouched.
     const thieves = await Promise.all(Array.from({ length: STORM }, () => connect()));
-    const stolen = await Promise.all(thieves.map((thief) => thief.resume(ticket, 'ev').then(() => 'resumed', (error: { code: string }) => error.code)));
+    const stolen = await Promise.all(
+      thieves.map((thief) =>
+        thief.resume(ticket, 'ev').then(
+          () => 'resumed',
+          (error: { code: string }) => error.code,
+        ),
+      ),
+    );
     expect(new Set(stolen)).toEqual(new Set(['TICKET_PROOF_INVALID']));
     expect(holder.closeCode).toBeNull();
 

@@ -35,7 +35,9 @@ describe('listening on a port in use: reservation handler', () => {
     first = await startTestSystem();
     const port = Number(new URL(first.reservationsUrl).port);
     const started = Date.now();
-    await expect(startTestSystem({ config: { reservations: { port } } })).rejects.toThrow(`the reservation handler: port ${port} on 127.0.0.1 is already in use`);
+    await expect(startTestSystem({ config: { reservations: { port } } })).rejects.toThrow(
+      `the reservation handler: port ${port} on 127.0.0.1 is already in use`,
+    );
     expect(Date.now() - started).toBeLessThan(5000);
     expect((await fetch(`${first.reservationsUrl}/api/events/ev/availability`)).status).toBe(200);
   });
@@ -43,7 +45,12 @@ describe('listening on a port in use: reservation handler', () => {
   it('`npm run reservations` on a taken port exits 1 naming the port and how to pick another', async () => {
     const config = await writeClusterConfig();
     const holder = await startNode({ role: 'reservations', name: 'first-handler', configFile: config.path });
-    const second = ChildNode.spawn({ role: 'reservations', name: 'second-handler', args: ['--port', String(holder.port)], env: { ...process.env, WAITROOM_CONFIG: config.path } });
+    const second = ChildNode.spawn({
+      role: 'reservations',
+      name: 'second-handler',
+      args: ['--port', String(holder.port)],
+      env: { ...process.env, WAITROOM_CONFIG: config.path },
+    });
     expect(await second.exited).toBe(1);
     expect(second.output()).toContain(`the reservation handler: port ${holder.port} on 127.0.0.1 is already in use by another listener`);
     expect(second.output()).toContain('set PORT / RESERVATIONS_PORT to free ports');

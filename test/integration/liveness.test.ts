@@ -109,7 +109,13 @@ describe('the SDK over a network that goes silent', () => {
 
     const proxy: StallProxy = await startStallProxy(Number(new URL(gatewayA.gatewayUrl!).port));
     cleanups.push(() => proxy.close());
-    const client = new WaitroomClient({ eventId: 'ev', gateway: `http://127.0.0.1:${proxy.port}`, storage: memoryStorage(), WebSocket, reconnect: { baseMs: 300, maxMs: 1_000 } });
+    const client = new WaitroomClient({
+      eventId: 'ev',
+      gateway: `http://127.0.0.1:${proxy.port}`,
+      storage: memoryStorage(),
+      WebSocket,
+      reconnect: { baseMs: 300, maxMs: 1_000 },
+    });
     cleanups.push(() => client.stop());
     const states: { state: WaitroomState; at: number }[] = [];
     client.on('state', ({ state }) => states.push({ state, at: Date.now() }));

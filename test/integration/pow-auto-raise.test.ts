@@ -33,7 +33,10 @@ async function join(pow?: { c: string; n: string }): Promise<{ ticketNo?: number
 
 it('asks for proof of work once a burst passes joinsPerSecond, and stops asking after calmSeconds of calm', async () => {
   const clock = new FakeClock();
-  system = await startTestSystem({ clock, events: [testEvent({ proofOfWork: { difficulty: 0, challengeTtlSeconds: 60, autoRaise: AUTO_RAISE } }, clock.now())] });
+  system = await startTestSystem({
+    clock,
+    events: [testEvent({ proofOfWork: { difficulty: 0, challengeTtlSeconds: 60, autoRaise: AUTO_RAISE } }, clock.now())],
+  });
   await system.stores.queue.setPaused('ev', true);
 
   for (let k = 1; k <= AUTO_RAISE.joinsPerSecond; k++) expect(await join()).toEqual({ ticketNo: k });

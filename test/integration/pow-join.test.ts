@@ -16,7 +16,6 @@ import { powChallenge, refusalOf, TestClient } from '../support/ws-client.js';
 const DIFFICULTY = 10;
 const READER_NODE = 1;
 
-
 describe.each(storeFactories)('$name store', (factory) => {
   let stores: Stores;
   let node: TestSystem;

@@ -14,7 +14,10 @@ let system: TestSystem;
 const clients: TestClient[] = [];
 
 beforeAll(async () => {
-  system = await startTestSystem({ events: [testEvent({ proofOfWork: { difficulty: 8, challengeTtlSeconds: 60 } })], config: { operators: await testOperators() } });
+  system = await startTestSystem({
+    events: [testEvent({ proofOfWork: { difficulty: 8, challengeTtlSeconds: 60 } })],
+    config: { operators: await testOperators() },
+  });
 });
 
 afterAll(async () => {

@@ -15,9 +15,7 @@ it('a client on a SIGKILLed gateway resumes on the next one with the same ticket
   const config = await writeClusterConfig({ events: [testEvent()] });
   const reservations = await startNode({ role: 'reservations', name: 'reservations', configFile: config.path });
   const env = { RESERVATIONS_URL: reservations.url };
-  const gateways = await Promise.all(
-    [1, 2].map((k) => startNode({ role: 'gateway', name: `gateway-${k}`, configFile: config.path, env, noController: true })),
-  );
+  const gateways = await Promise.all([1, 2].map((k) => startNode({ role: 'gateway', name: `gateway-${k}`, configFile: config.path, env, noController: true })));
   const client = await RoamingClient.join({ urls: gateways.map((g) => g.wsUrl), eventId: 'ev' });
   expect(client.ticketNo).toBe(1);
   await client.until((c) => c.ahead.length > 0, 5000, 'a tick');

@@ -83,7 +83,9 @@ it('closes slow senders within the header timeout, refuses connections past the 
   expect(free).toBeLessThan(EXTRA);
   const extra = await Promise.all(Array.from({ length: EXTRA }, () => open(port)));
   sockets.push(...extra.map((watched) => watched.socket));
-  const quickly = await Promise.all(extra.map((watched) => Promise.race([watched.closed.then(({ at }) => at - watched.connectedAt), delay(1000).then(() => null)])));
+  const quickly = await Promise.all(
+    extra.map((watched) => Promise.race([watched.closed.then(({ at }) => at - watched.connectedAt), delay(1000).then(() => null)])),
+  );
   expect(quickly.filter((ms) => ms !== null)).toHaveLength(EXTRA - free);
   expect(await openConnections()).toBeLessThanOrEqual(MAX_CONNECTIONS);
   // Slow senders are still open at this point: the cap, not the timeout, closed those.

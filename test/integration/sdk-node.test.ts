@@ -42,7 +42,12 @@ async function relay(targetPort: number): Promise<{ port: number; cut(): void; c
 }
 
 /** The next `name` event matching `test`, or a rejection naming what did not come. */
-function next<K extends keyof WaitroomEvents>(client: WaitroomClient, name: K, test: (payload: WaitroomEvents[K]) => boolean = () => true, timeoutMs = 10_000): Promise<WaitroomEvents[K]> {
+function next<K extends keyof WaitroomEvents>(
+  client: WaitroomClient,
+  name: K,
+  test: (payload: WaitroomEvents[K]) => boolean = () => true,
+  timeoutMs = 10_000,
+): Promise<WaitroomEvents[K]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => (off(), reject(new Error(`no ${String(name)} event within ${timeoutMs} ms`))), timeoutMs);
     const off = client.on(name, (payload) => {
@@ -148,7 +153,9 @@ it('a booked place cannot be resumed: TICKET_USED stops the client; a file stora
 });
 
 it('refuses bad options with a stable code', () => {
-  expect(() => new WaitroomClient({ eventId: 'Not An Id', gateway: 'http://127.0.0.1:1', WebSocket })).toThrow(expect.objectContaining({ code: 'WAITROOM_INVALID_OPTIONS' }));
+  expect(() => new WaitroomClient({ eventId: 'Not An Id', gateway: 'http://127.0.0.1:1', WebSocket })).toThrow(
+    expect.objectContaining({ code: 'WAITROOM_INVALID_OPTIONS' }),
+  );
   expect(() => new WaitroomClient({ eventId: 'ev', gateway: 'ftp://x', WebSocket })).toThrow(expect.objectContaining({ code: 'WAITROOM_INVALID_OPTIONS' }));
   expect(() => new WaitroomClient({ eventId: 'ev', WebSocket })).toThrow(/gateway is required/);
 });

@@ -39,7 +39,7 @@ describe('the shared events store contract', () => {
   }
 });
 
-describe('two gateways on one Redis follow each other\'s event changes', () => {
+describe("two gateways on one Redis follow each other's event changes", () => {
   const keyPrefix = uniquePrefix();
   const keys = generateKeys('shared-events');
   const started: { system: TestSystem; stores: Stores }[] = [];
@@ -128,7 +128,14 @@ describe('two gateways on one Redis follow each other\'s event changes', () => {
   it('published events read back exactly as they were (the parsed form is a valid events file)', async () => {
     const now = Date.now();
     const events = [
-      testEvent({ title: { ko: '접종 예약', en: 'Vaccination booking' }, prequeueOpensAt: now - 120_000, cohorts: [{ id: 'a', label: 'A', born: { from: '1900-01-01', to: '2020-12-31' } }] }, now),
+      testEvent(
+        {
+          title: { ko: '접종 예약', en: 'Vaccination booking' },
+          prequeueOpensAt: now - 120_000,
+          cohorts: [{ id: 'a', label: 'A', born: { from: '1900-01-01', to: '2020-12-31' } }],
+        },
+        now,
+      ),
     ];
     const a = await startGateway(events);
     const published = await started[0]!.stores.events.read();

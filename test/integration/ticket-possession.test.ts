@@ -86,7 +86,9 @@ describe.each(storeFactories)('$name store', (factory) => {
     // The strongest thief: the device's key leaked too, and it joins with the ticket's own sh and pk.
     const thief = await client();
     const unproven = await codeOf(thief.joinWith('ev', { device, secretHash: sh, pk, proof: undefined }));
-    const wrongKey = await codeOf(thief.joinWith('ev', { device, secretHash: sh, pk, proof: await proveWith(thief.secret, deviceJoinChallenge(await thief.nonce(), 'ev')) }));
+    const wrongKey = await codeOf(
+      thief.joinWith('ev', { device, secretHash: sh, pk, proof: await proveWith(thief.secret, deviceJoinChallenge(await thief.nonce(), 'ev')) }),
+    );
     // Its own secret and key: the device's place is bound to others.
     const ownKeys = await codeOf(thief.joinWith('ev', { device }));
     expect({ unproven, wrongKey, ownKeys }).toEqual({

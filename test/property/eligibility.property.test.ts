@@ -116,7 +116,8 @@ type RefResult = { ok: true; cohort: string | null; prequeue?: boolean } | { ok:
 
 function refJoin(spec: Spec, birth: string | undefined, t: number): RefResult {
   const joinFrom = spec.prequeueOpensAt ?? spec.opensAt;
-  const mine = birth !== undefined && isRealDate(birth) ? spec.cohorts.filter((c) => dayNumber(c.from) <= dayNumber(birth) && dayNumber(birth) <= dayNumber(c.to)) : [];
+  const mine =
+    birth !== undefined && isRealDate(birth) ? spec.cohorts.filter((c) => dayNumber(c.from) <= dayNumber(birth) && dayNumber(birth) <= dayNumber(c.to)) : [];
   const startOf = (c: SpecCohort) => (c.opensAt === spec.opensAt ? joinFrom : c.opensAt);
   if (t >= spec.closesAt) return { ok: false, code: 'EVENT_CLOSED' };
   if (t < joinFrom) {
@@ -417,7 +418,9 @@ describe('local times', () => {
         const input = { ...eventInput({ zone: gap.zone, ...around, cohorts: [], allowCohortGaps: false }, [0]), [field]: text };
         const parsed = EventConfig.safeParse(input);
         expect(parsed.success).toBe(false);
-        expect(parsed.error!.issues).toEqual([expect.objectContaining({ path: [field], message: expect.stringMatching(/does not exist in .*: the clocks jump/) })]);
+        expect(parsed.error!.issues).toEqual([
+          expect.objectContaining({ path: [field], message: expect.stringMatching(/does not exist in .*: the clocks jump/) }),
+        ]);
       }),
       { seed: SEED, numRuns: 300 },
     );

@@ -23,7 +23,11 @@ describe('offline, clock and theft tricks (Redis store)', () => {
     clock = new FakeClock(Date.now());
     stores = await redis.create();
     await stores.queue.setPaused('ev', true);
-    system = await startTestSystem({ stores, clock, events: [testEvent({ maxActive: 1, grantTtlSeconds: 60, ticketTtlSeconds: 600, graceSeconds: 30 }, clock.now())] });
+    system = await startTestSystem({
+      stores,
+      clock,
+      events: [testEvent({ maxActive: 1, grantTtlSeconds: 60, ticketTtlSeconds: 600, graceSeconds: 30 }, clock.now())],
+    });
   }
   async function connect(secret?: string): Promise<TestClient> {
     const client = await TestClient.connect(system.wsUrl, secret);

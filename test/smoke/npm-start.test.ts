@@ -33,7 +33,11 @@ it('npm start serves health, the page, the queue and bookings', async () => {
   }
   expect((await fetch(`${page}/sdk/waitroom.js`)).status).toBe(200);
   // The printed operator password signs in to the console.
-  const signIn = await fetch(`${page}/admin/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: page }, body: JSON.stringify({ name: 'operator', password }) });
+  const signIn = await fetch(`${page}/admin/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: page },
+    body: JSON.stringify({ name: 'operator', password }),
+  });
   expect(signIn.status).toBe(200);
   expect(signIn.headers.get('set-cookie')).toMatch(/^waitroom_session=.+HttpOnly/i);
   const metrics = await (await fetch(`${page}/metrics`)).text();

@@ -109,7 +109,7 @@ describe('Redis store after a restart that lost writes during the pre-queue', ()
 
     // The opening: the controller counts the skipped numbers at their drawn places before anyone is admitted.
     const opening = admitStep(OPENS, { opensAt: OPENS, nodeTimeoutMs: 600_000, maxActive: 0 });
-    for (let settled = false; !settled; ) {
+    for (let settled = false; !settled;) {
       const result = await stores.queue.admit(E, opening);
       if (!result.leader) throw new Error('expected the lease');
       settled = (await raw.zCard(eventKeys(prefix, E).deferred)) === 0;

@@ -43,7 +43,7 @@ async function testedIn(file: string): Promise<Set<string>> {
   return new Set(titles.flatMap((title) => title.match(LABEL) ?? []));
 }
 
-describe('the Lua scripts\' branch list (docs/redis-scripts.md)', () => {
+describe("the Lua scripts' branch list (docs/redis-scripts.md)", () => {
   it('every branch tag names the script it is written in', async () => {
     const misplaced = [...(await taggedBranches())].filter(([label, file]) => `${label.split('/')[0]}.lua` !== file);
     expect(misplaced).toEqual([]);
@@ -56,7 +56,7 @@ describe('the Lua scripts\' branch list (docs/redis-scripts.md)', () => {
     expect([...rows.keys()].filter((label) => !tags.has(label))).toEqual([]);
   });
 
-  it('every row\'s test file has a test titled with its branch', async () => {
+  it("every row's test file has a test titled with its branch", async () => {
     const missing: string[] = [];
     const cache = new Map<string, Set<string>>();
     for (const [label, file] of await documentedBranches()) {

@@ -48,7 +48,7 @@ describe('admit.lua: the lease and its arguments', () => {
 });
 
 describe('admit.lua: dead nodes and away tickets', () => {
-  it('admit/reap-dead-node: a silent node\'s waiting tickets turn away as of its last heartbeat', async () => {
+  it("admit/reap-dead-node: a silent node's waiting tickets turn away as of its last heartbeat", async () => {
     await join(2);
     await bench.raw.hSet(bench.k.nodes, String(NODE), String(T0 - 10_000));
     // Not admitting, so the cursor does not pass them at once.

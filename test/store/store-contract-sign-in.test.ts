@@ -30,7 +30,13 @@ describe.each(storeFactories)('store contract, sign-in throttle: $name', (factor
       expect(await throttle.admit(ANA, POLICIES, T0)).toEqual({ ok: true, account: { failures, lockedUntil: 0 }, address: { failures, lockedUntil: 0 } });
     }
     let now = T0;
-    for (const [failures, lockout] of [[4, 1000], [5, 2000], [6, 4000], [7, 8000], [8, 8000]] as const) {
+    for (const [failures, lockout] of [
+      [4, 1000],
+      [5, 2000],
+      [6, 4000],
+      [7, 8000],
+      [8, 8000],
+    ] as const) {
       const admitted = await throttle.admit(ANA, POLICIES, now);
       expect(admitted).toMatchObject({ ok: true, account: { failures, lockedUntil: now + lockout } });
       expect(await throttle.admit(ANA, POLICIES, now + lockout - 1)).toEqual({ ok: false, retryAt: now + lockout, lockedBy: 'account' });
@@ -40,8 +46,16 @@ describe.each(storeFactories)('store contract, sign-in throttle: $name', (factor
 
   it('locks an address across account names, and refuses every name from it while locked', async () => {
     const throttle = stores.signInThrottle;
-    for (let n = 1; n <= 5; n++) expect(await throttle.admit({ account: `name-${n}`, address: ANA.address }, POLICIES, T0)).toMatchObject({ ok: true, address: { failures: n, lockedUntil: 0 } });
-    expect(await throttle.admit({ account: 'name-6', address: ANA.address }, POLICIES, T0)).toMatchObject({ ok: true, account: { failures: 1 }, address: { failures: 6, lockedUntil: T0 + 1000 } });
+    for (let n = 1; n <= 5; n++)
+      expect(await throttle.admit({ account: `name-${n}`, address: ANA.address }, POLICIES, T0)).toMatchObject({
+        ok: true,
+        address: { failures: n, lockedUntil: 0 },
+      });
+    expect(await throttle.admit({ account: 'name-6', address: ANA.address }, POLICIES, T0)).toMatchObject({
+      ok: true,
+      account: { failures: 1 },
+      address: { failures: 6, lockedUntil: T0 + 1000 },
+    });
     expect(await throttle.admit(ANA, POLICIES, T0 + 500)).toEqual({ ok: false, retryAt: T0 + 1000, lockedBy: 'address' });
     expect(await throttle.admit({ ...ANA, address: '198.51.100.1' }, POLICIES, T0 + 500)).toMatchObject({ ok: true, account: { failures: 1 } });
   });

@@ -253,7 +253,8 @@ describe.each(storeFactories)('store contract: $name', (factory) => {
   describe('the pre-queue draw', () => {
     const OPENS = T0 + 60_000;
     const SEED = 0x2f1e_c0de;
-    const before = (now: number, overrides: Partial<AdmitStep> = {}) => limits({ now, opensAt: OPENS, admitting: now >= OPENS, nodeTimeoutMs: 600_000, ...overrides });
+    const before = (now: number, overrides: Partial<AdmitStep> = {}) =>
+      limits({ now, opensAt: OPENS, admitting: now >= OPENS, nodeTimeoutMs: 600_000, ...overrides });
 
     beforeEach(async () => {
       await stores.close();
@@ -374,9 +375,7 @@ describe.each(storeFactories)('store contract: $name', (factory) => {
 
     it('200 concurrent redemptions of one grant make exactly one booking', async () => {
       await admitted(1);
-      const outcomes = await Promise.all(
-        Array.from({ length: 200 }, (_, k) => stores.bookings.commit(booking({ ticketNo: 1, personKey: `p${k}` }))),
-      );
+      const outcomes = await Promise.all(Array.from({ length: 200 }, (_, k) => stores.bookings.commit(booking({ ticketNo: 1, personKey: `p${k}` }))));
       expect(outcomes.filter((o) => o.kind === 'booked')).toHaveLength(1);
       expect(outcomes.filter((o) => o.kind === 'grant_used')).toHaveLength(199);
       expect(await stores.bookings.bookingCount(E)).toBe(1);
@@ -385,9 +384,7 @@ describe.each(storeFactories)('store contract: $name', (factory) => {
     it('a slot of capacity N with 3N concurrent bookers takes exactly N', async () => {
       const N = 20;
       await admitted(3 * N);
-      const outcomes = await Promise.all(
-        Array.from({ length: 3 * N }, (_, k) => stores.bookings.commit(booking({ ticketNo: k + 1, slotCapacity: N }))),
-      );
+      const outcomes = await Promise.all(Array.from({ length: 3 * N }, (_, k) => stores.bookings.commit(booking({ ticketNo: k + 1, slotCapacity: N }))));
       expect(outcomes.filter((o) => o.kind === 'booked')).toHaveLength(N);
       expect(outcomes.filter((o) => o.kind === 'slot_full')).toHaveLength(2 * N);
       expect(await stores.bookings.taken(E)).toEqual(new Map([['c1/s1', N]]));

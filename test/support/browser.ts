@@ -26,7 +26,8 @@ export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`no Chromium at ${CHROMIUM_PATH}: run \`apt-get install -y chromium\` (or set CHROMIUM_PATH)`);
   }
-  if (!pagesAreCurrent()) throw new Error('dist/client is missing or older than client/ and shared/: run `npm run build` (the test run builds it in its global setup)');
+  if (!pagesAreCurrent())
+    throw new Error('dist/client is missing or older than client/ and shared/: run `npm run build` (the test run builds it in its global setup)');
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS });
 }
 

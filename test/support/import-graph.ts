@@ -30,7 +30,8 @@ function importsOf(source: ts.SourceFile): { specifier: string; typeOnly: boolea
     if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) {
       const clause = statement.importClause;
       const bindings = clause?.namedBindings;
-      const allNamedTypes = !!bindings && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((e) => e.isTypeOnly) && !clause?.name;
+      const allNamedTypes =
+        !!bindings && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((e) => e.isTypeOnly) && !clause?.name;
       found.push({ specifier: statement.moduleSpecifier.text, typeOnly: !!clause && (clause.isTypeOnly || allNamedTypes) });
     } else if (ts.isExportDeclaration(statement) && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)) {
       found.push({ specifier: statement.moduleSpecifier.text, typeOnly: statement.isTypeOnly });

@@ -31,7 +31,11 @@ export function urlsPrinted(process: ChildProcess): Promise<Banner> {
 
 /** `npm start` in its own process group, on free ports, with `env` added. */
 export function startNpm(env: Record<string, string> = {}): ChildProcess {
-  return spawn('npm', ['start'], { detached: true, env: { ...process.env, PORT: '0', RESERVATIONS_PORT: '0', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn('npm', ['start'], {
+    detached: true,
+    env: { ...process.env, PORT: '0', RESERVATIONS_PORT: '0', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** Stops what startNpm started, by its process group id, and waits for it to exit. */

@@ -33,7 +33,11 @@ export async function rssAfterGc(node: NodeProcess, timeoutMs = 10_000): Promise
 
 /** Collects garbage in a gateway (SIGUSR2): its RSS (from /proc), V8 heap in use and memory outside it (from its log line) afterwards. */
 export async function memoryAfterGc(node: NodeProcess, timeoutMs = 10_000): Promise<{ rss: number; heapUsed: number; external: number }> {
-  const lines = () => node.output().split('\n').filter((line) => line.includes('garbage collected'));
+  const lines = () =>
+    node
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('garbage collected'));
   const before = lines().length;
   node.kill('SIGUSR2');
   const deadline = Date.now() + timeoutMs;

@@ -24,7 +24,14 @@ export function rawUpgrade(url: string, localAddress?: string, headers: Record<s
     let received = Buffer.alloc(0);
     socket.on('error', reject);
     socket.once('connect', () => {
-      const lines = [`GET ${pathname} HTTP/1.1`, `Host: ${hostname}:${port}`, 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`, 'Sec-WebSocket-Version: 13'];
+      const lines = [
+        `GET ${pathname} HTTP/1.1`,
+        `Host: ${hostname}:${port}`,
+        'Upgrade: websocket',
+        'Connection: Upgrade',
+        `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+        'Sec-WebSocket-Version: 13',
+      ];
       for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
       socket.write(`${lines.join('\r\n')}\r\n\r\n`);
     });
@@ -34,7 +41,9 @@ export function rawUpgrade(url: string, localAddress?: string, headers: Record<s
       if (end < 0) return;
       const [statusLine = '', ...headerLines] = received.subarray(0, end).toString('latin1').split('\r\n');
       const status = Number(statusLine.split(' ')[1]);
-      const answerHeaders = Object.fromEntries(headerLines.map((line) => [line.slice(0, line.indexOf(':')).trim().toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+      const answerHeaders = Object.fromEntries(
+        headerLines.map((line) => [line.slice(0, line.indexOf(':')).trim().toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+      );
       const rest = received.subarray(end + 4);
       socket.off('data', onData);
       if (status === 101) return resolve({ status, headers: answerHeaders, body: '', socket, rest });

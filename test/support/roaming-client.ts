@@ -93,7 +93,10 @@ export class RoamingClient {
         if (error) reject(error);
         else resolve();
       };
-      const timer = setTimeout(() => finish(new Error(`no ${what} within ${timeoutMs} ms (ticket ${this.ticketNo}, node ${this.node}, ${this.resumes.length} resumes)`)), timeoutMs);
+      const timer = setTimeout(
+        () => finish(new Error(`no ${what} within ${timeoutMs} ms (ticket ${this.ticketNo}, node ${this.node}, ${this.resumes.length} resumes)`)),
+        timeoutMs,
+      );
       this.watchers.push(check);
       check();
     });
@@ -166,7 +169,10 @@ export class RoamingClient {
     try {
       const connecting = TestClient.connect(this.options.urls[this.node]!, this.secret);
       connection = await withTimeout(connecting, CONNECT_TIMEOUT_MS, 'connect').catch((error: unknown) => {
-        connecting.then((late) => void late.drop(), () => {}); // should it still open, do not leak it
+        connecting.then(
+          (late) => void late.drop(),
+          () => {},
+        ); // should it still open, do not leak it
         throw error;
       });
       const closedFirst = connection.whenClosed().then((code) => Promise.reject(new Error(`closed (${code}) before the resume reply`)));

@@ -59,7 +59,10 @@ export async function openScriptBench(redisUrl: string, drawSeed?: DrawSeeds): P
     meta: async (field) => Number((await raw.hGet(k.meta, field)) ?? 0),
     async requeue(...tickets) {
       await raw.hSet(k.status, Object.fromEntries(tickets.map((n) => [String(n), 'r'])));
-      await raw.zAdd(k.requeued, tickets.map((n) => ({ score: n, value: String(n) })));
+      await raw.zAdd(
+        k.requeued,
+        tickets.map((n) => ({ score: n, value: String(n) })),
+      );
       await raw.hSet(k.meta, 'requeued', String(await raw.zCard(k.requeued)));
     },
     async close() {
@@ -86,10 +89,18 @@ export function useScriptBench(drawSeed?: DrawSeeds): ScriptBench {
     return current;
   };
   return {
-    get prefix() { return now().prefix; },
-    get k() { return now().k; },
-    get stores() { return now().stores; },
-    get raw() { return now().raw; },
+    get prefix() {
+      return now().prefix;
+    },
+    get k() {
+      return now().k;
+    },
+    get stores() {
+      return now().stores;
+    },
+    get raw() {
+      return now().raw;
+    },
     run: (...args) => now().run(...args),
     scriptsRun: (...args) => now().scriptsRun(...args),
     state: () => now().state(),

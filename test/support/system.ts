@@ -60,7 +60,14 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   const config = parseConfig({
     nodeId: `test-${process.pid}`,
     logLevel: 'silent',
-    gateway: { port: 0, transport: options.transport ?? 'uws', tickMs: options.tickMs ?? 50, staticDir: 'dist/client', natRanges: [TEST_CLIENTS_NAT], ...options.gateway },
+    gateway: {
+      port: 0,
+      transport: options.transport ?? 'uws',
+      tickMs: options.tickMs ?? 50,
+      staticDir: 'dist/client',
+      natRanges: [TEST_CLIENTS_NAT],
+      ...options.gateway,
+    },
     reservations: { port: 0 },
     ...(options.controller ? { controller: options.controller } : {}),
     store: { kind: options.store ?? 'memory', redisUrl: TEST_REDIS_URL, keyPrefix: uniquePrefix() },

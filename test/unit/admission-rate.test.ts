@@ -50,7 +50,7 @@ describe('AdmissionController rate across a pre-queue', () => {
     expect(opened.cursor).toBeGreaterThan(0);
     expect(opened.ratePerMinute).toBe(120);
     // Ten seconds on, the measured rate (2 a second) has replaced it, close to the configured one.
-    for (let s = 0; s < 10; s++) clock.advance(1000), await controller.tick();
+    for (let s = 0; s < 10; s++) (clock.advance(1000), await controller.tick());
     const later = await stores.queue.figures(event.id, clock.now(), 1);
     expect(later.ratePerMinute).toBeGreaterThan(100);
     expect(later.ratePerMinute).toBeLessThanOrEqual(120);

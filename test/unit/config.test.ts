@@ -63,8 +63,16 @@ describe('parseConfig', () => {
   });
 
   it('throttles operator sign-ins by default, and refuses a lockout that would outlive its count', () => {
-    expect(parseConfig(valid()).admin.signInThrottle).toEqual({ accountFreeFailures: 5, addressFreeFailures: 20, firstLockoutSeconds: 30, maxLockoutSeconds: 900, forgetAfterSeconds: 86_400 });
-    const problems = problemsOf(() => parseConfig({ ...valid(), admin: { signInThrottle: { firstLockoutSeconds: 60, maxLockoutSeconds: 30, forgetAfterSeconds: 60 } } }));
+    expect(parseConfig(valid()).admin.signInThrottle).toEqual({
+      accountFreeFailures: 5,
+      addressFreeFailures: 20,
+      firstLockoutSeconds: 30,
+      maxLockoutSeconds: 900,
+      forgetAfterSeconds: 86_400,
+    });
+    const problems = problemsOf(() =>
+      parseConfig({ ...valid(), admin: { signInThrottle: { firstLockoutSeconds: 60, maxLockoutSeconds: 30, forgetAfterSeconds: 60 } } }),
+    );
     expect(problems).toEqual([expect.stringMatching(/^admin\.signInThrottle\.maxLockoutSeconds: must be at least firstLockoutSeconds/)]);
     const outliving = problemsOf(() => parseConfig({ ...valid(), admin: { signInThrottle: { maxLockoutSeconds: 7200, forgetAfterSeconds: 3600 } } }));
     expect(outliving).toEqual([expect.stringMatching(/^admin\.signInThrottle\.forgetAfterSeconds: must be at least maxLockoutSeconds/)]);
@@ -96,7 +104,12 @@ describe('parseConfig', () => {
   });
 
   it('rejects a reservation header timeout longer than the request timeout it is part of', () => {
-    expect(parseConfig(valid()).reservations).toMatchObject({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5000, maxConnections: 10_000 });
+    expect(parseConfig(valid()).reservations).toMatchObject({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5000,
+      maxConnections: 10_000,
+    });
     const reservations = { headersTimeoutMs: 20_000, requestTimeoutMs: 10_000 };
     expect(problemsOf(() => parseConfig({ ...valid(), reservations }))).toEqual([expect.stringMatching(/^reservations\.headersTimeoutMs: /)]);
   });
@@ -113,7 +126,9 @@ describe('loadConfig', () => {
     expect(loadConfig(valid(), {}).bookings.allowUnsafeDurability).toBe(false);
     expect(loadConfig(valid(), { WAITROOM_ALLOW_UNSAFE_DURABILITY: '1' }).bookings.allowUnsafeDurability).toBe(true);
     expect(parseConfig({ ...valid(), bookings: { allowUnsafeDurability: true } }).bookings.allowUnsafeDurability).toBe(true);
-    expect(problemsOf(() => loadConfig(valid(), { WAITROOM_ALLOW_UNSAFE_DURABILITY: 'yes' }))).toEqual([expect.stringMatching(/^bookings\.allowUnsafeDurability: /)]);
+    expect(problemsOf(() => loadConfig(valid(), { WAITROOM_ALLOW_UNSAFE_DURABILITY: 'yes' }))).toEqual([
+      expect.stringMatching(/^bookings\.allowUnsafeDurability: /),
+    ]);
   });
 
   it('takes the keys from WAITROOM_KEYS as JSON, and names it when the JSON is bad', () => {
@@ -124,10 +139,11 @@ describe('loadConfig', () => {
   });
 
   it('reports a bad environment value by its config path', () => {
-    expect(problemsOf(() => loadConfig(valid(), { TRANSPORT: 'tcp', PORT: '70000' })).map((p) => p.split(':')[0]).sort()).toEqual([
-      'gateway.port',
-      'gateway.transport',
-    ]);
+    expect(
+      problemsOf(() => loadConfig(valid(), { TRANSPORT: 'tcp', PORT: '70000' }))
+        .map((p) => p.split(':')[0])
+        .sort(),
+    ).toEqual(['gateway.port', 'gateway.transport']);
   });
 
   it('merges the WAITROOM_CONFIG file over the base, and the environment over both', () => {
@@ -145,7 +161,10 @@ describe('loadConfig', () => {
     expect(problemsOf(() => loadConfig(valid(), { WAITROOM_CONFIG: join(dir, 'missing.json') }))).toEqual([
       expect.stringMatching(/^WAITROOM_CONFIG: cannot read /),
     ]);
-    for (const [name, text] of [['broken.json', '{"gateway": '], ['array.json', '[1, 2]']] as const) {
+    for (const [name, text] of [
+      ['broken.json', '{"gateway": '],
+      ['array.json', '[1, 2]'],
+    ] as const) {
       writeFileSync(join(dir, name), text);
       expect(problemsOf(() => loadConfig(valid(), { WAITROOM_CONFIG: join(dir, name) }))).toEqual([expect.stringContaining('not valid JSON')]);
     }

@@ -14,7 +14,11 @@ const kst = (local: string) => Date.parse(`${local}+09:00`);
 
 describe('joinDecision', () => {
   it('lets the 53–54 cohort into the pre-queue from 19:00, and tells others when to come back', () => {
-    expect(joinDecision(ages5354, '1967-01-01', kst('2021-07-19T18:59:59.999'))).toMatchObject({ ok: false, code: 'EVENT_NOT_OPEN_YET', opensAt: kst('2021-07-19T19:00:00') });
+    expect(joinDecision(ages5354, '1967-01-01', kst('2021-07-19T18:59:59.999'))).toMatchObject({
+      ok: false,
+      code: 'EVENT_NOT_OPEN_YET',
+      opensAt: kst('2021-07-19T19:00:00'),
+    });
     expect(joinDecision(ages5354, '1968-12-31', kst('2021-07-19T19:00:00'))).toMatchObject({ ok: true, prequeue: true, cohort: { id: 'born-1967-1968' } });
     expect(joinDecision(ages5354, '1968-12-31', kst('2021-07-19T20:00:00'))).toMatchObject({ ok: true, prequeue: false });
     expect(joinDecision(ages5354, '1969-01-01', kst('2021-07-19T19:30:00'))).toEqual({
@@ -49,7 +53,13 @@ describe('joinDecision', () => {
 
   it('lets a later cohort join from its own opening, without the pre-queue', () => {
     const staggered = EventConfig.parse({
-      ...{ id: 'staggered', title: 'Staggered', maxActive: 1, admitsPerMinute: 1, centers: [{ id: 'c', name: 'C', slots: [{ id: 's', label: 's', capacity: 1 }] }] },
+      ...{
+        id: 'staggered',
+        title: 'Staggered',
+        maxActive: 1,
+        admitsPerMinute: 1,
+        centers: [{ id: 'c', name: 'C', slots: [{ id: 's', label: 's', capacity: 1 }] }],
+      },
       prequeueOpensAt: '2021-07-20T19:00',
       opensAt: '2021-07-20T20:00',
       closesAt: '2021-07-21T18:00',
@@ -65,14 +75,21 @@ describe('joinDecision', () => {
       message: 'You may join from 2021-07-21 09:00 (Asia/Seoul): your window opens then.',
       opensAt: kst('2021-07-21T09:00:00'),
     });
-    expect(joinDecision(staggered, '1970-06-01', kst('2021-07-20T18:00:00'))).toMatchObject({ code: 'EVENT_NOT_OPEN_YET', opensAt: kst('2021-07-21T09:00:00') });
+    expect(joinDecision(staggered, '1970-06-01', kst('2021-07-20T18:00:00'))).toMatchObject({
+      code: 'EVENT_NOT_OPEN_YET',
+      opensAt: kst('2021-07-21T09:00:00'),
+    });
     expect(joinDecision(staggered, '1970-06-01', kst('2021-07-21T09:00:00'))).toMatchObject({ ok: true, prequeue: false, cohort: { id: 'younger' } });
   });
 });
 
 describe('bookingDecision', () => {
   it('opens at opensAt (no pre-queue) and closes at closesAt', () => {
-    expect(bookingDecision(ages5354, '1967-01-01', kst('2021-07-19T19:30:00'))).toMatchObject({ ok: false, code: 'EVENT_NOT_OPEN_YET', opensAt: kst('2021-07-19T20:00:00') });
+    expect(bookingDecision(ages5354, '1967-01-01', kst('2021-07-19T19:30:00'))).toMatchObject({
+      ok: false,
+      code: 'EVENT_NOT_OPEN_YET',
+      opensAt: kst('2021-07-19T20:00:00'),
+    });
     expect(bookingDecision(ages5354, '1967-01-01', kst('2021-07-19T20:00:00'))).toMatchObject({ ok: true, cohort: { id: 'born-1967-1968' } });
     expect(bookingDecision(ages5354, '1967-01-01', kst('2021-07-24T17:59:59.999'))).toMatchObject({ ok: true });
     expect(bookingDecision(ages5354, '1967-01-01', kst('2021-07-24T18:00:00'))).toMatchObject({ ok: false, code: 'EVENT_CLOSED' });

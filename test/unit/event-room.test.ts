@@ -75,7 +75,11 @@ describe('EventRoom', () => {
     expect(session.nonce).toBeNull();
     expect(room.holderOf(7)).toBe(session);
     expect(conn(session).topics.has(TOPIC)).toBe(true);
-    expect(conn(session).messages().map((m) => m.type)).toEqual(['pong', 'notice']);
+    expect(
+      conn(session)
+        .messages()
+        .map((m) => m.type),
+    ).toEqual(['pong', 'notice']);
     expect(session.claim(5)).toBe(false);
     expect(conn(session).messages().at(-1)).toMatchObject({ type: 'error', rid: 5, code: ErrorCode.ALREADY_JOINED });
     checkInvariants(room, all);

@@ -46,13 +46,21 @@ describe('the event definition', () => {
       opensAt: Date.UTC(2021, 6, 20, 11),
       closesAt: Date.UTC(2021, 6, 21, 9),
       allowCohortGaps: false,
-      cohorts: [{ id: 'born-1969-1971', label: { ko: 'born-1969-1971', en: 'born-1969-1971' }, opensAt: Date.UTC(2021, 6, 20, 11), closesAt: Date.UTC(2021, 6, 21, 9) }],
+      cohorts: [
+        { id: 'born-1969-1971', label: { ko: 'born-1969-1971', en: 'born-1969-1971' }, opensAt: Date.UTC(2021, 6, 20, 11), closesAt: Date.UTC(2021, 6, 21, 9) },
+      ],
     });
   });
 
   it('accepts the three time forms, a bilingual title and a zone in any letter case', () => {
     const parsed = EventConfig.parse(
-      event({ title: { ko: '사전예약', en: 'Pre-booking' }, timeZone: 'america/new_york', prequeueOpensAt: Date.UTC(2021, 6, 20, 23), opensAt: '2021-07-21T00:00:00Z', closesAt: '2021-07-21T18:00:30' }),
+      event({
+        title: { ko: '사전예약', en: 'Pre-booking' },
+        timeZone: 'america/new_york',
+        prequeueOpensAt: Date.UTC(2021, 6, 20, 23),
+        opensAt: '2021-07-21T00:00:00Z',
+        closesAt: '2021-07-21T18:00:30',
+      }),
     );
     expect(parsed).toMatchObject({ title: { ko: '사전예약', en: 'Pre-booking' }, timeZone: 'America/New_York', prequeueOpensAt: Date.UTC(2021, 6, 20, 23) });
     expect([parsed.opensAt, parsed.closesAt]).toEqual([Date.UTC(2021, 6, 21), Date.UTC(2021, 6, 21, 22, 0, 30)]);
@@ -73,7 +81,11 @@ describe('the event definition', () => {
       grantTtlSeconds: number;
       graceSeconds: number;
       ticketTtlSeconds: number;
-      proofOfWork: { difficulty: number; challengeTtlSeconds: number; autoRaise?: { joinsPerSecond: number; difficulty: number; calmSeconds: number } | undefined };
+      proofOfWork: {
+        difficulty: number;
+        challengeTtlSeconds: number;
+        autoRaise?: { joinsPerSecond: number; difficulty: number; calmSeconds: number } | undefined;
+      };
       centers: { id: string; name: string; slots: { id: string; label: string; capacity: number }[] }[];
       identity: IdentityConfig | null;
     }>();
@@ -95,10 +107,18 @@ describe('validation rules, each with its path', () => {
     ['closing before opening', { closesAt: '2021-07-20T19:00' }, 'closesAt'],
     ['a cohort opening before the event', { cohorts: [cohort('a', '1969-01-01', '1971-12-31', { opensAt: '2021-07-20T19:00' })] }, 'cohorts.0.opensAt'],
     ['a cohort closing after the event', { cohorts: [cohort('a', '1969-01-01', '1971-12-31', { closesAt: '2021-07-21T19:00' })] }, 'cohorts.0.closesAt'],
-    ['a cohort window closing before it opens', { cohorts: [cohort('a', '1969-01-01', '1971-12-31', { opensAt: '2021-07-21T10:00', closesAt: '2021-07-21T09:00' })] }, 'cohorts.0.closesAt'],
+    [
+      'a cohort window closing before it opens',
+      { cohorts: [cohort('a', '1969-01-01', '1971-12-31', { opensAt: '2021-07-21T10:00', closesAt: '2021-07-21T09:00' })] },
+      'cohorts.0.closesAt',
+    ],
     ['a birth range ending before it starts', { cohorts: [cohort('a', '1971-12-31', '1969-01-01')] }, 'cohorts.0.born.to'],
     ['a birth date that does not exist', { cohorts: [cohort('a', '1969-02-29', '1971-12-31')] }, 'cohorts.0.born.from'],
-    ['two cohorts taking the same people at the same time', { cohorts: [cohort('a', '1969-01-01', '1970-06-30'), cohort('b', '1970-01-01', '1971-12-31')] }, 'cohorts.1.born'],
+    [
+      'two cohorts taking the same people at the same time',
+      { cohorts: [cohort('a', '1969-01-01', '1970-06-30'), cohort('b', '1970-01-01', '1971-12-31')] },
+      'cohorts.1.born',
+    ],
     ['birth dates no cohort takes', { cohorts: [cohort('a', '1969-01-01', '1969-12-31'), cohort('b', '1971-01-01', '1971-12-31')] }, 'cohorts.1.born.from'],
     ['a duplicate cohort id', { cohorts: [cohort('a', '1969-01-01', '1970-12-31'), cohort('a', '1971-01-01', '1971-12-31')] }, 'cohorts.1.id'],
     ['a duplicate center id', { centers: [center, center] }, 'centers.1.id'],
@@ -183,16 +203,7 @@ describe('validation rules, each with its path', () => {
       extra: true,
     });
     expect(paths(input).sort()).toEqual(
-      [
-        '',
-        'centers.0.slots.0.capacity',
-        'closesAt',
-        'cohorts.0.opensAt',
-        'cohorts.1.born.to',
-        'cohorts.1.id',
-        'cohorts.2.closesAt',
-        'prequeueOpensAt',
-      ].sort(),
+      ['', 'centers.0.slots.0.capacity', 'closesAt', 'cohorts.0.opensAt', 'cohorts.1.born.to', 'cohorts.1.id', 'cohorts.2.closesAt', 'prequeueOpensAt'].sort(),
     );
   });
 });
@@ -211,9 +222,15 @@ describe('event files', () => {
     expect(parseEventFile({ events: [event(), event()] })).toEqual({ ok: false, problems: [{ path: 'events.1.id', message: 'duplicate id "vaccine-50-52"' }] });
     expect(parseEventFile([event()])).toMatchObject({ ok: false, problems: [{ path: '(root)' }] });
     expect(parseEventFile({ events: [] })).toMatchObject({ ok: false, problems: [{ path: 'events' }] });
-    expect(readEventFile(join(dir, 'missing.json'))).toMatchObject({ ok: false, problems: [{ path: '(root)', message: expect.stringContaining('cannot read') }] });
+    expect(readEventFile(join(dir, 'missing.json'))).toMatchObject({
+      ok: false,
+      problems: [{ path: '(root)', message: expect.stringContaining('cannot read') }],
+    });
     writeFileSync(join(dir, 'broken.json'), '{"events": [');
-    expect(readEventFile(join(dir, 'broken.json'))).toMatchObject({ ok: false, problems: [{ path: '(root)', message: expect.stringContaining('not valid JSON') }] });
+    expect(readEventFile(join(dir, 'broken.json'))).toMatchObject({
+      ok: false,
+      problems: [{ path: '(root)', message: expect.stringContaining('not valid JSON') }],
+    });
   });
 });
 

@@ -18,7 +18,13 @@ function cli(...args: string[]): Promise<{ code: number; out: string; err: strin
 }
 
 /** Table rows are columns separated by two or more spaces; compare them without the padding. */
-const rows = (out: string) => out.split('\n').map((line) => line.trim().split(/\s{2,}/).join(' | '));
+const rows = (out: string) =>
+  out.split('\n').map((line) =>
+    line
+      .trim()
+      .split(/\s{2,}/)
+      .join(' | '),
+  );
 
 describe('npm run events -- validate', () => {
   it.concurrent('prints one OK line per event and exits 0', async () => {
@@ -129,7 +135,9 @@ describe('npm run events -- timeline', () => {
     const { code, out } = await cli('timeline', `${FIXTURES}/incident-both.json`, '--at', '2021-07-20T12:00:00Z');
     expect(code).toBe(0);
     expect(out).toContain('At 2021-07-20 21:00 (Asia/Seoul): open (closes at 2021-07-21 18:00)');
-    expect(rows(out)).toEqual(expect.arrayContaining(['born-1967-1968 | 1967-01-01..1968-12-31 | yes | yes', 'born-1969-1971 | 1969-01-01..1971-12-31 | yes | yes']));
+    expect(rows(out)).toEqual(
+      expect.arrayContaining(['born-1967-1968 | 1967-01-01..1968-12-31 | yes | yes', 'born-1969-1971 | 1969-01-01..1971-12-31 | yes | yes']),
+    );
   });
 
   it.concurrent('--at after closing: closed since when', async () => {

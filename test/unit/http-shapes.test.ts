@@ -49,13 +49,16 @@ describe("the gateway's HTTP answers parse with the shared schemas", () => {
   beforeAll(async () => {
     system = await startTestSystem({
       events: [
-        testEvent({
-          id: 'ev',
-          title: { ko: '접종', en: 'Vaccination' },
-          timeZone: 'Asia/Seoul',
-          prequeueOpensAt: now - 120_000,
-          cohorts: [{ id: 'older', label: { ko: '70세 이상', en: '70 and over' }, born: { from: '1900-01-01', to: '1956-12-31' } }],
-        }, now),
+        testEvent(
+          {
+            id: 'ev',
+            title: { ko: '접종', en: 'Vaccination' },
+            timeZone: 'Asia/Seoul',
+            prequeueOpensAt: now - 120_000,
+            cohorts: [{ id: 'older', label: { ko: '70세 이상', en: '70 and over' }, born: { from: '1900-01-01', to: '1956-12-31' } }],
+          },
+          now,
+        ),
         testEvent({ id: 'later', opensAt: now + 3_600_000, closesAt: now + 7_200_000 }, now),
       ],
       config: { operators: await testOperators(), admin: { historyStepMs: 100 } },
@@ -81,7 +84,15 @@ describe("the gateway's HTTP answers parse with the shared schemas", () => {
     const info = expectShape(GatewayInfo, reply.body);
     const ev = info.events.find((event) => event.id === 'ev')!;
     expect(ev).toMatchObject({ title: { ko: '접종', en: 'Vaccination' }, timeZone: 'Asia/Seoul', prequeueOpensAt: now - 120_000 });
-    expect(ev.cohorts).toEqual([{ id: 'older', label: { ko: '70세 이상', en: '70 and over' }, born: { from: '1900-01-01', to: '1956-12-31' }, opensAt: ev.opensAt, closesAt: ev.closesAt }]);
+    expect(ev.cohorts).toEqual([
+      {
+        id: 'older',
+        label: { ko: '70세 이상', en: '70 and over' },
+        born: { from: '1900-01-01', to: '1956-12-31' },
+        opensAt: ev.opensAt,
+        closesAt: ev.closesAt,
+      },
+    ]);
     expect(info.events.find((event) => event.id === 'later')).toMatchObject({ prequeueOpensAt: null, cohorts: [], state: 'prequeue' });
   });
 

@@ -40,7 +40,9 @@ describe.each(LANGUAGES)('%s', (language) => {
   });
 
   it('explains every queue error code and every terminal close', () => {
-    const closes = Object.values(CloseCode).filter((code) => code >= 4100).map(closeErrorCode);
+    const closes = Object.values(CloseCode)
+      .filter((code) => code >= 4100)
+      .map(closeErrorCode);
     for (const code of [...Object.values(ErrorCode), ...closes, closeErrorCode(CloseCode.NORMAL)]) {
       const text = (texts.waitingErrors as Record<string, string | undefined>)[code];
       expect(text, `${language} has no text for ${code}`).toBeTruthy();

@@ -25,7 +25,9 @@ describe('identity block', () => {
   it('takes inline public keys, and refuses a private one', async () => {
     const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
     expect(problems({ ...base, jwks: { keys: [await exportJWK(publicKey)] } })).toEqual([]);
-    expect(problems({ ...base, jwks: { keys: [await exportJWK(privateKey)] } })).toEqual([expect.stringMatching(/^jwks\.keys\.0: a private or secret key \(has d\)/)]);
+    expect(problems({ ...base, jwks: { keys: [await exportJWK(privateKey)] } })).toEqual([
+      expect.stringMatching(/^jwks\.keys\.0: a private or secret key \(has d\)/),
+    ]);
   });
 
   it('wants exactly one key source, asymmetric algorithms and an http(s) URL', () => {

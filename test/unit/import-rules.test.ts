@@ -33,11 +33,26 @@ describe('import rules', () => {
   });
 
   it('keep client/ and shared/ free of server/ imports, and shared/ free of client/ imports', () => {
-    expect(importsWhere((f) => f.startsWith('client/'), (t) => t.startsWith('server/'))).toEqual([]);
-    expect(importsWhere((f) => f.startsWith('shared/'), (t) => t.startsWith('server/') || t.startsWith('client/'))).toEqual([]);
+    expect(
+      importsWhere(
+        (f) => f.startsWith('client/'),
+        (t) => t.startsWith('server/'),
+      ),
+    ).toEqual([]);
+    expect(
+      importsWhere(
+        (f) => f.startsWith('shared/'),
+        (t) => t.startsWith('server/') || t.startsWith('client/'),
+      ),
+    ).toEqual([]);
   });
 
   it('import uWebSockets.js only in the gateway transport', () => {
-    expect(importsWhere((f) => !f.startsWith('server/gateway/transport/'), (t) => t === 'uWebSockets.js')).toEqual([]);
+    expect(
+      importsWhere(
+        (f) => !f.startsWith('server/gateway/transport/'),
+        (t) => t === 'uWebSockets.js',
+      ),
+    ).toEqual([]);
   });
 });

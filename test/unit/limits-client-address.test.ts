@@ -32,11 +32,17 @@ describe('client address', () => {
 });
 
 describe('client limits', () => {
-  const config = GatewayConfig.parse({ perIp: { maxConnections: 2, joinsPerMinute: 3 }, natRanges: [{ cidr: '100.64.0.0/10', maxConnections: 5, joinsPerMinute: 10 }] });
+  const config = GatewayConfig.parse({
+    perIp: { maxConnections: 2, joinsPerMinute: 3 },
+    natRanges: [{ cidr: '100.64.0.0/10', maxConnections: 5, joinsPerMinute: 10 }],
+  });
 
   it('caps connections per address, higher in a NAT range, and forgets an address with none open', () => {
     const limits = new ClientLimits(config);
-    for (const [address, cap] of [['198.51.100.1', 2], ['100.64.3.4', 5]] as const) {
+    for (const [address, cap] of [
+      ['198.51.100.1', 2],
+      ['100.64.3.4', 5],
+    ] as const) {
       for (let i = 0; i < cap; i++) {
         expect(limits.mayConnect(address)).toBe(true);
         limits.opened(address);
@@ -58,7 +64,8 @@ describe('client limits', () => {
 
   it('by default gives joins with a device key a loose budget per address and keyless joins a strict one of their own', () => {
     const defaults = new ClientLimits(GatewayConfig.parse({}));
-    const taken = (address: string, withDevice: boolean) => Array.from({ length: 700 }, () => defaults.takeJoin(address, withDevice, 0)).filter((take) => take.ok).length;
+    const taken = (address: string, withDevice: boolean) =>
+      Array.from({ length: 700 }, () => defaults.takeJoin(address, withDevice, 0)).filter((take) => take.ok).length;
     expect(taken('198.51.100.1', false)).toBe(10);
     // The keyless ones counted towards the address's joins too.
     expect(taken('198.51.100.1', true)).toBe(600 - 10);

@@ -128,7 +128,11 @@ describe('minimal-ws handshake checks', () => {
   let port: number;
   beforeAll(async () => {
     raw = createServer((socket) =>
-      socket.once('data', () => socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: AAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\n\r\n')),
+      socket.once('data', () =>
+        socket.write(
+          'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: AAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\n\r\n',
+        ),
+      ),
     );
     await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
     port = (raw.address() as AddressInfo).port;
@@ -161,7 +165,16 @@ describe('the load generator against a real gateway', () => {
   afterAll(() => system.stop());
 
   function options(overrides: Partial<StartOptions>): StartOptions {
-    return { scenario: 'hold', transport: 'net', targets: [system.wsUrl], eventId: 'hold', count: 10, sourceAddresses: ['127.0.9.1', '127.0.9.2'], connectConcurrency: 4, ...overrides };
+    return {
+      scenario: 'hold',
+      transport: 'net',
+      targets: [system.wsUrl],
+      eventId: 'hold',
+      count: 10,
+      sourceAddresses: ['127.0.9.1', '127.0.9.2'],
+      connectConcurrency: 4,
+      ...overrides,
+    };
   }
 
   async function until(test: () => boolean, timeoutMs = 5000): Promise<void> {
@@ -204,7 +217,7 @@ describe('the load generator against a real gateway', () => {
       expect(snapshot.updates).toBeGreaterThanOrEqual(50);
       expect(snapshot.lag.count).toBe(snapshot.updates);
       expect(snapshot.lag.samples.length).toBe(snapshot.updates);
-      for (const lag of snapshot.lag.samples) expect(lag).toBeGreaterThanOrEqual(0), expect(lag).toBeLessThan(200);
+      for (const lag of snapshot.lag.samples) (expect(lag).toBeGreaterThanOrEqual(0), expect(lag).toBeLessThan(200));
       expect(snapshot.loopUtilization).toBeGreaterThan(0);
       expect(snapshot.loopUtilization).toBeLessThan(1);
       // Each broadcast reached all 10 clients within a few ms.
@@ -260,7 +273,9 @@ describe('the load generator against a real gateway', () => {
   });
 
   it('drain with abandonRate 1: everyone leaves before their turn', async () => {
-    const fleet = new Fleet(options({ scenario: 'drain', eventId: 'hold', count: 5, abandonRate: 1, abandonWithinSeconds: 0.3, reservationsUrl: system.reservationsUrl }));
+    const fleet = new Fleet(
+      options({ scenario: 'drain', eventId: 'hold', count: 5, abandonRate: 1, abandonWithinSeconds: 0.3, reservationsUrl: system.reservationsUrl }),
+    );
     fleets.push(fleet);
     await fleet.start();
     // One may be admitted (1 a minute) before its time to leave.
@@ -288,9 +303,17 @@ describe('the load generator against a real gateway', () => {
 });
 
 describe('the fan-out floor', () => {
-  it('listen: the load generator counts the bare publisher\'s frames and their lag; the publisher reports publish times', async () => {
+  it("listen: the load generator counts the bare publisher's frames and their lag; the publisher reports publish times", async () => {
     const publisher = await FloorPublisher.start({ tickMs: 50, frameBytes: 300, maxSeconds: 30 });
-    const fleet = new Fleet({ scenario: 'listen', transport: 'net', targets: [publisher.wsUrl], eventId: 'floor', count: 20, sourceAddresses: ['127.0.9.3'], connectConcurrency: 20 });
+    const fleet = new Fleet({
+      scenario: 'listen',
+      transport: 'net',
+      targets: [publisher.wsUrl],
+      eventId: 'floor',
+      count: 20,
+      sourceAddresses: ['127.0.9.3'],
+      connectConcurrency: 20,
+    });
     try {
       expect(publisher.frameBytes).toBe(300);
       await fleet.start();

@@ -87,13 +87,26 @@ const ADDRESS = '203.0.113.7';
 describe('OperatorAuthenticator', () => {
   it('accepts the right password, refuses a wrong one and unknown names alike', async () => {
     const auth = new OperatorAuthenticator([{ name: 'ana', role: 'operator', passwordHash: await hashPassword('ana-password', FAST) }], throttle());
-    expect(await auth.authenticate({ name: 'ana', password: 'ana-password' }, ADDRESS)).toEqual({ ok: true, operator: { name: 'ana', role: 'operator' }, failuresBefore: 0 });
+    expect(await auth.authenticate({ name: 'ana', password: 'ana-password' }, ADDRESS)).toEqual({
+      ok: true,
+      operator: { name: 'ana', role: 'operator' },
+      failuresBefore: 0,
+    });
     expect(await auth.authenticate({ name: 'ana', password: 'nope' }, ADDRESS)).toEqual({ ok: false, reason: 'bad_credentials', failures: 1, lockout: null });
-    expect(await auth.authenticate({ name: 'bob', password: 'ana-password' }, ADDRESS)).toEqual({ ok: false, reason: 'bad_credentials', failures: 1, lockout: null });
+    expect(await auth.authenticate({ name: 'bob', password: 'ana-password' }, ADDRESS)).toEqual({
+      ok: false,
+      reason: 'bad_credentials',
+      failures: 1,
+      lockout: null,
+    });
   });
 
   it('runs at most maxConcurrent checks at once: the rest are told to retry, and not counted', async () => {
-    const auth = new OperatorAuthenticator([{ name: 'ana', role: 'viewer', passwordHash: await hashPassword('ana-password', FAST) }], throttle(systemClock, { accountFreeFailures: 1 }), 2);
+    const auth = new OperatorAuthenticator(
+      [{ name: 'ana', role: 'viewer', passwordHash: await hashPassword('ana-password', FAST) }],
+      throttle(systemClock, { accountFreeFailures: 1 }),
+      2,
+    );
     const results = await Promise.all(Array.from({ length: 5 }, () => auth.authenticate({ name: 'ana', password: 'wrong' }, ADDRESS)));
     expect(results.filter((r) => !r.ok && r.reason === 'bad_credentials')).toHaveLength(2);
     expect(results.filter((r) => !r.ok && r.reason === 'busy')).toHaveLength(3);
@@ -101,10 +114,24 @@ describe('OperatorAuthenticator', () => {
 
   it('refuses every attempt unchecked while locked, the right password too; after the lockout the right one signs in and clears the count', async () => {
     const clock = new FakeClock();
-    const auth = new OperatorAuthenticator([{ name: 'ana', role: 'operator', passwordHash: await hashPassword('ana-password', FAST) }], throttle(clock, { accountFreeFailures: 2, firstLockoutSeconds: 10 }));
-    for (const failures of [1, 2]) expect(await auth.authenticate({ name: 'ana', password: 'x' }, ADDRESS)).toMatchObject({ reason: 'bad_credentials', failures, lockout: null });
-    expect(await auth.authenticate({ name: 'ana', password: 'x' }, ADDRESS)).toEqual({ ok: false, reason: 'bad_credentials', failures: 3, lockout: { until: clock.now() + 10_000, by: 'account' } });
-    expect(await auth.authenticate({ name: 'ana', password: 'ana-password' }, ADDRESS)).toEqual({ ok: false, reason: 'throttled', retryAt: clock.now() + 10_000, lockedBy: 'account' });
+    const auth = new OperatorAuthenticator(
+      [{ name: 'ana', role: 'operator', passwordHash: await hashPassword('ana-password', FAST) }],
+      throttle(clock, { accountFreeFailures: 2, firstLockoutSeconds: 10 }),
+    );
+    for (const failures of [1, 2])
+      expect(await auth.authenticate({ name: 'ana', password: 'x' }, ADDRESS)).toMatchObject({ reason: 'bad_credentials', failures, lockout: null });
+    expect(await auth.authenticate({ name: 'ana', password: 'x' }, ADDRESS)).toEqual({
+      ok: false,
+      reason: 'bad_credentials',
+      failures: 3,
+      lockout: { until: clock.now() + 10_000, by: 'account' },
+    });
+    expect(await auth.authenticate({ name: 'ana', password: 'ana-password' }, ADDRESS)).toEqual({
+      ok: false,
+      reason: 'throttled',
+      retryAt: clock.now() + 10_000,
+      lockedBy: 'account',
+    });
     clock.advance(10_000);
     expect(await auth.authenticate({ name: 'ana', password: 'ana-password' }, ADDRESS)).toMatchObject({ ok: true, failuresBefore: 3 });
     expect(await auth.authenticate({ name: 'ana', password: 'x' }, ADDRESS)).toMatchObject({ reason: 'bad_credentials', failures: 1, lockout: null });

@@ -71,7 +71,17 @@ describe('segmentLayout', () => {
   });
 
   it('covers exactly (cursor, issued] with contiguous spans at edge cases', () => {
-    for (const [cursor, issued] of [[0, 1], [W0 - 1, W0], [W0, W0 + 1], [W1 - 1, W1], [W1, 2 * W1], [0, W2], [W2 - 1, W2], [1, 9_999_999], [W3 - 1, 3 * W3]]) {
+    for (const [cursor, issued] of [
+      [0, 1],
+      [W0 - 1, W0],
+      [W0, W0 + 1],
+      [W1 - 1, W1],
+      [W1, 2 * W1],
+      [0, W2],
+      [W2 - 1, W2],
+      [1, 9_999_999],
+      [W3 - 1, 3 * W3],
+    ]) {
       checkLayout(cursor!, issued!);
     }
     const next = random(7);

@@ -89,7 +89,10 @@ describe('JoinBatcher', () => {
     const batcher = new JoinBatcher(issue, 2);
     const joins = ['a', 'b', 'a', 'b', 'a'].map((eventId) => batcher.join(eventId));
     vi.advanceTimersByTime(2);
-    expect(issue.mock.calls).toEqual([['a', 3], ['b', 2]]);
+    expect(issue.mock.calls).toEqual([
+      ['a', 3],
+      ['b', 2],
+    ]);
     await expect(Promise.all(joins)).resolves.toEqual([1, 500, 2, 501, 3]);
   });
 
@@ -115,7 +118,10 @@ describe('JoinBatcher', () => {
     expect(issue).toHaveBeenCalledTimes(1);
     const second = [batcher.join('e'), batcher.join('e')];
     vi.advanceTimersByTime(2);
-    expect(issue.mock.calls).toEqual([['e', 1], ['e', 2]]);
+    expect(issue.mock.calls).toEqual([
+      ['e', 1],
+      ['e', 2],
+    ]);
     await expect(first).resolves.toBe(1);
     await expect(Promise.all(second)).resolves.toEqual([2, 3]);
     vi.advanceTimersByTime(100);

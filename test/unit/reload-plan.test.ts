@@ -12,7 +12,14 @@ function event(overrides: Partial<EventInput> = {}): EventConfig {
     testEvent(
       {
         centers: [
-          { id: 'c1', name: 'One', slots: [{ id: 's1', label: '09:00', capacity: 10 }, { id: 's2', label: '10:00', capacity: 10 }] },
+          {
+            id: 'c1',
+            name: 'One',
+            slots: [
+              { id: 's1', label: '09:00', capacity: 10 },
+              { id: 's2', label: '10:00', capacity: 10 },
+            ],
+          },
           { id: 'c2', name: 'Two', slots: [{ id: 's1', label: '09:00', capacity: 10 }] },
         ],
         ...overrides,
@@ -23,7 +30,20 @@ function event(overrides: Partial<EventInput> = {}): EventConfig {
 }
 
 function figures(overrides: Partial<QueueFigures> = {}): QueueFigures {
-  return { cursor: 0, issued: 0, active: 0, requeued: 0, paused: false, ratePerMinute: 0, admittedTotal: 0, draw: null, left: [], notice: null, revoked: { seq: 0, recent: [] }, ...overrides };
+  return {
+    cursor: 0,
+    issued: 0,
+    active: 0,
+    requeued: 0,
+    paused: false,
+    ratePerMinute: 0,
+    admittedTotal: 0,
+    draw: null,
+    left: [],
+    notice: null,
+    revoked: { seq: 0, recent: [] },
+    ...overrides,
+  };
 }
 
 function facts(byEvent: Record<string, { figures?: QueueFigures; taken?: Record<string, number> }> = {}): ReloadFacts & { asked: string[] } {
@@ -95,7 +115,18 @@ describe('planReload', () => {
 
   it('refuses removing a center or slot with bookings, or cutting capacity below them', async () => {
     const booked = facts({ ev: { taken: { 'c1/s1': 3, 'c2/s1': 1 } } });
-    const noC2 = event({ centers: [{ id: 'c1', name: 'One', slots: [{ id: 's1', label: '09:00', capacity: 10 }, { id: 's2', label: '10:00', capacity: 10 }] }] });
+    const noC2 = event({
+      centers: [
+        {
+          id: 'c1',
+          name: 'One',
+          slots: [
+            { id: 's1', label: '09:00', capacity: 10 },
+            { id: 's2', label: '10:00', capacity: 10 },
+          ],
+        },
+      ],
+    });
     expect((await planReload([event()], [noC2], booked)).refusals.map((r) => [r.code, r.field])).toEqual([['CENTER_HAS_BOOKINGS', 'centers[c2]']]);
 
     const noS1 = event({
@@ -108,11 +139,20 @@ describe('planReload', () => {
 
     const cut = event({
       centers: [
-        { id: 'c1', name: 'One', slots: [{ id: 's1', label: '09:00', capacity: 2 }, { id: 's2', label: '10:00', capacity: 1 }] },
+        {
+          id: 'c1',
+          name: 'One',
+          slots: [
+            { id: 's1', label: '09:00', capacity: 2 },
+            { id: 's2', label: '10:00', capacity: 1 },
+          ],
+        },
         { id: 'c2', name: 'Two', slots: [{ id: 's1', label: '09:00', capacity: 1 }] },
       ],
     });
-    expect((await planReload([event()], [cut], booked)).refusals.map((r) => [r.code, r.field])).toEqual([['CAPACITY_BELOW_BOOKINGS', 'centers[c1].slots[s1].capacity']]);
+    expect((await planReload([event()], [cut], booked)).refusals.map((r) => [r.code, r.field])).toEqual([
+      ['CAPACITY_BELOW_BOOKINGS', 'centers[c1].slots[s1].capacity'],
+    ]);
     // Removing the unbooked slot s2 is fine.
     const noS2 = event({
       centers: [
@@ -126,14 +166,26 @@ describe('planReload', () => {
 
 describe('diff', () => {
   it('names list items by id, reports additions, removals and reordering', () => {
-    const before = { centers: [{ id: 'a', slots: [{ id: 'x', capacity: 1 }] }, { id: 'b', slots: [] }] };
-    const after = { centers: [{ id: 'c', slots: [] }, { id: 'a', slots: [{ id: 'x', capacity: 2 }] }] };
+    const before = {
+      centers: [
+        { id: 'a', slots: [{ id: 'x', capacity: 1 }] },
+        { id: 'b', slots: [] },
+      ],
+    };
+    const after = {
+      centers: [
+        { id: 'c', slots: [] },
+        { id: 'a', slots: [{ id: 'x', capacity: 2 }] },
+      ],
+    };
     expect(diff(before, after)).toEqual([
       { field: 'centers[a].slots[x].capacity', before: 1, after: 2 },
       { field: 'centers[b]', before: { id: 'b', slots: [] }, after: undefined },
       { field: 'centers[c]', before: undefined, after: { id: 'c', slots: [] } },
     ]);
-    expect(diff({ list: [{ id: 'a' }, { id: 'b' }] }, { list: [{ id: 'b' }, { id: 'a' }] })).toEqual([{ field: 'list (order)', before: ['a', 'b'], after: ['b', 'a'] }]);
+    expect(diff({ list: [{ id: 'a' }, { id: 'b' }] }, { list: [{ id: 'b' }, { id: 'a' }] })).toEqual([
+      { field: 'list (order)', before: ['a', 'b'], after: ['b', 'a'] },
+    ]);
     expect(diff({ n: null, t: [1, 2] }, { n: 5, t: [1, 2] })).toEqual([{ field: 'n', before: null, after: 5 }]);
   });
 });

@@ -74,7 +74,7 @@ describe('outcomeOf for proof of work and devices', () => {
     expect(outcomeOf(refusal, inFlight)).toBe('stopped');
   });
 
-  it('renews the device key when a join (not a resume) meets the end of the device\'s earlier place, once', () => {
+  it("renews the device key when a join (not a resume) meets the end of the device's earlier place, once", () => {
     for (const code of [ErrorCode.TICKET_REVOKED, ErrorCode.GRANT_EXPIRED, ErrorCode.TICKET_USED]) {
       expect(outcomeOf({ code, retryable: false }, { ...inFlight, answersDeviceJoin: true }), code).toBe('renewing');
       expect(outcomeOf({ code, retryable: false }, inFlight), code).toBe('stopped');

@@ -17,7 +17,14 @@ describe('outcomeOf', () => {
   });
 
   it('stops for good when only a person can decide (revoked, used, expired, closed)', () => {
-    for (const code of [ErrorCode.TICKET_REVOKED, ErrorCode.TICKET_USED, ErrorCode.GRANT_EXPIRED, ErrorCode.EVENT_CLOSED, ErrorCode.UNKNOWN_EVENT, ErrorCode.COHORT_CLOSED]) {
+    for (const code of [
+      ErrorCode.TICKET_REVOKED,
+      ErrorCode.TICKET_USED,
+      ErrorCode.GRANT_EXPIRED,
+      ErrorCode.EVENT_CLOSED,
+      ErrorCode.UNKNOWN_EVENT,
+      ErrorCode.COHORT_CLOSED,
+    ]) {
       expect(outcome(code), code).toBe('stopped');
       expect(outcome(code, { answersRequest: false, canAskBirthDate: false }), code).toBe('stopped');
     }

@@ -55,7 +55,15 @@ describe('fileStorage', () => {
 });
 
 describe('hand-off', () => {
-  const handoff: Handoff = { eventId: 'ev', ticketNo: 7, grant: 'wg1.k.p.s', secret, bookingUrl: 'http://127.0.0.1:8081/api/events/ev/bookings', expiresAt: 1_800_000_000_000, serverOffsetMs: -250 };
+  const handoff: Handoff = {
+    eventId: 'ev',
+    ticketNo: 7,
+    grant: 'wg1.k.p.s',
+    secret,
+    bookingUrl: 'http://127.0.0.1:8081/api/events/ev/bookings',
+    expiresAt: 1_800_000_000_000,
+    serverOffsetMs: -250,
+  };
 
   it('is read from storage once admitted', () => {
     const storage = memoryStorage();
@@ -71,9 +79,15 @@ describe('hand-off', () => {
     expect(url).toMatch(/^https:\/\/booking\.example\.org\/book\?x=1#waitroom=[A-Za-z0-9_-]+$/);
     expect(handoffFromFragment(new URL(url).hash)).toEqual(handoff);
     // Only what booking needs: the ticket (the place in line) is not in the link.
-    expect(Object.keys(decodePayload(new URL(url).hash.slice('#waitroom='.length)) as object).sort()).toEqual(
-      ['bookingUrl', 'eventId', 'expiresAt', 'grant', 'secret', 'serverOffsetMs', 'ticketNo'],
-    );
+    expect(Object.keys(decodePayload(new URL(url).hash.slice('#waitroom='.length)) as object).sort()).toEqual([
+      'bookingUrl',
+      'eventId',
+      'expiresAt',
+      'grant',
+      'secret',
+      'serverOffsetMs',
+      'ticketNo',
+    ]);
     expect(handoffFromFragment('#waitroom=bm90IGpzb24')).toBeNull();
     expect(handoffFromFragment('')).toBeNull();
 

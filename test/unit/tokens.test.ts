@@ -76,7 +76,18 @@ describe('grants', () => {
   it('are malformed when the envelope is wrong', () => {
     const token = signGrant(signingKey, grantClaims);
     const ticket = signTicket({ current: 'k1', keys: new Map([['k1', randomBytes(32)]]) }, ticketClaims);
-    for (const bad of ['', 'garbage', '....', 'wg1.k1.abc', `${token}.x`, `x${token}`, token.replace(/^wg1/, 'wt1'), ticket, withPart(token, 1, 'k 1'), withPart(token, 2, 'a+b/')]) {
+    for (const bad of [
+      '',
+      'garbage',
+      '....',
+      'wg1.k1.abc',
+      `${token}.x`,
+      `x${token}`,
+      token.replace(/^wg1/, 'wt1'),
+      ticket,
+      withPart(token, 1, 'k 1'),
+      withPart(token, 2, 'a+b/'),
+    ]) {
       expect(verifyGrant(bad, publicKeys, NOW)).toEqual({ ok: false, failure: 'malformed' });
     }
   });
@@ -131,7 +142,13 @@ describe('tickets', () => {
 
   it('survive a key rotation while the previous key stays in the ring', () => {
     const old = signTicket(ring, ticketClaims);
-    const rotated: TicketKeyRing = { current: 'k2', keys: new Map([['k1', k1], ['k2', k2]]) };
+    const rotated: TicketKeyRing = {
+      current: 'k2',
+      keys: new Map([
+        ['k1', k1],
+        ['k2', k2],
+      ]),
+    };
     const fresh = signTicket(rotated, ticketClaims);
     expect(fresh.startsWith('wt1.k2.')).toBe(true);
     expect(verifyTicket(old, rotated, NOW)).toMatchObject({ ok: true, kid: 'k1' });

@@ -74,7 +74,13 @@ describe('docs/vectors', () => {
     const { ticket, grant } = read('tokens.json');
     const ring = { current: 'k1', keys: new Map([['k1', Buffer.from(ticket.keyHex, 'hex')]]) };
     expect(verifyTicket(ticket.token, ring, ticket.claims.iat)).toEqual({ ok: true, claims: ticket.claims, kid: 'k1' });
-    expect(verifyTicket(ticket.token.replace(/.$/, (c: string) => (c === 'A' ? 'B' : 'A')), ring, ticket.claims.iat).ok).toBe(false);
+    expect(
+      verifyTicket(
+        ticket.token.replace(/.$/, (c: string) => (c === 'A' ? 'B' : 'A')),
+        ring,
+        ticket.claims.iat,
+      ).ok,
+    ).toBe(false);
     const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: grant.publicKey }, format: 'jwk' });
     const keys = new Map([['k1', publicKey]]);
     expect(verifyGrant(grant.token, keys, grant.claims.iat)).toEqual({ ok: true, claims: grant.claims, kid: 'k1' });
@@ -102,7 +108,8 @@ describe('docs/vectors', () => {
 
   it('check_vectors.py verifies them from the JSON alone, and refuses a changed one', () => {
     const python = spawnSync('python3', ['-c', 'import cryptography'], { encoding: 'utf8' });
-    if (python.error || python.status !== 0) throw new Error(`python3 with the cryptography package is needed to check docs/vectors: ${python.error?.message ?? python.stderr}`);
+    if (python.error || python.status !== 0)
+      throw new Error(`python3 with the cryptography package is needed to check docs/vectors: ${python.error?.message ?? python.stderr}`);
     const script = join(DIR, 'check_vectors.py');
     const good = spawnSync('python3', [script, DIR], { encoding: 'utf8' });
     expect(good.status, good.stderr).toBe(0);

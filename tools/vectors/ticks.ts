@@ -88,26 +88,34 @@ export async function tickVectors(): Promise<TickVector[]> {
   await queue.leave(event.id, 5, now);
   await queue.leave(event.id, 12, now);
   await step();
-  await capture('pre-queue of 40 before the opening: no dn/ds, places unknown (place null), ahead counts earlier arrivals; tickets 5 and 12 left (deferred, not in l yet)');
+  await capture(
+    'pre-queue of 40 before the opening: no dn/ds, places unknown (place null), ahead counts earlier arrivals; tickets 5 and 12 left (deferred, not in l yet)',
+  );
 
   now = event.opensAt;
   await step();
   await queue.joinBatch(event.id, 25, now, NODE, event.opensAt);
-  await capture('the opening: drawn (dn 40, ds the seed), a first burst admitted (admitsPerMinute / 60 = 10; the cursor also crosses a leaver), tickets 41–65 joined after the draw and keep their number as place; 5 and 12 counted at their drawn places');
+  await capture(
+    'the opening: drawn (dn 40, ds the seed), a first burst admitted (admitsPerMinute / 60 = 10; the cursor also crosses a leaver), tickets 41–65 joined after the draw and keep their number as place; 5 and 12 counted at their drawn places',
+  );
 
   await queue.disconnect(event.id, [ticketAtPlace(14), 60], now, NODE);
   await queue.leave(event.id, 50, now);
   await queue.leave(event.id, 3, now);
   now += 1000;
   await step();
-  await capture('one second on: ticket 50 and pre-queue ticket 3 left (counted at once, at their places); the ticket at place 14 and ticket 60 went away (still ahead during their 5 s grace)');
+  await capture(
+    'one second on: ticket 50 and pre-queue ticket 3 left (counted at once, at their places); the ticket at place 14 and ticket 60 went away (still ahead during their 5 s grace)',
+  );
 
   now += 1000;
   await step();
   now += 5000;
   await step();
   await queue.reconnect(event.id, ticketAtPlace(14), now, NODE);
-  await capture('grace over: ticket 60 counts as left; the ticket at place 14 was passed over while away and came back: requeued (q 1), ahead of everyone past the cursor');
+  await capture(
+    'grace over: ticket 60 counts as left; the ticket at place 14 was passed over while away and came back: requeued (q 1), ahead of everyone past the cursor',
+  );
 
   await queue.joinBatch(event.id, 3300, now, NODE, event.opensAt);
   for (const n of [100, 101, 2000, 3100, 3200, 3333]) await queue.leave(event.id, n, now);

@@ -105,7 +105,9 @@ export class AdminAccess {
       if (operator) return { operator, via: 'console' };
       return { status: 401, code: HttpErrorCode.UNAUTHORIZED, message: 'the session has ended; sign in again' };
     }
-    const message = this.options.authenticator.hasAccounts ? 'sign in (POST /admin/session) or send operator credentials (HTTP Basic)' : 'no operator accounts are configured (config: operators)';
+    const message = this.options.authenticator.hasAccounts
+      ? 'sign in (POST /admin/session) or send operator credentials (HTTP Basic)'
+      : 'no operator accounts are configured (config: operators)';
     // Only tools get the Basic challenge: in a browser's scripted request it would pop up a password dialog over the console.
     return { status: 401, code: HttpErrorCode.UNAUTHORIZED, message, ...(fromScript(request) ? {} : { headers: CHALLENGE }) };
   }

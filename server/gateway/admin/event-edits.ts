@@ -31,7 +31,13 @@ export interface Limits {
 
 export function withLimits(event: EventConfig, limits: Limits): Edit {
   const after = { maxActive: limits.maxActive ?? event.maxActive, admitsPerMinute: limits.admitsPerMinute ?? event.admitsPerMinute };
-  return { ok: true, event: { ...eventInput(event), ...after }, before: { maxActive: event.maxActive, admitsPerMinute: event.admitsPerMinute }, after, force: false };
+  return {
+    ok: true,
+    event: { ...eventInput(event), ...after },
+    before: { maxActive: event.maxActive, admitsPerMinute: event.admitsPerMinute },
+    after,
+    force: false,
+  };
 }
 
 /**

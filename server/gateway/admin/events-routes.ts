@@ -35,10 +35,17 @@ function respond(outcome: ReloadOutcome): HttpResponse {
     case 'invalid':
       return refuse({ status: 400, code: outcome.code, message: outcome.message }, { problems: outcome.problems });
     case 'refused':
-      return refuse({ status: 409, code: HttpErrorCode.RELOAD_WOULD_STRAND, message: 'these changes would strand people; nothing changed (add ?force=1 to apply them anyway)' }, {
-        refusals: outcome.refusals,
-        changes: outcome.changes,
-      });
+      return refuse(
+        {
+          status: 409,
+          code: HttpErrorCode.RELOAD_WOULD_STRAND,
+          message: 'these changes would strand people; nothing changed (add ?force=1 to apply them anyway)',
+        },
+        {
+          refusals: outcome.refusals,
+          changes: outcome.changes,
+        },
+      );
     case 'failed':
       return refuse({ status: 503, code: HttpErrorCode.STORE_UNAVAILABLE, message: outcome.message });
   }

@@ -47,7 +47,8 @@ export class PasswordCheck {
     const result = await this.options.authenticator.authenticate(credentials, address);
     this.options.signIns.inc({ outcome: outcomeOf(result), via });
     const actor = result.ok ? credentials.name : `${credentials.name} (unverified)`;
-    const record = (outcome: string, details: Record<string, unknown>) => this.options.audit.record({ actor, via, action: 'operator.sign-in', result: outcome, address, ...details });
+    const record = (outcome: string, details: Record<string, unknown>) =>
+      this.options.audit.record({ actor, via, action: 'operator.sign-in', result: outcome, address, ...details });
     if (result.ok) {
       if (via === 'console' || result.failuresBefore > 0) record('ok', { failuresBefore: result.failuresBefore });
       return { operator: result.operator };
@@ -57,7 +58,11 @@ export class PasswordCheck {
         return { status: 429, code: HttpErrorCode.BUSY, message: 'too many sign-in attempts at once; retry shortly', headers: { 'retry-after': '1' } };
       case 'unavailable':
         record('failed', { reason: HttpErrorCode.STORE_UNAVAILABLE, message: result.error.message });
-        return { status: 503, code: HttpErrorCode.STORE_UNAVAILABLE, message: 'sign-ins cannot be counted while the store is unreachable; nothing was checked; retry shortly' };
+        return {
+          status: 503,
+          code: HttpErrorCode.STORE_UNAVAILABLE,
+          message: 'sign-ins cannot be counted while the store is unreachable; nothing was checked; retry shortly',
+        };
       case 'throttled': {
         const seconds = secondsUntil(result.retryAt, this.options.now());
         record('throttled', { reason: SIGN_IN_THROTTLED, lockedBy: result.lockedBy, retryAfterSeconds: seconds });

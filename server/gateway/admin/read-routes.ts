@@ -34,6 +34,7 @@ export async function readHistory({ ctx, history }: AdminServices, { request }: 
 export async function readAudit({ audit }: AdminServices, { request }: AdminCall): Promise<HttpResponse> {
   const given = new URLSearchParams(request.query).get('limit');
   const limit = given === null ? DEFAULT_AUDIT_ENTRIES : Number(given);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return refuse({ status: 400, code: HttpErrorCode.VALIDATION, message: 'limit must be a whole number from 1 to 1000' });
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    return refuse({ status: 400, code: HttpErrorCode.VALIDATION, message: 'limit must be a whole number from 1 to 1000' });
   return json(200, { entries: audit.recent.slice(-limit).reverse() } satisfies AuditResponse);
 }

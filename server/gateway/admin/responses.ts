@@ -23,12 +23,24 @@ export function isRefusal(value: object): value is Refusal {
   return 'code' in value && 'status' in value;
 }
 
-export const STORE_UNAVAILABLE: Refusal = { status: 503, code: HttpErrorCode.STORE_UNAVAILABLE, message: 'the queue store is unreachable; nothing changed; retry shortly' };
+export const STORE_UNAVAILABLE: Refusal = {
+  status: 503,
+  code: HttpErrorCode.STORE_UNAVAILABLE,
+  message: 'the queue store is unreachable; nothing changed; retry shortly',
+};
 
 /** The request's JSON body, or why it cannot be read (413, 415, 400 INVALID_JSON). */
 export function readJsonBody(request: HttpRequest, maxBodyBytes: number): { ok: true; value: unknown } | { ok: false; refusal: Refusal } {
   if (request.bodyTooLarge) {
-    return { ok: false, refusal: { status: 413, code: HttpErrorCode.BODY_TOO_LARGE, message: `the body exceeds ${maxBodyBytes} bytes (admin.maxBodyBytes)`, headers: { connection: 'close' } } };
+    return {
+      ok: false,
+      refusal: {
+        status: 413,
+        code: HttpErrorCode.BODY_TOO_LARGE,
+        message: `the body exceeds ${maxBodyBytes} bytes (admin.maxBodyBytes)`,
+        headers: { connection: 'close' },
+      },
+    };
   }
   if (!(request.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
     return { ok: false, refusal: { status: 415, code: HttpErrorCode.UNSUPPORTED_MEDIA_TYPE, message: 'send the body as application/json' } };

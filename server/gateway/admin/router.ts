@@ -45,27 +45,31 @@ interface Route<C extends AdminCall> {
   handle(services: AdminServices, call: C): Promise<HttpResponse>;
 }
 
-const ROUTES = new Map<string, Partial<Record<'GET' | 'POST', Route<AdminCall>>>>(Object.entries({
-  '/admin/events': {
-    GET: { permission: 'events.view', handle: listEvents },
-    POST: { permission: 'events.change', action: 'events.reload', auditDetails: (request) => ({ forced: forcedBy(request.query) }), handle: replaceEvents },
-  },
-  '/admin/overview': { GET: { permission: 'queue.view', handle: readOverview } },
-  '/admin/history': { GET: { permission: 'queue.view', handle: readHistory } },
-  '/admin/audit': { GET: { permission: 'queue.view', handle: readAudit } },
-}));
+const ROUTES = new Map<string, Partial<Record<'GET' | 'POST', Route<AdminCall>>>>(
+  Object.entries({
+    '/admin/events': {
+      GET: { permission: 'events.view', handle: listEvents },
+      POST: { permission: 'events.change', action: 'events.reload', auditDetails: (request) => ({ forced: forcedBy(request.query) }), handle: replaceEvents },
+    },
+    '/admin/overview': { GET: { permission: 'queue.view', handle: readOverview } },
+    '/admin/history': { GET: { permission: 'queue.view', handle: readHistory } },
+    '/admin/audit': { GET: { permission: 'queue.view', handle: readAudit } },
+  }),
+);
 
 /** `POST /admin/events/:id/<name>`. */
-const EVENT_ROUTES = new Map<string, Route<EventCall>>(Object.entries({
-  pause: { permission: 'queue.control', action: 'queue.pause', handle: setPaused(true) },
-  resume: { permission: 'queue.control', action: 'queue.resume', handle: setPaused(false) },
-  limits: { permission: 'events.change', action: 'event.limits', handle: changeLimits },
-  pow: { permission: 'events.change', action: 'event.pow', handle: changeDifficulty },
-  'open-now': { permission: 'events.change', action: 'event.open-now', handle: openNow },
-  'close-now': { permission: 'events.change', action: 'event.close-now', handle: closeNow },
-  notice: { permission: 'queue.control', action: 'queue.notice', handle: sendNotice },
-  revoke: { permission: 'queue.control', action: 'ticket.revoke', handle: revokeTicket },
-}));
+const EVENT_ROUTES = new Map<string, Route<EventCall>>(
+  Object.entries({
+    pause: { permission: 'queue.control', action: 'queue.pause', handle: setPaused(true) },
+    resume: { permission: 'queue.control', action: 'queue.resume', handle: setPaused(false) },
+    limits: { permission: 'events.change', action: 'event.limits', handle: changeLimits },
+    pow: { permission: 'events.change', action: 'event.pow', handle: changeDifficulty },
+    'open-now': { permission: 'events.change', action: 'event.open-now', handle: openNow },
+    'close-now': { permission: 'events.change', action: 'event.close-now', handle: closeNow },
+    notice: { permission: 'queue.control', action: 'queue.notice', handle: sendNotice },
+    revoke: { permission: 'queue.control', action: 'ticket.revoke', handle: revokeTicket },
+  }),
+);
 const EVENT_ROUTE = /^\/admin\/events\/([^/]{1,64})\/([a-z-]{1,16})$/;
 
 function methodNotAllowed(allow: string[]): HttpResponse {
@@ -87,11 +91,22 @@ export function adminHttp(dependencies: AdminDependencies, gateway: { ctx: Gatew
     clientAddressHeader: ctx.config.gateway.clientAddressHeader,
     now: () => ctx.clock.now(),
   });
-  const access = new AdminAccess({ authenticator: dependencies.authenticator, passwords, sessions, publicUrl: ctx.config.gateway.publicUrl, now: () => ctx.clock.now() });
+  const access = new AdminAccess({
+    authenticator: dependencies.authenticator,
+    passwords,
+    sessions,
+    publicUrl: ctx.config.gateway.publicUrl,
+    now: () => ctx.clock.now(),
+  });
   const services: AdminServices = { ...dependencies, ...gateway, sessions, access };
 
   /** Authorizes, then answers; `eventId` names the event of an event route. */
-  async function run<C extends AdminCall>(route: Route<C>, request: HttpRequest, call: (base: AdminCall) => C | HttpResponse, eventId?: string): Promise<HttpResponse> {
+  async function run<C extends AdminCall>(
+    route: Route<C>,
+    request: HttpRequest,
+    call: (base: AdminCall) => C | HttpResponse,
+    eventId?: string,
+  ): Promise<HttpResponse> {
     const authorized = await access.authorize(request, route.permission);
     if ('code' in authorized) {
       if (route.action) {
@@ -108,7 +123,14 @@ export function adminHttp(dependencies: AdminDependencies, gateway: { ctx: Gatew
     return (base: AdminCall): EventCall | HttpResponse => {
       const room = ctx.room(eventId);
       if (room) return { ...base, room };
-      services.audit.record({ actor: base.caller.operator.name, via: base.caller.via, action: route.action!, result: 'refused', reason: HttpErrorCode.UNKNOWN_EVENT, event: eventId });
+      services.audit.record({
+        actor: base.caller.operator.name,
+        via: base.caller.via,
+        action: route.action!,
+        result: 'refused',
+        reason: HttpErrorCode.UNKNOWN_EVENT,
+        event: eventId,
+      });
       return refuse({ status: 404, code: HttpErrorCode.UNKNOWN_EVENT, message: `no event "${eventId}"` });
     };
   }

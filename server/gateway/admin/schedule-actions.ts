@@ -36,7 +36,10 @@ export async function apply(services: AdminServices, call: EventCall, action: st
     case 'invalid':
       return refuse({ status: 400, code: outcome.code, message: outcome.message }, { problems: outcome.problems });
     case 'refused':
-      return refuse({ status: 409, code: HttpErrorCode.RELOAD_WOULD_STRAND, message: 'this change would strand people; nothing changed' }, { refusals: outcome.refusals });
+      return refuse(
+        { status: 409, code: HttpErrorCode.RELOAD_WOULD_STRAND, message: 'this change would strand people; nothing changed' },
+        { refusals: outcome.refusals },
+      );
     case 'failed':
       return refuse({ ...STORE_UNAVAILABLE, message: outcome.message });
   }

@@ -40,7 +40,9 @@ export async function signIn(services: AdminServices, request: HttpRequest): Pro
     return refuse({ status: 503, code: HttpErrorCode.STORE_UNAVAILABLE, message: 'sessions cannot be stored while the store is unreachable; retry shortly' });
   }
   services.audit.record({ actor: name, via: 'console', action: 'session.open', result: 'applied' });
-  return json(200, { operator: result.operator } satisfies SignInResponse, { 'set-cookie': sessionCookie(session.id, Math.round(sessions.ttlMs / 1000), secureCookies(services)) });
+  return json(200, { operator: result.operator } satisfies SignInResponse, {
+    'set-cookie': sessionCookie(session.id, Math.round(sessions.ttlMs / 1000), secureCookies(services)),
+  });
 }
 
 export async function whoAmI({ access }: AdminServices, request: HttpRequest): Promise<HttpResponse> {
@@ -59,7 +61,11 @@ export async function signOut(services: AdminServices, request: HttpRequest): Pr
       operator = await services.sessions.resume(id, services.ctx.clock.now());
       await services.sessions.close(id);
     } catch {
-      return refuse({ status: 503, code: HttpErrorCode.STORE_UNAVAILABLE, message: 'the session cannot be ended while the store is unreachable; retry shortly' });
+      return refuse({
+        status: 503,
+        code: HttpErrorCode.STORE_UNAVAILABLE,
+        message: 'the session cannot be ended while the store is unreachable; retry shortly',
+      });
     }
     services.audit.record({ actor: operator?.name ?? '(ended session)', via: 'console', action: 'session.close', result: 'applied' });
   }

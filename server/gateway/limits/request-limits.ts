@@ -15,7 +15,9 @@ export function refusedOverLimit(limits: ClientLimits, session: Session, message
   if (message.type !== 'join') return false;
   const take = limits.takeJoin(session.connection.remoteAddress, message.device !== undefined, now);
   if (take.ok) return false;
-  const why = take.keyless ? 'too many joins without a device key from your network address (send the device key, docs/protocol.md §3.1.1)' : 'too many joins from your network address';
+  const why = take.keyless
+    ? 'too many joins without a device key from your network address (send the device key, docs/protocol.md §3.1.1)'
+    : 'too many joins from your network address';
   session.sendError(ErrorCode.RATE_LIMITED, `${why}; join again at retryAt`, message.rid, take.retryAt);
   return true;
 }

@@ -18,8 +18,16 @@ const MAX_SWEEP_MS = 5000;
 
 export function createBackpressureMetrics(registry: Registry) {
   return {
-    behind: new Gauge({ name: 'waitroom_connections_behind', help: 'Connections with unsent bytes queued in the gateway at the last check', registers: [registry] }),
-    bufferedBytes: new Gauge({ name: 'waitroom_backpressure_bytes', help: 'Bytes queued for all connections and not yet written, at the last check', registers: [registry] }),
+    behind: new Gauge({
+      name: 'waitroom_connections_behind',
+      help: 'Connections with unsent bytes queued in the gateway at the last check',
+      registers: [registry],
+    }),
+    bufferedBytes: new Gauge({
+      name: 'waitroom_backpressure_bytes',
+      help: 'Bytes queued for all connections and not yet written, at the last check',
+      registers: [registry],
+    }),
   };
 }
 

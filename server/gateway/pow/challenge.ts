@@ -21,9 +21,7 @@ export interface Challenge {
   expiresAt: number;
 }
 
-export type ChallengeCheck =
-  | { ok: true; challenge: Challenge }
-  | { ok: false; failure: 'invalid' | 'expired' };
+export type ChallengeCheck = { ok: true; challenge: Challenge } | { ok: false; failure: 'invalid' | 'expired' };
 
 function toBase64Url(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('base64url');

@@ -12,7 +12,6 @@ import { apply } from '../admin/schedule-actions.js';
 import type { AdminServices, EventCall } from '../admin/services.js';
 import type { HttpResponse } from '../transport/types.js';
 
-
 export function withDifficulty(event: EventConfig, difficulty: number): Edit {
   const proofOfWork = { ...event.proofOfWork, difficulty };
   return { ok: true, event: { ...eventInput(event), proofOfWork }, before: { difficulty: event.proofOfWork.difficulty }, after: { difficulty }, force: false };

@@ -22,8 +22,7 @@ const BODY = JSON.stringify({ error: { code: HEADERS_TOO_LARGE, message: 'the re
 export const headersTooLarge: HttpResponse = { status: 431, headers: { 'content-type': 'application/json' }, body: BODY };
 
 /** The same answer as raw bytes, for a socket the HTTP parser gave up on. */
-export const HEADERS_TOO_LARGE_RAW =
-  `HTTP/1.1 431 ${STATUS_CODES[431]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(BODY)}\r\nconnection: close\r\n\r\n${BODY}`;
+export const HEADERS_TOO_LARGE_RAW = `HTTP/1.1 431 ${STATUS_CODES[431]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(BODY)}\r\nconnection: close\r\n\r\n${BODY}`;
 
 /** The bytes of a request's head as sent: request line and `name: value\r\n` lines (as Node's maxHeaderSize counts). */
 export function headBytes(method: string, url: string, headers: Iterable<[string, string]>): number {

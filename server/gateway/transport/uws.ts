@@ -12,7 +12,16 @@ import { connect } from 'node:net';
 import type * as Uws from 'uWebSockets.js';
 import { PortInUseError } from '../../port-in-use.js';
 import { headBytes, headersTooLarge } from './header-limit.js';
-import { DEFAULT_MAX_HTTP_BODY_BYTES, hasBody, type Connection, type HttpRequest, type HttpResponse, type SendResult, type Transport, type TransportOptions } from './types.js';
+import {
+  DEFAULT_MAX_HTTP_BODY_BYTES,
+  hasBody,
+  type Connection,
+  type HttpRequest,
+  type HttpResponse,
+  type SendResult,
+  type Transport,
+  type TransportOptions,
+} from './types.js';
 
 type UwsModule = typeof Uws;
 
@@ -142,13 +151,7 @@ export function createUwsTransport(options: TransportOptions): Transport {
         return;
       }
       const userData: UserData = { connection: null, remoteAddress: admission.address, origin };
-      res.upgrade(
-        userData,
-        req.getHeader('sec-websocket-key'),
-        req.getHeader('sec-websocket-protocol'),
-        req.getHeader('sec-websocket-extensions'),
-        context,
-      );
+      res.upgrade(userData, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
     },
     open: (ws) => {
       const data = ws.getUserData();
@@ -187,7 +190,7 @@ export function createUwsTransport(options: TransportOptions): Transport {
       );
     // uWS calls onData only when a body follows; it must be registered before this callback returns.
     const declared = headers['content-length'];
-    if (!hasBody(request.method) || (declared === '0' || (declared === undefined && headers['transfer-encoding'] === undefined))) {
+    if (!hasBody(request.method) || declared === '0' || (declared === undefined && headers['transfer-encoding'] === undefined)) {
       void handle();
       return;
     }
@@ -221,7 +224,8 @@ export function createUwsTransport(options: TransportOptions): Transport {
         }
         // A live listener will not go away by waiting (unlike TIME_WAIT): fail at once, naming the port.
         if (port !== 0 && (await liveListenerOn(host, port))) throw new PortInUseError('the gateway (uws transport)', host, port);
-        if (Date.now() >= giveUpAt) throw new Error(`uWS could not listen on ${host}:${port}${port === 0 ? '' : ` (still in use after ${LISTEN_RETRY_MS / 1000} s)`}`);
+        if (Date.now() >= giveUpAt)
+          throw new Error(`uWS could not listen on ${host}:${port}${port === 0 ? '' : ` (still in use after ${LISTEN_RETRY_MS / 1000} s)`}`);
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
     },

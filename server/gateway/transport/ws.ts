@@ -87,7 +87,9 @@ export function createWsTransport(options: TransportOptions): Transport {
     const method = req.method ?? 'GET';
     const read = hasBody(method) ? readBody(req, maxBodyBytes) : (req.resume(), Promise.resolve({ body: undefined, tooLarge: false }));
     read
-      .then(({ body, tooLarge }) => options.http({ method, path, query, headers: headersOf(req), remoteAddress: req.socket.remoteAddress ?? '', body, bodyTooLarge: tooLarge }))
+      .then(({ body, tooLarge }) =>
+        options.http({ method, path, query, headers: headersOf(req), remoteAddress: req.socket.remoteAddress ?? '', body, bodyTooLarge: tooLarge }),
+      )
       .then(
         (response) => res.writeHead(response.status, response.headers).end(response.body),
         () => res.writeHead(500).end('internal error'),

@@ -24,9 +24,7 @@ export class MemoryBookingStore implements BookingStore {
     const fingerprint = bookingFingerprint(request.personKey, request.centerId, request.slotId);
     const used = state.usedGrants.get(request.grantId);
     if (used) {
-      return used.fingerprint === fingerprint
-        ? { kind: 'repeated', booking: state.bookings.get(used.reference)! }
-        : { kind: 'grant_used' };
+      return used.fingerprint === fingerprint ? { kind: 'repeated', booking: state.bookings.get(used.reference)! } : { kind: 'grant_used' };
     }
     // The grant is signed, so its ticket was admitted; only a holder who left since (or was revoked) is refused
     // (a Redis restart can lose an admission, see commit-booking.lua; memory never restarts).

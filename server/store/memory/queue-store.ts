@@ -258,9 +258,7 @@ export class MemoryQueueStore implements QueueStore {
 
     const halted = state.paused || !limits.admitting;
     const burst = Math.max(1, limits.admitsPerMinute / 60);
-    state.tokens = halted
-      ? 0
-      : Math.min(burst, state.tokens + (Math.max(0, now - state.tokensAt) * limits.admitsPerMinute) / 60_000);
+    state.tokens = halted ? 0 : Math.min(burst, state.tokens + (Math.max(0, now - state.tokensAt) * limits.admitsPerMinute) / 60_000);
     state.tokensAt = now;
     let budget = Math.max(0, Math.min(Math.floor(state.tokens), limits.maxActive - state.active.size));
     const admitted: AdmitStepResult['admitted'] = [];

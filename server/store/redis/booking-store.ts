@@ -15,20 +15,16 @@ export class RedisBookingStore implements BookingStore {
 
   async commit(request: BookingRequest): Promise<CommitOutcome> {
     const k = eventKeys(this.prefix, request.eventId);
-    const reply = await this.scripts.run(
-      'commit-booking',
-      scriptKeys(k),
-      [
-        request.grantId,
-        request.ticketNo,
-        request.personKey,
-        slotKey(request.centerId, request.slotId),
-        request.slotCapacity,
-        request.reference,
-        bookingFingerprint(request.personKey, request.centerId, request.slotId),
-        JSON.stringify(request.record),
-      ],
-    );
+    const reply = await this.scripts.run('commit-booking', scriptKeys(k), [
+      request.grantId,
+      request.ticketNo,
+      request.personKey,
+      slotKey(request.centerId, request.slotId),
+      request.slotCapacity,
+      request.reference,
+      bookingFingerprint(request.personKey, request.centerId, request.slotId),
+      JSON.stringify(request.record),
+    ]);
     return commitOutcome(reply, request);
   }
 

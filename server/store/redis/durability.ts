@@ -87,5 +87,8 @@ export async function checkBookingDurability(
   if (problems.length === 0) return;
   const why = `bookings need Redis with appendonly yes and appendfsync always, or a crash can lose bookings already confirmed: ${problems.join('; ')}`;
   if (!allowUnsafe) throw new UnsafeDurabilityError(`${why}. Set both in redis.conf (or CONFIG SET), or accept the risk with ${DURABILITY_OVERRIDE}`);
-  log.warn({ problems, override: 'bookings.allowUnsafeDurability' }, `UNSAFE BOOKINGS: ${why}. Started anyway because bookings.allowUnsafeDurability is set: never do this in production`);
+  log.warn(
+    { problems, override: 'bookings.allowUnsafeDurability' },
+    `UNSAFE BOOKINGS: ${why}. Started anyway because bookings.allowUnsafeDurability is set: never do this in production`,
+  );
 }

@@ -31,9 +31,7 @@ export interface RedisStoreOptions {
 export async function createRedisStores(options: RedisStoreOptions): Promise<Stores> {
   assertKeyPart('key prefix', options.keyPrefix);
   const onError = options.onError ?? (() => {});
-  const redis = options.clusterNodes?.length
-    ? await connectRedisCluster(options.clusterNodes, onError)
-    : await connectRedis(options.redisUrl, onError);
+  const redis = options.clusterNodes?.length ? await connectRedisCluster(options.clusterNodes, onError) : await connectRedis(options.redisUrl, onError);
   try {
     const scripts = await Scripts.load(redis);
     return {

@@ -62,7 +62,23 @@ export interface EventKeys {
  * is these, then the leaver buckets, then the per-call device key (if any).
  * scripts.ts generates the Lua `event_keys()` from it, so no script restates it.
  */
-export const SCRIPT_KEY_ORDER = ['status', 'away', 'requeued', 'active', 'held', 'nodes', 'meta', 'lease', 'gaps', 'reclaimed', 'deferred', 'usedGrants', 'people', 'slotsTaken', 'bookings'] as const;
+export const SCRIPT_KEY_ORDER = [
+  'status',
+  'away',
+  'requeued',
+  'active',
+  'held',
+  'nodes',
+  'meta',
+  'lease',
+  'gaps',
+  'reclaimed',
+  'deferred',
+  'usedGrants',
+  'people',
+  'slotsTaken',
+  'bookings',
+] as const;
 
 /** KEYS for an event script, in SCRIPT_KEY_ORDER. */
 export function scriptKeys(k: EventKeys, device?: string): string[] {

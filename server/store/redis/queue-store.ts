@@ -112,11 +112,23 @@ export class RedisQueueStore implements QueueStore {
   async figures(eventId: string, now: number, node: NodeNumber): Promise<QueueFigures> {
     const k = this.keys(eventId);
     // Sent together, these go out as one write (node-redis pipelines a tick's commands).
-    const [meta] = await Promise.all([
-      this.client.hmGet(k.meta, FIGURE_FIELDS),
-      this.client.hSet(k.nodes, String(node), String(now)),
-    ]);
-    const [cursor, issued, active, requeued, paused, ratePerMinute, admittedTotal, drawSize, drawSeed, noticeId, noticeText, noticeAt, revokedSeq, revokedRecent] = meta;
+    const [meta] = await Promise.all([this.client.hmGet(k.meta, FIGURE_FIELDS), this.client.hSet(k.nodes, String(node), String(now))]);
+    const [
+      cursor,
+      issued,
+      active,
+      requeued,
+      paused,
+      ratePerMinute,
+      admittedTotal,
+      drawSize,
+      drawSeed,
+      noticeId,
+      noticeText,
+      noticeAt,
+      revokedSeq,
+      revokedRecent,
+    ] = meta;
     const figures = {
       cursor: Number(cursor ?? 0),
       issued: Number(issued ?? 0),
@@ -133,7 +145,10 @@ export class RedisQueueStore implements QueueStore {
     // Issued together, these go out as one pipeline.
     const counts = await Promise.all(
       spans.map(({ level, firstBucket, count }) =>
-        this.client.hmGet(k.left[level]!, Array.from({ length: count }, (_, i) => String(firstBucket + i))),
+        this.client.hmGet(
+          k.left[level]!,
+          Array.from({ length: count }, (_, i) => String(firstBucket + i)),
+        ),
       ),
     );
     return {
@@ -150,26 +165,22 @@ export class RedisQueueStore implements QueueStore {
 
   async admit(eventId: string, step: AdmitStep): Promise<AdmitResult> {
     const k = this.keys(eventId);
-    const reply = await this.scripts.run(
-      'admit',
-      scriptKeys(k),
-      [
-        step.now,
-        step.holder,
-        step.leaseMs,
-        step.nodeTimeoutMs,
-        step.admitting ? 1 : 0,
-        step.maxActive,
-        step.admitsPerMinute,
-        step.graceMs,
-        step.grantTtlMs,
-        step.maxSteps,
-        step.ratePerMinute,
-        step.reapDeadNodes ? 1 : 0,
-        step.opensAt,
-        this.drawSeed(),
-      ],
-    );
+    const reply = await this.scripts.run('admit', scriptKeys(k), [
+      step.now,
+      step.holder,
+      step.leaseMs,
+      step.nodeTimeoutMs,
+      step.admitting ? 1 : 0,
+      step.maxActive,
+      step.admitsPerMinute,
+      step.graceMs,
+      step.grantTtlMs,
+      step.maxSteps,
+      step.ratePerMinute,
+      step.reapDeadNodes ? 1 : 0,
+      step.opensAt,
+      this.drawSeed(),
+    ]);
     return admitResult(reply);
   }
 
