@@ -33,6 +33,7 @@ const ENV_PATHS: Record<string, string[]> = {
   REDIS_URL: ['store', 'redisUrl'],
   REDIS_CLUSTER_NODES: ['store', 'redisClusterNodes'],
   REDIS_PREFIX: ['store', 'keyPrefix'],
+  BOOKINGS_URL: ['store', 'bookingsUrl'],
   WAITROOM_ALLOW_UNSAFE_DURABILITY: ['bookings', 'allowUnsafeDurability'],
   AUDIT_LOG_FILE: ['auditLogFile'],
   EVENTS_FILE: ['eventsFile'],

@@ -163,6 +163,15 @@ export const StoreConfig = z
       .string()
       .regex(/^[A-Za-z0-9_:-]{1,32}$/)
       .default('wr'),
+    /**
+     * Keep bookings in PostgreSQL (BOOKINGS_URL=postgres://…) instead of the
+     * queue store; the queue stays where `kind` says. Apply the schema first
+     * with `npm run migrate` (docs/decisions/017-postgres-bookings.md).
+     */
+    bookingsUrl: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'a postgres:// URL')
+      .optional(),
   })
   .strict();
 

@@ -3,6 +3,7 @@ import { ConfigError } from '../config/load.js';
 import type { WaitroomConfig } from '../config/schema.js';
 import { NativeUwsUnavailableError } from '../gateway/transport/uws.js';
 import { createLogger, type Logger } from '../observability/log.js';
+import { SchemaBehindError } from '../store/postgres/migrations.js';
 import { UnsafeDurabilityError } from '../store/redis/durability.js';
 import { systemClock } from '../clock.js';
 import { reloadKeysOnSignal, reloadOnSignal, startSystem, type Roles, type System } from './system.js';
@@ -20,7 +21,12 @@ export async function run(name: string, config: () => Readonly<WaitroomConfig>, 
         `gateway transport: ${system.gateway.transportName === 'uws' ? 'uWebSockets.js (native binary)' : 'ws (pure Node)'}`,
       );
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof NativeUwsUnavailableError || error instanceof UnsafeDurabilityError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof NativeUwsUnavailableError ||
+      error instanceof UnsafeDurabilityError ||
+      error instanceof SchemaBehindError
+    ) {
       console.error(`${name}: ${error.message}`);
       process.exit(2);
     }

@@ -87,7 +87,8 @@ const FOLLOW_EVENTS_MS = 1000;
 
 export async function startSystem({ config, clock, log, roles, stores: given }: SystemOptions): Promise<System> {
   // Before anything is opened or started: a refusal leaves nothing behind.
-  if (roles.reservations) await checkBookingDurability(config.store, config.bookings.allowUnsafeDurability, log);
+  // Bookings in PostgreSQL (store.bookingsUrl) do not depend on Redis's fsync; openStores checks their schema instead.
+  if (roles.reservations && !config.store.bookingsUrl) await checkBookingDurability(config.store, config.bookings.allowUnsafeDurability, log);
   const stores = given ?? (await openStores(config.store, log));
   const registry = new Registry();
   registry.setDefaultLabels({ node: config.nodeId });

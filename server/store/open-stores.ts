@@ -2,13 +2,26 @@
 import type { WaitroomConfig } from '../config/schema.js';
 import type { Logger } from '../observability/log.js';
 import { createMemoryStores } from './memory/index.js';
+import { openPostgresBookings, withPostgresBookings } from './postgres/index.js';
 import { createRedisStores } from './redis/index.js';
 import type { Stores } from './types.js';
 
 /** Redis reports every failed reconnect; one warning per this many ms is enough. */
 const ERROR_LOG_INTERVAL_MS = 10_000;
 
-export function openStores(config: WaitroomConfig['store'], log: Logger): Promise<Stores> {
+/** The queue store `kind` names; with `bookingsUrl`, bookings in PostgreSQL (whose schema must be current). */
+export async function openStores(config: WaitroomConfig['store'], log: Logger): Promise<Stores> {
+  if (!config.bookingsUrl) return openQueueStores(config, log);
+  const postgres = await openPostgresBookings(config.bookingsUrl);
+  try {
+    return withPostgresBookings(await openQueueStores(config, log), postgres);
+  } catch (error) {
+    await postgres.close();
+    throw error;
+  }
+}
+
+function openQueueStores(config: WaitroomConfig['store'], log: Logger): Promise<Stores> {
   if (config.kind === 'memory') return Promise.resolve(createMemoryStores());
   let lastLogged = 0;
   const onError = (error: Error) => {

@@ -5,13 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stores } from '../../server/store/types.js';
 import { bookingBody, postBooking } from '../support/booking.js';
-import { storeFactories } from '../support/stores.js';
+import { bookingStoreFactories } from '../support/booking-stores.js';
 import { startTestSystem, testEvent, type TestSystem } from '../support/system.js';
 import { TestClient } from '../support/ws-client.js';
 
 const N = 10;
 
-describe.each(storeFactories)('$name store', (factory) => {
+describe.each(bookingStoreFactories)('$name store', (factory) => {
   let stores: Stores;
   let system: TestSystem;
   const admitted: TestClient[] = [];

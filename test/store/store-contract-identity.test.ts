@@ -1,16 +1,16 @@
 /**
  * The store contract for identity assertions (BookingStore.claimAssertion):
  * one assertion serves one booking pass until it expires. Every case runs
- * against memory and a real Redis (unique key prefix per test).
+ * against memory, a real Redis (unique key prefix per test) and PostgreSQL (a database per test).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Stores } from '../../server/store/types.js';
-import { storeFactories } from '../support/stores.js';
+import { bookingStoreFactories } from '../support/booking-stores.js';
 
 const E = 'ev-id';
 const T0 = Date.UTC(2026, 10, 24, 11, 0, 0);
 
-describe.each(storeFactories)('store contract, identity assertions: $name', (factory) => {
+describe.each(bookingStoreFactories)('store contract, identity assertions: $name', (factory) => {
   let stores: Stores;
   beforeEach(async () => {
     stores = await factory.create();

@@ -3,7 +3,7 @@
  * real Redis (unique key prefix per test).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AdmitStep, AdmitStepResult, BookingRequest, Stores } from '../../server/store/types.js';
+import type { AdmitStep, AdmitStepResult, Stores } from '../../server/store/types.js';
 import { placeOf, ticketAt } from '../../shared/queue/draw.js';
 import { segmentLayout } from '../../shared/queue/left-segments.js';
 import { peopleAhead } from '../../shared/queue/position.js';
@@ -20,33 +20,6 @@ const OTHER_NODE = 202;
 
 function limits(overrides: Partial<AdmitStep> = {}): AdmitStep {
   return admitStep(T0, overrides);
-}
-
-function booking(overrides: Partial<BookingRequest> & { ticketNo: number }): BookingRequest {
-  const reference = overrides.reference ?? `ref-${overrides.ticketNo}-${Math.random().toString(36).slice(2, 8)}`;
-  const base = {
-    eventId: E,
-    grantId: `g-${overrides.ticketNo}`,
-    personKey: `person-${overrides.ticketNo}`,
-    centerId: 'c1',
-    slotId: 's1',
-    slotCapacity: 100,
-    reference,
-    ...overrides,
-  };
-  return {
-    ...base,
-    record: {
-      reference,
-      eventId: E,
-      ticketNo: base.ticketNo,
-      centerId: base.centerId,
-      slotId: base.slotId,
-      name: base.personKey,
-      birthDate: '1970-01-01',
-      bookedAt: T0,
-    },
-  };
 }
 
 /** One controller step that must find the lease free (or its own). */
@@ -324,70 +297,6 @@ describe.each(storeFactories)('store contract: $name', (factory) => {
       await stores.queue.reconnect(E, first, OPENS + 2, NODE);
       const next = await admit(stores, before(OPENS + 10_000, { maxActive: 3 }));
       expect(next.admitted.map((a) => a.ticketNo)).toEqual([first, second]);
-    });
-  });
-
-  describe('bookings', () => {
-    async function admitted(count: number): Promise<void> {
-      await stores.queue.joinBatch(E, count, T0, NODE, 0);
-      await admit(stores, limits({ maxActive: count }));
-    }
-
-    it('commits once, repeats idempotently, and refuses a second use of the grant', async () => {
-      await admitted(1);
-      const request = booking({ ticketNo: 1 });
-      expect(await stores.bookings.commit(request)).toEqual({ kind: 'booked', booking: request.record });
-      expect(await stores.bookings.commit({ ...request, reference: 'other' })).toEqual({ kind: 'repeated', booking: request.record });
-      expect(await stores.bookings.commit(booking({ ticketNo: 1, personKey: 'someone-else' }))).toEqual({ kind: 'grant_used' });
-      expect(await stores.bookings.bookingCount(E)).toBe(1);
-      expect(await stores.bookings.taken(E)).toEqual(new Map([['c1/s1', 1]]));
-      expect((await stores.queue.figures(E, T0, NODE)).active).toBe(0);
-      expect(await stores.queue.reconnect(E, 1, T0, NODE)).toEqual({ kind: 'used' });
-    });
-
-    it('books one person once per event', async () => {
-      await admitted(2);
-      await stores.bookings.commit(booking({ ticketNo: 1, personKey: 'p' }));
-      expect(await stores.bookings.commit(booking({ ticketNo: 2, personKey: 'p' }))).toEqual({ kind: 'already_booked' });
-      expect((await stores.queue.figures(E, T0, NODE)).active).toBe(1);
-    });
-
-    it('refuses a full slot and a grant whose ticket is no longer admitted, changing nothing', async () => {
-      await admitted(3);
-      await stores.bookings.commit(booking({ ticketNo: 1, slotCapacity: 1 }));
-      expect(await stores.bookings.commit(booking({ ticketNo: 2, slotCapacity: 1 }))).toEqual({ kind: 'slot_full' });
-      await stores.queue.leave(E, 3, T0);
-      expect(await stores.bookings.commit(booking({ ticketNo: 3, slotId: 's2' }))).toEqual({ kind: 'grant_revoked' });
-      expect(await stores.bookings.bookingCount(E)).toBe(1);
-      expect(await stores.bookings.taken(E)).toEqual(new Map([['c1/s1', 1]]));
-    });
-
-    it('books a signed grant whose admission the store lost (a restart), once', async () => {
-      // The grant's signature is checked before commit, so its ticket was admitted;
-      // here the store still has ticket 2 waiting, as after losing its last writes.
-      await stores.queue.joinBatch(E, 2, T0, NODE, 0);
-      const request = booking({ ticketNo: 2 });
-      expect(await stores.bookings.commit(request)).toEqual({ kind: 'booked', booking: request.record });
-      expect(await stores.queue.reconnect(E, 2, T0, NODE)).toEqual({ kind: 'used' });
-      const step = await admit(stores, limits({ maxActive: 5 }));
-      expect(step.admitted.map((a) => a.ticketNo)).toEqual([1]);
-    });
-
-    it('200 concurrent redemptions of one grant make exactly one booking', async () => {
-      await admitted(1);
-      const outcomes = await Promise.all(Array.from({ length: 200 }, (_, k) => stores.bookings.commit(booking({ ticketNo: 1, personKey: `p${k}` }))));
-      expect(outcomes.filter((o) => o.kind === 'booked')).toHaveLength(1);
-      expect(outcomes.filter((o) => o.kind === 'grant_used')).toHaveLength(199);
-      expect(await stores.bookings.bookingCount(E)).toBe(1);
-    });
-
-    it('a slot of capacity N with 3N concurrent bookers takes exactly N', async () => {
-      const N = 20;
-      await admitted(3 * N);
-      const outcomes = await Promise.all(Array.from({ length: 3 * N }, (_, k) => stores.bookings.commit(booking({ ticketNo: k + 1, slotCapacity: N }))));
-      expect(outcomes.filter((o) => o.kind === 'booked')).toHaveLength(N);
-      expect(outcomes.filter((o) => o.kind === 'slot_full')).toHaveLength(2 * N);
-      expect(await stores.bookings.taken(E)).toEqual(new Map([['c1/s1', N]]));
     });
   });
 });
