@@ -1,6 +1,7 @@
 /**
  * Races at the reservation handler over real HTTP: one grant redeemed 200
- * times at once books once; 3N bookers for a slot of capacity N get exactly N.
+ * times at once books once; 3N bookers for a slot of capacity N get exactly N;
+ * one person with two grants books once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stores } from '../../server/store/types.js';
@@ -10,6 +11,8 @@ import { startTestSystem, testEvent, type TestSystem } from '../support/system.j
 import { TestClient } from '../support/ws-client.js';
 
 const N = 10;
+/** The first books 200 times over, the next 3N race for the small slot, the last two are one person's. */
+const CLIENTS = 3 * N + 3;
 
 describe.each(bookingStoreFactories)('$name store', (factory) => {
   let stores: Stores;
@@ -28,8 +31,8 @@ describe.each(bookingStoreFactories)('$name store', (factory) => {
         ],
       },
     ];
-    system = await startTestSystem({ stores, events: [testEvent({ maxActive: 3 * N + 1, centers })] });
-    const clients = await Promise.all(Array.from({ length: 3 * N + 1 }, () => TestClient.connect(system.wsUrl)));
+    system = await startTestSystem({ stores, events: [testEvent({ maxActive: CLIENTS, centers })] });
+    const clients = await Promise.all(Array.from({ length: CLIENTS }, () => TestClient.connect(system.wsUrl)));
     await Promise.all(clients.map((c) => c.join('ev')));
     await Promise.all(clients.map((c) => c.waitFor('admitted')));
     admitted.push(...clients);
@@ -52,7 +55,7 @@ describe.each(bookingStoreFactories)('$name store', (factory) => {
 
   it(`a slot of capacity ${N} with ${3 * N} concurrent bookers takes exactly ${N}`, async () => {
     const replies = await Promise.all(
-      admitted.slice(1).map((c) => postBooking(system.reservationsUrl, 'ev', bookingBody(c.grant!.grant, c.secret, { slotId: 'small' }))),
+      admitted.slice(1, 3 * N + 1).map((c) => postBooking(system.reservationsUrl, 'ev', bookingBody(c.grant!.grant, c.secret, { slotId: 'small' }))),
     );
     expect(replies.filter((r) => r.status === 201)).toHaveLength(N);
     expect(replies.filter((r) => r.status === 409 && r.body.error?.code === 'SLOT_FULL')).toHaveLength(2 * N);
@@ -68,5 +71,20 @@ describe.each(bookingStoreFactories)('$name store', (factory) => {
         },
       ],
     });
+  });
+
+  it('one person with two grants, each redeemed 20 times at once, books once', async () => {
+    const person = { name: 'Same Person', birthDate: '1980-02-29' };
+    const replies = await Promise.all(
+      admitted
+        .slice(3 * N + 1)
+        .flatMap((c) =>
+          Array.from({ length: 20 }, () => postBooking(system.reservationsUrl, 'ev', bookingBody(c.grant!.grant, c.secret, { slotId: 'big', person }))),
+        ),
+    );
+    expect(replies.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(replies.filter((r) => r.status === 200 && r.body.repeated)).toHaveLength(19);
+    expect(replies.filter((r) => r.status === 409 && r.body.error?.code === 'ALREADY_BOOKED')).toHaveLength(20);
+    expect((await stores.bookings.taken('ev')).get('c1/big')).toBe(2);
   });
 });

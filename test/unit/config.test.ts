@@ -131,6 +131,17 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('keeps bookings with the queue store unless BOOKINGS_URL names a PostgreSQL database', () => {
+    expect(loadConfig(valid(), {}).store.bookingsUrl).toBeUndefined();
+    expect(loadConfig(valid(), { BOOKINGS_URL: 'postgres://app@db:5432/waitroom' }).store).toMatchObject({
+      kind: 'memory',
+      bookingsUrl: 'postgres://app@db:5432/waitroom',
+    });
+    expect(problemsOf(() => loadConfig(valid(), { BOOKINGS_URL: 'mysql://db/waitroom' }))).toEqual([
+      expect.stringMatching(/^store\.bookingsUrl: .*postgres:\/\//),
+    ]);
+  });
+
   it('takes the keys from WAITROOM_KEYS as JSON, and names it when the JSON is bad', () => {
     const keys = generateKeys('from-env');
     const { keys: _fileKeys, ...rest } = valid();
