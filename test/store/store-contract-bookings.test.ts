@@ -88,6 +88,8 @@ describe.each(bookingStoreFactories)('store contract, bookings: $name', (factory
     expect(await stores.bookings.commit(retry)).toEqual({ kind: 'booked', booking: retry.record });
   });
 
+  // Not yet on PostgreSQL: its commit does not see the queue (decision 017, issue 15's next step), so a left or
+  // revoked ticket's grant still books there; vitest lists this as skipped for it until that lands.
   it.skipIf(!factory.commitsQueue)('refuses a grant whose ticket is no longer admitted, changing nothing', async () => {
     await admitted(3);
     await stores.bookings.commit(booking({ ticketNo: 1, slotCapacity: 1 }));
