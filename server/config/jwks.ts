@@ -22,7 +22,7 @@ export function jwksOf(keys: GrantPublicKeys): JSONWebKeySet {
 
 /**
  * Keys fetched from a JWKS URL (jose fetches again, at most every 30 s, when a key id is not in its copy:
- * a rotation is seen without a restart). An unreachable URL throws: that is no verdict on the grant.
+ * a rotation is seen without a restart). An unreachable URL throws: that is no verdict on the grant (GRANT_KEYS_UNAVAILABLE).
  */
 export function remoteGrantKeys(url: string): GrantKeyLookup {
   const set = createRemoteJWKSet(new URL(url));

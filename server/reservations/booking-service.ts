@@ -22,6 +22,7 @@ const GRANT_FAILURES: Record<TokenFailure, [BookingErrorCode, string]> = {
   unknown_key: ['GRANT_UNKNOWN_KEY', 'the grant was signed with a key this system does not know'],
   bad_signature: ['GRANT_INVALID_SIGNATURE', 'the grant signature does not verify'],
   expired: ['GRANT_EXPIRED', 'the grant has expired; booking time is over'],
+  keys_unavailable: ['GRANT_KEYS_UNAVAILABLE', 'the grant keys could not be fetched; nothing was booked; retry'],
 };
 
 const COMMIT_REFUSALS: Partial<Record<CommitOutcome['kind'], [BookingErrorCode, string]>> = {

@@ -35,7 +35,13 @@ export async function verifyGrant(token: string, keys: GrantPublicKeys | GrantKe
   // The header is checked before any key is chosen: another alg or typ (none, HS256, a different JWT) never reaches a verifier.
   const read = readGrant(token);
   if (!read) return { ok: false, failure: 'malformed' };
-  const key = typeof keys === 'function' ? await keys(read.kid) : keys.get(read.kid);
+  let key: KeyObject | CryptoKey | undefined;
+  try {
+    key = typeof keys === 'function' ? await keys(read.kid) : keys.get(read.kid);
+  } catch {
+    // The key set could not be fetched: no verdict on the grant, the caller may retry.
+    return { ok: false, failure: 'keys_unavailable' };
+  }
   if (!key) return { ok: false, failure: 'unknown_key' };
   // One spelling per signature: base64url decoders ignore a last character's unused bits (see format.ts).
   if (fromBase64Url(token.slice(token.lastIndexOf('.') + 1))?.length !== 64) return { ok: false, failure: 'bad_signature' };

@@ -6,6 +6,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
@@ -24,6 +26,15 @@ import { TestClient } from '../support/ws-client.js';
 /** SPKI DER of an Ed25519 public key: a fixed 12-byte prefix, then the 32 raw bytes (RFC 8410). */
 const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
+/** A loopback port nothing listens on (it was free a moment ago). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 interface Jwk {
   kty: string;
   crv: string;
@@ -37,6 +48,7 @@ describe('the gateway publishes its grant keys as a JWKS', () => {
   const keys = generateKeys('g1');
   let system: TestSystem;
   let handler: System;
+  let unreachable: System;
   let client: TestClient;
   let grant: string;
   const dir = mkdtempSync(join(tmpdir(), 'grant-jwks-'));
@@ -48,20 +60,29 @@ describe('the gateway publishes its grant keys as a JWKS', () => {
     await client.join('ev');
     grant = (await client.waitFor('admitted')).grant;
     // A reservation handler of its own, on the same stores, knowing no key but the gateway's JWKS URL.
-    const config = parseConfig({
-      nodeId: `jwks-${process.pid}`,
-      logLevel: 'silent',
-      reservations: { port: 0 },
-      store: system.config.store,
-      bookings: { allowUnsafeDurability: true },
-      keys: { grant: { current: 'g1', jwksUrl: `${system.gatewayUrl}/.well-known/jwks.json` } },
-      events,
-    });
-    handler = await startSystem({ config, clock, log: silentLogger, roles: { gateway: false, controller: false, reservations: true }, stores: system.stores });
+    const handlerOn = (jwksUrl: string) =>
+      startSystem({
+        config: parseConfig({
+          nodeId: `jwks-${process.pid}`,
+          logLevel: 'silent',
+          reservations: { port: 0 },
+          store: system.config.store,
+          bookings: { allowUnsafeDurability: true },
+          keys: { grant: { current: 'g1', jwksUrl } },
+          events,
+        }),
+        clock,
+        log: silentLogger,
+        roles: { gateway: false, controller: false, reservations: true },
+        stores: system.stores,
+      });
+    handler = await handlerOn(`${system.gatewayUrl}/.well-known/jwks.json`);
+    unreachable = await handlerOn(`http://127.0.0.1:${await closedPort()}/.well-known/jwks.json`);
   });
   afterAll(async () => {
     await client?.close();
     await handler?.stop();
+    await unreachable?.stop();
     await system?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -112,5 +133,12 @@ describe('the gateway publishes its grant keys as a JWKS', () => {
     expect([forged.status, forged.body.error?.code]).toEqual([401, 'GRANT_INVALID_SIGNATURE']);
     const booked = await postBooking(handler.reservationsUrl, 'ev', bookingBody(grant, client.secret));
     expect(booked.status).toBe(201);
+  });
+
+  it('a reservation handler whose JWKS URL does not answer refuses with 503 GRANT_KEYS_UNAVAILABLE and books nothing', async () => {
+    const before = await system.stores.bookings.bookingCount('ev');
+    const reply = await postBooking(unreachable.reservationsUrl, 'ev', bookingBody(grant, client.secret));
+    expect([reply.status, reply.body.error?.code]).toEqual([503, 'GRANT_KEYS_UNAVAILABLE']);
+    expect(await system.stores.bookings.bookingCount('ev')).toBe(before);
   });
 });

@@ -88,6 +88,11 @@ describe('grants', () => {
     expect((await verifyGrant(token, new Map([...publicKeys, ['k2', first.publicKey]]), NOW)).ok).toBe(true);
   });
 
+  it('say the keys are unavailable, not the grant invalid, when a lookup fails', async () => {
+    const lookup = () => Promise.reject(new Error('connect ECONNREFUSED'));
+    expect(await verifyGrant(signGrant(signingKey, grantClaims), lookup, NOW)).toEqual({ ok: false, failure: 'keys_unavailable' });
+  });
+
   it('expire once exp <= now', async () => {
     const token = signGrant(signingKey, grantClaims);
     expect((await verifyGrant(token, publicKeys, grantClaims.exp - 1)).ok).toBe(true);
