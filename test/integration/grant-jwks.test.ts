@@ -6,8 +6,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
@@ -20,20 +18,12 @@ import { silentLogger } from '../../server/observability/log.js';
 import { readGrantClaims } from '../../shared/tokens/claims.js';
 import { signGrant } from '../../shared/tokens/grant.js';
 import { bookingBody, postBooking } from '../support/booking.js';
+import { freePort } from '../support/processes.js';
 import { FakeClock, startTestSystem, testEvent, type TestSystem } from '../support/system.js';
 import { TestClient } from '../support/ws-client.js';
 
 /** SPKI DER of an Ed25519 public key: a fixed 12-byte prefix, then the 32 raw bytes (RFC 8410). */
 const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
-
-/** A loopback port nothing listens on (it was free a moment ago). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface Jwk {
   kty: string;
@@ -77,7 +67,7 @@ describe('the gateway publishes its grant keys as a JWKS', () => {
         stores: system.stores,
       });
     handler = await handlerOn(`${system.gatewayUrl}/.well-known/jwks.json`);
-    unreachable = await handlerOn(`http://127.0.0.1:${await closedPort()}/.well-known/jwks.json`);
+    unreachable = await handlerOn(`http://127.0.0.1:${await freePort()}/.well-known/jwks.json`);
   });
   afterAll(async () => {
     await client?.close();
