@@ -11,6 +11,7 @@ import { grantPublicKeys, grantSigningKey, ticketKeyRing } from '../../server/co
 import { EventConfig } from '../../server/config/event-schema.js';
 import { TokenAuthority } from '../../server/gateway/token-authority.js';
 import { verifyGrant } from '../../shared/tokens/grant.js';
+import { readGrant } from '../../shared/tokens/claims.js';
 import { hashSecret, newClientSecret } from '../../shared/tokens/secret.js';
 import { cpuSecondsOf, type Deployment } from '../lib/deployment.js';
 import { round } from '../lib/stats.js';
@@ -51,20 +52,22 @@ function benchEvent(): EventConfig {
  * distinct grants: per CPU second rather than per wall second, because the machine's other processes
  * (the deployment just started) would otherwise take part of the core and of the figure.
  */
-function measureVerifies(deployment: Deployment): { verifiesPerSec: number; rawEd25519PerSec: number } {
+async function measureVerifies(deployment: Deployment): Promise<{ verifiesPerSec: number; rawEd25519PerSec: number }> {
   const tokens = new TokenAuthority(ticketKeyRing(deployment.keys), grantSigningKey(deployment.keys));
   const publicKeys = grantPublicKeys(deployment.keys);
   const event = benchEvent();
   const expires = Date.now() + 600_000;
   const grants = Array.from({ length: 1000 }, (_, n) => tokens.mintGrant(event, n + 1, 'x'.repeat(43), expires));
-  const verifiesPerSec = perCpuSecond(() => grants.filter((grant) => verifyGrant(grant, publicKeys, Date.now()).ok).length);
+  const verifiesPerSec = await perCpuSecondAsync(
+    async () => (await Promise.all(grants.map((grant) => verifyGrant(grant, publicKeys, Date.now())))).filter((v) => v.ok).length,
+  );
   // The floor: OpenSSL's Ed25519 verification alone, on the same signed bytes, without parsing anything.
   const signed = grants.map((grant) => {
     const cut = grant.lastIndexOf('.');
     return {
       bytes: Buffer.from(grant.slice(0, cut), 'ascii'),
       signature: Buffer.from(grant.slice(cut + 1), 'base64url'),
-      key: publicKeys.get(grant.split('.')[1]!)!,
+      key: publicKeys.get(readGrant(grant)!.kid)!,
     };
   });
   const rawEd25519PerSec = perCpuSecond(() => signed.filter(({ bytes, signature, key }) => verify(null, bytes, key, signature)).length);
@@ -77,6 +80,16 @@ function perCpuSecond(batch: () => number): number {
   const cpuBefore = process.cpuUsage();
   let succeeded = 0;
   while (performance.now() - started < VERIFY_SECONDS * 1000) succeeded += batch();
+  const cpu = process.cpuUsage(cpuBefore);
+  return succeeded / ((cpu.user + cpu.system) / 1e6);
+}
+
+/** perCpuSecond for an asynchronous batch (grant verification goes through jose, which is asynchronous). */
+async function perCpuSecondAsync(batch: () => Promise<number>): Promise<number> {
+  const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  let succeeded = 0;
+  while (performance.now() - started < VERIFY_SECONDS * 1000) succeeded += await batch();
   const cpu = process.cpuUsage(cpuBefore);
   return succeeded / ((cpu.user + cpu.system) / 1e6);
 }
@@ -143,7 +156,7 @@ function book(agent: Agent, url: URL, grant: string, secret: string, n: number):
 
 export async function runGrant(deployment: Deployment, bookings: number, progress: (line: string) => void): Promise<GrantResult> {
   progress('grant: verifying grants on one core');
-  const { verifiesPerSec, rawEd25519PerSec } = measureVerifies(deployment);
+  const { verifiesPerSec, rawEd25519PerSec } = await measureVerifies(deployment);
   progress(`grant: issuing and admitting ${bookings} tickets`);
   const grants = await admittedGrants(deployment, bookings);
   const url = new URL(`${deployment.reservations.url}/api/events/${GRANT_EVENT.id}/bookings`);

@@ -63,6 +63,7 @@ const bookingErrors = {
   IDENTITY_REQUIRED: 'This event needs your identity verified. Verify your identity (real-name verification) and book again.',
   IDENTITY_INVALID: 'Your identity verification could not be accepted (it may have expired). Verify your identity again and book again.',
   IDENTITY_REPLAYED: 'This identity verification was already used for another booking pass. Verify your identity again.',
+  GRANT_KEYS_UNAVAILABLE: 'The booking service cannot check your booking pass just now. Nothing was booked; try again in a moment.',
   IDENTITY_PROVIDER_UNAVAILABLE: 'The identity verification service is not answering. Nothing was booked; try again in a moment.',
   COHORT_NOT_OPEN_YET: 'Booking for this birth date has not opened yet.',
   COHORT_CLOSED: 'Booking for this birth date has closed.',

@@ -150,6 +150,7 @@ export const ko: Dictionary = {
     IDENTITY_REQUIRED: '이 행사는 본인 확인이 필요합니다. 실명 인증을 마친 뒤 다시 예약하세요.',
     IDENTITY_INVALID: '본인 확인 정보를 받아들일 수 없습니다(시간이 지났을 수 있습니다). 본인 확인을 다시 한 뒤 예약하세요.',
     IDENTITY_REPLAYED: '이 본인 확인 정보는 이미 다른 예약 권한에 사용되었습니다. 본인 확인을 다시 하세요.',
+    GRANT_KEYS_UNAVAILABLE: '지금은 예약 서비스가 예약권을 확인할 수 없습니다. 예약된 것은 없습니다. 잠시 후 다시 시도하세요.',
     IDENTITY_PROVIDER_UNAVAILABLE: '본인 확인 서비스가 응답하지 않습니다. 예약된 것은 없습니다. 잠시 후 다시 시도하세요.',
     COHORT_NOT_OPEN_YET: '해당 생년월일의 예약이 아직 시작되지 않았습니다.',
     COHORT_CLOSED: '해당 생년월일의 예약이 마감되었습니다.',

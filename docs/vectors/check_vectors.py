@@ -139,9 +139,16 @@ def check_tokens(tk):
     grant = tk["grant"]
     key = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(grant["seedHex"]))
     same("grant public key", b64u(key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)), grant["publicKey"])
-    Ed25519PublicKey.from_public_bytes(unb64u(grant["publicKey"])).verify(unb64u(grant["signature"]), grant["signedText"].encode("ascii"))
-    same("grant signature", b64u(key.sign(grant["signedText"].encode("ascii"))), grant["signature"])
-    same("grant claims", json.loads(unb64u(grant["payload"])), grant["claims"])
+    # A grant is a compact JWS (RFC 7515): header.payload.signature over the ASCII "header.payload".
+    same("grant token", ".".join([grant["header"], grant["payload"], grant["signature"]]), grant["token"])
+    same("grant signing input", grant["header"] + "." + grant["payload"], grant["signingInput"])
+    same("grant header", json.loads(unb64u(grant["header"])), {"alg": "EdDSA", "kid": "k1", "typ": "waitroom-grant+jwt"})
+    same("grant JWKS key", grant["jwks"]["keys"][0]["x"], grant["publicKey"])
+    Ed25519PublicKey.from_public_bytes(unb64u(grant["publicKey"])).verify(unb64u(grant["signature"]), grant["signingInput"].encode("ascii"))
+    same("grant signature", b64u(key.sign(grant["signingInput"].encode("ascii"))), grant["signature"])
+    # iat and exp are RFC 7519 NumericDates (seconds, the milliseconds as a fraction); "claims" gives them in ms.
+    wire = json.loads(unb64u(grant["payload"]))
+    same("grant claims", {**wire, "iat": round(wire["iat"] * 1000), "exp": round(wire["exp"] * 1000)}, grant["claims"])
 
 
 def check_hashes(h):

@@ -1,8 +1,9 @@
 /** Turns configured key texts into key objects, for the role that needs them. */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { GrantPublicKeys, GrantSigningKey } from '../../shared/tokens/grant.js';
+import type { GrantKeyLookup, GrantPublicKeys, GrantSigningKey } from '../../shared/tokens/grant.js';
 import type { TicketKeyRing } from '../../shared/tokens/ticket.js';
+import { remoteGrantKeys } from './jwks.js';
 import { ConfigError } from './load.js';
 import type { WaitroomConfig } from './schema.js';
 
@@ -32,7 +33,12 @@ export function grantSigningKey(keys: Keys): GrantSigningKey {
   return { kid: current, privateKey: parseKey(path, () => createPrivateKey(keyText(text))) };
 }
 
-/** The keys the reservation handler accepts grants from: configured public keys, else those of the private keys. */
+/** The keys the reservation handler accepts grants from: a JWKS URL, else the configured keys (grantPublicKeys). */
+export function grantVerifyingKeys(keys: Keys): GrantPublicKeys | GrantKeyLookup {
+  return keys.grant.jwksUrl !== undefined ? remoteGrantKeys(keys.grant.jwksUrl) : grantPublicKeys(keys);
+}
+
+/** Configured public keys, and those of the private keys: what a gateway publishes, what a reservation handler without a JWKS URL accepts. */
 export function grantPublicKeys(keys: Keys): GrantPublicKeys {
   const result = new Map<string, KeyObject>();
   for (const [kid, text] of Object.entries(keys.grant.privateKeys)) {

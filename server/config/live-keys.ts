@@ -3,12 +3,12 @@
  * (SIGHUP re-reads them from the config file: server/main/system.ts). Private
  * keys stay in each process's own config; they are never shared through the store.
  */
-import type { GrantPublicKeys, GrantSigningKey } from '../../shared/tokens/grant.js';
+import type { GrantKeyLookup, GrantPublicKeys, GrantSigningKey } from '../../shared/tokens/grant.js';
 import type { TicketKeyRing } from '../../shared/tokens/ticket.js';
 import type { Clock } from '../clock.js';
 import type { EventConfig } from './event-schema.js';
 import { checkRotation, currentKid, fingerprints, samePrints, type KeyFingerprints, type KeyKind } from './key-rotation.js';
-import { grantPublicKeys, grantSigningKey, ticketKeyRing } from './keys.js';
+import { grantPublicKeys, grantSigningKey, grantVerifyingKeys, ticketKeyRing } from './keys.js';
 import { ConfigError } from './load.js';
 import { KeysConfig, type WaitroomConfig } from './schema.js';
 
@@ -23,14 +23,17 @@ export interface KeyRoles {
 export interface KeySet {
   ticket: TicketKeyRing | null;
   signing: GrantSigningKey | null;
-  verifying: GrantPublicKeys | null;
+  /** What a gateway publishes at /.well-known/jwks.json. */
+  published: GrantPublicKeys | null;
+  verifying: GrantPublicKeys | GrantKeyLookup | null;
 }
 
 export function keySetFor(keys: Keys, roles: KeyRoles): KeySet {
   return {
     ticket: roles.gateway ? ticketKeyRing(keys) : null,
     signing: roles.gateway ? grantSigningKey(keys) : null,
-    verifying: roles.reservations ? grantPublicKeys(keys) : null,
+    published: roles.gateway ? grantPublicKeys(keys) : null,
+    verifying: roles.reservations ? grantVerifyingKeys(keys) : null,
   };
 }
 

@@ -199,6 +199,8 @@ export const KeysConfig = z
         privateKeys: z.record(kid, keyText).default({}),
         /** Ed25519 public keys (SPKI PEM) by key id; the reservation handler needs these only. */
         publicKeys: z.record(kid, keyText).default({}),
+        /** Or a JWKS URL to take them from (a gateway's `/.well-known/jwks.json`); then publicKeys and privateKeys are not read for verifying. */
+        jwksUrl: z.string().url().optional(),
       })
       .strict(),
     /** Gateways need these; the reservation handler does not. */

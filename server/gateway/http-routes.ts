@@ -1,6 +1,7 @@
 /** The gateway's HTTP side: health, metrics, page settings, the kiosk's figures, and the built pages. */
 import type { GatewayInfo, HealthResponse } from '../../shared/http/info.js';
 import { HttpErrorCode } from '../../shared/http/error-codes.js';
+import { JWKS_PATH } from '../config/jwks.js';
 import { eventState } from '../queue/event-state.js';
 import { json } from './admin/responses.js';
 import type { GatewayContext } from './context.js';
@@ -31,6 +32,9 @@ export function gatewayHttp({ ctx, startedAt, storeHealthy, reservationsUrl }: G
           uptimeSeconds: Math.round((ctx.clock.now() - startedAt) / 1000),
         } satisfies HealthResponse);
       }
+      case JWKS_PATH:
+        // The grant public keys (docs/protocol.md): a reservation handler may verify with them (keys.grant.jwksUrl).
+        return { status: 200, headers: { 'content-type': 'application/jwk-set+json', 'cache-control': 'max-age=60' }, body: JSON.stringify(ctx.tokens.jwks) };
       case KIOSK_PATH:
         return kiosk(ctx, request);
       case '/metrics':

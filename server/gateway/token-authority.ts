@@ -1,22 +1,41 @@
 /** Issues and checks the tokens a gateway deals in: tickets at join, grants at admission. */
-import { signGrant, type GrantSigningKey } from '../../shared/tokens/grant.js';
+import { createPublicKey } from 'node:crypto';
+import type { JSONWebKeySet } from 'jose';
+import { signGrant, type GrantPublicKeys, type GrantSigningKey } from '../../shared/tokens/grant.js';
 import { signTicket, verifyTicket, type TicketKeyRing } from '../../shared/tokens/ticket.js';
 import type { TicketClaims } from '../../shared/tokens/claims.js';
 import { ErrorCode } from '../../shared/protocol/codes.js';
 import type { EventConfig } from '../config/event-schema.js';
+import { jwksOf } from '../config/jwks.js';
 
 export type TicketCheck = { ok: true; claims: TicketClaims } | { ok: false; code: ErrorCode; message: string };
 
+function ownKey(grantKey: GrantSigningKey): GrantPublicKeys {
+  return new Map([[grantKey.kid, createPublicKey(grantKey.privateKey)]]);
+}
+
 export class TokenAuthority {
+  private published: JSONWebKeySet;
+
+  /** `grantKeys`: the grant public keys to publish (the current one and the rotated ones still valid); the signing key's alone by default. */
   constructor(
     private ticketKeys: TicketKeyRing,
     private grantKey: GrantSigningKey,
-  ) {}
+    grantKeys: GrantPublicKeys = ownKey(grantKey),
+  ) {
+    this.published = jwksOf(grantKeys);
+  }
 
   /** Key rotation (server/config/live-keys.ts): new tokens are signed with the new current keys at once. */
-  useKeys(ticketKeys: TicketKeyRing, grantKey: GrantSigningKey): void {
+  useKeys(ticketKeys: TicketKeyRing, grantKey: GrantSigningKey, grantKeys: GrantPublicKeys = ownKey(grantKey)): void {
     this.ticketKeys = ticketKeys;
     this.grantKey = grantKey;
+    this.published = jwksOf(grantKeys);
+  }
+
+  /** The grant public keys as a JWKS (RFC 7517), served at /.well-known/jwks.json. */
+  get jwks(): JSONWebKeySet {
+    return this.published;
   }
 
   /** The live ticket keys (proof-of-work challenges are signed under keys derived from them: pow/challenge.ts). */
@@ -44,7 +63,7 @@ export class TokenAuthority {
   }
 
   /**
-   * The grant for an admitted ticket. Deterministic (Ed25519 signatures are):
+   * The grant for an admitted ticket, a compact JWS (shared/tokens/grant.ts). Deterministic (Ed25519 signatures are):
    * any node re-minting it after a reconnect hands out the same token, until the
    * grant key is rotated (then the same claims under the new key id: one grant id, used once).
    */

@@ -131,8 +131,8 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
   // A part that fails to start (a port in use, say) stops those started before it, so a failed start leaves nothing running.
   try {
     if (roles.gateway) {
-      const tokens = new TokenAuthority(keys.current.ticket!, keys.current.signing!);
-      keys.follow((set) => tokens.useKeys(set.ticket!, set.signing!));
+      const tokens = new TokenAuthority(keys.current.ticket!, keys.current.signing!, keys.current.published!);
+      keys.follow((set) => tokens.useKeys(set.ticket!, set.signing!, set.published!));
       const throttle = new SignInThrottle(stores.signInThrottle, config.admin.signInThrottle, clock);
       const admin = { reloader, authenticator: new OperatorAuthenticator(config.operators, throttle), audit, sessions: stores.sessions };
       gateway = new Gateway({

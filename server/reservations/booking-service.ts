@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { BookingBody, type AvailabilityResponse, type BookingErrorCode, type BookingResponse } from '../../shared/booking/api.js';
-import { verifyGrant, type GrantPublicKeys } from '../../shared/tokens/grant.js';
+import { verifyGrant, type GrantKeyLookup, type GrantPublicKeys } from '../../shared/tokens/grant.js';
 import type { TokenFailure } from '../../shared/tokens/verify-result.js';
 import type { Clock } from '../clock.js';
 import type { EventConfig } from '../config/event-schema.js';
@@ -22,6 +22,7 @@ const GRANT_FAILURES: Record<TokenFailure, [BookingErrorCode, string]> = {
   unknown_key: ['GRANT_UNKNOWN_KEY', 'the grant was signed with a key this system does not know'],
   bad_signature: ['GRANT_INVALID_SIGNATURE', 'the grant signature does not verify'],
   expired: ['GRANT_EXPIRED', 'the grant has expired; booking time is over'],
+  keys_unavailable: ['GRANT_KEYS_UNAVAILABLE', 'the grant keys could not be fetched; nothing was booked; retry'],
 };
 
 const COMMIT_REFUSALS: Partial<Record<CommitOutcome['kind'], [BookingErrorCode, string]>> = {
@@ -52,14 +53,14 @@ function secretMatches(secret: string, secretHash: string): boolean {
 export class BookingService {
   constructor(
     private readonly store: BookingStore,
-    private publicKeys: GrantPublicKeys,
+    private publicKeys: GrantPublicKeys | GrantKeyLookup,
     private readonly clock: Clock,
     private readonly events: () => readonly EventConfig[],
     private readonly identities = new IdentityVerifier(),
   ) {}
 
   /** Key rotation (server/config/live-keys.ts): grants are verified against the new key ring from now on. */
-  useKeys(publicKeys: GrantPublicKeys): void {
+  useKeys(publicKeys: GrantPublicKeys | GrantKeyLookup): void {
     this.publicKeys = publicKeys;
   }
 
@@ -78,7 +79,7 @@ export class BookingService {
     }
     const body = parsed.data;
     const now = this.clock.now();
-    const verified = verifyGrant(body.grant, this.publicKeys, now);
+    const verified = await verifyGrant(body.grant, this.publicKeys, now);
     if (!verified.ok) return fail(...GRANT_FAILURES[verified.failure]);
     const { claims } = verified;
     if (claims.e !== eventId) return fail('GRANT_WRONG_EVENT', `this grant is for event "${claims.e}"`);

@@ -98,6 +98,8 @@ export const BOOKING_ERROR_STATUS = {
   IDENTITY_INVALID: 401,
   /** The identity assertion (its jti) was already used with another grant. */
   IDENTITY_REPLAYED: 409,
+  /** The grant keys (keys.grant.jwksUrl) could not be fetched; nothing was booked; retry. */
+  GRANT_KEYS_UNAVAILABLE: 503,
   /** The identity provider's keys could not be fetched; nothing was booked; retry. */
   IDENTITY_PROVIDER_UNAVAILABLE: 503,
   /** No cohort of the event takes this birth date. */

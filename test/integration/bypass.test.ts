@@ -2,7 +2,7 @@
  * The bypass table: every way around the queue commits nothing and gets its
  * own code from the reservation handler (DESIGN.md rule 5).
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stores } from '../../server/store/types.js';
 import { readGrantClaims } from '../../shared/tokens/claims.js';
@@ -59,13 +59,27 @@ describe.each(storeFactories)('$name store', (factory) => {
   });
 
   it('a tampered claim: 401 GRANT_INVALID_SIGNATURE', async () => {
-    const [prefix, kid, payload, signature] = grantOf(0).split('.');
+    const [header, payload, signature] = grantOf(0).split('.');
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<string, number>;
-    for (const change of [{ n: claims.n! + 100 }, { exp: claims.exp! + 3600_000 }]) {
+    for (const change of [{ n: claims.n! + 100 }, { exp: claims.exp! + 3600 }]) {
       const tampered = Buffer.from(JSON.stringify({ ...claims, ...change })).toString('base64url');
-      await refused('ev', bookingBody(`${prefix}.${kid}.${tampered}.${signature}`, secretOf(0)), 401, 'GRANT_INVALID_SIGNATURE');
+      await refused('ev', bookingBody(`${header}.${tampered}.${signature}`, secretOf(0)), 401, 'GRANT_INVALID_SIGNATURE');
     }
     await refused('ev', bookingBody('wg1.test.garbage', secretOf(0)), 401, 'GRANT_MALFORMED');
+  });
+
+  it('another alg or typ: 401 GRANT_MALFORMED (none, HS256 keyed with the public key, a plain JWT)', async () => {
+    const [header, payload, signature] = grantOf(0).split('.');
+    const named = JSON.parse(Buffer.from(header!, 'base64url').toString()) as Record<string, string>;
+    const withHeader = (change: object) => Buffer.from(JSON.stringify({ ...named, ...change })).toString('base64url');
+    // The confusion attack: the published public key (here its raw bytes) used as an HMAC secret.
+    const jwks = (await (await fetch(`${system.gatewayUrl}/.well-known/jwks.json`)).json()) as { keys: { x: string }[] };
+    const publicKey = Buffer.from(jwks.keys[0]!.x, 'base64url');
+    const hs = withHeader({ alg: 'HS256' });
+    const hs256 = `${hs}.${payload}.${createHmac('sha256', publicKey).update(`${hs}.${payload}`).digest('base64url')}`;
+    for (const token of [`${withHeader({ alg: 'none' })}.${payload}.`, hs256, `${withHeader({ typ: 'JWT' })}.${payload}.${signature}`]) {
+      await refused('ev', bookingBody(token, secretOf(0)), 401, 'GRANT_MALFORMED');
+    }
   });
 
   it('a grant from another event: 403 GRANT_WRONG_EVENT', async () => {

@@ -11,7 +11,8 @@ export function keyRing(current: string, ...sets: Keys[]): Keys {
   };
 }
 
-/** The key id a `wt1.` or `wg1.` token names. */
+/** The key id a `wt1.` ticket or a grant (a compact JWS: in its protected header) names. */
 export function kidOf(token: string): string {
-  return token.split('.')[1]!;
+  const parts = token.split('.');
+  return parts.length === 3 ? (JSON.parse(Buffer.from(parts[0]!, 'base64url').toString()) as { kid: string }).kid : parts[1]!;
 }

@@ -30,6 +30,12 @@ describe('rotating the grant and ticket keys while clients wait (Redis store)', 
     return client;
   }
 
+  /** The key ids the gateway publishes at /.well-known/jwks.json. */
+  async function publishedKids(): Promise<string[]> {
+    const jwks = (await (await fetch(`${system.gatewayUrl}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
+    return jwks.keys.map((key) => key.kid).sort();
+  }
+
   beforeAll(async () => {
     stores = await redis.create();
     system = await startTestSystem({
@@ -54,6 +60,7 @@ describe('rotating the grant and ticket keys while clients wait (Redis store)', 
     // Step 1: the new key everywhere, not current. Step 2: make it current.
     expect(system.keys.reload(keyRing('a', a, b))).toMatchObject({ result: 'applied', warnings: [] });
     expect(system.keys.reload(keyRing('b', a, b))).toMatchObject({ result: 'applied', warnings: [], current: { grant: 'b', ticket: 'b' } });
+    expect(await publishedKids()).toEqual(['a', 'b']);
 
     // Waiting clients were not disturbed: still connected, still ticking, same place.
     const rotated = clock.now();
@@ -88,6 +95,7 @@ describe('rotating the grant and ticket keys while clients wait (Redis store)', 
     // After the longest token lifetime it may go; then its tokens are refused with the documented codes.
     clock.advance(61_000);
     expect(system.keys.reload(keyRing('b', b))).toMatchObject({ result: 'applied' });
+    expect(await publishedKids()).toEqual(['b']);
     const probe = await TestClient.connect(system.wsUrl);
     clients.push(probe);
     await expect(probe.resume(fourth!.ticket, 'ev')).rejects.toMatchObject({ code: ErrorCode.TICKET_INVALID });

@@ -183,12 +183,12 @@ describe('loadConfig', () => {
 });
 
 describe('keys', () => {
-  it('give a signing key whose grants verify with the derived public keys', () => {
+  it('give a signing key whose grants verify with the derived public keys', async () => {
     const { keys } = parseConfig(valid());
     const signing = grantSigningKey(keys);
     expect(signing.kid).toBe('demo');
     const claims = { e: 'demo', n: 1, sh: 'x'.repeat(43), iat: 0, exp: 2000, gid: 'g' };
-    expect(verifyGrant(signGrant(signing, claims), grantPublicKeys(keys), 1000)).toMatchObject({ ok: true, kid: 'demo' });
+    expect(await verifyGrant(signGrant(signing, claims), grantPublicKeys(keys), 1000)).toMatchObject({ ok: true, kid: 'demo' });
   });
 
   it('read configured public keys and file: references', () => {

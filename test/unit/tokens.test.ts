@@ -1,4 +1,5 @@
 import { createHash, createHmac, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { CompactSign, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { readGrantClaims, type GrantClaims, type TicketClaims } from '../../shared/tokens/claims.js';
 import { encodePayload, toBase64Url } from '../../shared/tokens/format.js';
@@ -21,11 +22,31 @@ function withPart(token: string, index: number, value: string): string {
   return parts.join('.');
 }
 
+/** A compact JWS of `claims` (JSON as given) under `header`, signed by Ed25519 `privateKey` over the ASCII `header.payload`. */
+function jws(header: object, claims: object, privateKey = first.privateKey): string {
+  const signed = `${encodePayload(header)}.${encodePayload(claims)}`;
+  return `${signed}.${toBase64Url(sign(null, Buffer.from(signed), privateKey))}`;
+}
+
+const HEADER = { alg: 'EdDSA', kid: 'k1', typ: 'waitroom-grant+jwt' };
+const wireClaims = { ...grantClaims, iat: grantClaims.iat / 1000, exp: grantClaims.exp / 1000 };
+
 describe('grants', () => {
-  it('verify with the public key and return claims and kid', () => {
+  it('are RFC 7515 compact JWS with alg EdDSA, kid and typ, and verify with the public key', async () => {
     const token = signGrant(signingKey, grantClaims);
-    expect(token.startsWith('wg1.k1.')).toBe(true);
-    expect(verifyGrant(token, publicKeys, NOW)).toEqual({ ok: true, claims: grantClaims, kid: 'k1' });
+    const [header, payload] = token.split('.');
+    expect(JSON.parse(Buffer.from(header!, 'base64url').toString())).toEqual(HEADER);
+    expect(JSON.parse(Buffer.from(payload!, 'base64url').toString())).toEqual(wireClaims);
+    expect(await verifyGrant(token, publicKeys, NOW)).toEqual({ ok: true, claims: grantClaims, kid: 'k1' });
+  });
+
+  it('are what jose signs and what a JWT library reads: exp and iat in seconds (RFC 7519)', async () => {
+    const token = signGrant(signingKey, grantClaims);
+    const payload = Buffer.from(token.split('.')[1]!, 'base64url');
+    expect(await new CompactSign(payload).setProtectedHeader(HEADER).sign(first.privateKey)).toBe(token);
+    const { payload: read } = await jwtVerify(token, first.publicKey, { algorithms: ['EdDSA'], typ: 'waitroom-grant+jwt', currentDate: new Date(NOW) });
+    expect(read.exp! * 1000).toBe(grantClaims.exp);
+    await expect(jwtVerify(token, first.publicKey, { currentDate: new Date(grantClaims.exp + 1000) })).rejects.toThrow(/exp/);
   });
 
   it('are deterministic: the same claims give the same token', () => {
@@ -33,86 +54,110 @@ describe('grants', () => {
     expect(signGrant(signingKey, { ...grantClaims, n: 43 })).not.toBe(signGrant(signingKey, grantClaims));
   });
 
-  it('reject a tampered payload or a tampered signature', () => {
+  it('reject a tampered payload or a tampered signature', async () => {
     const token = signGrant(signingKey, grantClaims);
-    const forged = withPart(token, 2, encodePayload({ ...grantClaims, exp: NOW + 3_600_000 }));
-    expect(verifyGrant(forged, publicKeys, NOW)).toEqual({ ok: false, failure: 'bad_signature' });
-    const signature = token.split('.')[3]!;
+    const forged = withPart(token, 1, encodePayload({ ...wireClaims, exp: wireClaims.exp + 3600 }));
+    expect(await verifyGrant(forged, publicKeys, NOW)).toEqual({ ok: false, failure: 'bad_signature' });
+    const signature = token.split('.')[2]!;
     const flipped = (signature[0] === 'A' ? 'B' : 'A') + signature.slice(1);
-    expect(verifyGrant(withPart(token, 3, flipped), publicKeys, NOW)).toEqual({ ok: false, failure: 'bad_signature' });
-    expect(verifyGrant(withPart(token, 3, 'AAAA'), publicKeys, NOW)).toEqual({ ok: false, failure: 'bad_signature' });
+    expect(await verifyGrant(withPart(token, 2, flipped), publicKeys, NOW)).toEqual({ ok: false, failure: 'bad_signature' });
+    expect(await verifyGrant(withPart(token, 2, 'AAAA'), publicKeys, NOW)).toEqual({ ok: false, failure: 'bad_signature' });
   });
 
-  it('have one encoding: a signature re-spelled in its last character (same bytes under a lenient decoder) is refused', () => {
+  it('have one encoding: a signature re-spelled in its last character (same bytes under a lenient decoder) is refused', async () => {
     const token = signGrant(signingKey, grantClaims);
-    const signature = token.split('.')[3]!;
+    const signature = token.split('.')[2]!;
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
     // 64 bytes are 86 characters; the last one carries 2 bits and 4 unused ones, so 15 other spellings decode alike.
     const respelled = [...alphabet]
       .map((c) => signature.slice(0, -1) + c)
       .filter((text) => text !== signature && Buffer.from(text, 'base64url').equals(Buffer.from(signature, 'base64url')));
     expect(respelled.length).toBe(15);
-    for (const text of respelled) expect(verifyGrant(withPart(token, 3, text), publicKeys, NOW)).toEqual({ ok: false, failure: 'bad_signature' });
+    for (const text of respelled) expect(await verifyGrant(withPart(token, 2, text), publicKeys, NOW)).toEqual({ ok: false, failure: 'bad_signature' });
   });
 
-  it('reject a signature by another key under the same kid', () => {
+  it('reject a signature by another key under the same kid', async () => {
     const token = signGrant({ kid: 'k1', privateKey: other.privateKey }, grantClaims);
-    expect(verifyGrant(token, publicKeys, NOW)).toEqual({ ok: false, failure: 'bad_signature' });
+    expect(await verifyGrant(token, publicKeys, NOW)).toEqual({ ok: false, failure: 'bad_signature' });
   });
 
-  it('reject an unknown kid', () => {
+  it('reject an unknown kid, from a map or a lookup', async () => {
     const token = signGrant({ kid: 'k2', privateKey: first.privateKey }, grantClaims);
-    expect(verifyGrant(token, publicKeys, NOW)).toEqual({ ok: false, failure: 'unknown_key' });
-    expect(verifyGrant(token, new Map([...publicKeys, ['k2', first.publicKey]]), NOW).ok).toBe(true);
+    expect(await verifyGrant(token, publicKeys, NOW)).toEqual({ ok: false, failure: 'unknown_key' });
+    expect(await verifyGrant(token, async (kid) => publicKeys.get(kid), NOW)).toEqual({ ok: false, failure: 'unknown_key' });
+    expect((await verifyGrant(token, new Map([...publicKeys, ['k2', first.publicKey]]), NOW)).ok).toBe(true);
   });
 
-  it('expire once exp <= now', () => {
+  it('say the keys are unavailable, not the grant invalid, when a lookup fails', async () => {
+    const lookup = () => Promise.reject(new Error('connect ECONNREFUSED'));
+    expect(await verifyGrant(signGrant(signingKey, grantClaims), lookup, NOW)).toEqual({ ok: false, failure: 'keys_unavailable' });
+  });
+
+  it('expire once exp <= now', async () => {
     const token = signGrant(signingKey, grantClaims);
-    expect(verifyGrant(token, publicKeys, grantClaims.exp - 1).ok).toBe(true);
-    expect(verifyGrant(token, publicKeys, grantClaims.exp)).toEqual({ ok: false, failure: 'expired' });
-    expect(verifyGrant(token, publicKeys, grantClaims.exp + 1)).toEqual({ ok: false, failure: 'expired' });
+    expect((await verifyGrant(token, publicKeys, grantClaims.exp - 1)).ok).toBe(true);
+    expect(await verifyGrant(token, publicKeys, grantClaims.exp)).toEqual({ ok: false, failure: 'expired' });
+    expect(await verifyGrant(token, publicKeys, grantClaims.exp + 1)).toEqual({ ok: false, failure: 'expired' });
   });
 
-  it('are malformed when the envelope is wrong', () => {
+  it('refuse any other alg or typ: none, HS256 keyed with the public key, a plain JWT, extra header parameters', async () => {
+    const [header, payload] = signGrant(signingKey, grantClaims).split('.');
+    const publicBytes = first.publicKey.export({ type: 'spki', format: 'der' });
+    const hsHeader = encodePayload({ ...HEADER, alg: 'HS256' });
+    const hs256 = `${hsHeader}.${payload}.${toBase64Url(createHmac('sha256', publicBytes).update(`${hsHeader}.${payload}`).digest())}`;
+    for (const bad of [
+      `${encodePayload({ ...HEADER, alg: 'none' })}.${payload}.`,
+      hs256,
+      jws({ ...HEADER, alg: 'Ed25519' }, wireClaims),
+      jws({ ...HEADER, typ: 'JWT' }, wireClaims),
+      jws({ alg: 'EdDSA', kid: 'k1' }, wireClaims),
+      jws({ ...HEADER, crit: ['b64'], b64: false }, wireClaims),
+      jws({ ...HEADER, jku: 'https://attacker.example/jwks.json' }, wireClaims),
+    ]) {
+      expect(await verifyGrant(bad, publicKeys, NOW)).toEqual({ ok: false, failure: 'malformed' });
+    }
+    expect(header).toBe(encodePayload(HEADER));
+  });
+
+  it('are malformed when the envelope is wrong', async () => {
     const token = signGrant(signingKey, grantClaims);
     const ticket = signTicket({ current: 'k1', keys: new Map([['k1', randomBytes(32)]]) }, ticketClaims);
     for (const bad of [
       '',
       'garbage',
-      '....',
-      'wg1.k1.abc',
+      '...',
+      'abc.def',
       `${token}.x`,
       `x${token}`,
-      token.replace(/^wg1/, 'wt1'),
       ticket,
-      withPart(token, 1, 'k 1'),
-      withPart(token, 2, 'a+b/'),
+      jws({ ...HEADER, kid: 'k 1' }, wireClaims),
+      withPart(token, 1, 'a+b/'),
     ]) {
-      expect(verifyGrant(bad, publicKeys, NOW)).toEqual({ ok: false, failure: 'malformed' });
+      expect(await verifyGrant(bad, publicKeys, NOW)).toEqual({ ok: false, failure: 'malformed' });
     }
   });
 
-  it('are malformed when a correctly signed payload does not hold grant claims', () => {
-    for (const claims of [ticketClaims, { ...grantClaims, extra: 1 }, { ...grantClaims, n: 0 }]) {
-      const signed = `wg1.k1.${encodePayload(claims)}`;
-      const token = `${signed}.${toBase64Url(sign(null, Buffer.from(signed), first.privateKey))}`;
-      expect(verifyGrant(token, publicKeys, NOW)).toEqual({ ok: false, failure: 'malformed' });
+  it('are malformed when a correctly signed payload does not hold grant claims', async () => {
+    for (const claims of [ticketClaims, { ...wireClaims, extra: 1 }, { ...wireClaims, n: 0 }, [wireClaims]]) {
+      expect(await verifyGrant(jws(HEADER, claims), publicKeys, NOW)).toEqual({ ok: false, failure: 'malformed' });
     }
   });
 });
 
 describe('readGrantClaims', () => {
-  it('reads claims without a key, even of an expired grant', () => {
+  it('reads claims without a key, even of an expired grant, in ms', () => {
     expect(readGrantClaims(signGrant(signingKey, grantClaims))).toEqual(grantClaims);
     expect(readGrantClaims(signGrant(signingKey, { ...grantClaims, exp: 1 }))?.exp).toBe(1);
+    expect(readGrantClaims(signGrant(signingKey, { ...grantClaims, exp: 1_764_757_800_123 }))?.exp).toBe(1_764_757_800_123);
   });
 
   it('returns null for anything that is not a grant', () => {
     const ticket = signTicket({ current: 'k1', keys: new Map([['k1', randomBytes(32)]]) }, ticketClaims);
     expect(readGrantClaims(ticket)).toBeNull();
-    expect(readGrantClaims('wg1.k1.!!!.sig')).toBeNull();
-    expect(readGrantClaims(`wg1.k1.${encodePayload({ e: 'demo' })}.sig`)).toBeNull();
-    expect(readGrantClaims(`wg1.k1.${toBase64Url(new Uint8Array([0xff, 0xfe]))}.sig`)).toBeNull();
+    expect(readGrantClaims(`${encodePayload(HEADER)}.!!!.sig`)).toBeNull();
+    expect(readGrantClaims(`${encodePayload(HEADER)}.${encodePayload({ e: 'demo' })}.sig`)).toBeNull();
+    expect(readGrantClaims(`${encodePayload(HEADER)}.${toBase64Url(new Uint8Array([0xff, 0xfe]))}.sig`)).toBeNull();
+    expect(readGrantClaims(`${encodePayload({ ...HEADER, typ: 'JWT' })}.${encodePayload(wireClaims)}.sig`)).toBeNull();
   });
 });
 

@@ -67,9 +67,25 @@ async function tokenVectors() {
     const [prefix, kid, payload, signature] = token.split('.') as [string, string, string, string];
     return { prefix, kid, payload, payloadJson: Buffer.from(payload, 'base64url').toString('utf8'), signedText: `${prefix}.${kid}.${payload}`, signature };
   };
+  // A grant is a compact JWS (RFC 7515): header.payload.signature, iat and exp in seconds on the wire (docs/decisions/018-jws-grants.md).
+  const [header, payload, signature] = grant.split('.') as [string, string, string];
+  const text = (part: string) => Buffer.from(part, 'base64url').toString('utf8');
   return {
     ticket: { keyHex: hex(TICKET_KEY), algorithm: 'HMAC-SHA-256', claims: ticketClaims, token: ticket, ...parts(ticket) },
-    grant: { seedHex: hex(GRANT_SEED), publicKey: grantPublic, algorithm: 'Ed25519', claims: grantClaims, token: grant, ...parts(grant) },
+    grant: {
+      seedHex: hex(GRANT_SEED),
+      publicKey: grantPublic,
+      jwks: { keys: [{ kty: 'OKP', crv: 'Ed25519', x: grantPublic, kid: KID, alg: 'EdDSA', use: 'sig' }] },
+      algorithm: 'EdDSA (Ed25519), RFC 7515 compact JWS',
+      claims: grantClaims,
+      token: grant,
+      header,
+      headerJson: text(header),
+      payload,
+      payloadJson: text(payload),
+      signingInput: `${header}.${payload}`,
+      signature,
+    },
     payloadCheck: encodePayload(ticketClaims) === parts(ticket).payload,
   };
 }
