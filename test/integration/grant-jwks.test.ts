@@ -1,7 +1,8 @@
 /**
  * Grants as standard JWS (docs/decisions/018-jws-grants.md): the gateway's
- * `/.well-known/jwks.json` verifies a real grant with jose's remote key set and
- * with the OpenSSL CLI, and a reservation handler that takes its keys from that
+ * `/.well-known/jwks.json` verifies a real grant with jose's remote key set,
+ * with the OpenSSL CLI and with Python's PyJWT (examples/python/verify_grant.py),
+ * and a reservation handler that takes its keys from that
  * URL (no key files) books with it.
  */
 import { execFileSync } from 'node:child_process';
@@ -112,6 +113,26 @@ describe('the gateway publishes its grant keys as a JWKS', () => {
     };
     expect(verify(`${header}.${payload}`)).toBe('Signature Verified Successfully');
     expect(verify(`${header}.${payload}x`)).toMatch(/^failed/);
+  });
+
+  it("verifies a real grant with Python's PyJWT (Debian's python3-jwt), refusing a tampered one", async () => {
+    const jwks = await (await fetch(`${system.gatewayUrl}/.well-known/jwks.json`)).text();
+    writeFileSync(join(dir, 'jwks.json'), jwks);
+    const pyjwt = (token: string) => {
+      writeFileSync(join(dir, 'grant.txt'), token, 'ascii');
+      // Debian's interpreter, where apt installs python3-jwt (.ci/run does); fails loudly when it is missing.
+      const args = ['examples/python/verify_grant.py', join(dir, 'jwks.json'), join(dir, 'grant.txt')];
+      try {
+        return execFileSync('/usr/bin/python3', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+      } catch (error) {
+        const failed = error as { stdout?: string; stderr?: string };
+        return `${failed.stdout ?? ''}${failed.stderr ?? ''}`.trim();
+      }
+    };
+    expect(JSON.parse(pyjwt(grant))).toMatchObject({ e: 'ev', n: 1, gid: readGrantClaims(grant)!.gid });
+    const [header, payload, signature] = grant.split('.') as [string, string, string];
+    const flipped = `${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BA' : 'AA'}`;
+    expect(pyjwt(`${header}.${payload}.${flipped}`)).toMatch(/^refused: InvalidSignatureError/);
   });
 
   it('a reservation handler configured with the JWKS URL, and no key files, books with the grant and refuses others', async () => {
