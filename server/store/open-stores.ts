@@ -12,11 +12,11 @@ const ERROR_LOG_INTERVAL_MS = 10_000;
 /** The queue store `kind` names; with `bookingsUrl`, bookings in PostgreSQL (whose schema must be current). */
 export async function openStores(config: WaitroomConfig['store'], log: Logger): Promise<Stores> {
   if (!config.bookingsUrl) return openQueueStores(config, log);
-  const postgres = await openPostgresBookings(config.bookingsUrl);
+  const queueStores = await openQueueStores(config, log);
   try {
-    return withPostgresBookings(await openQueueStores(config, log), postgres);
+    return withPostgresBookings(queueStores, await openPostgresBookings(config.bookingsUrl, queueStores.queue));
   } catch (error) {
-    await postgres.close();
+    await queueStores.close();
     throw error;
   }
 }

@@ -57,3 +57,13 @@ export function admissionStatusOf(status: string | null, now: number): Admission
       return { kind: 'finished' };
   }
 }
+
+/**
+ * Whether a signed grant of a ticket with this status may still book (both stores): not once it left,
+ * finished, was used or was revoked. Any other status books, also none at all (an admission lost in a
+ * Redis restart, docs/decisions/004).
+ */
+export function stillBooks(status: string | null | undefined): boolean {
+  const kind = status?.[0];
+  return kind !== Status.LEFT && kind !== Status.FINISHED && kind !== Status.USED && kind !== Status.REVOKED;
+}

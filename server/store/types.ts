@@ -211,6 +211,18 @@ export interface QueueStore {
   /** Status of tickets whose turn may have come; called only for tickets placed at or behind the cursor. */
   admissionStatus(eventId: string, ticketNos: readonly number[], now: number): Promise<AdmissionStatus[]>;
   /**
+   * Read only: whether a signed grant of this ticket may still book (false once it left, finished, was
+   * used or was revoked; a ticket whose admission a restart lost books). Asked before a booking that
+   * another store commits (PostgreSQL, docs/decisions/017).
+   */
+  mayBook(eventId: string, ticketNo: number): Promise<boolean>;
+  /**
+   * The queue side of a booking another store committed: marks the ticket used and frees its active
+   * place (or away, requeued entry). Idempotent: true only for the call that changed it; a ticket already
+   * used, or one that left, finished or was revoked, is left as it is.
+   */
+  releaseBooked(eventId: string, ticketNo: number): Promise<boolean>;
+  /**
    * One step of the event's controller, atomically: take or renew the lease
    * (another holder's unexpired lease ends the step: `{ leader: false }`), turn
    * dead nodes' waiters away, then admit — never more than the limits allow.

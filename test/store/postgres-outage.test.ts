@@ -5,6 +5,7 @@
  * accepts them again the store books without being reopened.
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { createMemoryStores } from '../../server/store/memory/index.js';
 import { createPool, openPostgresBookings, type PostgresBookings } from '../../server/store/postgres/index.js';
 import { migrate } from '../../server/store/postgres/migrations.js';
 import { bookingRequest } from '../support/booking-request.js';
@@ -19,7 +20,7 @@ beforeEach(async () => {
   database = await createTestDatabase();
   const pool = createPool(database.url);
   await migrate(pool).finally(() => pool.end());
-  store = await openPostgresBookings(database.url);
+  store = await openPostgresBookings(database.url, createMemoryStores().queue);
 });
 afterEach(async () => {
   await store.close();

@@ -1,12 +1,13 @@
 /**
  * Branches of commit-booking.lua (including the admissions a restart lost),
- * revoke.lua and the two small event-wide scripts (set-notice,
+ * release-booked.lua, revoke.lua and the two small event-wide scripts (set-notice,
  * publish-events). On the test's own redis-server; restart states are written
  * into Redis directly. Titles start with the branch tags of docs/redis-scripts.md.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { bookingFingerprint, slotKey } from '../../server/store/booking-fingerprint.js';
 import { RESTART_TICKET_GAP } from '../../server/store/restart-gap.js';
+import { Status } from '../../server/store/ticket-status.js';
 import type { BookingRequest } from '../../server/store/types.js';
 import { admitStep } from '../support/admit-step.js';
 import { bookingRequest } from '../support/booking-request.js';
@@ -117,6 +118,53 @@ describe('commit-booking.lua: bookings', () => {
     expect((await commit(beyond)).kind).toBe('booked');
     expect(await bench.leftCounted()).toBe(RESTART_TICKET_GAP);
     expect(await bench.raw.zCard(bench.k.reclaimed)).toBe(0);
+  });
+});
+
+describe('release-booked.lua (the queue side of a PostgreSQL booking)', () => {
+  const release = (ticket: number) => bench.stores.queue.releaseBooked(EVENT, ticket);
+  beforeEach(() => bench.stores.queue.joinBatch(EVENT, 3, T0, NODE, 0));
+
+  it('release-booked/bad-argument: a ticket number that is not an integer fails, nothing written', async () => {
+    await expect(bench.run('release-booked', ['1.5'])).rejects.toThrow(/BAD_SCRIPT_ARGUMENT release-booked.lua ARGV\[1\] ticketNo/);
+    expect(await status(1)).toBe('w');
+  });
+
+  it('release-booked/released: a granted ticket is used and its active place freed; requeued and away ones leave their sets', async () => {
+    await bench.stores.queue.admit(EVENT, admitStep(T0, { maxActive: 1 }));
+    expect(await release(1)).toBe(true);
+    expect(await status(1)).toBe('u');
+    expect(await bench.meta('active')).toBe(0);
+    expect(await bench.raw.zScore(bench.k.active, '1')).toBeNull();
+    await bench.requeue(2);
+    expect(await release(2)).toBe(true);
+    expect(await bench.meta('requeued')).toBe(0);
+    await bench.stores.queue.disconnect(EVENT, [3], T0, NODE);
+    expect(await release(3)).toBe(true);
+    expect(await bench.raw.zScore(bench.k.away, '3')).toBeNull();
+    expect(await bench.raw.zScore(bench.k.held, '3')).toBeNull();
+  });
+
+  it('release-booked/done: a second release, or one of a ticket that left or was revoked, frees nothing', async () => {
+    await bench.stores.queue.admit(EVENT, admitStep(T0, { maxActive: 3 }));
+    expect(await release(1)).toBe(true);
+    expect(await release(1)).toBe(false);
+    await bench.stores.queue.revoke(EVENT, 2, T0);
+    await bench.stores.queue.leave(EVENT, 3, T0);
+    const active = await bench.meta('active');
+    expect(await release(2)).toBe(false);
+    expect(await release(3)).toBe(false);
+    expect(await bench.meta('active')).toBe(active);
+    expect(await status(2)).toBe(Status.REVOKED);
+  });
+
+  it('release-booked/lost: a number lost in a restart is used, the restart check run, no longer a leaver', async () => {
+    await loseTickets(bench.raw, bench.k, [2, 3]);
+    expect(await release(3)).toBe(true);
+    expect(await status(3)).toBe('u');
+    expect(await bench.meta('issued')).toBe(1 + RESTART_TICKET_GAP);
+    expect(await bench.leftCounted()).toBe(RESTART_TICKET_GAP - 1);
+    expect(await release(3)).toBe(false);
   });
 });
 

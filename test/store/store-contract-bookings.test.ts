@@ -1,9 +1,8 @@
 /**
  * The booking contract every booking store keeps: memory, a real Redis
  * (unique key prefix per test) and PostgreSQL (a database of its own per
- * test). What a commit does to the queue (the ticket used, its active place
- * freed, a ticket that left refused) is checked only where the booking store
- * shares the queue's store (BookingStoreFactory.commitsQueue).
+ * test) beside a memory queue. Each also does the queue side of a commit: the
+ * ticket used, its active place freed, a ticket that left refused.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BookingRequest, Stores } from '../../server/store/types.js';
@@ -64,7 +63,6 @@ describe.each(bookingStoreFactories)('store contract, bookings: $name', (factory
     expect(await stores.bookings.commit(booking({ ticketNo: 1, personKey: 'someone-else' }))).toEqual({ kind: 'grant_used' });
     expect(await stores.bookings.bookingCount(E)).toBe(1);
     expect(await stores.bookings.taken(E)).toEqual(new Map([['c1/s1', 1]]));
-    if (!factory.commitsQueue) return;
     expect((await stores.queue.figures(E, T0, NODE)).active).toBe(0);
     expect(await stores.queue.reconnect(E, 1, T0, NODE)).toEqual({ kind: 'used' });
   });
@@ -74,7 +72,7 @@ describe.each(bookingStoreFactories)('store contract, bookings: $name', (factory
     await stores.bookings.commit(booking({ ticketNo: 1, personKey: 'p' }));
     expect(await stores.bookings.commit(booking({ ticketNo: 2, personKey: 'p' }))).toEqual({ kind: 'already_booked' });
     expect(await stores.bookings.bookingCount(E)).toBe(1);
-    if (factory.commitsQueue) expect((await stores.queue.figures(E, T0, NODE)).active).toBe(1);
+    expect((await stores.queue.figures(E, T0, NODE)).active).toBe(1);
   });
 
   it('refuses a full slot, changing nothing', async () => {
@@ -88,9 +86,7 @@ describe.each(bookingStoreFactories)('store contract, bookings: $name', (factory
     expect(await stores.bookings.commit(retry)).toEqual({ kind: 'booked', booking: retry.record });
   });
 
-  // Not yet on PostgreSQL: its commit does not see the queue (decision 017, issue 15's next step), so a left or
-  // revoked ticket's grant still books there; vitest lists this as skipped for it until that lands.
-  it.skipIf(!factory.commitsQueue)('refuses a grant whose ticket is no longer admitted, changing nothing', async () => {
+  it('refuses a grant whose ticket is no longer admitted, changing nothing', async () => {
     await admitted(3);
     await stores.bookings.commit(booking({ ticketNo: 1, slotCapacity: 1 }));
     await stores.queue.leave(E, 3, T0);
@@ -106,7 +102,6 @@ describe.each(bookingStoreFactories)('store contract, bookings: $name', (factory
     const request = booking({ ticketNo: 2 });
     expect(await stores.bookings.commit(request)).toEqual({ kind: 'booked', booking: request.record });
     expect(await stores.bookings.commit(request)).toEqual({ kind: 'repeated', booking: request.record });
-    if (!factory.commitsQueue) return;
     expect(await stores.queue.reconnect(E, 2, T0, NODE)).toEqual({ kind: 'used' });
     const step = await stores.queue.admit(E, admitStep(T0, { maxActive: 5 }));
     expect(step).toMatchObject({ leader: true, admitted: [{ ticketNo: 1 }] });

@@ -12,12 +12,6 @@ import { storeFactories } from './stores.js';
 
 export interface BookingStoreFactory {
   name: 'memory' | 'redis' | 'postgres';
-  /**
-   * A commit also moves its ticket in the queue store (marks it used, frees its
-   * active place) and refuses a ticket that left or was revoked. PostgreSQL
-   * bookings do not yet: that is later work of issue 15.
-   */
-  commitsQueue: boolean;
   create(): Promise<Stores>;
 }
 
@@ -27,7 +21,8 @@ export async function createPostgresStores(): Promise<Stores> {
   try {
     const pool = createPool(database.url);
     await migrate(pool).finally(() => pool.end());
-    const stores = withPostgresBookings(createMemoryStores(), await openPostgresBookings(database.url));
+    const queueStores = createMemoryStores();
+    const stores = withPostgresBookings(queueStores, await openPostgresBookings(database.url, queueStores.queue));
     return { ...stores, close: async () => (await stores.close(), await database.drop()) };
   } catch (error) {
     await database.drop();
@@ -36,6 +31,6 @@ export async function createPostgresStores(): Promise<Stores> {
 }
 
 export const bookingStoreFactories: BookingStoreFactory[] = [
-  ...storeFactories.map((factory) => ({ name: factory.name, commitsQueue: true, create: () => factory.create() })),
-  { name: 'postgres', commitsQueue: false, create: createPostgresStores },
+  ...storeFactories.map((factory) => ({ name: factory.name, create: () => factory.create() })),
+  { name: 'postgres', create: createPostgresStores },
 ];

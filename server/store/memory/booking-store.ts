@@ -1,8 +1,8 @@
 /** Bookings in process memory; one synchronous step per commit makes it atomic. */
-import { Status } from '../ticket-status.js';
+import { stillBooks } from '../ticket-status.js';
 import { bookingFingerprint, slotKey } from '../booking-fingerprint.js';
 import type { BookingRequest, BookingStore, CommitOutcome } from '../types.js';
-import type { MemoryEvents } from './event-state.js';
+import { markUsed, type MemoryEvents } from './event-state.js';
 import { ExpiringMap } from './expiring-map.js';
 
 export class MemoryBookingStore implements BookingStore {
@@ -28,8 +28,7 @@ export class MemoryBookingStore implements BookingStore {
     }
     // The grant is signed, so its ticket was admitted; only a holder who left since (or was revoked) is refused
     // (a Redis restart can lose an admission, see commit-booking.lua; memory never restarts).
-    const status = state.status.get(request.ticketNo)?.[0];
-    if (status === Status.LEFT || status === Status.FINISHED || status === Status.USED || status === Status.REVOKED) return { kind: 'grant_revoked' };
+    if (!stillBooks(state.status.get(request.ticketNo))) return { kind: 'grant_revoked' };
     if (state.people.has(request.personKey)) return { kind: 'already_booked' };
     const slot = slotKey(request.centerId, request.slotId);
     const taken = state.slotsTaken.get(slot) ?? 0;
@@ -39,11 +38,7 @@ export class MemoryBookingStore implements BookingStore {
     state.usedGrants.set(request.grantId, { reference: request.reference, fingerprint });
     state.people.set(request.personKey, request.reference);
     state.bookings.set(request.reference, request.record);
-    state.active.delete(request.ticketNo);
-    state.away.delete(request.ticketNo);
-    state.requeued.delete(request.ticketNo);
-    state.held.delete(request.ticketNo);
-    state.status.set(request.ticketNo, Status.USED);
+    markUsed(state, request.ticketNo);
     return { kind: 'booked', booking: request.record };
   }
 

@@ -1,6 +1,7 @@
 /** Everything the memory stores keep for one event; the queue and booking stores share it. */
 import type { Draw } from '../../../shared/queue/draw.js';
 import { BUCKET_WIDTHS } from '../../../shared/queue/left-segments.js';
+import { Status } from '../ticket-status.js';
 import type { BookingRecord, Notice } from '../types.js';
 
 export class MemoryEventState {
@@ -42,6 +43,15 @@ export class MemoryEventState {
   /** `${centerId}/${slotId}` → units taken. */
   readonly slotsTaken = new Map<string, number>();
   readonly bookings = new Map<string, BookingRecord>();
+}
+
+/** A booked ticket: used, and it gives up its active place, away or requeued entry and holder. */
+export function markUsed(state: MemoryEventState, ticketNo: number): void {
+  state.active.delete(ticketNo);
+  state.away.delete(ticketNo);
+  state.requeued.delete(ticketNo);
+  state.held.delete(ticketNo);
+  state.status.set(ticketNo, Status.USED);
 }
 
 export class MemoryEvents {

@@ -5,7 +5,7 @@
  */
 import { placeOf, ticketAt } from '../../../shared/queue/draw.js';
 import { bucketsOf, segmentLayout } from '../../../shared/queue/left-segments.js';
-import { admissionStatusOf, grantExpiryOf, grantedStatus, Status } from '../ticket-status.js';
+import { admissionStatusOf, grantExpiryOf, grantedStatus, Status, stillBooks } from '../ticket-status.js';
 import {
   RECENT_REVOCATIONS,
   type AdmissionStatus,
@@ -23,7 +23,7 @@ import {
   type ReconnectOutcome,
   type RevokeOutcome,
 } from '../types.js';
-import type { MemoryEvents, MemoryEventState } from './event-state.js';
+import { markUsed, type MemoryEvents, type MemoryEventState } from './event-state.js';
 import { ExpiringMap } from './expiring-map.js';
 
 function countLeft(state: MemoryEventState, place: number, delta: 1 | -1): void {
@@ -229,6 +229,17 @@ export class MemoryQueueStore implements QueueStore {
       notice: state.notice,
       revoked: { seq: state.revokedSeq, recent: [...state.revokedRecent] },
     };
+  }
+
+  async mayBook(eventId: string, ticketNo: number): Promise<boolean> {
+    return stillBooks(this.events.get(eventId).status.get(ticketNo));
+  }
+
+  async releaseBooked(eventId: string, ticketNo: number): Promise<boolean> {
+    const state = this.events.get(eventId);
+    if (!stillBooks(state.status.get(ticketNo))) return false;
+    markUsed(state, ticketNo);
+    return true;
   }
 
   async admissionStatus(eventId: string, ticketNos: readonly number[], now: number): Promise<AdmissionStatus[]> {

@@ -7,23 +7,60 @@
  * row taken waits for the transaction holding it, then sees its outcome; the
  * first refusal rolls everything back. Nothing is read in Node and written after.
  *
- * The queue side of a commit (the ticket's status, its active place) stays
- * with the queue store and is not touched here (later work, issue 15).
+ * The queue side of a commit lives in the queue store (Redis or memory), so it
+ * is done around the transaction: the queue store is asked first whether the
+ * ticket may still book (a refusal changes nothing); the transaction writes a
+ * queue_releases row with the booking; after COMMIT the release is applied
+ * (queue.releaseBooked, idempotent) and the row deleted. A crash or a queue
+ * outage in between leaves the row to sweep(). The active count undershoots
+ * until then, never overshoots.
  */
 import type pg from 'pg';
 import { bookingFingerprint, slotKey } from '../booking-fingerprint.js';
-import type { BookingRecord, BookingRequest, BookingStore, CommitOutcome } from '../types.js';
+import type { BookingRecord, BookingRequest, BookingStore, CommitOutcome, QueueStore } from '../types.js';
 
 /** Deadlock and serialization failures: the transaction changed nothing, so it is run again, this many times at most. */
 const RETRIED_CODES = new Set(['40P01', '40001']);
 const MAX_ATTEMPTS = 3;
+/** Leftover queue releases one sweep applies at most (the next sweep takes the rest). */
+const SWEEP_BATCH = 100;
 
 type Refusal = Exclude<CommitOutcome, { kind: 'booked' }>;
 
 export class PostgresBookingStore implements BookingStore {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly queue: QueueStore,
+  ) {}
 
   async commit(request: BookingRequest): Promise<CommitOutcome> {
+    // The same order of refusals as commit-booking.lua: a used grant first, then a ticket that no longer books.
+    if (!(await this.queue.mayBook(request.eventId, request.ticketNo))) return (await this.priorUse(this.pool, request)) ?? { kind: 'grant_revoked' };
+    const outcome = await this.commitRetried(request);
+    if (outcome.kind === 'booked') await this.release(request.eventId, request.ticketNo, request.grantId).catch(() => {}); // left to sweep()
+    return outcome;
+  }
+
+  /**
+   * Applies the queue releases a crash or a queue outage left behind (at most SWEEP_BATCH, oldest first);
+   * returns how many it applied. Safe beside commits and other processes' sweeps: each release is idempotent.
+   */
+  async sweep(): Promise<number> {
+    const { rows } = await this.pool.query<{ event_id: string; ticket_no: string; grant_id: string }>(
+      'SELECT event_id, ticket_no, grant_id FROM queue_releases ORDER BY created_at LIMIT $1',
+      [SWEEP_BATCH],
+    );
+    for (const row of rows) await this.release(row.event_id, Number(row.ticket_no), row.grant_id);
+    return rows.length;
+  }
+
+  /** The queue side of a committed booking, then its outbox row; run again after a failure, it frees nothing twice. */
+  private async release(eventId: string, ticketNo: number, grantId: string): Promise<void> {
+    await this.queue.releaseBooked(eventId, ticketNo);
+    await this.pool.query('DELETE FROM queue_releases WHERE event_id = $1 AND grant_id = $2', [eventId, grantId]);
+  }
+
+  private async commitRetried(request: BookingRequest): Promise<CommitOutcome> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.commitOnce(request);
@@ -40,7 +77,7 @@ export class PostgresBookingStore implements BookingStore {
       const refusal = await this.write(client, request);
       if (refusal) {
         await client.query('ROLLBACK');
-        return refusal.kind === 'grant_used' ? await this.usedGrant(client, request) : refusal;
+        return refusal.kind === 'grant_used' ? ((await this.priorUse(client, request)) ?? refusal) : refusal;
       }
       await client.query('COMMIT');
       return { kind: 'booked', booking: request.record };
@@ -52,7 +89,7 @@ export class PostgresBookingStore implements BookingStore {
     }
   }
 
-  /** The three writes of a booking, in order; the first that is refused ends it (the caller rolls back). */
+  /** The writes of a booking, in order; the first that is refused ends it (the caller rolls back). */
   private async write(client: pg.PoolClient, request: BookingRequest): Promise<Refusal | null> {
     const { eventId, reference } = request;
     const fingerprint = bookingFingerprint(request.personKey, request.centerId, request.slotId);
@@ -73,19 +110,21 @@ export class PostgresBookingStore implements BookingStore {
       [eventId, slotKey(request.centerId, request.slotId), request.slotCapacity],
     );
     if (slot.rowCount === 0) return { kind: 'slot_full' };
+    await client.query('INSERT INTO queue_releases (event_id, ticket_no, grant_id) VALUES ($1, $2, $3)', [eventId, request.ticketNo, request.grantId]);
     return null;
   }
 
-  /** The grant was consumed by a committed booking: this request repeats it, or uses the grant again. */
-  private async usedGrant(client: pg.PoolClient, request: BookingRequest): Promise<Refusal> {
-    const { rows } = await client.query<{ fingerprint: string; record: BookingRecord }>(
+  /** Null while the grant is unused; else this request repeats its committed booking, or uses the grant again. */
+  private async priorUse(db: pg.Pool | pg.PoolClient, request: BookingRequest): Promise<Refusal | null> {
+    const { rows } = await db.query<{ fingerprint: string; record: BookingRecord }>(
       `SELECT g.fingerprint, b.record FROM used_grants g JOIN bookings b ON b.event_id = g.event_id AND b.reference = g.reference
        WHERE g.event_id = $1 AND g.grant_id = $2`,
       [request.eventId, request.grantId],
     );
     const used = rows[0];
+    if (!used) return null;
     const fingerprint = bookingFingerprint(request.personKey, request.centerId, request.slotId);
-    return used && used.fingerprint === fingerprint ? { kind: 'repeated', booking: used.record } : { kind: 'grant_used' };
+    return used.fingerprint === fingerprint ? { kind: 'repeated', booking: used.record } : { kind: 'grant_used' };
   }
 
   async claimAssertion(eventId: string, assertionId: string, grantId: string, expiresAt: number, now: number): Promise<boolean> {

@@ -1,6 +1,6 @@
 /** Opens the PostgreSQL booking store at `url` (BOOKINGS_URL), after checking the schema is current. */
 import pg from 'pg';
-import type { Stores } from '../types.js';
+import type { QueueStore, Stores } from '../types.js';
 import { PostgresBookingStore } from './booking-store.js';
 import { assertSchemaCurrent } from './migrations.js';
 
@@ -12,6 +12,8 @@ export interface PostgresBookings {
 
 /** Connections a process opens at most; each commit holds one for its transaction. */
 const POOL_SIZE = 10;
+/** How often the store applies queue releases a crash or a queue outage left behind (PostgresBookingStore.sweep). */
+const SWEEP_INTERVAL_MS = 5000;
 
 export function createPool(url: string): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, connectionTimeoutMillis: 5000 });
@@ -20,8 +22,12 @@ export function createPool(url: string): pg.Pool {
   return pool;
 }
 
-/** Throws SchemaBehindError (./migrations.ts) on a database that lacks a migration; nothing stays open then. */
-export async function openPostgresBookings(url: string): Promise<PostgresBookings> {
+/**
+ * `queue`: the queue store each commit checks and releases its ticket in. Throws SchemaBehindError
+ * (./migrations.ts) on a database that lacks a migration; nothing stays open then. Once open, the
+ * leftover queue releases are swept, then again every SWEEP_INTERVAL_MS until close.
+ */
+export async function openPostgresBookings(url: string, queue: QueueStore): Promise<PostgresBookings> {
   const pool = createPool(url);
   try {
     await assertSchemaCurrent(pool);
@@ -29,14 +35,26 @@ export async function openPostgresBookings(url: string): Promise<PostgresBooking
     await pool.end();
     throw error;
   }
+  const bookings = new PostgresBookingStore(pool, queue);
+  // Not awaited: a queue store still connecting does not hold the opening up. A failed sweep (either
+  // store unreachable) is retried by the next; one runs at a time.
+  let sweeping: Promise<unknown> = bookings.sweep().catch(() => {});
+  const timer = setInterval(() => {
+    sweeping = sweeping.then(() => bookings.sweep().catch(() => {}));
+  }, SWEEP_INTERVAL_MS);
+  timer.unref();
   return {
-    bookings: new PostgresBookingStore(pool),
+    bookings,
     ping: () =>
       pool.query('SELECT 1').then(
         () => true,
         () => false,
       ),
-    close: () => pool.end(),
+    close: async () => {
+      clearInterval(timer);
+      await sweeping;
+      await pool.end();
+    },
   };
 }
 

@@ -25,7 +25,7 @@ import {
 import type { RedisConnection } from './client.js';
 import { eventKeys, globalKeys, scriptKeys, type EventKeys } from './keys.js';
 import { admitResult, devicePlace, reconnectOutcome, revokeOutcome } from './outcomes.js';
-import { admissionStatusOf } from '../ticket-status.js';
+import { admissionStatusOf, stillBooks } from '../ticket-status.js';
 import type { Scripts } from './scripts.js';
 import { decodeStored } from './stored-value.js';
 
@@ -161,6 +161,15 @@ export class RedisQueueStore implements QueueStore {
     if (ticketNos.length === 0) return [];
     const statuses = await this.client.hmGet(this.keys(eventId).status, ticketNos.map(String));
     return statuses.map((status) => admissionStatusOf(status, now));
+  }
+
+  async mayBook(eventId: string, ticketNo: number): Promise<boolean> {
+    const [status] = await this.client.hmGet(this.keys(eventId).status, [String(ticketNo)]);
+    return stillBooks(status);
+  }
+
+  async releaseBooked(eventId: string, ticketNo: number): Promise<boolean> {
+    return Number(await this.scripts.run('release-booked', scriptKeys(this.keys(eventId)), [ticketNo])) === 1;
   }
 
   async admit(eventId: string, step: AdmitStep): Promise<AdmitResult> {

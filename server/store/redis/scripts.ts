@@ -17,6 +17,7 @@ export const SCRIPT_NAMES = [
   'leave',
   'admit',
   'commit-booking',
+  'release-booked',
   'release-lease',
   'publish-events',
   'set-notice',
