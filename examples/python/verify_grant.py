@@ -13,6 +13,8 @@ import sys
 
 import jwt
 
+CLOCK_SKEW_SECONDS = 30
+
 
 def verify(jwks: dict, token: str) -> dict:
     header = jwt.get_unverified_header(token)
@@ -22,7 +24,10 @@ def verify(jwks: dict, token: str) -> dict:
     if header.get("kid") not in keys:
         raise jwt.InvalidTokenError(f"unknown key id {header.get('kid')!r}")
     key = jwt.PyJWK(keys[header["kid"]]).key
-    return jwt.decode(token, key, algorithms=["EdDSA"], options={"require": ["exp", "iat"]})
+    # A leeway is needed twice over: clocks differ between the gateway and the booking system, and PyJWT compares
+    # `iat` (seconds with the milliseconds as a fraction) with the current time floored to whole seconds, so a grant
+    # verified in the second it was minted is otherwise refused as ImmatureSignatureError ("not yet valid").
+    return jwt.decode(token, key, algorithms=["EdDSA"], options={"require": ["exp", "iat"]}, leeway=CLOCK_SKEW_SECONDS)
 
 
 def main() -> int:
