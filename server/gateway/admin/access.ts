@@ -14,12 +14,13 @@ import { basicCredentials, type Credentials, type OperatorAuthenticator } from '
 import type { OperatorSessions } from '../../operators/sessions.js';
 import { isOwnOrigin } from '../origin.js';
 import type { HttpRequest } from '../transport/types.js';
-import type { PasswordCheck } from './password-check.js';
+import type { PasswordCheck, Via } from './password-check.js';
+
+export type { Via };
 import type { Refusal } from './responses.js';
 import { sessionIdOf } from './session-cookie.js';
 
 /** How the caller signs in: `console` by session cookie, `http` by Basic credentials or none (audited as `via`). */
-export type Via = 'console' | 'http';
 
 export interface Caller {
   operator: Operator;

@@ -18,8 +18,10 @@ import type { AuthResult, Credentials, OperatorAuthenticator } from '../../opera
 import { addressRanges } from '../limits/address-ranges.js';
 import { clientAddress } from '../limits/client-address.js';
 import type { HttpRequest } from '../transport/types.js';
-import type { Via } from './access.js';
 import type { Refusal } from './responses.js';
+
+/** How an operator request authenticated: the console's session cookie, or HTTP Basic (tools). */
+export type Via = 'console' | 'http';
 
 export const SIGN_IN_THROTTLED = HttpErrorCode.SIGN_IN_THROTTLED;
 
