@@ -86,7 +86,9 @@ export class LiveKeys {
       return { result: 'refused', problems: error instanceof ConfigError ? error.problems : [`keys: ${(error as Error).message}`] };
     }
     const sameCurrent = (['grant', 'ticket'] as const).every((kind) => currentKid(keys, kind) === currentKid(this.keys, kind));
-    if (sameCurrent && samePrints(prints, this.prints)) return { result: 'unchanged' };
+    // A handler on a JWKS URL has no key files: its URL is the whole of its grant keys.
+    const sameSource = keys.grant.jwksUrl === this.keys.grant.jwksUrl;
+    if (sameCurrent && sameSource && samePrints(prints, this.prints)) return { result: 'unchanged' };
     const now = this.options.clock.now();
     const check = checkRotation({
       before: this.keys,

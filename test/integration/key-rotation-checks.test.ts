@@ -31,6 +31,16 @@ describe('LiveKeys.reload', () => {
     expect(seen).toEqual(['a/a/a', 'a/a/a+b', 'b/b/a+b']);
   });
 
+  it('applies a change of the JWKS URL alone (a handler that verifies from a gateway), and is unchanged by the same URL', () => {
+    const onUrl = (url: string) => ({ ...keyRing('a', a), grant: { ...keyRing('a', a).grant, jwksUrl: url } });
+    const { live } = liveKeys(onUrl('http://127.0.0.1:1/.well-known/jwks.json'));
+    const before = live.current.verifying;
+    expect(typeof before).toBe('function');
+    expect(live.reload(onUrl('http://127.0.0.1:1/.well-known/jwks.json'))).toEqual({ result: 'unchanged' });
+    expect(live.reload(onUrl('http://127.0.0.1:2/.well-known/jwks.json')).result).toBe('applied');
+    expect(live.current.verifying).not.toBe(before);
+  });
+
   it('refuses making a new key current and dropping the old one in one step', () => {
     const { live } = liveKeys(keyRing('a', a, b));
     const text = problems(live.reload(keyRing('b', b)));
