@@ -1,12 +1,13 @@
 /** Opens the configured store implementation. */
 import type { WaitroomConfig } from '../config/schema.js';
 import type { Logger } from '../observability/log.js';
+import { throttledWarn } from '../observability/throttled-warn.js';
 import { createMemoryStores } from './memory/index.js';
 import { openPostgresBookings, withPostgresBookings } from './postgres/index.js';
 import { createRedisStores } from './redis/index.js';
 import type { Stores } from './types.js';
 
-/** Redis reports every failed reconnect; one warning per this many ms is enough. */
+/** Redis reports every failed reconnect, a PostgreSQL store every failed queue release; one warning per this many ms is enough. */
 const ERROR_LOG_INTERVAL_MS = 10_000;
 
 /** The queue store `kind` names; with `bookingsUrl`, bookings in PostgreSQL (whose schema must be current). */
@@ -14,7 +15,7 @@ export async function openStores(config: WaitroomConfig['store'], log: Logger): 
   if (!config.bookingsUrl) return openQueueStores(config, log);
   const queueStores = await openQueueStores(config, log);
   try {
-    return withPostgresBookings(queueStores, await openPostgresBookings(config.bookingsUrl, queueStores.queue));
+    return withPostgresBookings(queueStores, await openPostgresBookings(config.bookingsUrl, queueStores.queue, throttledWarn(log, ERROR_LOG_INTERVAL_MS)));
   } catch (error) {
     await queueStores.close();
     throw error;
@@ -23,11 +24,7 @@ export async function openStores(config: WaitroomConfig['store'], log: Logger): 
 
 function openQueueStores(config: WaitroomConfig['store'], log: Logger): Promise<Stores> {
   if (config.kind === 'memory') return Promise.resolve(createMemoryStores());
-  let lastLogged = 0;
-  const onError = (error: Error) => {
-    if (Date.now() - lastLogged < ERROR_LOG_INTERVAL_MS) return;
-    lastLogged = Date.now();
-    log.warn({ err: error }, 'Redis unreachable: admitting and booking nothing until it returns');
-  };
+  const warn = throttledWarn(log, ERROR_LOG_INTERVAL_MS);
+  const onError = (error: Error) => warn({ err: error }, 'Redis unreachable: admitting and booking nothing until it returns');
   return createRedisStores({ redisUrl: config.redisUrl, clusterNodes: config.redisClusterNodes, keyPrefix: config.keyPrefix, onError });
 }

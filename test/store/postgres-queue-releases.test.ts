@@ -76,3 +76,31 @@ it('the sweep at opening applies a release a crash left behind, and a second swe
   expect((await queue.figures(E, T0, NODE)).active).toBe(1);
   expect(await outbox()).toBe(0);
 });
+
+/** The memory queue, with releases failing while `down` (a queue outage after COMMIT). */
+function queueWithOutage(real: QueueStore): { queue: QueueStore; setDown(down: boolean): void } {
+  let down = false;
+  const queue = Object.create(real) as QueueStore;
+  queue.releaseBooked = (eventId, ticketNo) => (down ? Promise.reject(new Error('queue store unreachable')) : real.releaseBooked(eventId, ticketNo));
+  return { queue, setDown: (value) => void (down = value) };
+}
+
+it('a release that fails after COMMIT and a sweep that fails are logged; the booking stands and a later sweep frees the place', async () => {
+  const outage = queueWithOutage(queue);
+  const warnings: string[] = [];
+  outage.setDown(true);
+  const store = await openPostgresBookings(database.url, outage.queue, (fields, message) => warnings.push(`${message} ${String(fields.ticketNo ?? '')}`));
+  expect(await store.bookings.commit(bookingRequest(E, 1, T0))).toMatchObject({ kind: 'booked' });
+  expect(await store.bookings.bookingCount(E)).toBe(1);
+  expect(await outbox()).toBe(1);
+  await store.close();
+  await (await openPostgresBookings(database.url, outage.queue, (_, message) => warnings.push(message))).close(); // its opening's sweep runs into the outage
+  expect(warnings.join('\n')).toMatch(/queue release failed after a booking committed.* 1$/m);
+  expect(warnings.join('\n')).toMatch(/queue release sweep failed/);
+  expect((await queue.figures(E, T0, NODE)).active).toBe(2);
+
+  outage.setDown(false);
+  await (await openPostgresBookings(database.url, outage.queue)).close();
+  expect((await queue.figures(E, T0, NODE)).active).toBe(1);
+  expect(await outbox()).toBe(0);
+});

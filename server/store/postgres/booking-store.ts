@@ -16,6 +16,7 @@
  * until then, never overshoots.
  */
 import type pg from 'pg';
+import type { Warn } from '../../observability/throttled-warn.js';
 import { bookingFingerprint, slotKey } from '../booking-fingerprint.js';
 import type { BookingRecord, BookingRequest, BookingStore, CommitOutcome, QueueStore } from '../types.js';
 
@@ -31,13 +32,22 @@ export class PostgresBookingStore implements BookingStore {
   constructor(
     private readonly pool: pg.Pool,
     private readonly queue: QueueStore,
+    /** Told of a queue release that failed after COMMIT (the sweep applies it later). */
+    private readonly warn: Warn = () => {},
   ) {}
 
   async commit(request: BookingRequest): Promise<CommitOutcome> {
     // The same order of refusals as commit-booking.lua: a used grant first, then a ticket that no longer books.
     if (!(await this.queue.mayBook(request.eventId, request.ticketNo))) return (await this.priorUse(this.pool, request)) ?? { kind: 'grant_revoked' };
     const outcome = await this.commitRetried(request);
-    if (outcome.kind === 'booked') await this.release(request.eventId, request.ticketNo, request.grantId).catch(() => {}); // left to sweep()
+    if (outcome.kind === 'booked') {
+      await this.release(request.eventId, request.ticketNo, request.grantId).catch((error: Error) =>
+        this.warn(
+          { err: error, eventId: request.eventId, ticketNo: request.ticketNo },
+          'queue release failed after a booking committed: the ticket keeps its active place until the sweep applies it',
+        ),
+      );
+    }
     return outcome;
   }
 

@@ -1,5 +1,6 @@
 /** Opens the PostgreSQL booking store at `url` (BOOKINGS_URL), after checking the schema is current. */
 import pg from 'pg';
+import type { Warn } from '../../observability/throttled-warn.js';
 import type { QueueStore, Stores } from '../types.js';
 import { PostgresBookingStore } from './booking-store.js';
 import { assertSchemaCurrent } from './migrations.js';
@@ -23,11 +24,12 @@ export function createPool(url: string): pg.Pool {
 }
 
 /**
- * `queue`: the queue store each commit checks and releases its ticket in. Throws SchemaBehindError
+ * `queue`: the queue store each commit checks and releases its ticket in; `warn`: told of a queue
+ * release or a sweep that failed (throttled by the caller). Throws SchemaBehindError
  * (./migrations.ts) on a database that lacks a migration; nothing stays open then. Once open, the
  * leftover queue releases are swept, then again every SWEEP_INTERVAL_MS until close.
  */
-export async function openPostgresBookings(url: string, queue: QueueStore): Promise<PostgresBookings> {
+export async function openPostgresBookings(url: string, queue: QueueStore, warn: Warn = () => {}): Promise<PostgresBookings> {
   const pool = createPool(url);
   try {
     await assertSchemaCurrent(pool);
@@ -35,12 +37,16 @@ export async function openPostgresBookings(url: string, queue: QueueStore): Prom
     await pool.end();
     throw error;
   }
-  const bookings = new PostgresBookingStore(pool, queue);
+  const bookings = new PostgresBookingStore(pool, queue, warn);
   // Not awaited: a queue store still connecting does not hold the opening up. A failed sweep (either
-  // store unreachable) is retried by the next; one runs at a time.
-  let sweeping: Promise<unknown> = bookings.sweep().catch(() => {});
+  // store unreachable) is logged and retried by the next; one runs at a time.
+  const sweep = () =>
+    bookings
+      .sweep()
+      .catch((error: Error) => warn({ err: error }, 'queue release sweep failed: booked tickets keep their active places until a sweep succeeds'));
+  let sweeping: Promise<unknown> = sweep();
   const timer = setInterval(() => {
-    sweeping = sweeping.then(() => bookings.sweep().catch(() => {}));
+    sweeping = sweeping.then(sweep);
   }, SWEEP_INTERVAL_MS);
   timer.unref();
   return {
