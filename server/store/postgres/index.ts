@@ -1,6 +1,7 @@
 /** Opens the PostgreSQL booking store at `url` (BOOKINGS_URL), after checking the schema is current. */
 import pg from 'pg';
 import type { QueueStore, Stores } from '../types.js';
+import { deleteExpiredAssertions } from './assertion-expiry.js';
 import { PostgresBookingStore } from './booking-store.js';
 import { assertSchemaCurrent } from './migrations.js';
 
@@ -12,7 +13,7 @@ export interface PostgresBookings {
 
 /** Connections a process opens at most; each commit holds one for its transaction. */
 const POOL_SIZE = 10;
-/** How often the store applies queue releases a crash or a queue outage left behind (PostgresBookingStore.sweep). */
+/** How often the store applies queue releases a crash or a queue outage left behind (PostgresBookingStore.sweep) and deletes expired identity-assertion bindings. */
 const SWEEP_INTERVAL_MS = 5000;
 
 export function createPool(url: string): pg.Pool {
@@ -25,7 +26,8 @@ export function createPool(url: string): pg.Pool {
 /**
  * `queue`: the queue store each commit checks and releases its ticket in. Throws SchemaBehindError
  * (./migrations.ts) on a database that lacks a migration; nothing stays open then. Once open, the
- * leftover queue releases are swept, then again every SWEEP_INTERVAL_MS until close.
+ * leftover queue releases are swept, then again every SWEEP_INTERVAL_MS until close; each sweep also
+ * deletes expired used_assertions rows (./assertion-expiry.ts; wall-clock time, as their expiry is).
  */
 export async function openPostgresBookings(url: string, queue: QueueStore): Promise<PostgresBookings> {
   const pool = createPool(url);
@@ -38,9 +40,14 @@ export async function openPostgresBookings(url: string, queue: QueueStore): Prom
   const bookings = new PostgresBookingStore(pool, queue);
   // Not awaited: a queue store still connecting does not hold the opening up. A failed sweep (either
   // store unreachable) is retried by the next; one runs at a time.
-  let sweeping: Promise<unknown> = bookings.sweep().catch(() => {});
+  const sweep = () =>
+    bookings
+      .sweep()
+      .then(() => deleteExpiredAssertions(pool, Date.now()))
+      .catch(() => {});
+  let sweeping: Promise<unknown> = sweep();
   const timer = setInterval(() => {
-    sweeping = sweeping.then(() => bookings.sweep().catch(() => {}));
+    sweeping = sweeping.then(sweep);
   }, SWEEP_INTERVAL_MS);
   timer.unref();
   return {
