@@ -4,9 +4,13 @@
  *
  * - removing an event while people wait in it or hold unused grants;
  * - moving an event's `closesAt` to now or earlier while people wait or hold grants;
- * - removing a center or slot that has bookings, or cutting a slot's capacity below them.
+ * - removing a center or slot that has bookings;
+ * - a slot capacity below the units the booking store already holds for it.
  *
- * Such changes are refused unless forced. Queue state is never touched by a
+ * Such changes are refused unless forced, except the last, which nothing
+ * overrides (docs/decisions/021-export-and-retention.md): the same check,
+ * capacityRefusals, refuses a process whose events file cuts a capacity below
+ * the bookings at start-up. Queue state is never touched by a
  * reload: running queues keep their tickets, cursor and leavers; only the
  * configuration they are read against changes.
  */
@@ -33,7 +37,22 @@ export interface Refusal {
   eventId: string;
   /** The field whose change is refused, as in FieldChange. */
   field?: string;
+  /** CAPACITY_BELOW_BOOKINGS: the slot, the units it holds and the capacity asked for. */
+  slot?: { centerId: string; slotId: string; taken: number; capacity: number };
   message: string;
+}
+
+/** Refusals that even a forced reload does not override: the config would promise fewer places than were sold. */
+export function overridable(refusal: Refusal): boolean {
+  return refusal.code !== 'CAPACITY_BELOW_BOOKINGS';
+}
+
+/** A process's events cut a slot below its bookings: it does not start (run.ts exits 2). */
+export class CapacityBelowBookingsError extends Error {
+  readonly code = 'CAPACITY_BELOW_BOOKINGS';
+  constructor(readonly refusals: Refusal[]) {
+    super(refusals.map((refusal) => `${refusal.code}: ${refusal.message}`).join('; '));
+  }
 }
 
 export interface ReloadPlan {
@@ -117,16 +136,29 @@ async function refusalsOf(before: EventConfig, after: EventConfig, facts: Reload
         field: `centers[${center}].slots[${slot}]`,
         message: `slot "${slot}" at center "${center}" of event "${id}" has ${booked} booking(s); removing it would strand them`,
       });
-    } else if (capacity < booked) {
-      refusals.push({
-        code: 'CAPACITY_BELOW_BOOKINGS',
-        eventId: id,
-        field: `centers[${center}].slots[${slot}].capacity`,
-        message: `slot "${slot}" at center "${center}" of event "${id}" already has ${booked} booking(s); a capacity of ${capacity} would oversell it`,
-      });
     }
   }
+  refusals.push(...capacityRefusals(after, taken));
   return refusals;
+}
+
+/** Every slot of `event` whose capacity is below the units `taken` (BookingStore.taken) already holds for it. */
+export function capacityRefusals(event: EventConfig, taken: ReadonlyMap<string, number>): Refusal[] {
+  return event.centers.flatMap((center) =>
+    center.slots.flatMap((slot): Refusal[] => {
+      const booked = taken.get(slotKey(center.id, slot.id)) ?? 0;
+      if (slot.capacity >= booked) return [];
+      return [
+        {
+          code: 'CAPACITY_BELOW_BOOKINGS',
+          eventId: event.id,
+          field: `centers[${center.id}].slots[${slot.id}].capacity`,
+          slot: { centerId: center.id, slotId: slot.id, taken: booked, capacity: slot.capacity },
+          message: `slot "${slot.id}" at center "${center.id}" of event "${event.id}" already has ${booked} booking(s); a capacity of ${slot.capacity} would oversell it`,
+        },
+      ];
+    }),
+  );
 }
 
 /** People still waiting (past the cursor, less known leavers, plus returners) and holding unused grants. */

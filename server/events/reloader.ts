@@ -20,7 +20,7 @@ import type { NodeNumber, Stores } from '../store/types.js';
 import { parseEventFile, readEventFile } from './event-file.js';
 import { eventsDigest, SharedEventsLink } from './shared-link.js';
 import type { EventRegistry } from './event-registry.js';
-import { planReload, type EventChange, type Refusal } from './reload.js';
+import { CapacityBelowBookingsError, capacityRefusals, overridable, planReload, type EventChange, type Refusal } from './reload.js';
 import type { SelfCheckResult } from './self-check.js';
 
 export interface ReloadRequest {
@@ -172,6 +172,7 @@ export class EventReloader {
       const latest = await this.link.latest();
       if (latest?.published.fileDigest === digest) return this.adopt(latest);
       if (latest) this.link.caughtUp(latest.published);
+      await this.assertCapacities(registry.current());
       const outcome = await this.link.publish(registry.current(), 'start-up', clock.now(), digest);
       if (outcome.ok) {
         const reason = latest ? 'its events file differs from the one the published events came from' : 'nothing was published yet';
@@ -180,6 +181,13 @@ export class EventReloader {
       }
     }
     throw new Error('events: other processes kept publishing while this one started; start it again');
+  }
+
+  /** Start-up's share of the reload check: this process's own events never promise fewer places than the bookings hold. */
+  private async assertCapacities(events: readonly EventConfig[]): Promise<void> {
+    const refusals: Refusal[] = [];
+    for (const event of events) refusals.push(...capacityRefusals(event, await this.options.stores.bookings.taken(event.id)));
+    if (refusals.length > 0) throw new CapacityBelowBookingsError(refusals);
   }
 
   /** Runs the newer published revision, if there is one. */
@@ -254,9 +262,10 @@ export class EventReloader {
       this.audit(request, 'unchanged', { version: registry.version, ...extra });
       return { result: 'unchanged', version: registry.version, changes: [] };
     }
-    if (plan.refusals.length > 0 && !force) {
-      this.audit(request, 'refused', { version: registry.version, changes, refusals: plan.refusals, ...extra });
-      return { result: 'refused', version: registry.version, changes, refusals: plan.refusals };
+    const refusals = force ? plan.refusals.filter((refusal) => !overridable(refusal)) : plan.refusals;
+    if (refusals.length > 0) {
+      this.audit(request, 'refused', { version: registry.version, changes, refusals, ...extra });
+      return { result: 'refused', version: registry.version, changes, refusals };
     }
     const published = await this.link.publish(next, request.actor, now, source ? eventsDigest(next) : undefined);
     if (!published.ok) return null;

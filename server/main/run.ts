@@ -3,6 +3,7 @@ import { ConfigError } from '../config/load.js';
 import type { WaitroomConfig } from '../config/schema.js';
 import { NativeUwsUnavailableError } from '../gateway/transport/uws.js';
 import { createLogger, type Logger } from '../observability/log.js';
+import { CapacityBelowBookingsError } from '../events/reload.js';
 import { SchemaBehindError } from '../store/postgres/migrations.js';
 import { UnsafeDurabilityError } from '../store/redis/durability.js';
 import { systemClock } from '../clock.js';
@@ -25,7 +26,8 @@ export async function run(name: string, config: () => Readonly<WaitroomConfig>, 
       error instanceof ConfigError ||
       error instanceof NativeUwsUnavailableError ||
       error instanceof UnsafeDurabilityError ||
-      error instanceof SchemaBehindError
+      error instanceof SchemaBehindError ||
+      error instanceof CapacityBelowBookingsError
     ) {
       console.error(`${name}: ${error.message}`);
       process.exit(2);

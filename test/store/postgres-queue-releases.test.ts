@@ -96,7 +96,7 @@ it('a release that fails after COMMIT and a sweep that fails are logged; the boo
   await store.close();
   await (await openPostgresBookings(database.url, outage.queue, (_, message) => warnings.push(message))).close(); // its opening's sweep runs into the outage
   expect(warnings.join('\n')).toMatch(/queue release failed after a booking committed.* 1$/m);
-  expect(warnings.join('\n')).toMatch(/queue release sweep failed/);
+  expect(warnings.join('\n')).toMatch(/booking store sweep failed/);
   expect((await queue.figures(E, T0, NODE)).active).toBe(2);
 
   outage.setDown(false);

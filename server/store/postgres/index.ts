@@ -2,6 +2,7 @@
 import pg from 'pg';
 import type { Warn } from '../../observability/throttled-warn.js';
 import type { QueueStore, Stores } from '../types.js';
+import { deleteExpiredAssertions } from './assertion-expiry.js';
 import { PostgresBookingStore } from './booking-store.js';
 import { assertSchemaCurrent } from './migrations.js';
 
@@ -13,7 +14,7 @@ export interface PostgresBookings {
 
 /** Connections a process opens at most; each commit holds one for its transaction. */
 const POOL_SIZE = 10;
-/** How often the store applies queue releases a crash or a queue outage left behind (PostgresBookingStore.sweep). */
+/** How often the store applies queue releases a crash or a queue outage left behind (PostgresBookingStore.sweep) and deletes expired identity-assertion bindings. */
 const SWEEP_INTERVAL_MS = 5000;
 
 export function createPool(url: string): pg.Pool {
@@ -27,7 +28,8 @@ export function createPool(url: string): pg.Pool {
  * `queue`: the queue store each commit checks and releases its ticket in; `warn`: told of a queue
  * release or a sweep that failed (throttled by the caller). Throws SchemaBehindError
  * (./migrations.ts) on a database that lacks a migration; nothing stays open then. Once open, the
- * leftover queue releases are swept, then again every SWEEP_INTERVAL_MS until close.
+ * leftover queue releases are swept, then again every SWEEP_INTERVAL_MS until close; each sweep also
+ * deletes expired used_assertions rows (./assertion-expiry.ts; wall-clock time, as their expiry is).
  */
 export async function openPostgresBookings(url: string, queue: QueueStore, warn: Warn = () => {}): Promise<PostgresBookings> {
   const pool = createPool(url);
@@ -43,7 +45,8 @@ export async function openPostgresBookings(url: string, queue: QueueStore, warn:
   const sweep = () =>
     bookings
       .sweep()
-      .catch((error: Error) => warn({ err: error }, 'queue release sweep failed: booked tickets keep their active places until a sweep succeeds'));
+      .then(() => deleteExpiredAssertions(pool, Date.now()))
+      .catch((error: Error) => warn({ err: error }, 'booking store sweep failed: booked tickets keep their active places until a sweep succeeds'));
   let sweeping: Promise<unknown> = sweep();
   const timer = setInterval(() => {
     sweeping = sweeping.then(sweep);

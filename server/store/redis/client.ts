@@ -18,6 +18,8 @@ export interface RedisConnection {
   hSet(key: string, field: string, value: string): Promise<number>;
   hGetAll(key: string): Promise<Record<string, string>>;
   hLen(key: string): Promise<number>;
+  /** One HSCAN step: about `count` entries from `cursor` ('0' starts; a returned '0' means done). */
+  hScan(key: string, cursor: string, count: number): Promise<{ cursor: string; entries: { field: string; value: string }[] }>;
   hDel(key: string, fields: string[]): Promise<number>;
   get(key: string): Promise<string | null>;
   /** SET with an expiry in milliseconds. */
@@ -55,7 +57,7 @@ async function withinTimeout(attempt: () => Promise<unknown>): Promise<boolean> 
 }
 
 /** The key-addressed commands, which node-redis spells the same on a client and a cluster. */
-type Commands = Pick<ReturnType<typeof createClient>, 'evalSha' | 'eval' | 'hmGet' | 'hSet' | 'hGetAll' | 'hLen' | 'hDel' | 'get' | 'set' | 'del'>;
+type Commands = Pick<ReturnType<typeof createClient>, 'evalSha' | 'eval' | 'hmGet' | 'hSet' | 'hGetAll' | 'hLen' | 'hScan' | 'hDel' | 'get' | 'set' | 'del'>;
 
 function commandsOf(redis: Commands): Omit<RedisConnection, 'ping' | 'close'> {
   return {
@@ -65,6 +67,10 @@ function commandsOf(redis: Commands): Omit<RedisConnection, 'ping' | 'close'> {
     hSet: (key, field, value) => redis.hSet(key, field, value),
     hGetAll: (key) => redis.hGetAll(key),
     hLen: (key) => redis.hLen(key),
+    hScan: async (key, cursor, count) => {
+      const reply = await redis.hScan(key, cursor, { COUNT: count });
+      return { cursor: String(reply.cursor), entries: reply.entries.map(({ field, value }) => ({ field: String(field), value: String(value) })) };
+    },
     hDel: (key, fields) => redis.hDel(key, fields),
     get: (key) => redis.get(key),
     setPx: async (key, value, ttlMs) => void (await redis.set(key, value, { expiration: { type: 'PX', value: ttlMs } })),
