@@ -47,6 +47,8 @@ export interface PrivatePostgres {
   destroy(): Promise<void>;
   /** The server log's last lines. */
   logTail(): Promise<string>;
+  /** The whole server log, every run of it. */
+  serverLog(): Promise<string>;
 }
 
 const asRoot = process.getuid?.() === 0;
@@ -163,9 +165,12 @@ class ManagedPostgres implements PrivatePostgres {
     }
   }
 
+  async serverLog(): Promise<string> {
+    return readFile(this.logFile, 'utf8').catch(() => '(no server log)');
+  }
+
   async logTail(): Promise<string> {
-    const text = await readFile(this.logFile, 'utf8').catch(() => '(no server log)');
-    return text.split('\n').slice(-LOG_TAIL_LINES).join('\n');
+    return (await this.serverLog()).split('\n').slice(-LOG_TAIL_LINES).join('\n');
   }
 }
 
