@@ -6,11 +6,13 @@ export interface HttpReply {
   body: { booking?: { reference: string; ticketNo: number }; repeated?: boolean; error?: { code: string; message: string } };
 }
 
-export async function postBooking(baseUrl: string, eventId: string, body: Partial<BookingBody> | unknown): Promise<HttpReply> {
+/** `timeoutMs`: give up (reject) on a request that gets no answer in time, e.g. from a handler that hangs or died. */
+export async function postBooking(baseUrl: string, eventId: string, body: Partial<BookingBody> | unknown, timeoutMs?: number): Promise<HttpReply> {
   const response = await fetch(`${baseUrl}/api/events/${eventId}/bookings`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
+    ...(timeoutMs === undefined ? {} : { signal: AbortSignal.timeout(timeoutMs) }),
   });
   return { status: response.status, body: (await response.json()) as HttpReply['body'] };
 }

@@ -19,6 +19,7 @@ import type pg from 'pg';
 import type { Warn } from '../../observability/throttled-warn.js';
 import { bookingFingerprint, slotKey } from '../booking-fingerprint.js';
 import type { BookingRecord, BookingRequest, BookingStore, CommitOutcome, QueueStore } from '../types.js';
+import { withPooledClient } from './pooled-client.js';
 
 /** Deadlock and serialization failures: the transaction changed nothing, so it is run again, this many times at most. */
 const RETRIED_CODES = new Set(['40P01', '40001']);
@@ -80,23 +81,22 @@ export class PostgresBookingStore implements BookingStore {
     }
   }
 
-  private async commitOnce(request: BookingRequest): Promise<CommitOutcome> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
-      const refusal = await this.write(client, request);
-      if (refusal) {
-        await client.query('ROLLBACK');
-        return refusal.kind === 'grant_used' ? ((await this.priorUse(client, request)) ?? refusal) : refusal;
+  private commitOnce(request: BookingRequest): Promise<CommitOutcome> {
+    return withPooledClient(this.pool, async (client) => {
+      try {
+        await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+        const refusal = await this.write(client, request);
+        if (refusal) {
+          await client.query('ROLLBACK');
+          return refusal.kind === 'grant_used' ? ((await this.priorUse(client, request)) ?? refusal) : refusal;
+        }
+        await client.query('COMMIT');
+        return { kind: 'booked', booking: request.record };
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
       }
-      await client.query('COMMIT');
-      return { kind: 'booked', booking: request.record };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** The writes of a booking, in order; the first that is refused ends it (the caller rolls back). */

@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import { withPooledClient } from './pooled-client.js';
 
 const DIRECTORY = fileURLToPath(new URL('./migrations/', import.meta.url));
 const NAME = /^(\d{3})-[a-z0-9-]+\.sql$/;
@@ -46,26 +47,25 @@ export async function missingMigrations(db: Queryable, known = knownMigrations()
 }
 
 /** Applies every pending migration in one transaction (all or none); returns their names. */
-export async function migrate(pool: pg.Pool, known = knownMigrations()): Promise<string[]> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
-    const applied = await appliedNames(client);
-    const pending = known.filter((m) => !applied.has(m.name));
-    for (const migration of pending) {
-      await client.query(migration.sql);
-      await client.query('INSERT INTO schema_migrations (name) VALUES ($1)', [migration.name]);
+export function migrate(pool: pg.Pool, known = knownMigrations()): Promise<string[]> {
+  return withPooledClient(pool, async (client) => {
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+      const applied = await appliedNames(client);
+      const pending = known.filter((m) => !applied.has(m.name));
+      for (const migration of pending) {
+        await client.query(migration.sql);
+        await client.query('INSERT INTO schema_migrations (name) VALUES ($1)', [migration.name]);
+      }
+      await client.query('COMMIT');
+      return pending.map((m) => m.name);
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
     }
-    await client.query('COMMIT');
-    return pending.map((m) => m.name);
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** Throws SchemaBehindError naming what is missing, unless the database has every known migration. */
