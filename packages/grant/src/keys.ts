@@ -43,6 +43,8 @@ export function remoteGrantKeys(url: string | URL): GrantKeyLookup {
 /** One remote key set per URL for the life of the process, so `verifyGrant(token, secret, url)` fetches once, not per call. */
 const remoteSets = new Map<string, GrantKeyLookup>();
 
+const localSets = new WeakMap<JSONWebKeySet, GrantKeyLookup>();
+
 /** The lookup for any `GrantKeys`. */
 export function grantKeyLookup(keys: GrantKeys): GrantKeyLookup {
   if (typeof keys === 'function') return keys;
@@ -53,5 +55,8 @@ export function grantKeyLookup(keys: GrantKeys): GrantKeyLookup {
     return lookup;
   }
   if (keys instanceof Map) return async (kid) => keys.get(kid);
-  return lookupIn(createLocalJWKSet(keys as JSONWebKeySet));
+  // A JWKS document: its keys are imported once, not on every verification.
+  let lookup = localSets.get(keys as JSONWebKeySet);
+  if (!lookup) localSets.set(keys as JSONWebKeySet, (lookup = lookupIn(createLocalJWKSet(keys as JSONWebKeySet))));
+  return lookup;
 }
