@@ -4,9 +4,9 @@
  * a URL (`keys.grant.jwksUrl`) instead of files (docs/decisions/018-jws-grants.md).
  */
 import type { KeyObject } from 'node:crypto';
-import { createRemoteJWKSet, errors, type JSONWebKeySet } from 'jose';
+import type { JSONWebKeySet } from 'jose';
 import { GRANT_ALG } from '../../shared/tokens/claims.js';
-import type { GrantKeyLookup, GrantPublicKeys } from '../../shared/tokens/grant.js';
+import type { GrantPublicKeys } from '../../shared/tokens/grant.js';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
 
@@ -20,18 +20,5 @@ export function jwksOf(keys: GrantPublicKeys): JSONWebKeySet {
   };
 }
 
-/**
- * Keys fetched from a JWKS URL (jose fetches again, at most every 30 s, when a key id is not in its copy:
- * a rotation is seen without a restart). An unreachable URL throws: that is no verdict on the grant (GRANT_KEYS_UNAVAILABLE).
- */
-export function remoteGrantKeys(url: string): GrantKeyLookup {
-  const set = createRemoteJWKSet(new URL(url));
-  return async (kid) => {
-    try {
-      return await set({ alg: GRANT_ALG, kid });
-    } catch (error) {
-      if (error instanceof errors.JWKSNoMatchingKey) return undefined;
-      throw error;
-    }
-  };
-}
+// Keys fetched from a JWKS URL (jose re-fetches, at most every 30 s, on an unknown key id): the grant package's.
+export { remoteGrantKeys } from '../../packages/grant/src/index.js';

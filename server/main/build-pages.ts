@@ -22,7 +22,7 @@ function newestMtime(dir: string): number {
 }
 
 export function pagesAreCurrent(): boolean {
-  return existsSync(STAMP) && statSync(STAMP).mtimeMs >= Math.max(newestMtime('client'), newestMtime('shared'));
+  return existsSync(STAMP) && statSync(STAMP).mtimeMs >= Math.max(newestMtime('client'), newestMtime('shared'), newestMtime('packages/grant/src'));
 }
 
 export async function buildPages(): Promise<void> {

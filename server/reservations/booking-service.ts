@@ -2,10 +2,10 @@
  * The reservation handler's decisions, free of HTTP: verify the grant, then
  * commit in one atomic store step. Nothing is written unless every check passed.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { GRANT_REFUSALS, WRONG_SECRET, secretMatches, wrongEvent } from '../../packages/grant/src/index.js';
 import { BookingBody, type AvailabilityResponse, type BookingErrorCode, type BookingResponse } from '../../shared/booking/api.js';
 import { verifyGrant, type GrantKeyLookup, type GrantPublicKeys } from '../../shared/tokens/grant.js';
-import type { TokenFailure } from '../../shared/tokens/verify-result.js';
 import type { Clock } from '../clock.js';
 import type { EventConfig } from '../config/event-schema.js';
 import type { BookingStore, CommitOutcome } from '../store/types.js';
@@ -16,14 +16,6 @@ import { assertionId, personKey, verifiedPersonKey } from './person-key.js';
 import { checkName } from './person-name.js';
 
 export type ServiceResult<T> = { ok: true; status: number; value: T } | { ok: false; code: BookingErrorCode; message: string };
-
-const GRANT_FAILURES: Record<TokenFailure, [BookingErrorCode, string]> = {
-  malformed: ['GRANT_MALFORMED', 'the grant is not a valid grant token'],
-  unknown_key: ['GRANT_UNKNOWN_KEY', 'the grant was signed with a key this system does not know'],
-  bad_signature: ['GRANT_INVALID_SIGNATURE', 'the grant signature does not verify'],
-  expired: ['GRANT_EXPIRED', 'the grant has expired; booking time is over'],
-  keys_unavailable: ['GRANT_KEYS_UNAVAILABLE', 'the grant keys could not be fetched; nothing was booked; retry'],
-};
 
 const COMMIT_REFUSALS: Partial<Record<CommitOutcome['kind'], [BookingErrorCode, string]>> = {
   grant_used: ['GRANT_USED', 'this grant was already used for another booking'],
@@ -42,12 +34,6 @@ function fail<T>(code: BookingErrorCode, message: string): ServiceResult<T> {
 function newReference(): string {
   const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
   return `WR-${[...randomBytes(10)].map((b) => alphabet[b % 32]).join('')}`;
-}
-
-function secretMatches(secret: string, secretHash: string): boolean {
-  const given = createHash('sha256').update(secret, 'utf8').digest();
-  const expected = Buffer.from(secretHash, 'base64url');
-  return expected.length === given.length && timingSafeEqual(given, expected);
 }
 
 export class BookingService {
@@ -80,12 +66,12 @@ export class BookingService {
     const body = parsed.data;
     const now = this.clock.now();
     const verified = await verifyGrant(body.grant, this.publicKeys, now);
-    if (!verified.ok) return fail(...GRANT_FAILURES[verified.failure]);
+    if (!verified.ok) return fail(GRANT_REFUSALS[verified.failure].code, GRANT_REFUSALS[verified.failure].message);
     const { claims } = verified;
-    if (claims.e !== eventId) return fail('GRANT_WRONG_EVENT', `this grant is for event "${claims.e}"`);
+    if (claims.e !== eventId) return fail(wrongEvent(claims.e).code, wrongEvent(claims.e).message);
     const event = this.event(eventId);
     if (!event) return fail('UNKNOWN_EVENT', `no event "${eventId}"`);
-    if (!secretMatches(body.secret, claims.sh)) return fail('GRANT_WRONG_SECRET', 'the secret does not match this grant');
+    if (!(await secretMatches(body.secret, claims.sh))) return fail(WRONG_SECRET.code, WRONG_SECRET.message);
     const identity = await this.verifiedIdentity(event, body.identityToken, claims.gid, now);
     if (!identity.ok) return identity;
     // Authoritative: the person's cohort must be open now, by this server's clock and the live config.

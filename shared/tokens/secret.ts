@@ -10,8 +10,5 @@ export function newClientSecret(): string {
   return toBase64Url(globalThis.crypto.getRandomValues(new Uint8Array(32)));
 }
 
-/** base64url(SHA-256(UTF-8 secret)). */
-export async function hashSecret(secret: string): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret));
-  return toBase64Url(new Uint8Array(digest));
-}
+// Hashing and comparing the secret: one implementation, in packages/grant.
+export { hashSecret, secretMatches } from '../../packages/grant/src/secret.js';

@@ -115,13 +115,19 @@ describe('the gateway publishes its grant keys as a JWKS', () => {
     expect(verify(`${header}.${payload}x`)).toMatch(/^failed/);
   });
 
-  it("verifies a real grant with Python's PyJWT (Debian's python3-jwt), refusing a tampered one", async () => {
+  it("verifies a real grant with Python's PyJWT (Debian's python3-jwt) and the booker's secret, refusing a tampered one, a wrong secret, an extra header", async () => {
     const jwks = await (await fetch(`${system.gatewayUrl}/.well-known/jwks.json`)).text();
     writeFileSync(join(dir, 'jwks.json'), jwks);
-    const pyjwt = (token: string) => {
+    const pyjwt = (token: string, secret?: string) => {
       writeFileSync(join(dir, 'grant.txt'), token, 'ascii');
+      if (secret !== undefined) writeFileSync(join(dir, 'secret.txt'), secret, 'utf8');
       // Debian's interpreter, where apt installs python3-jwt (.ci/run does); fails loudly when it is missing.
-      const args = ['examples/python/verify_grant.py', join(dir, 'jwks.json'), join(dir, 'grant.txt')];
+      const args = [
+        'examples/python/verify_grant.py',
+        join(dir, 'jwks.json'),
+        join(dir, 'grant.txt'),
+        ...(secret === undefined ? [] : [join(dir, 'secret.txt')]),
+      ];
       try {
         return execFileSync('/usr/bin/python3', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
       } catch (error) {
@@ -135,6 +141,12 @@ describe('the gateway publishes its grant keys as a JWKS', () => {
     const [header, payload, signature] = grant.split('.') as [string, string, string];
     const flipped = `${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BA' : 'AA'}`;
     expect(pyjwt(`${header}.${payload}.${flipped}`)).toMatch(/^refused: InvalidSignatureError/);
+    // With the secret the booker presents (docs/integration.md): the grant's own secret passes, another is refused.
+    expect(JSON.parse(pyjwt(grant, client.secret))).toMatchObject({ gid: readGrantClaims(grant)!.gid });
+    expect(pyjwt(grant, `${client.secret}x`)).toMatch(/^refused: WrongSecretError/);
+    // A header with a further parameter is refused before any key is chosen: a header refusal, not a signature failure.
+    const extra = `${Buffer.from(JSON.stringify({ alg: 'EdDSA', kid: 'g1', typ: 'waitroom-grant+jwt', jku: 'https://attacker.example/' })).toString('base64url')}`;
+    expect(pyjwt(`${extra}.${payload}.${signature}`)).toMatch(/^refused: InvalidTokenError: not a Waitroom grant header/);
   });
 
   it('a reservation handler configured with the JWKS URL, and no key files, books with the grant and refuses others', async () => {
