@@ -12,7 +12,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startDeployment, type Deployment } from './lib/deployment.js';
-import { GRANT_EVENT, runGrant } from './scenarios/grant.js';
+import { GRANT_EVENT, grantSummary, runGrant } from './scenarios/grant.js';
 import { HOLD_EVENT, runHold, TICK_MS, type HoldResult } from './scenarios/hold.js';
 import { DRAIN_EVENT, runDrain } from './scenarios/drain.js';
 import { RUSH_EVENT, runJoin } from './scenarios/join.js';
@@ -132,8 +132,9 @@ if (scenarios.has('grant')) {
   await part('grant', async () => {
     progress('starting the system for grant');
     deployment = await startDeployment({ nodes: 1, transport, tickMs: TICK_MS, events: [GRANT_EVENT] });
-    results.grant = await runGrant(deployment, 20_000, progress);
-    progress(`grant: ${JSON.stringify(results.grant)}`);
+    const grant = await runGrant(deployment, progress);
+    results.grant = grant;
+    for (const line of grantSummary(grant)) progress(line);
   });
 }
 if (scenarios.has('ws')) {
