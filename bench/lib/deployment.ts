@@ -130,12 +130,15 @@ export async function startDeployment(options: DeploymentOptions): Promise<Deplo
       stores,
       prefix,
       startReservationHandlers: async (count, extraEnv = {}) => {
-        const handlers: Gateway[] = [];
-        for (let i = 1; i <= count; i++) {
-          const handler = await startNode({ role: 'reservations', name: `reservations-${started.length + 1}`, configFile, env: { ...env, ...extraEnv } });
-          started.push(handler);
-          handlers.push(handler);
-        }
+        const first = started.length;
+        const handlers = await Promise.all(
+          Array.from({ length: count }, (_, i) =>
+            startNode({ role: 'reservations', name: `reservations-${first + i + 1}`, configFile, env: { ...env, ...extraEnv } }).then((handler) => {
+              started.push(handler);
+              return handler;
+            }),
+          ),
+        );
         return handlers;
       },
       stop: async () => {

@@ -35,6 +35,11 @@ export interface BookingMeasurement extends BookingConfig {
   latencyMs: { p50: number; p99: number };
   /** CPU seconds (user + system) each party used over the timed windows. */
   cpuSeconds: { handlers: number; redis: number; postgres: number; clients: number; wallClock: number };
+  /**
+   * CPU milliseconds a booking cost each server-side party, and all of them together: unlike bookings/s, this
+   * hardly moves with what else the machine runs, so it is the figure to compare across runs.
+   */
+  cpuMsPerBooking: { handlers: number; redis: number; postgres: number; server: number };
 }
 
 export interface Grant {
@@ -175,13 +180,21 @@ function summarise({ config, handlers, windows }: Running): BookingMeasurement {
       2,
     );
   const bookingsPerSec = median(rates);
+  const bookings = windows.length * WINDOW_BOOKINGS;
+  const perBooking = (pick: (cpu: Window['cpu']) => number) => round((windows.reduce((total, w) => total + pick(w.cpu), 0) * 1000) / bookings, 3);
   return {
     ...config,
     bookingsPerSec: round(bookingsPerSec, 0),
     bookingsPerSecPerHandler: round(bookingsPerSec / handlers.length, 0),
     windowsBookingsPerSec: rates.map((rate) => round(rate, 0)),
-    bookings: windows.length * WINDOW_BOOKINGS,
+    bookings,
     latencyMs: { p50: round(quantile(latencies, 0.5), 1), p99: round(quantile(latencies, 0.99), 1) },
+    cpuMsPerBooking: {
+      handlers: perBooking((c) => c.handlers),
+      redis: perBooking((c) => c.redis),
+      postgres: perBooking((c) => c.postgres),
+      server: perBooking((c) => c.handlers + c.redis + c.postgres),
+    },
     cpuSeconds: {
       handlers: sum((c) => c.handlers),
       redis: sum((c) => c.redis),
@@ -221,11 +234,13 @@ export async function measureBookings(
     const perConfig = WARM_UP_BOOKINGS + WINDOWS * WINDOW_BOOKINGS;
     const running: Running[] = [];
     // One set of handlers per store, the one-handler configuration using the first of them.
-    const handlersOf: Record<BookingStoreKind, Gateway[]> = {
-      redis: await deployment.startReservationHandlers(2),
-      postgres: await deployment.startReservationHandlers(2, { BOOKINGS_URL: database.url }),
-    };
-    started.push(...handlersOf.redis, ...handlersOf.postgres);
+    const [redis, postgres] = await Promise.all([
+      deployment.startReservationHandlers(2),
+      deployment.startReservationHandlers(2, { BOOKINGS_URL: database.url }),
+    ]);
+    const handlersOf: Record<BookingStoreKind, Gateway[]> = { redis, postgres };
+    started.push(...redis, ...postgres);
+    progress('bookings: 2 handlers on Redis bookings and 2 on PostgreSQL bookings started; warming up');
     for (const [i, config] of BOOKING_CONFIGS.entries()) {
       running.push({
         config,

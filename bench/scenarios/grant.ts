@@ -48,6 +48,8 @@ export interface GrantResult {
     postgresOverRedisHotSlot: number;
     twoHandlersOverOneRedis: number;
     twoHandlersOverOnePostgres: number;
+    /** Server-side CPU per booking (handlers, Redis, PostgreSQL backends), one handler, BENCH_SLOTS slots. */
+    serverCpuPerBookingPostgresOverRedis: number;
   };
 }
 
@@ -149,6 +151,11 @@ function postgresOverRedis(measured: BookingMeasurement[], handlers: number, slo
   return round(rate('postgres') / rate('redis'), 2);
 }
 
+/** Server-side CPU ms per booking with one handler and BENCH_SLOTS slots. */
+function serverCpu(measured: BookingMeasurement[], store: string): number {
+  return measured.find((m) => m.store === store && m.handlers === 1 && m.slots === BENCH_SLOTS)?.cpuMsPerBooking.server ?? NaN;
+}
+
 /** Two handlers' bookings/s over one's, same store and slots. */
 function twoOverOne(measured: BookingMeasurement[], store: string): number {
   const rate = (handlers: number) => measured.find((m) => m.store === store && m.handlers === handlers && m.slots === BENCH_SLOTS)?.bookingsPerSec ?? NaN;
@@ -181,6 +188,7 @@ export async function runGrant(deployment: Deployment, progress: (line: string) 
       postgresOverRedisHotSlot: postgresOverRedis(bookings, 2, 1),
       twoHandlersOverOneRedis: twoOverOne(bookings, 'redis'),
       twoHandlersOverOnePostgres: twoOverOne(bookings, 'postgres'),
+      serverCpuPerBookingPostgresOverRedis: round(serverCpu(bookings, 'postgres') / serverCpu(bookings, 'redis'), 2),
     },
   };
 }
@@ -191,7 +199,8 @@ export function grantSummary(result: GrantResult): string[] {
     const cpu = m.cpuSeconds;
     return (
       `  ${describe(m).padEnd(36)} ${String(m.bookingsPerSec).padStart(6)}/s (${m.bookingsPerSecPerHandler}/s per handler; windows ${m.windowsBookingsPerSec.join(', ')})` +
-      `  p50/p99 ${m.latencyMs.p50}/${m.latencyMs.p99} ms  CPU s: handlers ${cpu.handlers}, redis ${cpu.redis}, postgres ${cpu.postgres}, clients ${cpu.clients}, wall ${cpu.wallClock}`
+      `  p50/p99 ${m.latencyMs.p50}/${m.latencyMs.p99} ms  CPU s: handlers ${cpu.handlers}, redis ${cpu.redis}, postgres ${cpu.postgres}, clients ${cpu.clients}, wall ${cpu.wallClock}` +
+      `  CPU ms/booking: handlers ${m.cpuMsPerBooking.handlers}, server total ${m.cpuMsPerBooking.server}`
     );
   });
   const r = result.bookingRatios;
@@ -200,6 +209,6 @@ export function grantSummary(result: GrantResult): string[] {
     `grant: verifies ${result.verifiesPerSec}/CPU s (${result.verifyRatioToRaw} of bare Ed25519 ${result.rawEd25519PerSec}); bookings (median of ${WINDOWS} windows of ${WINDOW_BOOKINGS}):`,
     ...lines,
     `  PostgreSQL/Redis: ${r.postgresOverRedisOneHandler} (1 handler), ${r.postgresOverRedisTwoHandlers} (2 handlers), ${r.postgresOverRedisHotSlot} (2 handlers, one hot slot); ` +
-      `2 handlers/1: Redis ${r.twoHandlersOverOneRedis}, PostgreSQL ${r.twoHandlersOverOnePostgres}`,
+      `2 handlers/1: Redis ${r.twoHandlersOverOneRedis}, PostgreSQL ${r.twoHandlersOverOnePostgres}; server CPU per booking PostgreSQL/Redis ${r.serverCpuPerBookingPostgresOverRedis}`,
   ];
 }
