@@ -86,13 +86,14 @@ async function writeResults(): Promise<void> {
   await writeFile(values.out!.replace(/\.json$/, '') + '.svg', renderSvg(results));
 }
 
-/** Runs one part; a failure is recorded in results.errors and the run goes on with the next part. */
+/** Runs one part; a failure is recorded in results.errors, the run goes on with the next part and exits 1 at the end. */
 async function part(name: string, body: () => Promise<void>): Promise<void> {
   try {
     await body();
   } catch (error) {
     progress(`${name} failed: ${(error as Error).message}`);
     ((results.errors ??= {}) as Record<string, string>)[name] = (error as Error).message;
+    process.exitCode = 1;
   } finally {
     await stopEverything();
     await writeResults();
