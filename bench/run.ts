@@ -12,7 +12,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startDeployment, type Deployment } from './lib/deployment.js';
-import { GRANT_EVENT, runGrant } from './scenarios/grant.js';
+import { GRANT_EVENT, grantSummary, runGrant } from './scenarios/grant.js';
 import { HOLD_EVENT, runHold, TICK_MS, type HoldResult } from './scenarios/hold.js';
 import { DRAIN_EVENT, runDrain } from './scenarios/drain.js';
 import { RUSH_EVENT, runJoin } from './scenarios/join.js';
@@ -86,13 +86,14 @@ async function writeResults(): Promise<void> {
   await writeFile(values.out!.replace(/\.json$/, '') + '.svg', renderSvg(results));
 }
 
-/** Runs one part; a failure is recorded in results.errors and the run goes on with the next part. */
+/** Runs one part; a failure is recorded in results.errors, the run goes on with the next part and exits 1 at the end. */
 async function part(name: string, body: () => Promise<void>): Promise<void> {
   try {
     await body();
   } catch (error) {
     progress(`${name} failed: ${(error as Error).message}`);
     ((results.errors ??= {}) as Record<string, string>)[name] = (error as Error).message;
+    process.exitCode = 1;
   } finally {
     await stopEverything();
     await writeResults();
@@ -132,8 +133,9 @@ if (scenarios.has('grant')) {
   await part('grant', async () => {
     progress('starting the system for grant');
     deployment = await startDeployment({ nodes: 1, transport, tickMs: TICK_MS, events: [GRANT_EVENT] });
-    results.grant = await runGrant(deployment, 20_000, progress);
-    progress(`grant: ${JSON.stringify(results.grant)}`);
+    const grant = await runGrant(deployment, progress);
+    results.grant = grant;
+    for (const line of grantSummary(grant)) progress(line);
   });
 }
 if (scenarios.has('ws')) {

@@ -23,6 +23,8 @@ export interface BenchEvent {
   admitsPerMinute: number;
   grantTtlSeconds?: number;
   slotCapacity?: number;
+  /** Slots at the one center, s1..sN (default 1), each of slotCapacity. */
+  slots?: number;
 }
 
 export interface DeploymentOptions {
@@ -47,10 +49,16 @@ export interface Deployment {
   /** The runner's own connection to the same store (pausing, seeding tickets). */
   stores: Stores;
   prefix: string;
+  /**
+   * More reservation handlers on the same config and Redis (`env` added to theirs, e.g. BOOKINGS_URL);
+   * stopped by `stop` at the latest, or earlier by the caller with stopAll.
+   */
+  startReservationHandlers(count: number, env?: NodeJS.ProcessEnv): Promise<Gateway[]>;
   stop(): Promise<void>;
 }
 
-function eventConfig(event: BenchEvent, now: number) {
+/** A bench event as the config file holds it (the scenarios parse the same with EventConfig). */
+export function eventConfig(event: BenchEvent, now: number) {
   return {
     id: event.id,
     title: { ko: '벤치마크', en: 'Benchmark' },
@@ -60,7 +68,13 @@ function eventConfig(event: BenchEvent, now: number) {
     admitsPerMinute: event.admitsPerMinute,
     grantTtlSeconds: event.grantTtlSeconds ?? 600,
     graceSeconds: 30,
-    centers: [{ id: 'c1', name: 'Bench center', slots: [{ id: 's1', label: '09:00', capacity: event.slotCapacity ?? 10_000_000 }] }],
+    centers: [
+      {
+        id: 'c1',
+        name: 'Bench center',
+        slots: Array.from({ length: event.slots ?? 1 }, (_, i) => ({ id: `s${i + 1}`, label: `${9 + i}:00`, capacity: event.slotCapacity ?? 10_000_000 })),
+      },
+    ],
   };
 }
 
@@ -115,6 +129,18 @@ export async function startDeployment(options: DeploymentOptions): Promise<Deplo
       keys,
       stores,
       prefix,
+      startReservationHandlers: async (count, extraEnv = {}) => {
+        const first = started.length;
+        const handlers = await Promise.all(
+          Array.from({ length: count }, (_, i) =>
+            startNode({ role: 'reservations', name: `reservations-${first + i + 1}`, configFile, env: { ...env, ...extraEnv } }).then((handler) => {
+              started.push(handler);
+              return handler;
+            }),
+          ),
+        );
+        return handlers;
+      },
       stop: async () => {
         await stores.close();
         await stopAll(started, 5000);

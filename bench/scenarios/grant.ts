@@ -1,50 +1,63 @@
 /**
  * `grant`: how fast grants verify (Ed25519, one core, this process) and how
- * fast the reservation handler commits bookings against Redis with many
- * clients booking at once. The bookings are real: tickets issued and admitted
- * in the store, grants signed with the deployment's key, each POSTed with its
- * secret over HTTP; every one must answer 201.
+ * fast the reservation handler commits bookings with many clients booking at
+ * once, with its bookings in Redis and in PostgreSQL, one and two handler
+ * processes (./bookings.ts). The bookings are real: tickets issued and
+ * admitted in the store, grants signed with the deployment's key, each POSTed
+ * with its secret over HTTP; every one must answer 201.
  */
 import { verify } from 'node:crypto';
-import { Agent, request as httpRequest } from 'node:http';
+import { cpus, loadavg } from 'node:os';
 import { grantPublicKeys, grantSigningKey, ticketKeyRing } from '../../server/config/keys.js';
 import { EventConfig } from '../../server/config/event-schema.js';
 import { TokenAuthority } from '../../server/gateway/token-authority.js';
 import { verifyGrant } from '../../shared/tokens/grant.js';
 import { readGrant } from '../../shared/tokens/claims.js';
 import { hashSecret, newClientSecret } from '../../shared/tokens/secret.js';
-import { cpuSecondsOf, type Deployment } from '../lib/deployment.js';
+import { eventConfig, type Deployment } from '../lib/deployment.js';
 import { round } from '../lib/stats.js';
+import {
+  BENCH_SLOTS,
+  BOOKING_CONCURRENCY,
+  BOOKING_CONFIGS,
+  describe,
+  GRANTS_NEEDED,
+  measureBookings,
+  WINDOW_BOOKINGS,
+  WINDOWS,
+  type BookingMeasurement,
+} from './bookings.js';
 
-export const GRANT_EVENT = { id: 'grants', maxActive: 1_000_000, admitsPerMinute: 1_000_000 };
+export const GRANT_EVENT = { id: 'grants', maxActive: 1_000_000, admitsPerMinute: 1_000_000, slots: BENCH_SLOTS };
 
 export interface GrantResult {
+  /** The machine's 1, 5 and 15 minute load averages as the part began and ended (other work shares the cores). */
+  loadAverage: { before: number[]; after: number[] };
   verifiesPerSec: number;
   /** OpenSSL's Ed25519 verification alone on the same bytes and core: the floor verifiesPerSec is measured against. */
   rawEd25519PerSec: number;
   verifyRatioToRaw: number;
+  /** Redis store, one handler, BENCH_SLOTS slots: the figure earlier runs reported. */
   bookingsPerSec: number;
-  bookings: number;
   concurrency: number;
-  /** CPU seconds (user + system) each party used during the bookings, to see which one bounds the rate. */
-  bookingCpuSeconds: { reservationHandler: number; redis: number; bookingClients: number; wallClock: number };
+  /** Every configuration (store × handler processes × slots), measured in this run. */
+  bookings: BookingMeasurement[];
+  bookingRatios: {
+    postgresOverRedisOneHandler: number;
+    postgresOverRedisTwoHandlers: number;
+    postgresOverRedisHotSlot: number;
+    twoHandlersOverOneRedis: number;
+    twoHandlersOverOnePostgres: number;
+    /** Server-side CPU per booking (handlers, Redis, PostgreSQL backends), one handler, BENCH_SLOTS slots. */
+    serverCpuPerBookingPostgresOverRedis: number;
+  };
 }
 
 const VERIFY_SECONDS = 3;
-const BOOKING_CONCURRENCY = 128;
 const RUNNER_NODE = 1;
 
 function benchEvent(): EventConfig {
-  const now = Date.now();
-  return EventConfig.parse({
-    id: GRANT_EVENT.id,
-    title: 'Grants',
-    opensAt: now - 60_000,
-    closesAt: now + 3600_000,
-    maxActive: GRANT_EVENT.maxActive,
-    admitsPerMinute: GRANT_EVENT.admitsPerMinute,
-    centers: [{ id: 'c1', name: 'Bench center', slots: [{ id: 's1', label: '09:00', capacity: 10_000_000 }] }],
-  });
+  return EventConfig.parse(eventConfig(GRANT_EVENT, Date.now()));
 }
 
 /**
@@ -99,7 +112,8 @@ async function admittedGrants(deployment: Deployment, count: number): Promise<{ 
   const { queue } = deployment.stores;
   const event = benchEvent();
   const now = Date.now();
-  await queue.joinBatch(event.id, count, now, RUNNER_NODE, event.opensAt);
+  // The deployment's controller admits some of them too (a grant it signs is not ours to know): join a fifth more.
+  await queue.joinBatch(event.id, count + Math.ceil(count / 5), now, RUNNER_NODE, event.opensAt);
   const admitted: { ticketNo: number; grantExpiresAt: number }[] = [];
   // Each step may admit a minute's worth (the token bucket refills with time; the steps' clock is ours to give).
   for (let step = 1; admitted.length < count && step < 1000; step++) {
@@ -123,7 +137,7 @@ async function admittedGrants(deployment: Deployment, count: number): Promise<{ 
   await queue.releaseLease(event.id, 'bench');
   const tokens = new TokenAuthority(ticketKeyRing(deployment.keys), grantSigningKey(deployment.keys));
   return Promise.all(
-    admitted.map(async ({ ticketNo }) => {
+    admitted.slice(0, count).map(async ({ ticketNo }) => {
       const secret = newClientSecret();
       // Valid for an hour of wall-clock time, whatever step time admitted it.
       return { secret, grant: tokens.mintGrant(event, ticketNo, await hashSecret(secret), Date.now() + 3600_000) };
@@ -131,63 +145,70 @@ async function admittedGrants(deployment: Deployment, count: number): Promise<{ 
   );
 }
 
-/**
- * One booking over node:http with a keep-alive agent: measured lighter on the
- * client side than fetch (undici), whose CPU bounded the rate at ~1,800/s here.
- */
-function book(agent: Agent, url: URL, grant: string, secret: string, n: number): Promise<void> {
-  const body = JSON.stringify({ grant, secret, person: { name: `Bench person ${n}`, birthDate: '1970-01-01' }, centerId: 'c1', slotId: 's1' });
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(
-      url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          response.statusCode === 201 ? resolve() : reject(new Error(`booking ${n}: HTTP ${response.statusCode} ${Buffer.concat(chunks).toString()}`)),
-        );
-      },
-    );
-    request.once('error', reject);
-    request.end(body);
-  });
+/** PostgreSQL's bookings/s over Redis's in the configuration that differs only by the store (NaN when one is missing). */
+function postgresOverRedis(measured: BookingMeasurement[], handlers: number, slots: number): number {
+  const rate = (store: string) => measured.find((m) => m.store === store && m.handlers === handlers && m.slots === slots)?.bookingsPerSec ?? NaN;
+  return round(rate('postgres') / rate('redis'), 2);
 }
 
-export async function runGrant(deployment: Deployment, bookings: number, progress: (line: string) => void): Promise<GrantResult> {
+/** Server-side CPU ms per booking with one handler and BENCH_SLOTS slots. */
+function serverCpu(measured: BookingMeasurement[], store: string): number {
+  return measured.find((m) => m.store === store && m.handlers === 1 && m.slots === BENCH_SLOTS)?.cpuMsPerBooking.server ?? NaN;
+}
+
+/** Two handlers' bookings/s over one's, same store and slots. */
+function twoOverOne(measured: BookingMeasurement[], store: string): number {
+  const rate = (handlers: number) => measured.find((m) => m.store === store && m.handlers === handlers && m.slots === BENCH_SLOTS)?.bookingsPerSec ?? NaN;
+  return round(rate(2) / rate(1), 2);
+}
+
+export async function runGrant(deployment: Deployment, progress: (line: string) => void): Promise<GrantResult> {
+  const loadBefore = loadavg();
   progress('grant: verifying grants on one core');
   const { verifiesPerSec, rawEd25519PerSec } = await measureVerifies(deployment);
-  progress(`grant: issuing and admitting ${bookings} tickets`);
-  const grants = await admittedGrants(deployment, bookings);
-  const url = new URL(`${deployment.reservations.url}/api/events/${GRANT_EVENT.id}/bookings`);
-  const agent = new Agent({ keepAlive: true, maxSockets: BOOKING_CONCURRENCY });
-  progress(`grant: ${grants.length} bookings, ${BOOKING_CONCURRENCY} at a time`);
-  let next = 0;
-  const cpuBefore = { handler: await cpuSecondsOf(deployment.reservations.pid), redis: await cpuSecondsOf(deployment.redis.pid), self: process.cpuUsage() };
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: BOOKING_CONCURRENCY }, async () => {
-      for (let n = next++; n < grants.length; n = next++) await book(agent, url, grants[n]!.grant, grants[n]!.secret, n);
-    }),
+  progress(`grant: issuing and admitting ${GRANTS_NEEDED} tickets`);
+  const grants = await admittedGrants(deployment, GRANTS_NEEDED);
+  if (grants.length !== GRANTS_NEEDED) throw new Error(`grant: ${grants.length} tickets admitted of ${GRANTS_NEEDED}`);
+  progress(
+    `grant: ${BOOKING_CONFIGS.length} configurations × (a warm-up and ${WINDOWS} windows of ${WINDOW_BOOKINGS} bookings), ${BOOKING_CONCURRENCY} clients at a time`,
   );
-  const seconds = (performance.now() - started) / 1000;
-  const self = process.cpuUsage(cpuBefore.self);
-  agent.destroy();
-  const bookingCpuSeconds = {
-    reservationHandler: round((await cpuSecondsOf(deployment.reservations.pid)) - cpuBefore.handler, 2),
-    redis: round((await cpuSecondsOf(deployment.redis.pid)) - cpuBefore.redis, 2),
-    bookingClients: round((self.user + self.system) / 1e6, 2),
-    wallClock: round(seconds, 2),
-  };
-  const committed = await deployment.stores.bookings.bookingCount(GRANT_EVENT.id);
-  if (committed !== grants.length) throw new Error(`grant: ${committed} bookings stored for ${grants.length} answered 201`);
+  const bookings = await measureBookings(deployment, GRANT_EVENT.id, grants, progress);
+  const [redisOneHandler] = bookings;
   return {
+    loadAverage: { before: loadBefore.map((load) => round(load, 2)), after: loadavg().map((load) => round(load, 2)) },
     verifiesPerSec: round(verifiesPerSec, 0),
     rawEd25519PerSec: round(rawEd25519PerSec, 0),
     verifyRatioToRaw: round(verifiesPerSec / rawEd25519PerSec, 2),
-    bookingsPerSec: round(grants.length / seconds, 0),
-    bookings: grants.length,
+    bookingsPerSec: redisOneHandler!.bookingsPerSec,
     concurrency: BOOKING_CONCURRENCY,
-    bookingCpuSeconds,
+    bookings,
+    bookingRatios: {
+      postgresOverRedisOneHandler: postgresOverRedis(bookings, 1, BENCH_SLOTS),
+      postgresOverRedisTwoHandlers: postgresOverRedis(bookings, 2, BENCH_SLOTS),
+      postgresOverRedisHotSlot: postgresOverRedis(bookings, 2, 1),
+      twoHandlersOverOneRedis: twoOverOne(bookings, 'redis'),
+      twoHandlersOverOnePostgres: twoOverOne(bookings, 'postgres'),
+      serverCpuPerBookingPostgresOverRedis: round(serverCpu(bookings, 'postgres') / serverCpu(bookings, 'redis'), 2),
+    },
   };
+}
+
+/** The text summary: one line per configuration, then the ratios. */
+export function grantSummary(result: GrantResult): string[] {
+  const lines = result.bookings.map((m) => {
+    const cpu = m.cpuSeconds;
+    return (
+      `  ${describe(m).padEnd(36)} ${String(m.bookingsPerSec).padStart(6)}/s (${m.bookingsPerSecPerHandler}/s per handler; windows ${m.windowsBookingsPerSec.join(', ')})` +
+      `  p50/p99 ${m.latencyMs.p50}/${m.latencyMs.p99} ms  CPU s: handlers ${cpu.handlers}, redis ${cpu.redis}, postgres ${cpu.postgres}, clients ${cpu.clients}, wall ${cpu.wallClock}` +
+      `  CPU ms/booking: handlers ${m.cpuMsPerBooking.handlers}, server total ${m.cpuMsPerBooking.server}`
+    );
+  });
+  const r = result.bookingRatios;
+  return [
+    `grant: load average ${result.loadAverage.before.join(' ')} before, ${result.loadAverage.after.join(' ')} after (${cpus().length} cores)`,
+    `grant: verifies ${result.verifiesPerSec}/CPU s (${result.verifyRatioToRaw} of bare Ed25519 ${result.rawEd25519PerSec}); bookings (median of ${WINDOWS} windows of ${WINDOW_BOOKINGS}):`,
+    ...lines,
+    `  PostgreSQL/Redis: ${r.postgresOverRedisOneHandler} (1 handler), ${r.postgresOverRedisTwoHandlers} (2 handlers), ${r.postgresOverRedisHotSlot} (2 handlers, one hot slot); ` +
+      `2 handlers/1: Redis ${r.twoHandlersOverOneRedis}, PostgreSQL ${r.twoHandlersOverOnePostgres}; server CPU per booking PostgreSQL/Redis ${r.serverCpuPerBookingPostgresOverRedis}`,
+  ];
 }
