@@ -142,3 +142,19 @@ it('a delivery older than giveUpAfterMs is marked failed after its attempt, and 
   expect(failed.rows[0].n).toBe(BOOKINGS);
   expect(receiver.received).toHaveLength(BOOKINGS);
 });
+
+it('stop() lets the attempts in flight finish and records them, and claims nothing more', { timeout: 20_000 }, async () => {
+  receiver = await WebhookReceiver.start({ secret: SECRET, delayMs: 400 });
+  await commitAll();
+  const deliverer = startDeliverer(receiver.url, { batch: 5 });
+  const claimedSoFar = async () => Number((await pool.query('SELECT coalesce(sum(attempts), 0) AS n FROM webhook_deliveries')).rows[0].n);
+  await pollUntil(async () => (await claimedSoFar()) > 0, 5000, 'a claim');
+  await deliverer.stop();
+  const settled = await pool.query<{ claimed: number; delivered: number; logged: number }>(
+    `SELECT sum(attempts)::int AS claimed, count(delivered_at)::int AS delivered, (SELECT count(*)::int FROM webhook_attempts) AS logged FROM webhook_deliveries`,
+  );
+  expect(settled.rows[0]).toEqual({ claimed: 5, delivered: 5, logged: 5 });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(receiver.received).toHaveLength(5);
+  expect(await pendingCount()).toBe(BOOKINGS - 5);
+});
