@@ -122,6 +122,10 @@ it(`a reservation handler SIGKILLed mid-storm and restarted loses no webhook of 
   expect(receiver.deliveredIds()).toEqual(inDatabase);
   expect(receiver.refused).toEqual([]);
   expect(receiver.received.length).toBeGreaterThan(receivedAtKill);
+  // The restarted handler's metrics: what it sent, and nothing left pending.
+  const metrics = await (await fetch(`${handler.url}/metrics`)).text();
+  expect(metrics).toMatch(/^waitroom_webhook_attempts_total\{outcome="delivered",node="reservations-2"\} [1-9]/m);
+  expect(metrics).toMatch(/^waitroom_webhook_pending\{node="reservations-2"\} 0$/m);
   const failures = Number((await pool.query('SELECT count(*) AS n FROM webhook_attempts WHERE NOT delivered')).rows[0].n);
   expect(failures).toBeGreaterThanOrEqual(10);
   console.log(
