@@ -3,7 +3,8 @@
  * receiver on loopback: the receiver answers 500 to the first attempts, then
  * is shut (connections refused) for a few seconds, then comes back. Every
  * committed booking still arrives, signed, exactly once after de-duplication
- * by id; the delivery log holds every attempt with its failure; two
+ * by id; the delivery log holds every attempt with its failure (a 500, a
+ * refused connection, a timeout); two
  * deliverers on one database share the rows without sending one twice.
  */
 import pg from 'pg';
@@ -157,4 +158,14 @@ it('stop() lets the attempts in flight finish and records them, and claims nothi
   await new Promise((resolve) => setTimeout(resolve, 300));
   expect(receiver.received).toHaveLength(5);
   expect(await pendingCount()).toBe(BOOKINGS - 5);
+});
+
+it('a receiver slower than timeoutMs counts as a failed attempt, logged as a timeout, and is tried again', { timeout: 20_000 }, async () => {
+  receiver = await WebhookReceiver.start({ secret: SECRET, delayMs: 1500 });
+  await commitAll();
+  startDeliverer(receiver.url, { timeoutMs: 200, retryBaseMs: 10, retryMaxMs: 20 });
+  const timeouts = async () => Number((await pool.query(`SELECT count(*) AS n FROM webhook_attempts WHERE error = 'timeout' AND attempt = 2`)).rows[0].n);
+  await pollUntil(async () => (await timeouts()) > 0, 10_000, 'a second attempt that timed out');
+  const log = await pool.query(`SELECT DISTINCT status_code, error, delivered, duration_ms < 1000 AS quick FROM webhook_attempts`);
+  expect(log.rows).toEqual([{ status_code: null, error: 'timeout', delivered: false, quick: true }]);
 });

@@ -38,8 +38,7 @@ export async function postWebhook(target: WebhookTarget, webhook: PostedWebhook,
       redirect: 'manual',
       signal: AbortSignal.timeout(target.timeoutMs),
     });
-    // Read (and drop) the answer, so the connection is reused and a receiver that hangs mid-answer times out.
-    await response.arrayBuffer();
+    await drain(response);
     const delivered = response.status >= 200 && response.status < 300;
     return {
       attemptedAt,
@@ -51,6 +50,24 @@ export async function postWebhook(target: WebhookTarget, webhook: PostedWebhook,
   } catch (error) {
     return { attemptedAt, durationMs: performance.now() - started, statusCode: null, error: describe(error), delivered: false };
   }
+}
+
+/** What an answer's body may hold before it is cut off; nothing of it is used. */
+const MAX_ANSWER_BYTES = 64 * 1024;
+
+/**
+ * Reads (and drops) the answer, so the connection is reused and a receiver that hangs mid-answer times out;
+ * past MAX_ANSWER_BYTES the rest is not read (the connection is closed instead).
+ */
+async function drain(response: Response): Promise<void> {
+  const reader = response.body?.getReader();
+  if (!reader) return;
+  for (let bytes = 0; bytes <= MAX_ANSWER_BYTES;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    bytes += value.byteLength;
+  }
+  await reader.cancel();
 }
 
 /** `timeout`, a socket error code (ECONNREFUSED, ECONNRESET, …) or the message. */
