@@ -4,8 +4,8 @@
  * is shut (connections refused) for a few seconds, then comes back. Every
  * committed booking still arrives, signed, exactly once after de-duplication
  * by id; the delivery log holds every attempt with its failure (a 500, a
- * refused connection, a timeout); two
- * deliverers on one database share the rows without sending one twice.
+ * refused connection, a timeout); two deliverers on one database share the
+ * rows without sending one twice; stop() finishes what is in flight.
  */
 import pg from 'pg';
 import { afterEach, beforeEach, expect, it } from 'vitest';
