@@ -126,8 +126,12 @@ it(`a reservation handler SIGKILLed mid-storm and restarted loses no webhook of 
   const metrics = await (await fetch(`${handler.url}/metrics`)).text();
   expect(metrics).toMatch(/^waitroom_webhook_attempts_total\{outcome="delivered",node="reservations-2"\} [1-9]/m);
   expect(metrics).toMatch(/^waitroom_webhook_pending\{node="reservations-2"\} 0$/m);
-  const failures = Number((await pool.query('SELECT count(*) AS n FROM webhook_attempts WHERE NOT delivered')).rows[0].n);
-  expect(failures).toBeGreaterThanOrEqual(10);
+  // The log: the 500s recorded (those answered to the killed process were not: it died first); every attempt
+  // that reached the receiver was counted at its claim, recorded or not.
+  const failures = Number((await pool.query(`SELECT count(*) AS n FROM webhook_attempts WHERE NOT delivered AND error = 'HTTP 500'`)).rows[0].n);
+  expect(failures).toBeGreaterThan(0);
+  const claimed = Number((await pool.query('SELECT sum(attempts) AS n FROM webhook_deliveries')).rows[0].n);
+  expect(claimed).toBeGreaterThanOrEqual(receiver.received.length);
   console.log(
     `webhook restart: ${BOOKERS} bookings, killed after ${KILL_AFTER} confirmed with ${pendingAtKill} undelivered; ` +
       `${receiver.received.length} requests received (${receiver.received.length - BOOKERS} beyond one per booking), ${failures} failed attempts logged`,
