@@ -34,6 +34,8 @@ const ENV_PATHS: Record<string, string[]> = {
   REDIS_CLUSTER_NODES: ['store', 'redisClusterNodes'],
   REDIS_PREFIX: ['store', 'keyPrefix'],
   BOOKINGS_URL: ['store', 'bookingsUrl'],
+  WEBHOOK_URL: ['reservations', 'webhook', 'url'],
+  WEBHOOK_SECRET: ['reservations', 'webhook', 'secret'],
   WAITROOM_ALLOW_UNSAFE_DURABILITY: ['bookings', 'allowUnsafeDurability'],
   AUDIT_LOG_FILE: ['auditLogFile'],
   EVENTS_FILE: ['eventsFile'],

@@ -103,6 +103,34 @@ export const GatewayConfig = z
   })
   .strict();
 
+/**
+ * A signed POST per committed booking (docs/webhooks.md, decision 020). Sent from the PostgreSQL
+ * bookings outbox, so it needs store.bookingsUrl; the processes with the reservations role send them.
+ */
+export const WebhookConfig = z
+  .object({
+    url: z.url(),
+    /** The HMAC secret shared with the receiver: at least 32 characters, or `file:<path>` to read it from a file. */
+    secret: z.string().refine((value) => value.startsWith('file:') || value.length >= 32, 'at least 32 characters, or file:<path>'),
+    /** An attempt with no complete answer by then counts as failed (and is retried). */
+    timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+    /** Retry k (0-based) waits a random time in [0, min(retryMaxMs, retryBaseMs·2^k)). */
+    retryBaseMs: z.number().int().min(10).max(3_600_000).default(1000),
+    retryMaxMs: z.number().int().min(10).max(86_400_000).default(600_000),
+    /** A booking not delivered this long after it was made is marked failed and no longer tried (7 days by default). */
+    giveUpAfterMs: z
+      .number()
+      .int()
+      .min(1000)
+      .default(7 * 86_400_000),
+    /** How often each process looks for due deliveries (at once again while it finds a full batch). */
+    pollMs: z.number().int().min(10).max(60_000).default(1000),
+    /** Deliveries one process claims and sends at once, at most. */
+    batch: z.number().int().min(1).max(100).default(10),
+  })
+  .strict()
+  .refine((webhook) => webhook.retryBaseMs <= webhook.retryMaxMs, { path: ['retryBaseMs'], message: 'retryBaseMs must not exceed retryMaxMs' });
+
 export const ReservationsConfig = z
   .object({
     host: z.string().default('127.0.0.1'),
@@ -134,6 +162,7 @@ export const ReservationsConfig = z
      * thousands of bookers while bounding what slow connections can hold.
      */
     maxConnections: z.number().int().min(1).max(1_000_000).default(10_000),
+    webhook: WebhookConfig.optional(),
   })
   .strict()
   .refine((reservations) => reservations.headersTimeoutMs <= reservations.requestTimeoutMs, {
@@ -305,6 +334,12 @@ export const WaitroomConfig = z
   .superRefine((config, ctx) => {
     reportDuplicates(config.events, 'events', ctx);
     reportDuplicateNames(config.operators, ctx);
+    if (config.reservations?.webhook && !config.store?.bookingsUrl)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reservations', 'webhook'],
+        message: 'webhooks are sent from the PostgreSQL bookings outbox: set store.bookingsUrl (BOOKINGS_URL) as well, or remove reservations.webhook',
+      });
     const ticket = config.keys?.ticket;
     if (ticket?.secrets && typeof ticket.secrets === 'object' && !(ticket.current in ticket.secrets)) {
       ctx.addIssue({ code: 'custom', path: ['keys', 'ticket', 'current'], message: `no secret for the current key id "${ticket.current}"` });

@@ -23,6 +23,7 @@ import { AdmissionController } from '../queue/admission-controller.js';
 import { BookingService } from '../reservations/booking-service.js';
 import { checkBookingDurability } from '../store/redis/durability.js';
 import { createReservationServer } from '../reservations/http-server.js';
+import { startWebhooks, type Webhooks } from '../reservations/webhooks/index.js';
 import { newNodeNumber } from '../store/node-number.js';
 import { PortInUseError } from '../port-in-use.js';
 import { openStores } from '../store/open-stores.js';
@@ -111,6 +112,7 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
   let reservationsUrl = urlOf(config.reservations.publicUrl, config.reservations.host, config.reservations.port);
   let gateway: Gateway | null = null;
   let gatewayUrl: string | null = null;
+  let webhooks: Webhooks | null = null;
 
   const reloader = new EventReloader({
     registry: liveEvents,
@@ -167,6 +169,9 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
       });
       const port = await listen(reservations, config.reservations.host, config.reservations.port);
       reservationsUrl = urlOf(config.reservations.publicUrl, config.reservations.host, port);
+      // The config refuses a webhook without PostgreSQL bookings: the outbox is there.
+      if (config.reservations.webhook && config.store.bookingsUrl)
+        webhooks = startWebhooks(config.store.bookingsUrl, config.reservations.webhook, clock, log, registry);
     }
   } catch (error) {
     reloader.stop();
@@ -210,6 +215,7 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
       await gateway?.stop();
       await new Promise<void>((resolve) => (reservations ? reservations.close(() => resolve()) : resolve()));
       reservations?.closeAllConnections();
+      await webhooks?.stop();
       await audit.flush();
       if (!given) await stores.close();
     },

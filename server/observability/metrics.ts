@@ -105,6 +105,28 @@ export function createReservationMetrics(registry: Registry) {
 }
 export type ReservationMetrics = ReturnType<typeof createReservationMetrics>;
 
+/** `pending` reads the number of deliveries not yet delivered nor given up, at each scrape. */
+export function createWebhookMetrics(registry: Registry, pending: () => Promise<number>) {
+  return {
+    attempts: new Counter({
+      name: 'waitroom_webhook_attempts_total',
+      help: 'Booking webhook attempts by this process, by outcome (delivered, failed)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    givenUp: new Counter({ name: 'waitroom_webhook_given_up_total', help: 'Booking webhooks marked failed by this process', registers: [registry] }),
+    pending: new Gauge({
+      name: 'waitroom_webhook_pending',
+      help: 'Booking webhooks still to deliver (all processes)',
+      registers: [registry],
+      async collect() {
+        this.set(await pending().catch(() => Number.NaN));
+      },
+    }),
+  };
+}
+export type WebhookMetrics = ReturnType<typeof createWebhookMetrics>;
+
 export function createSelfCheckMetrics(registry: Registry) {
   return {
     rejections: new Gauge({

@@ -121,6 +121,7 @@ export class PostgresBookingStore implements BookingStore {
     );
     if (slot.rowCount === 0) return { kind: 'slot_full' };
     await client.query('INSERT INTO queue_releases (event_id, ticket_no, grant_id) VALUES ($1, $2, $3)', [eventId, request.ticketNo, request.grantId]);
+    await client.query('INSERT INTO webhook_deliveries (event_id, reference) VALUES ($1, $2)', [eventId, reference]); // sent by server/reservations/webhooks/
     return null;
   }
 
