@@ -34,6 +34,7 @@ const COMMANDS: Record<string, string[]> = {
   'server/main/build-pages.ts': ['dist/client'],
   'bench/run.ts': ['--clients N', '--nodes N', '--transport uws|ws', '--scenario LIST', '--out FILE'],
   'tools/vectors/write.ts': ['docs/vectors'],
+  'tools/config-reference/write.ts': ['docs/configuration.md'],
 };
 
 const STACK_FRAME = /^\s+at /m;
