@@ -100,7 +100,7 @@ const EventInput = z
       .string()
       .refine(isTimeZone, 'an IANA time zone such as Asia/Seoul, America/New_York or UTC (this one does not exist)')
       .transform(canonicalTimeZone)
-      .default('Asia/Seoul')
+      .prefault('Asia/Seoul')
       .describe('IANA zone in which local times are read and every time is shown.'),
     prequeueOpensAt: time.optional().describe('When joining opens, before opensAt; absent: no pre-queue, joining opens at opensAt.'),
     opensAt: time.describe('When admission and booking start.'),

@@ -200,7 +200,7 @@ export const StoreConfig = z
             : value,
         z.array(z.string().url()),
       )
-      .default([])
+      .prefault([])
       .describe('Seed nodes of a Redis Cluster (REDIS_CLUSTER_NODES: comma-separated URLs); when set, redisUrl is not used.'),
     keyPrefix: z
       .string()
@@ -218,12 +218,14 @@ export const StoreConfig = z
   .strict();
 
 /** A flag from a file (true/false) or the environment ("1"/"0", "true"/"false"). */
+// Behind a preprocess or a transform, defaults are `.prefault` (an input value, parsed like one), so that
+// z.toJSONSchema, and with it docs/configuration.md, shows them.
 const flag = z.preprocess((value) => (value === '1' || value === 'true' ? true : value === '0' || value === 'false' ? false : value), z.boolean());
 
 export const BookingsConfig = z
   .object({
     allowUnsafeDurability: flag
-      .default(false)
+      .prefault(false)
       .describe(
         'Start the reservation handler on a Redis that does not run `appendonly yes` with `appendfsync always` (WAITROOM_ALLOW_UNSAFE_DURABILITY=1): a crash can then lose bookings already confirmed. For tests and benchmarks only; logged as a warning at every start (server/store/redis/durability.ts).',
       ),
