@@ -3,7 +3,16 @@
  * A command declares its name, a one-line summary, its options (each described) and the
  * environment variables it reads. `--help`/`-h` prints the usage and exits 0; an unknown
  * option, a missing value or a stray argument prints one line saying so and the usage line
- * to stderr and exits 2: no stack trace.
+ * to stderr and exits 2: no stack trace. A new command needs only:
+ *
+ *     const { values } = parseCommandLine({
+ *       name: 'npm run bookings --',
+ *       summary: 'What it does, in one line.',
+ *       options: { since: { type: 'string', value: 'TIME', description: 'only those after TIME' } },
+ *       env: { BOOKINGS_URL: 'the database' },
+ *     });
+ *
+ * (and a line in test/unit/command-line.test.ts). A bad value found later: usageError(spec, message).
  */
 import { parseArgs } from 'node:util';
 
