@@ -10,7 +10,6 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { startDeployment, type Deployment } from './lib/deployment.js';
 import { GRANT_EVENT, grantSummary, runGrant } from './scenarios/grant.js';
 import { HOLD_EVENT, runHold, TICK_MS, type HoldResult } from './scenarios/hold.js';
@@ -21,26 +20,35 @@ import { extrapolate } from './lib/extrapolate.js';
 import { round } from './lib/stats.js';
 import { Timeline } from './lib/timeline.js';
 import { renderSvg } from './report/svg.js';
+import { parseCommandLine, usageError } from '../server/main/command-line.js';
 
 const SCENARIOS = ['hold', 'fanout', 'redis', 'join', 'drain', 'grant', 'ws'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
-const { values } = parseArgs({
+const COMMAND = {
+  name: 'npm run bench --',
+  summary: 'The load benchmark: starts the system on loopback with load generators, runs the scenarios, writes the results.',
   options: {
-    clients: { type: 'string', default: '100000' },
-    nodes: { type: 'string', default: '6' },
-    transport: { type: 'string', default: 'uws' },
-    scenario: { type: 'string', default: SCENARIOS.join(',') },
-    out: { type: 'string', default: 'bench/results/latest.json' },
+    clients: { type: 'string', value: 'N', default: '100000', description: 'clients the hold scenario connects' },
+    nodes: { type: 'string', value: 'N', default: '6', description: 'gateway processes' },
+    transport: { type: 'string', value: 'uws|ws', default: 'uws', description: 'the gateway transport' },
+    scenario: { type: 'string', value: 'LIST', default: SCENARIOS.join(','), description: 'comma-separated scenarios to run' },
+    out: { type: 'string', value: 'FILE', default: 'bench/results/latest.json', description: 'results file (and its .svg next to it)' },
   },
-});
+} as const;
+const { values } = parseCommandLine(COMMAND);
 
 const clients = Number(values.clients);
 const nodes = Number(values.nodes);
 const transport = values.transport as 'uws' | 'ws';
-const scenarios = new Set(values.scenario!.split(',').map((s) => s.trim()) as Scenario[]);
-for (const name of scenarios) if (!SCENARIOS.includes(name)) throw new Error(`unknown scenario "${name}" (known: ${SCENARIOS.join(', ')})`);
-if (!['uws', 'ws'].includes(transport)) throw new Error('--transport is uws or ws');
+const scenarios = new Set(values.scenario.split(',').map((s) => s.trim()) as Scenario[]);
+for (const name of scenarios) if (!SCENARIOS.includes(name)) usageError(COMMAND, `unknown scenario "${name}" (known: ${SCENARIOS.join(', ')})`);
+if (!['uws', 'ws'].includes(transport)) usageError(COMMAND, '--transport is uws or ws');
+for (const [name, value] of [
+  ['clients', clients],
+  ['nodes', nodes],
+] as const)
+  if (!Number.isInteger(value) || value < 1) usageError(COMMAND, `--${name} must be a whole number of at least 1`);
 
 const startedAt = Date.now();
 function progress(line: string): void {
@@ -81,9 +89,9 @@ const WS_CLIENTS = Math.min(clients, 30_000);
 /** Results written so far reach the file even when a scenario fails or the run is interrupted. */
 async function writeResults(): Promise<void> {
   results.timeline = timeline.samples;
-  await mkdir(dirname(values.out!), { recursive: true });
-  await writeFile(values.out!, `${JSON.stringify(results, null, 2)}\n`);
-  await writeFile(values.out!.replace(/\.json$/, '') + '.svg', renderSvg(results));
+  await mkdir(dirname(values.out), { recursive: true });
+  await writeFile(values.out, `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(values.out.replace(/\.json$/, '') + '.svg', renderSvg(results));
 }
 
 /** Runs one part; a failure is recorded in results.errors, the run goes on with the next part and exits 1 at the end. */

@@ -34,9 +34,15 @@ const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lowercase letters, dig
 
 /** A text people read: one string for both languages, or one per language. */
 const text = z
-  .union([z.string().min(1).max(200), z.object({ ko: z.string().min(1).max(200), en: z.string().min(1).max(200) }).strict()], {
-    error: 'a text, or { "ko": "…", "en": "…" }',
-  })
+  .union(
+    [
+      z.string().min(1).max(200),
+      z.object({ ko: z.string().min(1).max(200).describe('The text in Korean.'), en: z.string().min(1).max(200).describe('The text in English.') }).strict(),
+    ],
+    {
+      error: 'a text, or { "ko": "…", "en": "…" }',
+    },
+  )
   .transform((value) => (typeof value === 'string' ? { ko: value, en: value } : value));
 
 /**
@@ -53,97 +59,106 @@ const birthDate = calendarDate;
 
 const CohortInput = z
   .object({
-    id,
-    label: text,
-    /** Birth dates this cohort takes, both ends included. */
+    id: id.describe("The cohort's id: lowercase letters, digits and dashes."),
+    label: text.describe('The cohort\'s name as people read it: one text, or { "ko", "en" }.'),
     born: z
-      .object({ from: birthDate, to: birthDate })
+      .object({ from: birthDate.describe('The earliest birth date taken (YYYY-MM-DD).'), to: birthDate.describe('The latest birth date taken (YYYY-MM-DD).') })
       .strict()
       .superRefine((born, ctx) => {
         if (isCalendarDate(String(born.from)) && isCalendarDate(String(born.to)) && born.from > born.to) {
           ctx.addIssue({ code: 'custom', path: ['to'], message: `born.to (${born.to}) must not be before born.from (${born.from})` });
         }
-      }, ALWAYS),
-    /** Defaults to the event's opensAt. */
-    opensAt: time.optional(),
-    /** Defaults to the event's closesAt. */
-    closesAt: time.optional(),
+      }, ALWAYS)
+      .describe('Birth dates this cohort takes, both ends included.'),
+    opensAt: time.optional().describe("Defaults to the event's opensAt."),
+    closesAt: time.optional().describe("Defaults to the event's closesAt."),
   })
   .strict();
 
 export const SlotConfig = z
-  .object({ id, label: z.string().min(1).max(64), capacity: z.number().int().min(1, 'a slot needs a capacity of at least 1') })
+  .object({
+    id: id.describe("The slot's id: lowercase letters, digits and dashes."),
+    label: z.string().min(1).max(64).describe('The slot as people read it, e.g. a time of day.'),
+    capacity: z.number().int().min(1, 'a slot needs a capacity of at least 1').describe('Bookings the slot takes.'),
+  })
   .strict();
 
 export const CenterConfig = z
-  .object({ id, name: z.string().min(1).max(200), slots: z.array(SlotConfig).min(1, 'a center needs at least one slot') })
+  .object({
+    id: id.describe("The center's id: lowercase letters, digits and dashes."),
+    name: z.string().min(1).max(200).describe('The center as people read it.'),
+    slots: z.array(SlotConfig).min(1, 'a center needs at least one slot').describe('What can be booked at the center.'),
+  })
   .strict()
   .superRefine((center, ctx) => reportDuplicates(center.slots, 'slots', ctx), ALWAYS);
 
 const EventInput = z
   .object({
-    id,
-    title: text,
-    /** IANA zone in which local times are read and every time is shown. */
+    id: id.describe("The event's id, in URLs and the protocol: lowercase letters, digits and dashes."),
+    title: text.describe('The event\'s name as people read it: one text, or { "ko", "en" }.'),
     timeZone: z
       .string()
       .refine(isTimeZone, 'an IANA time zone such as Asia/Seoul, America/New_York or UTC (this one does not exist)')
       .transform(canonicalTimeZone)
-      .default('Asia/Seoul'),
-    /** When joining opens, before opensAt; absent: no pre-queue, joining opens at opensAt. */
-    prequeueOpensAt: time.optional(),
-    /** When admission and booking start. */
-    opensAt: time,
-    /** When joining and booking end. */
-    closesAt: time,
-    /** Who may join and book, by birth date; empty: everyone, without giving a birth date. */
-    cohorts: z.array(CohortInput).default([]),
-    /** Allow birth dates between cohorts that no cohort takes. */
-    allowCohortGaps: z.boolean().default(false),
-    /** Admitted people whose grant is neither used nor expired, at most. */
-    maxActive: z.number().int().min(1),
-    /** Admissions per minute, at most. */
-    admitsPerMinute: z.number().positive().max(1_000_000),
-    grantTtlSeconds: z.number().int().min(10).max(3600).default(600),
-    /** How long a disconnected waiter keeps counting as ahead of others. */
-    graceSeconds: z.number().int().min(0).max(3600).default(30),
+      .prefault('Asia/Seoul')
+      .describe('IANA zone in which local times are read and every time is shown.'),
+    prequeueOpensAt: time.optional().describe('When joining opens, before opensAt; absent: no pre-queue, joining opens at opensAt.'),
+    opensAt: time.describe('When admission and booking start.'),
+    closesAt: time.describe('When joining and booking end.'),
+    cohorts: z.array(CohortInput).default([]).describe('Who may join and book, by birth date; empty: everyone, without giving a birth date.'),
+    allowCohortGaps: z.boolean().default(false).describe('Allow birth dates between cohorts that no cohort takes.'),
+    maxActive: z.number().int().min(1).describe('Admitted people whose grant is neither used nor expired, at most.'),
+    admitsPerMinute: z.number().positive().max(1_000_000).describe('Admissions per minute, at most.'),
+    grantTtlSeconds: z.number().int().min(10).max(3600).default(600).describe('How long an admission grant stays usable for booking, seconds.'),
+    graceSeconds: z.number().int().min(0).max(3600).default(30).describe('How long a disconnected waiter keeps counting as ahead of others.'),
     ticketTtlSeconds: z
       .number()
       .int()
       .min(60)
       .max(30 * 86400)
-      .default(2 * 86400),
-    /**
-     * Proof of work at join (docs/protocol.md §3.1.2): leading zero bits a
-     * solution's SHA-256 must have (0: off; each bit doubles the work: 14 is
-     * about 0.7 s on this 2-core desktop with WebCrypto, ~45 µs a hash, and an
-     * estimated 1–3 s on a phone), and
-     * how long a challenge stays valid.
-     */
+      .default(2 * 86400)
+      .describe("How long a queue ticket (the right to resume one's place) lasts, seconds."),
     proofOfWork: z
       .object({
-        difficulty: z.number().int().min(0).max(32).default(0),
-        challengeTtlSeconds: z.number().int().min(10).max(3600).default(120),
-        /**
-         * Off when absent. A gateway that sees more than `joinsPerSecond` joins of
-         * the event in one second asks `difficulty` of new challenges (if above
-         * the event's) until joins stayed at or below it for `calmSeconds`.
-         * Per gateway (server/gateway/pow/auto-raise.ts): divide a cluster-wide rate by the gateways.
-         */
+        difficulty: z
+          .number()
+          .int()
+          .min(0)
+          .max(32)
+          .default(0)
+          .describe("Leading zero bits a solution's SHA-256 must have (0: off; each bit doubles the work)."),
+        challengeTtlSeconds: z.number().int().min(10).max(3600).default(120).describe('How long a proof-of-work challenge stays valid, seconds.'),
         autoRaise: z
           .object({
-            joinsPerSecond: z.number().int().min(1),
-            difficulty: z.number().int().min(1).max(32),
-            calmSeconds: z.number().int().min(1).max(3600).default(60),
+            joinsPerSecond: z
+              .number()
+              .int()
+              .min(1)
+              .describe('Joins of the event in one second on one gateway above which new challenges ask autoRaise.difficulty.'),
+            difficulty: z.number().int().min(1).max(32).describe('The difficulty asked while the joins are above joinsPerSecond.'),
+            calmSeconds: z
+              .number()
+              .int()
+              .min(1)
+              .max(3600)
+              .default(60)
+              .describe("Seconds the joins must stay at or below joinsPerSecond before the event's own difficulty returns."),
           })
           .strict()
-          .optional(),
+          .optional()
+          .describe(
+            "Off when absent. A gateway that sees more than `joinsPerSecond` joins of the event in one second asks `difficulty` of new challenges (if above the event's) until joins stayed at or below it for `calmSeconds`. Per gateway (server/gateway/pow/auto-raise.ts): divide a cluster-wide rate by the gateways.",
+          ),
       })
       .strict()
-      .default({ difficulty: 0, challengeTtlSeconds: 120 }),
-    centers: z.array(CenterConfig).min(1, 'an event needs at least one center'),
-    /** Absent or null: the person is the typed name and birth date. Present: a signed identity assertion is required (./identity-schema.ts). */
-    identity: IdentityConfig.nullish(),
+      .default({ difficulty: 0, challengeTtlSeconds: 120 })
+      .describe(
+        "Proof of work at join (docs/protocol.md §3.1.2): leading zero bits a solution's SHA-256 must have (0: off; each bit doubles the work: 14 is about 0.7 s on this 2-core desktop with WebCrypto, ~45 µs a hash, and an estimated 1–3 s on a phone), and how long a challenge stays valid.",
+      ),
+    centers: z.array(CenterConfig).min(1, 'an event needs at least one center').describe('The places people book at, each with its slots.'),
+    identity: IdentityConfig.nullish().describe(
+      'Absent or null: the person is the typed name and birth date. Present: a signed identity assertion is required (./identity-schema.ts).',
+    ),
   })
   .strict();
 type EventInput = z.infer<typeof EventInput>;

@@ -1,7 +1,7 @@
 /**
  * Reads the configuration once: defaults, then an optional JSON file
  * (WAITROOM_CONFIG), then environment variables (WAITROOM_KEYS: the keys as JSON). Every problem is reported at
- * once with its path; the caller exits non-zero. Events may live in their own
+ * once with its path, and with the variable when one set the value; the caller exits non-zero. Events may live in their own
  * file (eventsFile, EVENTS_FILE), read here into `events`.
  */
 import { readFileSync } from 'node:fs';
@@ -17,8 +17,8 @@ export class ConfigError extends Error {
 
 type Json = Record<string, unknown>;
 
-/** Environment variables and where they go in the config. */
-const ENV_PATHS: Record<string, string[]> = {
+/** Environment variables and where they go in the config (also the source of docs/configuration.md's column). */
+export const ENV_PATHS: Readonly<Record<string, readonly string[]>> = {
   NODE_ID: ['nodeId'],
   LOG_LEVEL: ['logLevel'],
   HOST: ['gateway', 'host'],
@@ -41,7 +41,16 @@ const ENV_PATHS: Record<string, string[]> = {
   EVENTS_FILE: ['eventsFile'],
 };
 
-function setPath(target: Json, path: string[], value: unknown): void {
+/** Variables that set a whole part of the config rather than one field. */
+export const WHOLE_PART_VARIABLES = {
+  WAITROOM_CONFIG: 'a JSON file with the configuration (every field below); the environment overrides it',
+  WAITROOM_KEYS: 'the `keys` part as one JSON value (from a secret store); replaces `keys` of the file',
+} as const;
+
+/** Which environment variable set which config path ("store.bookingsUrl" → "BOOKINGS_URL"); a problem under one names it. */
+export type ValueOrigins = ReadonlyMap<string, string>;
+
+function setPath(target: Json, path: readonly string[], value: unknown): void {
   let node = target;
   for (const key of path.slice(0, -1)) {
     if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
@@ -87,24 +96,40 @@ function parseJson(source: string, text: string): Json {
 export function loadConfig(base: WaitroomConfigInput | Json = {}, env: NodeJS.ProcessEnv = process.env): Readonly<WaitroomConfig> {
   const file = env.WAITROOM_CONFIG ? readJsonFile(env.WAITROOM_CONFIG) : {};
   const merged = mergeInto(structuredClone(base) as Json, file);
+  const origins = new Map<string, string>();
   for (const [name, path] of Object.entries(ENV_PATHS)) {
     const value = env[name];
-    if (value !== undefined && value !== '') setPath(merged, path, value);
+    if (value === undefined || value === '') continue;
+    setPath(merged, path, value);
+    origins.set(path.join('.'), name);
   }
   // Keys from a secret store arrive as one JSON value, the shape of `keys` in the file.
-  if (env.WAITROOM_KEYS) merged.keys = parseJson('WAITROOM_KEYS', env.WAITROOM_KEYS);
+  if (env.WAITROOM_KEYS) {
+    merged.keys = parseJson('WAITROOM_KEYS', env.WAITROOM_KEYS);
+    origins.set('keys', 'WAITROOM_KEYS');
+  }
   // An events file replaces events given in code (the demo's); events written in the config file next to it are a conflict.
   if (merged.eventsFile !== undefined && file.events === undefined) delete merged.events;
-  return parseConfig(merged);
+  return parseConfig(merged, origins);
 }
 
-export function parseConfig(input: unknown): Readonly<WaitroomConfig> {
+/** `store.bookingsUrl (from BOOKINGS_URL)` when a variable set the value at `path` or a part holding it. */
+function describePath(path: readonly PropertyKey[], origins: ValueOrigins): string {
+  const name = path.map(String).join('.') || '(root)';
+  for (let length = path.length; length > 0; length--) {
+    const variable = origins.get(path.slice(0, length).map(String).join('.'));
+    if (variable) return `${name} (from ${variable})`;
+  }
+  return name;
+}
+
+export function parseConfig(input: unknown, origins: ValueOrigins = new Map()): Readonly<WaitroomConfig> {
   const fromFile = eventsFromFile(input);
   const parsed = WaitroomConfig.safeParse(fromFile.input);
   const issues = parsed.success ? [] : parsed.error.issues;
   // When the events file is broken its own problems say why, not "events: required".
   const relevant = fromFile.problems.length > 0 ? issues.filter((issue) => issue.path[0] !== 'events') : issues;
-  const problems = [...fromFile.problems, ...relevant.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)];
+  const problems = [...fromFile.problems, ...relevant.map((issue) => `${describePath(issue.path, origins)}: ${issue.message}`)];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(parsed.data);
 }

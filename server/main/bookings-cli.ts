@@ -9,47 +9,44 @@
  * Exit codes: 0 done; 1 the store failed or is unreachable; 2 wrong usage or config;
  * 3 EVENT_UNKNOWN; 4 EVENT_NOT_CLOSED (purge); 5 BOOKINGS_IN_PROCESS (memory bookings).
  */
-import { parseArgs } from 'node:util';
 import { BookingCommandError, exportBookings, purgeEvent } from '../bookings/booking-commands.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { BookingAdminError } from '../store/booking-admin.js';
 import { openBookingAdmin } from '../store/open-booking-admin.js';
 import { SchemaBehindError } from '../store/postgres/migrations.js';
+import { parseCommandLine, usageError } from './command-line.js';
+import { CONFIG_ENVIRONMENT } from './run.js';
 
-const USAGE = `usage:
-  npm run bookings -- export --event ID --format csv|jsonl [--out FILE]   every booking of the event (stdout without --out)
-  npm run bookings -- purge --event ID [--before DATE] --yes              remove the names, birth dates and person keys of the
-                                                                          event's bookings (made before DATE, an ISO 8601 time);
-                                                                          only once the event closed and its grants expired`;
+const SPEC = {
+  name: 'npm run bookings --',
+  summary:
+    "An event's stored bookings. export: every booking of the event (to stdout without --out). purge: remove the names, birth dates and " +
+    "person keys of the event's bookings, only once the event closed and its grants expired.",
+  positionals: 'export|purge',
+  options: {
+    event: { type: 'string', value: 'ID', description: 'the event' },
+    format: { type: 'string', value: 'csv|jsonl', description: 'export: RFC 4180 CSV with a header row, or one JSON object per line' },
+    out: { type: 'string', value: 'FILE', description: 'export: write FILE (as FILE.partial, renamed when complete) instead of stdout' },
+    before: { type: 'string', value: 'DATE', description: 'purge: only the bookings made before DATE (an ISO 8601 time)' },
+    yes: { type: 'boolean', description: 'purge: yes, remove the personal data for good' },
+  },
+  env: CONFIG_ENVIRONMENT,
+  notes: 'Exit codes: 0 done; 1 the store failed or is unreachable; 2 usage or config; 3 EVENT_UNKNOWN; 4 EVENT_NOT_CLOSED; 5 BOOKINGS_IN_PROCESS.',
+} as const;
 
 const EXIT: Record<string, number> = { EVENT_UNKNOWN: 3, EVENT_NOT_CLOSED: 4, BOOKINGS_IN_PROCESS: 5, BOOKINGS_UNREACHABLE: 1 };
 
-function usage(problem: string): number {
-  console.error(`bookings: ${problem}\n${USAGE}`);
-  return 2;
-}
-
 async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { event: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, before: { type: 'string' }, yes: { type: 'boolean' } },
-    });
-  } catch (error) {
-    return usage((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(SPEC, argv);
   const command = positionals[0];
-  if (positionals.length !== 1 || (command !== 'export' && command !== 'purge')) return usage('give one command: export or purge');
+  if (positionals.length !== 1 || (command !== 'export' && command !== 'purge')) usageError(SPEC, 'give one command: export or purge');
   const eventId = values.event;
-  if (!eventId) return usage('--event ID is required');
+  if (!eventId) usageError(SPEC, '--event ID is required');
   const format = values.format;
-  if (command === 'export' && format !== 'csv' && format !== 'jsonl') return usage('--format csv or --format jsonl is required');
-  if (command === 'purge' && !values.yes) return usage('purge removes personal data for good: add --yes');
+  if (command === 'export' && format !== 'csv' && format !== 'jsonl') usageError(SPEC, '--format csv or --format jsonl is required');
+  if (command === 'purge' && !values.yes) usageError(SPEC, 'purge removes personal data for good: add --yes');
   const before = values.before === undefined ? null : Date.parse(values.before);
-  if (before !== null && Number.isNaN(before)) return usage(`--before ${values.before}: not an ISO 8601 time`);
+  if (before !== null && Number.isNaN(before)) usageError(SPEC, `--before ${values.before}: not an ISO 8601 time`);
 
   let config;
   try {

@@ -6,6 +6,7 @@
  */
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseCommandLine } from './command-line.js';
 
 /** Written after both builds: its age is the age of the whole build. */
 const STAMP = 'dist/client/.built';
@@ -38,4 +39,7 @@ export async function buildPagesIfStale(): Promise<void> {
 }
 
 // `npm run build`: always build.
-if (process.argv[1]?.endsWith('build-pages.ts')) await buildPages();
+if (process.argv[1]?.endsWith('build-pages.ts')) {
+  parseCommandLine({ name: 'npm run build --', summary: 'Builds the browser pages and the SDK bundle (Vite) into dist/client.' });
+  await buildPages();
+}

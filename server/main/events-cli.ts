@@ -10,19 +10,27 @@ import { readEventFile } from '../events/event-file.js';
 import { renderStateAt, renderTimeline } from '../events/timeline.js';
 import { formatInstant, formatLocal, toInstant, TIME_FORMATS_HELP } from '../../shared/time/zoned-time.js';
 import type { EventConfig } from '../config/event-schema.js';
+import { parseCommandLine, usageError } from './command-line.js';
 
-const USAGE = `usage:
-  npm run events -- validate FILE             check every event; print each problem with its path
-  npm run events -- timeline FILE [--at TIME] what opens and closes when, and who may join and book;
-                                              with --at, the state at that time
-TIME: ${TIME_FORMATS_HELP}; a local time is read in each event's zone.`;
+const COMMAND = {
+  name: 'npm run events --',
+  summary: 'Checks and previews an events file before it goes live. Exit codes: 0 valid, 1 the file has problems, 2 wrong usage.',
+  positionals: 'validate|timeline FILE',
+  options: { at: { type: 'string', value: 'TIME', description: 'timeline only: the state at that time instead of the whole timeline' } },
+  notes: `validate FILE  check every event; print each problem with its path
+timeline FILE  what opens and closes when, and who may join and book
+TIME: ${TIME_FORMATS_HELP}; a local time is read in each event's zone.`,
+} as const;
 
-function main(args: string[]): number {
-  const [command, file, ...rest] = args;
-  if ((command !== 'validate' && command !== 'timeline') || !file) return usage();
-  const at = rest[0] === '--at' && rest.length === 2 ? rest[1] : undefined;
-  if (rest.length > 0 && (command !== 'timeline' || at === undefined)) return usage();
-  if (at !== undefined && !toInstant(asTime(at), 'UTC').ok) return usage(`--at ${at}: not a time`);
+function main(): number {
+  const { values, positionals } = parseCommandLine(COMMAND);
+  const [command, file, ...rest] = positionals;
+  if (command !== 'validate' && command !== 'timeline') usageError(COMMAND, command ? `unknown command "${command}"` : 'say validate or timeline');
+  if (!file) usageError(COMMAND, 'name the events FILE');
+  if (rest.length > 0) usageError(COMMAND, `unexpected argument "${rest[0]}"`);
+  const at = values.at;
+  if (at !== undefined && command !== 'timeline') usageError(COMMAND, '--at goes with timeline');
+  if (at !== undefined && !toInstant(asTime(at), 'UTC').ok) usageError(COMMAND, `--at ${at}: not a time`);
 
   const result = readEventFile(file);
   if (!result.ok) {
@@ -67,10 +75,4 @@ function summary(event: EventConfig): string {
   return `${event.id}: ${formatLocal(event.opensAt, zone)} → ${formatInstant(event.closesAt, zone)}${prequeue}; ${cohorts}; ${event.centers.length} centers, ${slots} slots`;
 }
 
-function usage(problem?: string): number {
-  if (problem) console.error(problem);
-  console.error(USAGE);
-  return 2;
-}
-
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = main();

@@ -5,6 +5,13 @@
  * never appears in arguments or the environment.
  */
 import { hashPassword } from '../operators/passwords.js';
+import { parseCommandLine } from './command-line.js';
+
+parseCommandLine({
+  name: 'npm run -s hash-password --',
+  summary: 'Reads a password on stdin (hidden at a terminal, or piped) and prints its scrypt$… hash for operators[].passwordHash.',
+  notes: 'Example: printf %s "$PW" | npm run -s hash-password',
+});
 
 const MIN_LENGTH = 12;
 

@@ -5,6 +5,13 @@
  */
 import { createPool } from '../store/postgres/index.js';
 import { migrate } from '../store/postgres/migrations.js';
+import { parseCommandLine } from './command-line.js';
+
+parseCommandLine({
+  name: 'npm run migrate --',
+  summary: 'Applies the pending bookings migrations to the PostgreSQL database at BOOKINGS_URL, in one transaction.',
+  env: { BOOKINGS_URL: 'the database: postgres://user@host:port/database' },
+});
 
 const url = process.env.BOOKINGS_URL;
 if (!url || !/^postgres(ql)?:\/\//.test(url)) {

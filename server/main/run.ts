@@ -1,17 +1,37 @@
-/** Shared start-up for the process entry points: config errors exit non-zero, signals stop cleanly. */
-import { ConfigError } from '../config/load.js';
+/**
+ * Shared start-up for the process entry points: config errors exit non-zero, signals stop cleanly.
+ * The system (and with it Redis, PostgreSQL and the transports) is imported only when a process
+ * starts one, so `--help` and usage mistakes answer without loading it.
+ */
+import { ConfigError, ENV_PATHS, WHOLE_PART_VARIABLES } from '../config/load.js';
 import type { WaitroomConfig } from '../config/schema.js';
-import { NativeUwsUnavailableError } from '../gateway/transport/uws.js';
 import { createLogger, type Logger } from '../observability/log.js';
-import { CapacityBelowBookingsError } from '../events/reload.js';
-import { SchemaBehindError } from '../store/postgres/migrations.js';
-import { UnsafeDurabilityError } from '../store/redis/durability.js';
 import { systemClock } from '../clock.js';
-import { reloadKeysOnSignal, reloadOnSignal, startSystem, type Roles, type System } from './system.js';
+import type { Roles, System } from './system.js';
+
+/** The environment a process that loads the configuration reads, for its --help. */
+export const CONFIG_ENVIRONMENT: Readonly<Record<string, string>> = {
+  ...WHOLE_PART_VARIABLES,
+  ...Object.fromEntries(Object.entries(ENV_PATHS).map(([name, path]) => [name, `sets ${path.join('.')}`])),
+};
+export const CONFIG_NOTES = 'Every configuration field, its default and its variable: docs/configuration.md.';
 
 export async function run(name: string, config: () => Readonly<WaitroomConfig>, roles: Roles, announce: (system: System, log: Logger) => void): Promise<void> {
   let log = createLogger('info', name);
   let system: System;
+  const [
+    { startSystem, reloadKeysOnSignal, reloadOnSignal },
+    { NativeUwsUnavailableError },
+    { SchemaBehindError },
+    { UnsafeDurabilityError },
+    { CapacityBelowBookingsError },
+  ] = await Promise.all([
+    import('./system.js'),
+    import('../gateway/transport/uws.js'),
+    import('../store/postgres/migrations.js'),
+    import('../store/redis/durability.js'),
+    import('../events/reload.js'),
+  ]);
   try {
     const resolved = config();
     log = createLogger(resolved.logLevel, name);

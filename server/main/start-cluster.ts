@@ -16,15 +16,24 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createClient } from 'redis';
 import { demoEvent } from '../config/demo.js';
 import { generateKeys } from '../config/keys.js';
 import type { WaitroomConfigInput } from '../config/schema.js';
 import { buildPagesIfStale } from './build-pages.js';
 import { ChildNode, killNow, stopNodes, type Role } from './child-node.js';
+import { parseCommandLine, usageError } from './command-line.js';
 
-const USAGE = 'usage: npm run cluster -- --nodes N [--base-port 8101] [--redis-url redis://127.0.0.1:6379]';
+const COMMAND = {
+  name: 'npm run cluster --',
+  summary: 'A production-shaped deployment on one machine: N gateways, two controllers and a reservation handler on one Redis.',
+  options: {
+    nodes: { type: 'string', value: 'N', default: '3', description: 'gateways, on consecutive ports (1 to 64)' },
+    'base-port': { type: 'string', value: 'PORT', default: '8101', description: "the first gateway's port; the reservation handler takes the one below" },
+    'redis-url': { type: 'string', value: 'URL', description: 'the Redis to run on (default REDIS_URL, else redis://127.0.0.1:6379)' },
+  },
+  env: { REDIS_URL: 'the Redis to run on, when --redis-url is not given' },
+} as const;
 const CONTROLLERS = 2;
 const READY_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 5000;
@@ -35,25 +44,14 @@ function fail(message: string, code: number): never {
 }
 
 function options(): { nodes: number; basePort: number; redisUrl: string } {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        nodes: { type: 'string', default: '3' },
-        'base-port': { type: 'string', default: '8101' },
-        'redis-url': { type: 'string', default: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
-      },
-    }));
-  } catch (error) {
-    fail(`${(error as Error).message}\n${USAGE}`, 2);
-  }
+  const { values } = parseCommandLine(COMMAND);
   const nodes = Number(values.nodes);
   const basePort = Number(values['base-port']);
-  if (!Number.isInteger(nodes) || nodes < 1 || nodes > 64) fail(`--nodes must be a whole number from 1 to 64\n${USAGE}`, 2);
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > 64) usageError(COMMAND, '--nodes must be a whole number from 1 to 64');
   // The reservation handler takes base-port − 1.
   if (!Number.isInteger(basePort) || basePort < 2 || basePort + nodes - 1 > 65535)
-    fail(`--base-port must leave room for ${nodes} gateways below 65536 and one port under it\n${USAGE}`, 2);
-  return { nodes, basePort, redisUrl: values['redis-url'] };
+    usageError(COMMAND, `--base-port must leave room for ${nodes} gateways below 65536 and one port under it`);
+  return { nodes, basePort, redisUrl: values['redis-url'] ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' };
 }
 
 /** Deletes this run's keys: the prefix is fresh per run, so nothing else uses them. */

@@ -5,7 +5,15 @@
  * WAITROOM_CONFIG (JSON) and environment, as for the gateway.
  */
 import { ConfigError, loadConfig } from '../config/load.js';
-import { run } from './run.js';
+import { parseCommandLine } from './command-line.js';
+import { CONFIG_ENVIRONMENT, CONFIG_NOTES, run } from './run.js';
+
+parseCommandLine({
+  name: 'npm run controller --',
+  summary: 'The admission controller alone, on the shared Redis store (STORE=redis); run two or more: one leads each event by lease.',
+  env: CONFIG_ENVIRONMENT,
+  notes: CONFIG_NOTES,
+});
 
 /** A controller alone is only useful when it shares the gateways' store and is switched on. */
 function controllerConfig(): ReturnType<typeof loadConfig> {

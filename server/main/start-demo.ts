@@ -10,8 +10,15 @@ import { loadConfig } from '../config/load.js';
 import { hashPassword } from '../operators/passwords.js';
 import { buildPagesIfStale } from './build-pages.js';
 import { demoBanner } from './demo-banner.js';
-import { run } from './run.js';
+import { parseCommandLine } from './command-line.js';
+import { CONFIG_ENVIRONMENT, CONFIG_NOTES, run } from './run.js';
 
+parseCommandLine({
+  name: 'npm start --',
+  summary: 'The whole system in one process on the in-memory store, with a demo event open now (or the events of EVENTS_FILE).',
+  env: CONFIG_ENVIRONMENT,
+  notes: CONFIG_NOTES,
+});
 await buildPagesIfStale();
 const password = randomBytes(9).toString('base64url');
 const operators = [{ name: 'operator', role: 'operator', passwordHash: await hashPassword(password) }];

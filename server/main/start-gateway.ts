@@ -3,11 +3,20 @@
  * node (with an admission controller that takes the lease when free) on the
  * configured store. Configuration: WAITROOM_CONFIG (JSON) and environment.
  */
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load.js';
-import { run } from './run.js';
+import { parseCommandLine } from './command-line.js';
+import { CONFIG_ENVIRONMENT, CONFIG_NOTES, run } from './run.js';
 
-const { values } = parseArgs({ options: { port: { type: 'string' }, 'no-controller': { type: 'boolean', default: false } } });
+const { values } = parseCommandLine({
+  name: 'npm run gateway --',
+  summary: 'One production gateway node (with an admission controller that takes the lease when free) on the configured store.',
+  options: {
+    port: { type: 'string', value: 'N', description: 'listen on this port (overrides PORT and gateway.port)' },
+    'no-controller': { type: 'boolean', description: 'run no admission controller in this process' },
+  },
+  env: CONFIG_ENVIRONMENT,
+  notes: CONFIG_NOTES,
+});
 const env = values.port ? { ...process.env, PORT: values.port } : process.env;
 
 await run(

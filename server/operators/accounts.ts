@@ -12,13 +12,18 @@ export { OperatorRole };
 
 export const OperatorAccount = z
   .object({
-    name: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'operator names are 1–64 characters of A–Z, a–z, 0–9, . _ @ and -'),
-    role: OperatorRole,
-    /** `scrypt$N$r$p$saltB64$hashB64`, from `npm run hash-password`. Never the password itself. */
-    passwordHash: z.string().superRefine((hash, ctx) => {
-      const problem = passwordHashProblem(hash);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    }),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9._@-]{1,64}$/, 'operator names are 1–64 characters of A–Z, a–z, 0–9, . _ @ and -')
+      .describe("The account's name, typed at sign-in; unique among operators."),
+    role: OperatorRole.describe('"viewer" watches the queues; "operator" also steers them and changes the events.'),
+    passwordHash: z
+      .string()
+      .superRefine((hash, ctx) => {
+        const problem = passwordHashProblem(hash);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .describe('`scrypt$N$r$p$saltB64$hashB64`, from `npm run hash-password`. Never the password itself.'),
   })
   .strict();
 export type OperatorAccount = z.infer<typeof OperatorAccount>;

@@ -127,7 +127,7 @@ describe('loadConfig', () => {
     expect(loadConfig(valid(), { WAITROOM_ALLOW_UNSAFE_DURABILITY: '1' }).bookings.allowUnsafeDurability).toBe(true);
     expect(parseConfig({ ...valid(), bookings: { allowUnsafeDurability: true } }).bookings.allowUnsafeDurability).toBe(true);
     expect(problemsOf(() => loadConfig(valid(), { WAITROOM_ALLOW_UNSAFE_DURABILITY: 'yes' }))).toEqual([
-      expect.stringMatching(/^bookings\.allowUnsafeDurability: /),
+      expect.stringMatching(/^bookings\.allowUnsafeDurability \(from WAITROOM_ALLOW_UNSAFE_DURABILITY\): /),
     ]);
   });
 
@@ -138,7 +138,7 @@ describe('loadConfig', () => {
       bookingsUrl: 'postgres://app@db:5432/waitroom',
     });
     expect(problemsOf(() => loadConfig(valid(), { BOOKINGS_URL: 'mysql://db/waitroom' }))).toEqual([
-      expect.stringMatching(/^store\.bookingsUrl: .*postgres:\/\//),
+      expect.stringMatching(/^store\.bookingsUrl \(from BOOKINGS_URL\): .*postgres:\/\//),
     ]);
   });
 
@@ -149,12 +149,22 @@ describe('loadConfig', () => {
     expect(problemsOf(() => loadConfig(rest, { WAITROOM_KEYS: '{' }))).toEqual([expect.stringMatching(/^WAITROOM_KEYS: not valid JSON/)]);
   });
 
-  it('reports a bad environment value by its config path', () => {
+  it('reports a bad environment value by its config path and the variable that set it', () => {
     expect(
       problemsOf(() => loadConfig(valid(), { TRANSPORT: 'tcp', PORT: '70000' }))
         .map((p) => p.split(':')[0])
         .sort(),
-    ).toEqual(['gateway.port', 'gateway.transport']);
+    ).toEqual(['gateway.port (from PORT)', 'gateway.transport (from TRANSPORT)']);
+    // The same bad value from the file is named by its path alone.
+    const path = join(dir, 'bad-port.json');
+    writeFileSync(path, JSON.stringify({ gateway: { port: 70000 } }));
+    expect(problemsOf(() => loadConfig(valid(), { WAITROOM_CONFIG: path })).map((p) => p.split(':')[0])).toEqual(['gateway.port']);
+    // A problem inside keys given as WAITROOM_KEYS names that variable.
+    const { keys: _fileKeys, ...rest } = valid();
+    const keys = { ...generateKeys(), grant: { current: 'bad id!', privateKeys: {} } };
+    expect(problemsOf(() => loadConfig(rest, { WAITROOM_KEYS: JSON.stringify(keys) }))).toEqual([
+      expect.stringMatching(/^keys\.grant\.current \(from WAITROOM_KEYS\): key ids are/),
+    ]);
   });
 
   it('merges the WAITROOM_CONFIG file over the base, and the environment over both', () => {
