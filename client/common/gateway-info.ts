@@ -1,5 +1,7 @@
-/** Loading the gateway's `GET /api/info` (its shape: shared/http/info.ts) for the waiting and booking pages. */
-import { GatewayInfo, type EventInfo } from '../../shared/http/info.js';
+/** Loading the gateway's `GET /api/info` (its shape: shared/http/info.ts, checked without zod) for the waiting and booking pages. */
+import type { EventInfo, GatewayInfo } from '../../shared/http/info.js';
+import { check } from '../../shared/lean/check.js';
+import { GATEWAY_INFO } from '../../shared/lean/schemas.generated.js';
 
 /** Fetches /api/info, retrying with jittered backoff until it answers. */
 export async function loadInfo(onRetry: (reason: string) => void): Promise<GatewayInfo> {
@@ -7,8 +9,8 @@ export async function loadInfo(onRetry: (reason: string) => void): Promise<Gatew
     let reason: string;
     try {
       const response = await fetch('/api/info', { cache: 'no-store' });
-      const parsed = response.ok ? GatewayInfo.safeParse(await response.json()) : null;
-      if (parsed?.success) return parsed.data;
+      const checked = response.ok ? check<GatewayInfo>(GATEWAY_INFO, await response.json()) : null;
+      if (checked?.ok) return checked.value;
       reason = response.ok ? 'unexpected answer' : `HTTP ${response.status}`;
     } catch (error) {
       reason = error instanceof SyntaxError ? 'unexpected answer' : 'no network';
