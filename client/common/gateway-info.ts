@@ -1,14 +1,28 @@
-/** Loading the gateway's `GET /api/info` (its shape: shared/http/info.ts) for the waiting and booking pages. */
-import { GatewayInfo, type EventInfo } from '../../shared/http/info.js';
+/** Loading the gateway's `GET /api/info` (its shape: shared/http/info.ts, checked without zod) for the waiting and booking pages. */
+import type { EventInfo, GatewayInfo } from '../../shared/http/info.js';
+import { check } from '../../shared/lean/check.js';
+import { GATEWAY_INFO } from '../../shared/lean/schemas.generated.js';
 
-/** Fetches /api/info, retrying with jittered backoff until it answers. */
+declare global {
+  /** The first /api/info request, started by the page's HTML before its scripts load (client/index.html). */
+  var waitroomInfo: Promise<Response> | undefined;
+}
+
+/** The request the HTML started, once; later attempts fetch anew. */
+function earlyInfo(): Promise<Response> | undefined {
+  const early = globalThis.waitroomInfo;
+  globalThis.waitroomInfo = undefined;
+  return early;
+}
+
+/** Fetches /api/info (the first time, from the HTML's early request when there is one), retrying with jittered backoff until it answers. */
 export async function loadInfo(onRetry: (reason: string) => void): Promise<GatewayInfo> {
   for (let attempt = 0; ; attempt++) {
     let reason: string;
     try {
-      const response = await fetch('/api/info', { cache: 'no-store' });
-      const parsed = response.ok ? GatewayInfo.safeParse(await response.json()) : null;
-      if (parsed?.success) return parsed.data;
+      const response = await (earlyInfo() ?? fetch('/api/info', { cache: 'no-store' }));
+      const checked = response.ok ? check<GatewayInfo>(GATEWAY_INFO, await response.json()) : null;
+      if (checked?.ok) return checked.value;
       reason = response.ok ? 'unexpected answer' : `HTTP ${response.status}`;
     } catch (error) {
       reason = error instanceof SyntaxError ? 'unexpected answer' : 'no network';

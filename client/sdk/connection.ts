@@ -6,8 +6,10 @@
  * watch in liveness.ts and treated like a drop. Runs in browsers (their
  * WebSocket) and in Node (the `ws` package's, passed in).
  */
-import { decodeServerMessage, encode, shouldReconnect } from '../../shared/protocol/index.js';
-import type { ClientMessage, ServerMessage } from '../../shared/protocol/index.js';
+import { shouldReconnect } from '../../shared/protocol/codes.js';
+// The lean decoder: the same answers as the zod codec without shipping zod to phones (shared/protocol/lean-codec.ts).
+import { decodeServerMessage, encode } from '../../shared/protocol/lean-codec.js';
+import type { ClientMessage, ServerMessage } from '../../shared/protocol/messages.js';
 import { Backoff, CLIENT_RECONNECT, type BackoffOptions } from '../../shared/reconnect/backoff.js';
 import { LivenessWatch } from './liveness.js';
 

@@ -6,18 +6,13 @@
  * the join in flight, so tabs joining at the same moment bind the device's one
  * place to the same secret and each gets it (`resumed: true`).
  */
-import { z } from 'zod';
+import { check } from '../../shared/lean/check.js';
+import { DEVICE_ENTRY } from '../../shared/lean/schemas.generated.js';
 import { hashSecret, newClientSecret } from '../../shared/tokens/secret.js';
 import type { KeyValueStorage } from './storage.js';
+import type { DeviceEntry } from './stored-shapes.js';
 
 export const DEVICE_STORAGE_KEY = 'waitroom:device';
-
-const DeviceEntry = z.object({
-  key: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
-  /** Secret of the join in flight, per event (the stored ticket keeps its own once issued). */
-  joining: z.record(z.string(), z.string()).default({}),
-});
-type DeviceEntry = z.infer<typeof DeviceEntry>;
 
 export class DeviceRecord {
   /** Used when storage cannot be read or written (blocked): the key lives as long as this page. */
@@ -60,8 +55,8 @@ export class DeviceRecord {
   private read(): DeviceEntry | null {
     try {
       const text = this.storage.getItem(DEVICE_STORAGE_KEY);
-      const parsed = text === null ? null : DeviceEntry.safeParse(JSON.parse(text));
-      return parsed?.success ? parsed.data : this.fallback;
+      const checked = text === null ? null : check<DeviceEntry>(DEVICE_ENTRY, JSON.parse(text));
+      return checked?.ok ? checked.value : this.fallback;
     } catch {
       return this.fallback; // unreadable or blocked: this page's own key
     }

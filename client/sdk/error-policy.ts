@@ -2,8 +2,8 @@
  * What the client does after each refusal or terminal close (docs/protocol.md
  * §7–8), as pure functions so the policy is tested on its own.
  */
-import { CloseCode, ErrorCode } from '../../shared/protocol/index.js';
-import type { ErrorMessage } from '../../shared/protocol/index.js';
+import { CloseCode, ErrorCode } from '../../shared/protocol/codes.js';
+import type { ErrorMessage } from '../../shared/protocol/messages.js';
 import type { CloseErrorCode, ErrorOutcome } from './events.js';
 
 /** Resume failures after which the old place is gone: join afresh at the end. */

@@ -6,23 +6,13 @@
  * using protect()) gets them in the URL fragment, which browsers never send
  * to a server, and should strip it once read (readHandoff does).
  */
-import { z } from 'zod';
+import { check } from '../../shared/lean/check.js';
+import { HANDOFF } from '../../shared/lean/schemas.generated.js';
 import { decodePayload, encodePayload } from '../../shared/tokens/format.js';
 import { defaultStorage, TicketStore, type KeyValueStorage } from './storage.js';
+import type { Handoff } from './stored-shapes.js';
 
-export const Handoff = z.object({
-  eventId: z.string().min(1),
-  ticketNo: z.number().int().positive(),
-  grant: z.string().min(1),
-  secret: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
-  /** POST the booking here (`<reservationsUrl>/api/events/<eventId>/bookings`). */
-  bookingUrl: z.string().url(),
-  /** Grant expiry by the server's clock (ms). */
-  expiresAt: z.number(),
-  /** Server clock minus the waiting device's clock (ms). */
-  serverOffsetMs: z.number(),
-});
-export type Handoff = z.infer<typeof Handoff>;
+export type { Handoff };
 
 const FRAGMENT_KEY = 'waitroom';
 
@@ -30,7 +20,7 @@ const FRAGMENT_KEY = 'waitroom';
 export function storedHandoff(store: TicketStore): Handoff | null {
   const entry = store.load();
   if (!entry?.grant || !entry.bookingUrl || entry.grantExpiresAt === undefined) return null;
-  const parsed = Handoff.safeParse({
+  const checked = check<Handoff>(HANDOFF, {
     eventId: entry.eventId,
     ticketNo: entry.ticketNo,
     grant: entry.grant,
@@ -39,7 +29,7 @@ export function storedHandoff(store: TicketStore): Handoff | null {
     expiresAt: entry.grantExpiresAt,
     serverOffsetMs: entry.serverOffsetMs,
   });
-  return parsed.success ? parsed.data : null;
+  return checked.ok ? checked.value : null;
 }
 
 /** `url` with the hand-off in its fragment, for a booking page on another origin. */
@@ -53,8 +43,8 @@ export function withHandoffFragment(url: string, handoff: Handoff, base?: string
 export function handoffFromFragment(hash: string): Handoff | null {
   const value = new URLSearchParams(hash.replace(/^#/, '')).get(FRAGMENT_KEY);
   if (!value) return null;
-  const parsed = Handoff.safeParse(decodePayload(value));
-  return parsed.success ? parsed.data : null;
+  const checked = check<Handoff>(HANDOFF, decodePayload(value));
+  return checked.ok ? checked.value : null;
 }
 
 export interface ReadHandoffOptions {

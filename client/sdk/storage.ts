@@ -5,7 +5,9 @@
  * `waitroom:<eventId>` (docs/protocol.md §6.3), in a storage the caller picks:
  * localStorage in browsers, memory or a file in Node (./node-storage.ts).
  */
-import { z } from 'zod';
+import { check } from '../../shared/lean/check.js';
+import { STORED_TICKET } from '../../shared/lean/schemas.generated.js';
+import type { StoredTicket } from './stored-shapes.js';
 
 /** The part of the Web Storage API the SDK uses; `localStorage` fits as is. */
 export interface KeyValueStorage {
@@ -38,25 +40,7 @@ export function defaultStorage(): KeyValueStorage {
   return memoryStorage();
 }
 
-export const StoredTicket = z.object({
-  eventId: z.string(),
-  /** Absent where only the hand-off arrived (handoff.ts): that page cannot resume the place, only book. */
-  ticket: z.string().optional(),
-  ticketNo: z.number().int().positive(),
-  secret: z.string(),
-  /** People ahead at the first tick after joining: where the progress bar starts. */
-  joinedAhead: z.number().nonnegative().nullable(),
-  grant: z.string().optional(),
-  /** When the grant expires, by the server's clock (ms). */
-  grantExpiresAt: z.number().optional(),
-  /** Where the grant is presented: `<reservationsUrl>/api/events/<eventId>/bookings`. */
-  bookingUrl: z.string().optional(),
-  /** Server clock minus this device's clock (ms), so countdowns follow the server. */
-  serverOffsetMs: z.number().default(0),
-  /** Booking reference, once booked. */
-  booked: z.string().optional(),
-});
-export type StoredTicket = z.infer<typeof StoredTicket>;
+export type { StoredTicket };
 
 export function storageKey(eventId: string): string {
   return `waitroom:${eventId}`;
@@ -82,8 +66,8 @@ export class TicketStore {
     }
     if (text === null) return null;
     try {
-      const parsed = StoredTicket.safeParse(JSON.parse(text));
-      return parsed.success && parsed.data.eventId === this.eventId ? parsed.data : null;
+      const checked = check<StoredTicket>(STORED_TICKET, JSON.parse(text));
+      return checked.ok && checked.value.eventId === this.eventId ? checked.value : null;
     } catch {
       return null; // unreadable: treated as absent, overwritten by the next join
     }

@@ -8,7 +8,9 @@ import { loadInfo, pickEvent } from '../common/gateway-info.js';
 import { bindLanguageSwitch } from '../common/language-switch.js';
 import { el } from '../common/dom.js';
 import { dictionaries, formatDuration, pageLanguage, type Dictionary, type Language } from '../i18n/index.js';
-import { WaitroomClient, type WaitroomError } from '../sdk/index.js';
+// The client itself, not the SDK's index: that also brings the booking API and its schemas, which this page never uses.
+import { WaitroomClient } from '../sdk/client.js';
+import type { WaitroomError } from '../sdk/index.js';
 import { Announcer } from './announcer.js';
 import { askBirthDate, renderCohorts } from './birth-date.js';
 import { bindNotifyButton } from './notify-button.js';

@@ -55,7 +55,7 @@ export function gatewayHttp({ ctx, startedAt, storeHealthy, reservationsUrl }: G
         return json(200, { node: ctx.config.nodeId, reservationsUrl: reservationsUrl(), events } satisfies GatewayInfo);
       }
     }
-    const file = await files(request.path);
+    const file = await files(request.path, request.headers);
     if (file) return file;
     if (request.path === '/' || request.path === '/index.html') {
       return { status: 503, headers: { 'content-type': 'text/plain' }, body: 'The pages are not built: run `npm run build`.' };

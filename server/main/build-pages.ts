@@ -1,5 +1,6 @@
 /**
- * Builds the browser pages and the SDK bundle (Vite) into dist/client when
+ * Builds the browser pages and the SDK bundle (Vite) into dist/client, with
+ * .br and .gz beside each text file (precompress.ts), when
  * they are missing or older than their sources, so `npm start`, `npm run
  * cluster` and the test run serve current pages. Paths are relative to the
  * working directory: the repository root under npm.
@@ -7,6 +8,7 @@
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCommandLine } from './command-line.js';
+import { precompress } from './precompress.js';
 
 /** Written after both builds: its age is the age of the whole build. */
 const STAMP = 'dist/client/.built';
@@ -23,12 +25,15 @@ function newestMtime(dir: string): number {
 }
 
 export function pagesAreCurrent(): boolean {
-  return existsSync(STAMP) && statSync(STAMP).mtimeMs >= Math.max(newestMtime('client'), newestMtime('shared'), newestMtime('packages/grant/src'));
+  // The build's own code counts as a source: a change to how it precompresses calls for a new build.
+  const builders = ['server/main/build-pages.ts', 'server/main/precompress.ts'].map((file) => statSync(file).mtimeMs);
+  return existsSync(STAMP) && statSync(STAMP).mtimeMs >= Math.max(newestMtime('client'), newestMtime('shared'), newestMtime('packages/grant/src'), ...builders);
 }
 
 export async function buildPages(): Promise<void> {
   const { build } = await import('vite');
   for (const configFile of BUILD_CONFIGS) await build({ configFile, logLevel: 'warn' });
+  precompress('dist/client');
   writeFileSync(STAMP, `${new Date().toISOString()}\n`);
 }
 

@@ -1,22 +1,14 @@
 /**
- * The one codec for WebSocket frames: msgpack (binary frames), plain maps,
- * no msgpackr record extensions so any msgpack library can read them.
+ * The one codec for WebSocket frames, with zod (the server's side): msgpack
+ * (wire.ts) checked by the schemas of messages.ts. The pages decode server
+ * frames with lean-codec.ts instead, which gives the same answers without zod.
  */
-import { Packr } from 'msgpackr';
 import type { z } from 'zod';
 import { ClientMessage, ServerMessage, CLIENT_MESSAGE_TYPES } from './messages.js';
 import { ErrorCode } from './codes.js';
+import { unpack, type Decoded } from './wire.js';
 
-const packr = new Packr({ useRecords: false, moreTypes: false, int64AsType: 'number', mapsAsObjects: true });
-
-export function encode(message: unknown): Uint8Array {
-  return packr.pack(message);
-}
-
-export type Decoded<T> =
-  | { ok: true; message: T }
-  /** `rid` is the request id of the rejected frame when one could be read, to echo in the error. */
-  | { ok: false; code: ErrorCode; message: string; rid?: number };
+export { encode, type Decoded } from './wire.js';
 
 function requestIdOf(raw: unknown): number | undefined {
   const rid = typeof raw === 'object' && raw !== null ? (raw as { rid?: unknown }).rid : undefined;
@@ -24,12 +16,9 @@ function requestIdOf(raw: unknown): number | undefined {
 }
 
 function decodeWith<T>(schema: z.ZodType<T>, bytes: Uint8Array, knownTypes?: readonly string[]): Decoded<T> {
-  let raw: unknown;
-  try {
-    raw = packr.unpack(bytes);
-  } catch {
-    return { ok: false, code: ErrorCode.INVALID_MESSAGE, message: 'frame is not valid msgpack' };
-  }
+  const unpacked = unpack(bytes);
+  if (!unpacked.ok) return unpacked;
+  const raw = unpacked.raw;
   const parsed = schema.safeParse(raw);
   if (parsed.success) return { ok: true, message: parsed.data };
   const rid = requestIdOf(raw);

@@ -36,6 +36,8 @@ const COMMANDS: Record<string, string[]> = {
   'bench/run.ts': ['--clients N', '--nodes N', '--transport uws|ws', '--scenario LIST', '--out FILE'],
   'tools/vectors/write.ts': ['docs/vectors'],
   'tools/config-reference/write.ts': ['docs/configuration.md'],
+  'tools/schemas/write.ts': ['shared/lean/schemas.generated.ts'],
+  'bench/pages.ts': ['--runs N', '--out FILE'],
 };
 
 const STACK_FRAME = /^\s+at /m;

@@ -91,7 +91,14 @@ export function createWsTransport(options: TransportOptions): Transport {
         options.http({ method, path, query, headers: headersOf(req), remoteAddress: req.socket.remoteAddress ?? '', body, bodyTooLarge: tooLarge }),
       )
       .then(
-        (response) => res.writeHead(response.status, response.headers).end(response.body),
+        // Content-Length as uWS sends it (Node would chunk a body given to writeHead's response); none on a 304.
+        (response) =>
+          res
+            .writeHead(
+              response.status,
+              response.status === 304 ? response.headers : { 'content-length': Buffer.byteLength(response.body), ...response.headers },
+            )
+            .end(response.body),
         () => res.writeHead(500).end('internal error'),
       );
   });
