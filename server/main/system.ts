@@ -53,7 +53,7 @@ export interface System {
   audit: AuditLog;
   /**
    * Every metric of this process's roles, and the process and Node metrics: what its /metrics serves
-   * (the gateway's and the reservation handler's; a controller-only process serves it on its own port).
+   * (the gateway's and the reservation handler's; a controller-only process has it for the port it is to get, issue 16 item 2).
    */
   registry: Registry;
   /** The self-check of the live events as of now: run, logged and put in the metrics. */
