@@ -11,7 +11,7 @@
  * the loop gets to its next setImmediate (~10 µs per subscriber on loopback,
  * where the sender's syscalls also pay for the receiver's TCP processing).
  *   publishMs  the `app.publish` call alone (what a gateway's
- *              waitroom_publish_seconds measures: compare these two)
+ *              waitroom_publish_duration_seconds measures: compare these two)
  *   flushMs    from the call to the next setImmediate: the loop blocked by the fan-out
  *   cpuMs      process CPU (user + system) over the same span
  *

@@ -155,19 +155,43 @@ export async function startDeployment(options: DeploymentOptions): Promise<Deplo
   }
 }
 
-/** One sample of waitroom_publish_seconds from a gateway's /metrics (`{quantile="q"}` or `_count`). */
-async function publishSample(gateway: Gateway, eventId: string, name: string, label = ''): Promise<number> {
+/** An event's waitroom_publish_duration_seconds buckets on one gateway: upper bound (s) → observations at or below it, cumulative. */
+export type PublishBuckets = ReadonlyMap<number, number>;
+
+export async function publishBuckets(gateway: Gateway, eventId: string): Promise<PublishBuckets> {
   const text = await (await fetch(`${gateway.url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(label) && l.includes(`event="${eventId}"`));
-  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : Number.NaN;
+  const buckets = new Map<number, number>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('waitroom_publish_duration_seconds_bucket{') || !line.includes(`event="${eventId}"`)) continue;
+    const le = /le="([^"]+)"/.exec(line)![1]!;
+    buckets.set(le === '+Inf' ? Infinity : Number(le), Number(line.slice(line.lastIndexOf(' ') + 1)));
+  }
+  return buckets;
 }
 
-/** A quantile of waitroom_publish_seconds, in milliseconds. */
-export async function publishQuantileMs(gateway: Gateway, eventId: string, q: number): Promise<number> {
-  return (await publishSample(gateway, eventId, 'waitroom_publish_seconds', `quantile="${q}"`)) * 1000;
+/** How many ticks were published between two readings of the buckets. */
+export function publishCount(before: PublishBuckets, after: PublishBuckets): number {
+  return (after.get(Infinity) ?? Number.NaN) - (before.get(Infinity) ?? 0);
 }
 
-/** How many ticks a gateway has published for an event since it started. */
-export function publishCount(gateway: Gateway, eventId: string): Promise<number> {
-  return publishSample(gateway, eventId, 'waitroom_publish_seconds_count');
+/**
+ * The q-quantile of the publishes between two readings, in milliseconds, interpolated
+ * linearly inside its bucket as PromQL's histogram_quantile does (NaN when none).
+ */
+export function publishQuantileMs(before: PublishBuckets, after: PublishBuckets, q: number): number {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const total = publishCount(before, after);
+  if (!(total > 0)) return Number.NaN;
+  const rank = q * total;
+  let lowerBound = 0;
+  let lowerCount = 0;
+  for (const bound of bounds) {
+    const count = after.get(bound)! - (before.get(bound) ?? 0);
+    if (count >= rank) {
+      if (bound === Infinity) return lowerBound * 1000;
+      return (lowerBound + ((bound - lowerBound) * (rank - lowerCount)) / Math.max(count - lowerCount, 1)) * 1000;
+    }
+    [lowerBound, lowerCount] = [bound, count];
+  }
+  return Number.NaN;
 }

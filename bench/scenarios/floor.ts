@@ -2,7 +2,7 @@
  * The fan-out floor: a bare uWS process (bench/floor/publisher.ts) publishing
  * one frame of the gateway's tick size to as many connections as one gateway
  * holds, timing publish → the next setImmediate (uWS writes to the sockets
- * after publish returns), as the gateway's waitroom_publish_seconds does. The gateway's publish time over this is what Waitroom adds.
+ * after publish returns), as the gateway's waitroom_publish_duration_seconds does. The gateway's publish time over this is what Waitroom adds.
  */
 import { FloorPublisher } from '../floor/spawn.js';
 import { cpuSecondsOf } from '../lib/deployment.js';
@@ -53,7 +53,7 @@ export async function runFloor(publishers: number, connections: number, frameByt
     await new Promise((resolve) => setTimeout(resolve, WINDOW_SECONDS * 1000));
     // CPU per tick published, as the gateways' fanout.tickMs: the whole process over the window.
     const cpuMsPerTick = (await cpu()).map((after, k) => ((after - cpuBefore[k]!) * 1000) / Math.max(1, started[k]!.ticks.length));
-    // publish → next setImmediate, as the gateway's waitroom_publish_seconds: uWS writes to the sockets after publish returns.
+    // publish → next setImmediate, as the gateway's waitroom_publish_duration_seconds: uWS writes to the sockets after publish returns.
     const perPublisher = started.map((publisher) => publisher.ticks.filter((tick) => tick.connections >= connections * 0.99).map((tick) => tick.flushMs));
     return {
       floorMs: { p50: round(median(cpuMsPerTick), 2) },

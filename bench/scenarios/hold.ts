@@ -12,7 +12,7 @@ import { encode } from '../../shared/protocol/codec.js';
 import type { TickMessage } from '../../shared/protocol/messages.js';
 import { leftSegments } from '../../server/gateway/event-ticker.js';
 import type { Counters, SnapshotMessage } from '../loadgen/messages.js';
-import { cpuSecondsOf, memoryAfterGc, publishCount, publishQuantileMs, rssAfterGc, type Deployment } from '../lib/deployment.js';
+import { cpuSecondsOf, memoryAfterGc, publishBuckets, publishCount, publishQuantileMs, rssAfterGc, type Deployment } from '../lib/deployment.js';
 import { LoadPool } from '../lib/loadgen-pool.js';
 import { median, quantile, round } from '../lib/stats.js';
 
@@ -51,7 +51,7 @@ export interface HoldResult {
     tickMsByNode: number[];
     /** Ticks each gateway published in the window (one a second when it keeps up). */
     ticksByNode: number[];
-    /** publish → next setImmediate, from waitroom_publish_seconds (informational: uWS may write later). */
+    /** publish → next setImmediate, from waitroom_publish_duration_seconds over the window (informational: uWS may write later). */
     publishToImmediateMs: { p50: number; p99: number };
     frameBytes: number;
     connectionsPerNode: number;
@@ -201,7 +201,7 @@ export async function runHold(deployment: Deployment, clients: number, windowSec
     const windowOpened = await pool.snapshots(true);
     const commandsBefore = await commandTotal(deployment.redis.url);
     const cpuBefore = await Promise.all(deployment.gateways.map((gateway) => cpuSecondsOf(gateway.pid)));
-    const ticksBefore = await Promise.all(deployment.gateways.map((gateway) => publishCount(gateway, HOLD_EVENT.id)));
+    const publishesBefore = await Promise.all(deployment.gateways.map((gateway) => publishBuckets(gateway, HOLD_EVENT.id)));
     const windowStart = Date.now();
     const slices: SnapshotMessage[][] = [];
     const lagOverTime: [number, number, number][] = [];
@@ -220,10 +220,12 @@ export async function runHold(deployment: Deployment, clients: number, windowSec
 
     const cpuAfter = await Promise.all(deployment.gateways.map((gateway) => cpuSecondsOf(gateway.pid)));
     // Per tick actually published: a gateway short of CPU publishes fewer than one a second.
-    const ticks = (await Promise.all(deployment.gateways.map((gateway) => publishCount(gateway, HOLD_EVENT.id)))).map((after, k) => after - ticksBefore[k]!);
+    const publishesAfter = await Promise.all(deployment.gateways.map((gateway) => publishBuckets(gateway, HOLD_EVENT.id)));
+    const ticks = publishesAfter.map((after, k) => publishCount(publishesBefore[k]!, after));
     const tickMsByNode = cpuAfter.map((after, k) => ((after - cpuBefore[k]!) * 1000) / ticks[k]!);
-    const publishP50 = await Promise.all(deployment.gateways.map((gateway) => publishQuantileMs(gateway, HOLD_EVENT.id, 0.5)));
-    const publishP99 = await Promise.all(deployment.gateways.map((gateway) => publishQuantileMs(gateway, HOLD_EVENT.id, 0.99)));
+    // Over the measured window only (the Summary this replaced covered its last two minutes).
+    const publishP50 = publishesAfter.map((after, k) => publishQuantileMs(publishesBefore[k]!, after, 0.5));
+    const publishP99 = publishesAfter.map((after, k) => publishQuantileMs(publishesBefore[k]!, after, 0.99));
     const perNode = Math.round(window.waiting / deployment.gateways.length);
     const rssBytesPerConnByNode = deployment.gateways.map((_, node) => Math.round(slope(readings.map((r) => [r.perNode, r.rss[node]!]))));
     return {

@@ -54,7 +54,7 @@ export class EventTicker {
     const { ctx, room } = this;
     const eventId = room.config.id;
     const now = ctx.clock.now();
-    const stopTimer = ctx.metrics.tickSeconds.startTimer();
+    const stopTimer = ctx.metrics.tickSeconds.startTimer({ event: eventId });
     try {
       await room.flushDepartures({
         disconnect: (ticketNos) => ctx.queue.disconnect(eventId, ticketNos, now, ctx.node),
@@ -71,6 +71,8 @@ export class EventTicker {
       ctx.metrics.activeBookers.set({ event: eventId }, figures.active);
       ctx.metrics.eventAdmitted.set({ event: eventId }, figures.admittedTotal);
       ctx.metrics.queueWaiting.set({ event: eventId }, room.queueWaiting);
+      ctx.metrics.eventOpen.set({ event: eventId }, frame.st === 'open' ? 1 : 0);
+      ctx.metrics.maxActive.set({ event: eventId }, room.config.maxActive);
       const due = room.takeDue(figures.cursor, figures.draw);
       if (due.length > 0) await settleDue(ctx, room, due, now);
     } catch (error) {

@@ -204,7 +204,8 @@ export class Gateway {
     this.tickers.delete(eventId);
     const told = room.withdraw();
     const { metrics } = this.context;
-    for (const gauge of [metrics.waiting, metrics.queueWaiting, metrics.activeBookers, metrics.eventAdmitted]) gauge.remove({ event: eventId });
+    for (const gauge of [metrics.waiting, metrics.queueWaiting, metrics.activeBookers, metrics.eventAdmitted, metrics.eventOpen, metrics.maxActive])
+      gauge.remove({ event: eventId });
     this.options.log.warn({ event: eventId, waiters: told }, `event "${eventId}" was removed: its room here is closed and ${told} waiter(s) were disconnected`);
   }
 

@@ -29,7 +29,20 @@ export async function handleMessage(ctx: RequestContext, session: Session, messa
   }
 }
 
+/** A join, timed from its frame to its answer (waitroom_join_duration_seconds): a ticket, or a refusal. */
 async function join(ctx: RequestContext, session: Session, message: Of<'join'>): Promise<void> {
+  const stopTimer = ctx.metrics.joinSeconds.startTimer();
+  const heldBefore = session.ticket;
+  try {
+    await joinOrRefuse(ctx, session, message);
+  } finally {
+    const ticketed = session.ticket !== null && session.ticket !== heldBefore;
+    // The event label only names configured events: a client's made-up id must not add series.
+    stopTimer({ event: ctx.room(message.eventId) ? message.eventId : '', outcome: ticketed ? 'ticket' : 'refused' });
+  }
+}
+
+async function joinOrRefuse(ctx: RequestContext, session: Session, message: Of<'join'>): Promise<void> {
   const room = ctx.room(message.eventId);
   if (!room) return session.sendError(ErrorCode.UNKNOWN_EVENT, `no event "${message.eventId}"`, message.rid);
   const eligible = joinDecision(room.config, message.birthDate, ctx.clock.now());

@@ -15,7 +15,15 @@ import { reportSelfCheck, runSelfCheck, type SelfCheckResult } from '../events/s
 import { Gateway } from '../gateway/gateway.js';
 import { TokenAuthority } from '../gateway/token-authority.js';
 import type { Logger } from '../observability/log.js';
-import { createControllerMetrics, createEventMetrics, createReservationMetrics, createSelfCheckMetrics } from '../observability/metrics.js';
+import {
+  createControllerMetrics,
+  createEventMetrics,
+  createReservationMetrics,
+  createSelfCheckMetrics,
+  createStoreMetrics,
+  createStoreUpMetric,
+} from '../observability/metrics.js';
+import { registerProcessMetrics } from '../observability/process-metrics.js';
 import { AuditLog } from '../operators/audit-log.js';
 import { OperatorAuthenticator } from '../operators/authenticator.js';
 import { SignInThrottle } from '../operators/sign-in-throttle.js';
@@ -44,6 +52,11 @@ export interface System {
   /** The signing and verifying keys; SIGHUP replaces them from the config file (key rotation). */
   keys: LiveKeys;
   audit: AuditLog;
+  /**
+   * Every metric of this process's roles, and the process and Node metrics: what its /metrics serves
+   * (the gateway's and the reservation handler's; a controller-only process has it for the port it is to get, issue 16 item 2).
+   */
+  registry: Registry;
   /** The self-check of the live events as of now: run, logged and put in the metrics. */
   selfCheck(): SelfCheckResult;
   gateway: Gateway | null;
@@ -90,9 +103,13 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
   // Before anything is opened or started: a refusal leaves nothing behind.
   // Bookings in PostgreSQL (store.bookingsUrl) do not depend on Redis's fsync; openStores checks their schema instead.
   if (roles.reservations && !config.store.bookingsUrl) await checkBookingDurability(config.store, config.bookings.allowUnsafeDurability, log);
-  const stores = given ?? (await openStores(config.store, log));
   const registry = new Registry();
   registry.setDefaultLabels({ node: config.nodeId });
+  registerProcessMetrics(registry);
+  // Given stores were opened by their owner, who times their round trips (or not).
+  const { redisSeconds } = createStoreMetrics(registry);
+  const stores = given ?? (await openStores(config.store, log, (command, seconds) => redisSeconds.observe({ command }, seconds)));
+  createStoreUpMetric(registry, () => stores.ping());
   const liveEvents = new EventRegistry(config.events);
   const events = () => liveEvents.current();
   const audit = new AuditLog({ file: config.auditLogFile, log, clock });
@@ -201,6 +218,7 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
     reloader,
     keys,
     audit,
+    registry,
     selfCheck: () => selfCheck(),
     gateway,
     controller,

@@ -1,5 +1,14 @@
-/** Prometheus metrics (prom-client), one registry per component instance so tests can run many. */
-import { Counter, Gauge, Histogram, Summary, type Registry } from 'prom-client';
+/**
+ * Prometheus metrics (prom-client), one registry per component instance so tests can run many.
+ * Durations are histograms in seconds (`*_duration_seconds`), so they add up across nodes;
+ * docs/operations.md lists every metric, and deploy/ holds the alerts and dashboard that read them.
+ */
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/** From 0.1 ms to 2.5 s: Redis round trips, ticks and fan-outs are a few ms when healthy; the top buckets show trouble. */
+const FAST_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+/** From 1 ms to 10 s: a join or a booking is a request a person waits for, with a batch window or a commit in it. */
+const REQUEST_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 export function createGatewayMetrics(registry: Registry) {
   return {
@@ -38,23 +47,41 @@ export function createGatewayMetrics(registry: Registry) {
       labelNames: ['outcome', 'via'],
       registers: [registry],
     }),
+    eventOpen: new Gauge({
+      name: 'waitroom_event_open',
+      help: '1 while the event admits people (open and not paused), else 0',
+      labelNames: ['event'],
+      registers: [registry],
+    }),
+    maxActive: new Gauge({
+      name: 'waitroom_event_max_active',
+      help: 'Configured maxActive of the event: how many admitted people may book at once',
+      labelNames: ['event'],
+      registers: [registry],
+    }),
     tickSeconds: new Histogram({
-      name: 'waitroom_tick_seconds',
-      help: 'Time to read figures and update all waiters of an event',
-      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1],
+      name: 'waitroom_tick_duration_seconds',
+      help: "Time of one tick of an event: flush departures, read the figures, update all of this node's waiters, settle the due",
+      labelNames: ['event'],
+      buckets: FAST_BUCKETS,
       registers: [registry],
     }),
     /**
      * The fan-out alone: from publishing one tick frame to the next setImmediate, by which the
      * writes to every waiter's socket are done (the benchmark compares it with a bare uWS process).
      */
-    publishSeconds: new Summary({
-      name: 'waitroom_publish_seconds',
+    publishSeconds: new Histogram({
+      name: 'waitroom_publish_duration_seconds',
       help: "Time from publishing one tick frame until it is written to all of an event's waiters on this node",
       labelNames: ['event'],
-      percentiles: [0.5, 0.9, 0.99],
-      maxAgeSeconds: 120,
-      ageBuckets: 4,
+      buckets: FAST_BUCKETS,
+      registers: [registry],
+    }),
+    joinSeconds: new Histogram({
+      name: 'waitroom_join_duration_seconds',
+      help: 'Time from a join frame received to its answer sent: outcome ticket (a place) or refused (an error reply)',
+      labelNames: ['event', 'outcome'],
+      buckets: REQUEST_BUCKETS,
       registers: [registry],
     }),
   };
@@ -101,6 +128,13 @@ export function createReservationMetrics(registry: Registry) {
   return {
     bookings: new Counter({ name: 'waitroom_bookings_total', help: 'Bookings committed', labelNames: ['event'], registers: [registry] }),
     errors: new Counter({ name: 'waitroom_booking_errors_total', help: 'Refused booking requests, by code', labelNames: ['code'], registers: [registry] }),
+    bookingSeconds: new Histogram({
+      name: 'waitroom_booking_duration_seconds',
+      help: 'Time from a booking request received to its answer sent, by outcome: booked, repeated, refused (4xx), failed (5xx), aborted',
+      labelNames: ['outcome'],
+      buckets: REQUEST_BUCKETS,
+      registers: [registry],
+    }),
   };
 }
 export type ReservationMetrics = ReturnType<typeof createReservationMetrics>;
@@ -160,3 +194,28 @@ export function createEventMetrics(registry: Registry) {
   };
 }
 export type EventMetrics = ReturnType<typeof createEventMetrics>;
+
+export function createStoreMetrics(registry: Registry) {
+  return {
+    redisSeconds: new Histogram({
+      name: 'waitroom_redis_command_duration_seconds',
+      help: 'Round trip of each answered Redis call as the process sees it: a Lua script by its name, a plain command by its lowercase name',
+      labelNames: ['command'],
+      buckets: FAST_BUCKETS,
+      registers: [registry],
+    }),
+  };
+}
+export type StoreMetrics = ReturnType<typeof createStoreMetrics>;
+
+/** waitroom_store_up: the store pinged at each scrape (at most 1 s: the ping's own timeout). */
+export function createStoreUpMetric(registry: Registry, reachable: () => Promise<boolean>): Gauge {
+  return new Gauge({
+    name: 'waitroom_store_up',
+    help: '1 when the store (Redis, and PostgreSQL when bookings are there) answered a ping at this scrape, else 0',
+    registers: [registry],
+    async collect() {
+      this.set((await reachable()) ? 1 : 0);
+    },
+  });
+}

@@ -89,6 +89,13 @@ function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
   });
 }
 
+/** A booking answer's status as the histogram's outcome label (four values). */
+function bookingOutcome(status: number): string {
+  if (status === 201) return 'booked';
+  if (status < 300) return 'repeated';
+  return status < 500 ? 'refused' : 'failed';
+}
+
 export function createReservationServer(options: ReservationHttpOptions): Server {
   const { service, metrics } = options;
 
@@ -116,6 +123,12 @@ export function createReservationServer(options: ReservationHttpOptions): Server
     else refuse(res, result.code, result.message);
   }
 
+  /** Observes waitroom_booking_duration_seconds once the answer is sent (or the client went first), whichever path answered. */
+  function timeBooking(res: ServerResponse): void {
+    const stopTimer = metrics.bookingSeconds.startTimer();
+    res.once('close', () => stopTimer({ outcome: res.writableFinished ? bookingOutcome(res.statusCode) : 'aborted' }));
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?', 1)[0]!;
     if (req.headers.host === undefined && req.httpVersion === '1.1') return refuse(res, 'BAD_REQUEST', 'an HTTP/1.1 request needs a Host header');
@@ -129,6 +142,7 @@ export function createReservationServer(options: ReservationHttpOptions): Server
     }
     const booking = BOOKINGS.exec(path);
     if (booking) {
+      timeBooking(res);
       if (req.method !== 'POST') return refuse(res, 'METHOD_NOT_ALLOWED', 'POST a booking');
       if (!originAllowed) return refuse(res, 'ORIGIN_NOT_ALLOWED', 'this origin may not call the booking API');
       const result = await service.book(booking[1]!, await readJson(req, options.maxBodyBytes));

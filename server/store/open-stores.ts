@@ -4,16 +4,20 @@ import type { Logger } from '../observability/log.js';
 import { throttledWarn } from '../observability/throttled-warn.js';
 import { createMemoryStores } from './memory/index.js';
 import { openPostgresBookings, withPostgresBookings } from './postgres/index.js';
+import type { CommandObserver } from './redis/client.js';
 import { createRedisStores } from './redis/index.js';
 import type { Stores } from './types.js';
 
 /** Redis reports every failed reconnect, a PostgreSQL store every failed queue release; one warning per this many ms is enough. */
 const ERROR_LOG_INTERVAL_MS = 10_000;
 
-/** The queue store `kind` names; with `bookingsUrl`, bookings in PostgreSQL (whose schema must be current). */
-export async function openStores(config: WaitroomConfig['store'], log: Logger): Promise<Stores> {
-  if (!config.bookingsUrl) return openQueueStores(config, log);
-  const queueStores = await openQueueStores(config, log);
+/**
+ * The queue store `kind` names; with `bookingsUrl`, bookings in PostgreSQL (whose schema must be current).
+ * `observeCommand` is told each Redis round trip.
+ */
+export async function openStores(config: WaitroomConfig['store'], log: Logger, observeCommand?: CommandObserver): Promise<Stores> {
+  if (!config.bookingsUrl) return openQueueStores(config, log, observeCommand);
+  const queueStores = await openQueueStores(config, log, observeCommand);
   try {
     return withPostgresBookings(queueStores, await openPostgresBookings(config.bookingsUrl, queueStores.queue, throttledWarn(log, ERROR_LOG_INTERVAL_MS)));
   } catch (error) {
@@ -22,9 +26,9 @@ export async function openStores(config: WaitroomConfig['store'], log: Logger): 
   }
 }
 
-function openQueueStores(config: WaitroomConfig['store'], log: Logger): Promise<Stores> {
+function openQueueStores(config: WaitroomConfig['store'], log: Logger, observeCommand?: CommandObserver): Promise<Stores> {
   if (config.kind === 'memory') return Promise.resolve(createMemoryStores());
   const warn = throttledWarn(log, ERROR_LOG_INTERVAL_MS);
   const onError = (error: Error) => warn({ err: error }, 'Redis unreachable: admitting and booking nothing until it returns');
-  return createRedisStores({ redisUrl: config.redisUrl, clusterNodes: config.redisClusterNodes, keyPrefix: config.keyPrefix, onError });
+  return createRedisStores({ redisUrl: config.redisUrl, clusterNodes: config.redisClusterNodes, keyPrefix: config.keyPrefix, onError, observeCommand });
 }

@@ -11,9 +11,10 @@ import { backoffDelay } from '../../../shared/reconnect/backoff.js';
 
 /** The commands the stores use, the same on one Redis and on a cluster. */
 export interface RedisConnection {
-  evalSha(sha: string, keys: string[], args: string[]): Promise<unknown>;
+  /** `script`: the script's name, which its round trips are timed under. */
+  evalSha(sha: string, keys: string[], args: string[], script: string): Promise<unknown>;
   /** Runs (and caches on the shard that owns keys[0]) a script's source. */
-  eval(source: string, keys: string[], args: string[]): Promise<unknown>;
+  eval(source: string, keys: string[], args: string[], script: string): Promise<unknown>;
   hmGet(key: string, fields: string[]): Promise<(string | null)[]>;
   hSet(key: string, field: string, value: string): Promise<number>;
   hGetAll(key: string): Promise<Record<string, string>>;
@@ -28,6 +29,25 @@ export interface RedisConnection {
   /** True when Redis (every shard's slot owner, as far as the client knows) answers within PING_TIMEOUT_MS; never throws. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/**
+ * Told how long each answered call took: a script by its name, a command by its
+ * lowercase Redis name (a bounded set of labels). Rejected calls are not timed:
+ * while Redis is away they fail at once and would hide the latency of real answers.
+ */
+export type CommandObserver = (command: string, seconds: number) => void;
+
+type Timed = <T>(command: string, call: () => Promise<T>) => Promise<T>;
+
+function timedBy(observe: CommandObserver | undefined): Timed {
+  if (!observe) return (_command, call) => call();
+  return async (command, call) => {
+    const started = performance.now();
+    const answer = await call();
+    observe(command, (performance.now() - started) / 1000);
+    return answer;
+  };
 }
 
 /** How long ping() waits before calling Redis down. */
@@ -59,33 +79,34 @@ async function withinTimeout(attempt: () => Promise<unknown>): Promise<boolean> 
 /** The key-addressed commands, which node-redis spells the same on a client and a cluster. */
 type Commands = Pick<ReturnType<typeof createClient>, 'evalSha' | 'eval' | 'hmGet' | 'hSet' | 'hGetAll' | 'hLen' | 'hScan' | 'hDel' | 'get' | 'set' | 'del'>;
 
-function commandsOf(redis: Commands): Omit<RedisConnection, 'ping' | 'close'> {
+/** Every store call goes through here, so this is the one place its round trip is timed. */
+function commandsOf(redis: Commands, timed: Timed): Omit<RedisConnection, 'ping' | 'close'> {
   return {
-    evalSha: (sha, keys, args) => redis.evalSha(sha, { keys, arguments: args }),
-    eval: (source, keys, args) => redis.eval(source, { keys, arguments: args }),
-    hmGet: (key, fields) => redis.hmGet(key, fields),
-    hSet: (key, field, value) => redis.hSet(key, field, value),
-    hGetAll: (key) => redis.hGetAll(key),
-    hLen: (key) => redis.hLen(key),
+    evalSha: (sha, keys, args, script) => timed(script, () => redis.evalSha(sha, { keys, arguments: args })),
+    eval: (source, keys, args, script) => timed(script, () => redis.eval(source, { keys, arguments: args })),
+    hmGet: (key, fields) => timed('hmget', () => redis.hmGet(key, fields)),
+    hSet: (key, field, value) => timed('hset', () => redis.hSet(key, field, value)),
+    hGetAll: (key) => timed('hgetall', () => redis.hGetAll(key)),
+    hLen: (key) => timed('hlen', () => redis.hLen(key)),
     hScan: async (key, cursor, count) => {
-      const reply = await redis.hScan(key, cursor, { COUNT: count });
+      const reply = await timed('hscan', () => redis.hScan(key, cursor, { COUNT: count }));
       return { cursor: String(reply.cursor), entries: reply.entries.map(({ field, value }) => ({ field: String(field), value: String(value) })) };
     },
-    hDel: (key, fields) => redis.hDel(key, fields),
-    get: (key) => redis.get(key),
-    setPx: async (key, value, ttlMs) => void (await redis.set(key, value, { expiration: { type: 'PX', value: ttlMs } })),
-    del: (key) => redis.del(key),
+    hDel: (key, fields) => timed('hdel', () => redis.hDel(key, fields)),
+    get: (key) => timed('get', () => redis.get(key)),
+    setPx: async (key, value, ttlMs) => void (await timed('set', () => redis.set(key, value, { expiration: { type: 'PX', value: ttlMs } }))),
+    del: (key) => timed('del', () => redis.del(key)),
   };
 }
 
 /** One Redis at `url`. */
-export async function connectRedis(url: string, onError: (error: Error) => void): Promise<RedisConnection> {
+export async function connectRedis(url: string, onError: (error: Error) => void, observe?: CommandObserver): Promise<RedisConnection> {
   const client = createClient({ url, disableOfflineQueue: true, socket });
   // Without a listener an 'error' event would throw and end the process.
   client.on('error', onError);
   await client.connect();
   return {
-    ...commandsOf(client),
+    ...commandsOf(client, timedBy(observe)),
     ping: () => withinTimeout(() => client.ping()),
     async close() {
       if (client.isReady) await client.close();
@@ -95,7 +116,7 @@ export async function connectRedis(url: string, onError: (error: Error) => void)
 }
 
 /** A Redis Cluster discovered from `seedUrls` (any of its nodes). */
-export async function connectRedisCluster(seedUrls: readonly string[], onError: (error: Error) => void): Promise<RedisConnection> {
+export async function connectRedisCluster(seedUrls: readonly string[], onError: (error: Error) => void, observe?: CommandObserver): Promise<RedisConnection> {
   const cluster = createCluster({
     rootNodes: seedUrls.map((url) => ({ url })),
     defaults: { disableOfflineQueue: true, socket },
@@ -103,7 +124,7 @@ export async function connectRedisCluster(seedUrls: readonly string[], onError: 
   cluster.on('error', onError);
   await cluster.connect();
   return {
-    ...commandsOf(cluster),
+    ...commandsOf(cluster, timedBy(observe)),
     ping: () => withinTimeout(() => Promise.all(cluster.masters.map(async (master) => (await cluster.nodeClient(master)).ping()))),
     async close() {
       try {

@@ -5,7 +5,7 @@
 import { randomDrawSeed } from '../draw-seed.js';
 import type { DrawSeeds, Stores } from '../types.js';
 import { RedisBookingStore } from './booking-store.js';
-import { connectRedis, connectRedisCluster } from './client.js';
+import { connectRedis, connectRedisCluster, type CommandObserver } from './client.js';
 import { assertKeyPart } from './keys.js';
 import { RedisOperatorSessions } from './operator-sessions.js';
 import { RedisQueueStore } from './queue-store.js';
@@ -24,6 +24,8 @@ export interface RedisStoreOptions {
    * reconnect). Callers already see the outage: commands reject and ping() is false.
    */
   onError?: (error: Error) => void;
+  /** Told each Redis round trip (the process's waitroom_redis_command_duration_seconds). */
+  observeCommand?: CommandObserver;
   /** Seeds of pre-queue draws; random unless a test fixes them. */
   drawSeed?: DrawSeeds;
 }
@@ -31,7 +33,10 @@ export interface RedisStoreOptions {
 export async function createRedisStores(options: RedisStoreOptions): Promise<Stores> {
   assertKeyPart('key prefix', options.keyPrefix);
   const onError = options.onError ?? (() => {});
-  const redis = options.clusterNodes?.length ? await connectRedisCluster(options.clusterNodes, onError) : await connectRedis(options.redisUrl, onError);
+  const { clusterNodes, observeCommand } = options;
+  const redis = clusterNodes?.length
+    ? await connectRedisCluster(clusterNodes, onError, observeCommand)
+    : await connectRedis(options.redisUrl, onError, observeCommand);
   try {
     const scripts = await Scripts.load(redis);
     return {

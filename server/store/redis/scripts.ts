@@ -89,10 +89,10 @@ export class Scripts {
     const { source, sha } = this.sources.get(name)!;
     const argv = args.map(String);
     try {
-      return await this.redis.evalSha(sha, [...keys], argv);
+      return await this.redis.evalSha(sha, [...keys], argv, name);
     } catch (error) {
       if (!isNoScript(error)) throw error;
-      return this.redis.eval(source, [...keys], argv);
+      return this.redis.eval(source, [...keys], argv, name);
     }
   }
 }
