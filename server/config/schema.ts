@@ -49,6 +49,12 @@ export const GatewayConfig = z
      */
     allowedOrigins: z.array(origin).default([]),
     tickMs: z.coerce.number().int().min(20).max(1000).default(1000),
+    /**
+     * On SIGTERM the node stops being ready and moves its clients to the other
+     * nodes over this many seconds (connections/drainSeconds resumes a second
+     * elsewhere), then exits; 0 closes them all at once (decision 023).
+     */
+    drainSeconds: z.coerce.number().min(0).max(600).default(30),
     /** Joins arriving within this window share one store round trip. */
     joinBatchMs: z.coerce.number().int().min(0).max(50).default(2),
     maxFrameBytes: z
@@ -223,6 +229,9 @@ export const ControllerConfig = z
     /** A gateway silent (no heartbeat) for this long is dead: its waiters stop counting as ahead after the grace period. */
     nodeTimeoutMs: z.number().int().min(1000).max(600_000).default(5000),
     maxStepsPerTick: z.number().int().min(1).max(100_000).default(5000),
+    /** A standalone controller's probe port (/livez, /readyz, /metrics); none when unset, any free one when 0. */
+    port: port.optional(),
+    host: z.string().default('127.0.0.1'),
   })
   .strict();
 

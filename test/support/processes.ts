@@ -35,6 +35,8 @@ export interface StartNodeOptions {
   /** Gateway only: run no admission controller inside. */
   noController?: boolean;
   readyTimeoutMs?: number;
+  /** The path that answers 200 once it is up (default /healthz; /livez for a node started while its store is away). */
+  readyPath?: string;
 }
 
 export interface NodeProcess extends Stoppable {
@@ -96,7 +98,7 @@ export async function startNode<R extends Role>(options: StartNodeOptions & { ro
   const timeoutMs = options.readyTimeoutMs ?? READY_TIMEOUT_MS;
   try {
     if (role === 'controller') await child.waitForLine('controller running', timeoutMs);
-    else await child.waitForHealthy(`${url}/healthz`, timeoutMs);
+    else await child.waitForHealthy(`${url}${options.readyPath ?? '/healthz'}`, timeoutMs);
   } catch (error) {
     await stopNodes([child], 1000);
     throw error;

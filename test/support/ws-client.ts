@@ -16,6 +16,8 @@ export class TestClient {
   ticket = '';
   grant: Of<'admitted'> | null = null;
   closeCode: number | null = null;
+  /** The close frame's reason ('' when none), set with closeCode. */
+  closeReason = '';
   /** Ticks received so far. */
   ticks = 0;
   private waiters: { test: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
@@ -26,7 +28,12 @@ export class TestClient {
     readonly secret: string,
   ) {
     socket.on('message', (data: Buffer) => this.receive(data));
-    this.closed = new Promise((resolve) => socket.on('close', (code) => resolve((this.closeCode = code))));
+    this.closed = new Promise((resolve) =>
+      socket.on('close', (code, reason: Buffer) => {
+        this.closeReason = reason.toString();
+        resolve((this.closeCode = code));
+      }),
+    );
   }
 
   static async connect(url: string, secret = newClientSecret(), localAddress?: string): Promise<TestClient> {

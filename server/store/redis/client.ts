@@ -56,6 +56,22 @@ async function withinTimeout(attempt: () => Promise<unknown>): Promise<boolean> 
   }
 }
 
+/** How long start-up waits for Redis before going on without it (decision 023). */
+const START_WAIT_MS = 2000;
+
+/**
+ * Waits for the first connection up to START_WAIT_MS, then goes on: a process
+ * started while Redis is down still listens and reports itself not ready, its
+ * commands rejecting (no offline queue) until the client's reconnects succeed.
+ */
+async function connectedOrLater(connecting: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  // node-redis keeps retrying (reconnectStrategy) and settles this once connected; a rejection is an outage like any other.
+  connecting.catch(() => undefined);
+  await Promise.race([connecting.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, START_WAIT_MS)))]);
+  clearTimeout(timer);
+}
+
 /** The key-addressed commands, which node-redis spells the same on a client and a cluster. */
 type Commands = Pick<ReturnType<typeof createClient>, 'evalSha' | 'eval' | 'hmGet' | 'hSet' | 'hGetAll' | 'hLen' | 'hScan' | 'hDel' | 'get' | 'set' | 'del'>;
 
@@ -83,7 +99,7 @@ export async function connectRedis(url: string, onError: (error: Error) => void)
   const client = createClient({ url, disableOfflineQueue: true, socket });
   // Without a listener an 'error' event would throw and end the process.
   client.on('error', onError);
-  await client.connect();
+  await connectedOrLater(client.connect());
   return {
     ...commandsOf(client),
     ping: () => withinTimeout(() => client.ping()),
@@ -101,7 +117,7 @@ export async function connectRedisCluster(seedUrls: readonly string[], onError: 
     defaults: { disableOfflineQueue: true, socket },
   });
   cluster.on('error', onError);
-  await cluster.connect();
+  await connectedOrLater(cluster.connect());
   return {
     ...commandsOf(cluster),
     ping: () => withinTimeout(() => Promise.all(cluster.masters.map(async (master) => (await cluster.nodeClient(master)).ping()))),
