@@ -137,6 +137,8 @@ export interface ClusterConfigOptions {
   /** Keys shared by every node (default: fresh ones). */
   keys?: ReturnType<typeof generateKeys>;
   transport?: 'uws' | 'ws';
+  /** The Redis every node uses (default the shared test Redis; a private one for tests that stop it). */
+  redisUrl?: string;
 }
 
 export interface ClusterConfig {
@@ -152,7 +154,7 @@ export async function writeClusterConfig(options: ClusterConfigOptions = {}): Pr
   const config: WaitroomConfigInput = {
     logLevel: 'info',
     gateway: { transport: options.transport ?? 'uws', tickMs: options.tickMs ?? 100, natRanges: [TEST_CLIENTS_NAT] },
-    store: { kind: 'redis', redisUrl: TEST_REDIS_URL, keyPrefix: prefix },
+    store: { kind: 'redis', redisUrl: options.redisUrl ?? TEST_REDIS_URL, keyPrefix: prefix },
     // The test Redis does not fsync every write (server/store/redis/durability.ts).
     bookings: { allowUnsafeDurability: true },
     controller: { leaseMs: options.leaseMs ?? 1000 },
