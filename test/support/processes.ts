@@ -153,7 +153,8 @@ export async function writeClusterConfig(options: ClusterConfigOptions = {}): Pr
   const prefix = uniquePrefix();
   const config: WaitroomConfigInput = {
     logLevel: 'info',
-    gateway: { transport: options.transport ?? 'uws', tickMs: options.tickMs ?? 100, natRanges: [TEST_CLIENTS_NAT] },
+    // A short drain keeps the SIGTERMs of cleanUpProcesses quick; the drain tests set DRAIN_SECONDS themselves.
+    gateway: { transport: options.transport ?? 'uws', tickMs: options.tickMs ?? 100, natRanges: [TEST_CLIENTS_NAT], drainSeconds: 1 },
     store: { kind: 'redis', redisUrl: options.redisUrl ?? TEST_REDIS_URL, keyPrefix: prefix },
     // The test Redis does not fsync every write (server/store/redis/durability.ts).
     bookings: { allowUnsafeDurability: true },
