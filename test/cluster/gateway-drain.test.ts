@@ -8,13 +8,13 @@
  * with 0 by the end of the window plus a margin.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { CloseCode } from '../../shared/protocol/codes.js';
 import { peopleAhead } from '../../shared/queue/position.js';
 import type { RoamingClient } from '../support/roaming-client.js';
 import { startNode, writeClusterConfig } from '../support/processes.js';
 import { testEvent } from '../support/system.js';
 import { cleanUpClusterTest, joinInBatches, pollUntil, RedisWatch } from '../support/cluster-flow.js';
+import { upgradeStatus } from '../support/ws-client.js';
 
 const EVENT = 'drained';
 const CLIENTS = 300;
@@ -34,22 +34,6 @@ function largestBucket(times: readonly number[]): number {
   const buckets = new Map<number, number>();
   for (const t of times) buckets.set(Math.floor(t / BUCKET_MS), (buckets.get(Math.floor(t / BUCKET_MS)) ?? 0) + 1);
   return Math.max(0, ...buckets.values());
-}
-
-/** The status a WebSocket upgrade is answered with (101 when it opens). */
-function upgradeStatus(url: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url);
-    socket.once('open', () => {
-      socket.terminate();
-      resolve(101);
-    });
-    socket.once('unexpected-response', (_req, res) => {
-      resolve(res.statusCode!);
-      socket.terminate();
-    });
-    socket.once('error', reject);
-  });
 }
 
 describe('a gateway drained by SIGTERM', () => {

@@ -12,6 +12,7 @@ import { memoryStorage, WaitroomClient } from '../../client/sdk/index.js';
 import { generateKeys } from '../../server/config/keys.js';
 import { startTestSystem, testEvent, type TestSystem } from '../support/system.js';
 import { tcpRelay } from '../support/tcp-relay.js';
+import { upgradeStatus } from '../support/ws-client.js';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -64,13 +65,7 @@ it.each(['uws', 'ws'] as const)(
     expect(a.gateway!.context.connections()).toBe(0);
     expect(b.gateway!.context.connections()).toBe(1);
     // A new upgrade to the drained node is refused with 503, so a load balancer goes elsewhere.
-    const refused = await new Promise<number>((resolve, reject) => {
-      const socket = new WebSocket(a.wsUrl);
-      socket.once('unexpected-response', (_req, res) => resolve(res.statusCode!));
-      socket.once('open', () => resolve(101));
-      socket.once('error', reject);
-    });
-    expect(refused).toBe(503);
+    expect(await upgradeStatus(a.wsUrl)).toBe(503);
     expect((await fetch(`${a.gatewayUrl}/readyz`)).status).toBe(503);
     expect((await fetch(`${a.gatewayUrl}/livez`)).status).toBe(200);
   },

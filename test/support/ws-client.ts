@@ -153,3 +153,19 @@ export async function powChallenge(client: TestClient, eventId: string): Promise
   if (refused.code !== 'POW_REQUIRED' || !refused.challenge) throw new Error(`expected POW_REQUIRED with a challenge, got ${refused.code}`);
   return refused.challenge;
 }
+
+/** 101 when the upgrade succeeded (the socket is closed again), else the HTTP status it was answered with. */
+export function upgradeStatus(url: string, origin?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { perMessageDeflate: false, ...(origin ? { origin } : {}) });
+    socket.once('open', () => {
+      socket.close();
+      resolve(101);
+    });
+    socket.once('unexpected-response', (request, response) => {
+      resolve(response.statusCode ?? 0);
+      request.destroy();
+    });
+    socket.once('error', reject);
+  });
+}
