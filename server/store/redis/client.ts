@@ -56,19 +56,23 @@ async function withinTimeout(attempt: () => Promise<unknown>): Promise<boolean> 
   }
 }
 
-/** How long start-up waits for Redis before going on without it (decision 023). */
-const START_WAIT_MS = 2000;
-
 /**
- * Waits for the first connection up to START_WAIT_MS, then goes on: a process
- * started while Redis is down still listens and reports itself not ready, its
- * commands rejecting (no offline queue) until the client's reconnects succeed.
+ * How long to wait for the first connection: for ever (the command-line tools
+ * put their own timeout around it), or `startWaitMs` and then go on without it
+ * (a server started while Redis is down still listens and reports itself not
+ * ready, its commands rejecting, no offline queue, until a reconnect succeeds:
+ * decision 023).
  */
-async function connectedOrLater(connecting: Promise<unknown>): Promise<void> {
+export interface ConnectOptions {
+  startWaitMs?: number;
+}
+
+async function connected(connecting: Promise<unknown>, { startWaitMs }: ConnectOptions): Promise<void> {
+  if (startWaitMs === undefined) return void (await connecting);
   let timer: NodeJS.Timeout | undefined;
   // node-redis keeps retrying (reconnectStrategy) and settles this once connected; a rejection is an outage like any other.
-  connecting.catch(() => undefined);
-  await Promise.race([connecting.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, START_WAIT_MS)))]);
+  const settled = connecting.catch(() => undefined);
+  await Promise.race([settled, new Promise((resolve) => (timer = setTimeout(resolve, startWaitMs)))]);
   clearTimeout(timer);
 }
 
@@ -95,11 +99,11 @@ function commandsOf(redis: Commands): Omit<RedisConnection, 'ping' | 'close'> {
 }
 
 /** One Redis at `url`. */
-export async function connectRedis(url: string, onError: (error: Error) => void): Promise<RedisConnection> {
+export async function connectRedis(url: string, onError: (error: Error) => void, options: ConnectOptions = {}): Promise<RedisConnection> {
   const client = createClient({ url, disableOfflineQueue: true, socket });
   // Without a listener an 'error' event would throw and end the process.
   client.on('error', onError);
-  await connectedOrLater(client.connect());
+  await connected(client.connect(), options);
   return {
     ...commandsOf(client),
     ping: () => withinTimeout(() => client.ping()),
@@ -111,13 +115,17 @@ export async function connectRedis(url: string, onError: (error: Error) => void)
 }
 
 /** A Redis Cluster discovered from `seedUrls` (any of its nodes). */
-export async function connectRedisCluster(seedUrls: readonly string[], onError: (error: Error) => void): Promise<RedisConnection> {
+export async function connectRedisCluster(
+  seedUrls: readonly string[],
+  onError: (error: Error) => void,
+  options: ConnectOptions = {},
+): Promise<RedisConnection> {
   const cluster = createCluster({
     rootNodes: seedUrls.map((url) => ({ url })),
     defaults: { disableOfflineQueue: true, socket },
   });
   cluster.on('error', onError);
-  await connectedOrLater(cluster.connect());
+  await connected(cluster.connect(), options);
   return {
     ...commandsOf(cluster),
     ping: () => withinTimeout(() => Promise.all(cluster.masters.map(async (master) => (await cluster.nodeClient(master)).ping()))),

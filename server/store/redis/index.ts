@@ -24,6 +24,8 @@ export interface RedisStoreOptions {
    * reconnect). Callers already see the outage: commands reject and ping() is false.
    */
   onError?: (error: Error) => void;
+  /** Go on without Redis after this long at start-up (servers: decision 023); without it, wait for the first connection. */
+  startWaitMs?: number;
   /** Seeds of pre-queue draws; random unless a test fixes them. */
   drawSeed?: DrawSeeds;
 }
@@ -31,7 +33,10 @@ export interface RedisStoreOptions {
 export async function createRedisStores(options: RedisStoreOptions): Promise<Stores> {
   assertKeyPart('key prefix', options.keyPrefix);
   const onError = options.onError ?? (() => {});
-  const redis = options.clusterNodes?.length ? await connectRedisCluster(options.clusterNodes, onError) : await connectRedis(options.redisUrl, onError);
+  const connect = { startWaitMs: options.startWaitMs };
+  const redis = options.clusterNodes?.length
+    ? await connectRedisCluster(options.clusterNodes, onError, connect)
+    : await connectRedis(options.redisUrl, onError, connect);
   try {
     const scripts = await Scripts.load(redis);
     return {
