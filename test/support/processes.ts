@@ -49,6 +49,8 @@ export interface NodeProcess extends Stoppable {
   kill(signal?: NodeJS.Signals): boolean;
   /** The last ~200 output lines (stdout and stderr). */
   output(): string;
+  /** The first output line containing `text` (already printed or still to come). */
+  waitForLine(text: string, timeoutMs: number): Promise<string>;
 }
 
 /** A gateway or reservation handler: something that listens. */
@@ -110,6 +112,7 @@ export async function startNode<R extends Role>(options: StartNodeOptions & { ro
     exited: child.exited,
     kill: (signal) => child.kill(signal),
     output: () => child.output(),
+    waitForLine: (text, timeoutMs) => child.waitForLine(text, timeoutMs),
   };
   return (role === 'controller' ? node : { ...node, port, url, wsUrl: `ws://127.0.0.1:${port}/ws` }) as StartedNode<R>;
 }

@@ -46,6 +46,8 @@ export class RoamingClient {
   readonly drops: number[] = [];
   /** The code of each of those closes. */
   readonly dropCodes: number[] = [];
+  /** When each reconnect attempt began (Date.now()): the load a node sees. */
+  readonly attempts: number[] = [];
   /** When each resume was answered with the ticket (Date.now()). */
   readonly resumes: number[] = [];
   readonly ahead: AheadSample[] = [];
@@ -172,6 +174,7 @@ export class RoamingClient {
   /** One attempt on the next node: connect, resume; on any failure, back off and try the one after. */
   private async reconnect(): Promise<void> {
     this.node = (this.node + 1) % this.options.urls.length;
+    this.attempts.push(Date.now());
     let connection: TestClient | null = null;
     try {
       const connecting = TestClient.connect(this.options.urls[this.node]!, this.secret);
