@@ -3,10 +3,11 @@
  * full-jitter exponential backoff (so a dead node's clients do not all return
  * in the same millisecond) unless the close code is terminal. A connection that
  * stops carrying data without closing (a silent network) is noticed by the
- * watch in liveness.ts and treated like a drop. Runs in browsers (their
+ * watch in liveness.ts and treated like a drop. A draining node's MOVING close
+ * is followed after the short wait it names (docs/protocol.md). Runs in browsers (their
  * WebSocket) and in Node (the `ws` package's, passed in).
  */
-import { shouldReconnect } from '../../shared/protocol/codes.js';
+import { CloseCode, moveDelayMs, shouldReconnect } from '../../shared/protocol/codes.js';
 // The lean decoder: the same answers as the zod codec without shipping zod to phones (shared/protocol/lean-codec.ts).
 import { decodeServerMessage, encode } from '../../shared/protocol/lean-codec.js';
 import type { ClientMessage, ServerMessage } from '../../shared/protocol/messages.js';
@@ -110,7 +111,7 @@ export class Connection {
     };
     // The close that follows says what happened; without a listener `ws` would throw the error.
     socket.onerror = () => undefined;
-    socket.onclose = (event: { code: number }) => {
+    socket.onclose = (event: { code: number; reason?: unknown }) => {
       if (this.socket !== socket || this.stopped) return;
       this.liveness.stop();
       this.socket = null;
@@ -119,14 +120,18 @@ export class Connection {
         this.on.status('closed', event.code);
         return;
       }
-      this.scheduleReconnect();
+      // A draining node asks for one short wait (it spreads its clients' closes itself): no backoff growth.
+      if (event.code === CloseCode.MOVING) {
+        this.backoff.reset();
+        this.scheduleReconnect(moveDelayMs(event.reason));
+      } else this.scheduleReconnect();
     };
     this.socket = socket;
   }
 
-  private scheduleReconnect(): void {
+  private scheduleReconnect(delayMs = this.backoff.next()): void {
     this.on.status('reconnecting');
-    this.retryTimer = setTimeout(() => this.connect('reconnecting'), this.backoff.next());
+    this.retryTimer = setTimeout(() => this.connect('reconnecting'), delayMs);
   }
 
   /**

@@ -26,6 +26,8 @@ export const ENV_PATHS: Readonly<Record<string, readonly string[]>> = {
   TRANSPORT: ['gateway', 'transport'],
   PUBLIC_URL: ['gateway', 'publicUrl'],
   TICK_MS: ['gateway', 'tickMs'],
+  DRAIN_SECONDS: ['gateway', 'drainSeconds'],
+  CONTROLLER_PORT: ['controller', 'port'],
   RESERVATIONS_HOST: ['reservations', 'host'],
   RESERVATIONS_PORT: ['reservations', 'port'],
   RESERVATIONS_URL: ['reservations', 'publicUrl'],

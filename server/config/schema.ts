@@ -67,6 +67,14 @@ export const GatewayConfig = z
       .max(1000)
       .default(1000)
       .describe("How often each gateway sends every waiter their place (ms); also the admission controller's step."),
+    drainSeconds: z.coerce
+      .number()
+      .min(0)
+      .max(600)
+      .default(30)
+      .describe(
+        'On SIGTERM the node stops being ready and moves its clients to the other nodes over this many seconds (connections/drainSeconds resumes a second elsewhere), then exits; 0 closes them all at once (decision 023).',
+      ),
     joinBatchMs: z.coerce.number().int().min(0).max(50).default(2).describe('Joins arriving within this window share one store round trip.'),
     maxFrameBytes: z
       .number()
@@ -324,6 +332,8 @@ export const ControllerConfig = z
       .max(100_000)
       .default(5000)
       .describe("Admissions one controller step makes at most, across events; bounds one step's work."),
+    port: port.optional().describe("A standalone controller's probe port (/livez, /readyz, /metrics); none when unset, any free one when 0."),
+    host: z.string().default('127.0.0.1').describe("Address a standalone controller's probe port listens on."),
   })
   .strict();
 

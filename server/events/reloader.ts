@@ -56,7 +56,7 @@ export interface SelfCheckSummary {
 
 export interface EventReloaderOptions {
   registry: EventRegistry;
-  stores: Pick<Stores, 'queue' | 'bookings' | 'events'>;
+  stores: Pick<Stores, 'queue' | 'bookings' | 'events' | 'ping'>;
   clock: Clock;
   /** The node number figures() is read under (it records a heartbeat): the gateway's own, or one of this process's. */
   node: () => NodeNumber;
@@ -95,15 +95,32 @@ export class EventReloader {
    * as SIGHUP would. Then it checks for newer revisions every `followMs`.
    */
   async start(followMs: number): Promise<void> {
-    await this.serially(() => this.join());
+    let joined = await this.joinUnlessStoreAway();
     this.following = setInterval(
       () =>
-        void this.serially(() => this.catchUp()).catch((error: unknown) =>
-          this.options.log.warn({ err: error }, 'events: could not check the shared events; retrying'),
-        ),
+        void this.serially(async () => {
+          // Started while the store was away: publish or adopt the events once it is back, then follow as usual.
+          if (!joined) joined = await this.joinUnlessStoreAway(false);
+          else await this.catchUp();
+        }).catch((error: unknown) => this.options.log.warn({ err: error }, 'events: could not check the shared events; retrying')),
       followMs,
     );
     this.following.unref();
+  }
+
+  /**
+   * Joins the shared events; false (and the process runs this file's events meanwhile) when the store is
+   * unreachable, so a process started during a store outage still starts (decision 023). Other failures throw.
+   */
+  private async joinUnlessStoreAway(serial = true): Promise<boolean> {
+    try {
+      await (serial ? this.serially(() => this.join()) : this.join());
+      return true;
+    } catch (error) {
+      if (error instanceof CapacityBelowBookingsError || (await this.options.stores.ping())) throw error;
+      this.options.log.warn({ err: error }, 'events: the store is unreachable at start-up; running the configured events until it returns');
+      return false;
+    }
   }
 
   stop(): void {

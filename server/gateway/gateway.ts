@@ -14,6 +14,7 @@ import { newNodeNumber } from '../store/node-number.js';
 import type { BookingStore, QueueStore } from '../store/types.js';
 import { ADMIN_PREFIX, adminHttp, type AdminDependencies } from './admin/router.js';
 import type { GatewayContext, GatewayServices, RequestContext, TickContext } from './context.js';
+import { drainClients, drainingRefusal, DRAIN_STEP_MS } from './drain.js';
 import { EventRoom } from './event-room.js';
 import { EventTicker } from './event-ticker.js';
 import { EventHistory } from './history.js';
@@ -65,6 +66,8 @@ export class Gateway {
   private readonly stuckReaders: StuckReaders;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
+  /** Set by drain(): not ready, new upgrades refused, clients being moved elsewhere. */
+  private draining = false;
   port = 0;
 
   constructor(private readonly options: GatewayOptions) {
@@ -98,6 +101,7 @@ export class Gateway {
       ctx: this.context,
       startedAt: options.clock.now(),
       storeHealthy: options.storeHealthy,
+      ready: () => this.ready(),
       reservationsUrl: options.reservationsUrl,
     });
     this.limits = new ClientLimits(config.gateway);
@@ -115,6 +119,7 @@ export class Gateway {
         return false;
       },
       admitClient: (socketAddress, header) => {
+        if (this.draining) return { ok: false, response: drainingRefusal() };
         const address = this.limits.addressOf(socketAddress, header);
         if (this.limits.mayConnect(address)) return { ok: true, address };
         this.context.metrics.errors.inc({ code: `UPGRADE_${TOO_MANY_CONNECTIONS}` });
@@ -162,6 +167,27 @@ export class Gateway {
       // The event ticks report the outage; the console shows this node's last report meanwhile.
       log.debug({ err: error }, 'presence report failed: queue store unreachable');
     }
+  }
+
+  /** Whether this node can serve new joins now: not draining, and its store answers (GET /readyz). */
+  async ready(): Promise<boolean> {
+    return !this.draining && (await this.options.storeHealthy());
+  }
+
+  /**
+   * Stops taking clients and moves those it holds elsewhere (./drain.ts):
+   * resolves once they are all gone, or at the end of the window (then stop()
+   * closes the rest). A window of 0 moves nobody: stop() closes them at once.
+   */
+  async drain(windowMs = this.options.config.gateway.drainSeconds * 1000): Promise<void> {
+    this.draining = true;
+    if (windowMs <= 0 || this.sessions.size === 0) return;
+    const deadline = Date.now() + windowMs + DRAIN_STEP_MS;
+    const moving = drainClients([...this.sessions.values()], windowMs);
+    await moving.done;
+    // The closes are asked for; wait (bounded) until the transport has reported each connection gone.
+    while (this.sessions.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    moving.abort();
   }
 
   async stop(): Promise<void> {

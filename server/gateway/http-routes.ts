@@ -4,6 +4,7 @@ import { HttpErrorCode } from '../../shared/http/error-codes.js';
 import { JWKS_PATH } from '../config/jwks.js';
 import { eventState } from '../queue/event-state.js';
 import { json } from './admin/responses.js';
+import { LIVEZ_PATH, probe, READYZ_PATH } from '../health/probes.js';
 import type { GatewayContext } from './context.js';
 import { kiosk, KIOSK_PATH } from './kiosk.js';
 import { staticFiles } from './static-files.js';
@@ -13,14 +14,21 @@ export interface GatewayHttpOptions {
   ctx: GatewayContext;
   startedAt: number;
   storeHealthy: () => Promise<boolean>;
+  /** Can serve new joins now (store reachable, not draining): GET /readyz. */
+  ready: () => Promise<boolean>;
   reservationsUrl: () => string;
 }
 
-export function gatewayHttp({ ctx, startedAt, storeHealthy, reservationsUrl }: GatewayHttpOptions): HttpHandler {
+export function gatewayHttp({ ctx, startedAt, storeHealthy, ready, reservationsUrl }: GatewayHttpOptions): HttpHandler {
   const files = staticFiles(ctx.config.gateway.staticDir);
   return async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return json(405, { error: { code: HttpErrorCode.METHOD_NOT_ALLOWED, message: 'GET only' } });
     switch (request.path) {
+      case LIVEZ_PATH:
+        return probe(true);
+      case READYZ_PATH:
+        return probe(await ready());
+      // Deprecated (docs/operations.md): both probes in one, 503 while the store is away; /livez and /readyz replace it.
       case '/healthz': {
         const store = await storeHealthy();
         return json(store ? 200 : 503, {

@@ -39,6 +39,7 @@ export const CLOSE_REASONS: Readonly<Record<CloseCode, string>> = {
   [CloseCode.MESSAGE_TOO_BIG]: 'frame too large',
   [CloseCode.SHUTTING_DOWN]: 'node shutting down',
   [CloseCode.BACKPRESSURE]: 'too far behind; resume to continue',
+  [CloseCode.MOVING]: 'moving; retry-in-ms=0',
   [CloseCode.PROTOCOL_VIOLATION]: 'too many invalid frames',
   [CloseCode.SUPERSEDED]: 'ticket resumed on another connection',
   [CloseCode.EVENT_WITHDRAWN]: 'event withdrawn',

@@ -63,14 +63,18 @@ export async function run(name: string, config: () => Readonly<WaitroomConfig>, 
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'stopping');
-    system.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error({ err: error }, 'stop failed');
-        process.exit(1);
-      },
-    );
+    // SIGTERM drains first (decision 023: not ready, clients moved over the drain window); SIGINT stops at once.
+    log.info({ signal }, signal === 'SIGTERM' ? 'draining, then stopping' : 'stopping');
+    const drained = signal === 'SIGTERM' ? system.drain() : Promise.resolve();
+    drained
+      .then(() => system.stop())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          log.error({ err: error }, 'stop failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

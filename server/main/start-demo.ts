@@ -25,7 +25,8 @@ const operators = [{ name: 'operator', role: 'operator', passwordHash: await has
 /** Where the events came from, for the banner: set by each load (an events file replaces the demo event). */
 let eventsFile: string | undefined;
 const config = () => {
-  const loaded = loadConfig({ nodeId: 'demo', keys: generateKeys(), events: [demoEvent(Date.now())], operators });
+  // One process on a memory store: no other gateway to move clients to, so SIGTERM stops at once (decision 023).
+  const loaded = loadConfig({ nodeId: 'demo', keys: generateKeys(), events: [demoEvent(Date.now())], operators, gateway: { drainSeconds: 0 } });
   eventsFile = loaded.eventsFile;
   return loaded;
 };

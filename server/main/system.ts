@@ -34,6 +34,7 @@ import { createReservationServer } from '../reservations/http-server.js';
 import { startWebhooks, type Webhooks } from '../reservations/webhooks/index.js';
 import { newNodeNumber } from '../store/node-number.js';
 import { PortInUseError } from '../port-in-use.js';
+import { startProbeServer, type ProbeServer } from '../health/probe-server.js';
 import { openStores } from '../store/open-stores.js';
 import type { Stores } from '../store/types.js';
 
@@ -64,6 +65,15 @@ export interface System {
   reservations: Server | null;
   gatewayUrl: string | null;
   reservationsUrl: string;
+  /** The controller's probe port (controller.port), when this process runs one alone. */
+  probePort: number | null;
+  /**
+   * SIGTERM's first half (decision 023): every part stops being ready at once;
+   * the gateway moves its clients away over its drain window, the reservation
+   * handler stops listening and finishes the bookings under way, the controller
+   * gives its leases up. stop() follows.
+   */
+  drain(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -130,6 +140,7 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
   let gateway: Gateway | null = null;
   let gatewayUrl: string | null = null;
   let webhooks: Webhooks | null = null;
+  let draining = false;
 
   const reloader = new EventReloader({
     registry: liveEvents,
@@ -180,6 +191,7 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
         maxBodyBytes: config.reservations.maxBodyBytes,
         connections: config.reservations,
         storeHealthy: () => stores.ping(),
+        ready: async () => !draining && (await stores.ping()),
         registry,
         metrics: createReservationMetrics(registry),
         log,
@@ -211,6 +223,18 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
     });
     controller.start(config.gateway.tickMs);
   }
+  // A controller alone has no HTTP of its own: it gets the probe port when one is configured.
+  let probes: ProbeServer | null = null;
+  if (controller && !gateway && !reservations && config.controller.port !== undefined) {
+    try {
+      probes = await startProbeServer(config.controller.host, config.controller.port, async () => !draining && (await stores.ping()), registry);
+    } catch (error) {
+      await controller.stop();
+      reloader.stop();
+      if (!given) await stores.close();
+      throw error;
+    }
+  }
 
   return {
     stores,
@@ -227,11 +251,20 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
     get reservationsUrl() {
       return reservationsUrl;
     },
+    probePort: probes?.port ?? null,
+    async drain() {
+      draining = true;
+      const closing = reservations && new Promise<void>((resolve) => reservations!.close(() => resolve()));
+      // Idle kept-alive connections go now; one with a booking under way closes once it is answered.
+      reservations?.closeIdleConnections();
+      await Promise.all([controller?.stop(), gateway?.drain(), closing]);
+    },
     async stop() {
       reloader.stop();
+      await probes?.close();
       await controller?.stop();
       await gateway?.stop();
-      await new Promise<void>((resolve) => (reservations ? reservations.close(() => resolve()) : resolve()));
+      if (reservations?.listening) await new Promise<void>((resolve) => reservations!.close(() => resolve()));
       reservations?.closeAllConnections();
       await webhooks?.stop();
       await audit.flush();

@@ -8,6 +8,7 @@
  * Slow or idle connections are bounded by time (`ConnectionLimits`) and in
  * number (`maxConnections`), so slow senders cannot hold the handler.
  */
+import { LIVEZ_PATH, probe, READYZ_PATH } from '../health/probes.js';
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { BOOKING_ERROR_STATUS, type BookingErrorCode } from '../../shared/booking/api.js';
@@ -30,6 +31,8 @@ export interface ReservationHttpOptions {
   maxBodyBytes: number;
   connections: ConnectionLimits;
   storeHealthy: () => Promise<boolean>;
+  /** Can take new bookings now (store reachable, not draining): GET /readyz. */
+  ready: () => Promise<boolean>;
   registry: Registry;
   metrics: ReservationMetrics;
   log: Logger;
@@ -152,6 +155,12 @@ export function createReservationServer(options: ReservationHttpOptions): Server
     if (req.method !== 'GET') return refuse(res, 'METHOD_NOT_ALLOWED', 'GET only');
     const availability = AVAILABILITY.exec(path);
     if (availability) return reply(res, await service.availability(availability[1]!));
+    if (path === LIVEZ_PATH || path === READYZ_PATH) {
+      const { status, headers, body } = probe(path === LIVEZ_PATH || (await options.ready()));
+      res.writeHead(status, headers).end(body);
+      return;
+    }
+    // Deprecated (docs/operations.md) in favour of /livez and /readyz.
     if (path === '/healthz') {
       const healthy = await options.storeHealthy();
       return send(res, healthy ? 200 : 503, { status: healthy ? 'ok' : 'degraded', store: { reachable: healthy } });

@@ -10,6 +10,8 @@ import type { Stores } from './types.js';
 
 /** Redis reports every failed reconnect, a PostgreSQL store every failed queue release; one warning per this many ms is enough. */
 const ERROR_LOG_INTERVAL_MS = 10_000;
+/** How long a server's start waits for Redis before going on without it. */
+const START_WAIT_MS = 2000;
 
 /**
  * The queue store `kind` names; with `bookingsUrl`, bookings in PostgreSQL (whose schema must be current).
@@ -30,5 +32,13 @@ function openQueueStores(config: WaitroomConfig['store'], log: Logger, observeCo
   if (config.kind === 'memory') return Promise.resolve(createMemoryStores());
   const warn = throttledWarn(log, ERROR_LOG_INTERVAL_MS);
   const onError = (error: Error) => warn({ err: error }, 'Redis unreachable: admitting and booking nothing until it returns');
-  return createRedisStores({ redisUrl: config.redisUrl, clusterNodes: config.redisClusterNodes, keyPrefix: config.keyPrefix, onError, observeCommand });
+  // A server started while Redis is down listens anyway and reports itself not ready until it returns (decision 023).
+  return createRedisStores({
+    redisUrl: config.redisUrl,
+    clusterNodes: config.redisClusterNodes,
+    keyPrefix: config.keyPrefix,
+    onError,
+    observeCommand,
+    startWaitMs: START_WAIT_MS,
+  });
 }

@@ -92,6 +92,12 @@ export const CloseCode = {
   SHUTTING_DOWN: 4000,
   /** A reply (ticket, grant) could not be queued: the connection is too far behind; reconnect and resume to get it again. */
   BACKPRESSURE: 4001,
+  /**
+   * The node is draining (a rolling restart): reconnect — through the load balancer, so to another node — after
+   * the delay the close reason carries (`retry-in-ms=<n>`, see moveDelayMs), without backoff, and resume.
+   * The node closes its clients a few at a time over its drain window, so their resumes elsewhere are spread too.
+   */
+  MOVING: 4002,
 
   // 4100–4199: terminal; do not reconnect automatically.
   /** Too many invalid frames on this connection. */
@@ -110,4 +116,18 @@ export function shouldReconnect(code: number): boolean {
   if (code >= 4100 && code <= 4199) return false;
   if (code === CloseCode.NORMAL || code === CloseCode.MESSAGE_TOO_BIG) return false;
   return true;
+}
+
+/** The longest wait a MOVING close may ask for; a larger or missing figure is read as this. */
+export const MAX_MOVE_DELAY_MS = 10_000;
+
+/** The close reason of a MOVING close asking the client to reconnect after `delayMs`. */
+export function moveReason(delayMs: number): string {
+  return `moving; retry-in-ms=${Math.max(0, Math.round(delayMs))}`;
+}
+
+/** The wait a MOVING close's reason asks for (0..MAX_MOVE_DELAY_MS); never throws on a malformed reason. */
+export function moveDelayMs(reason: unknown): number {
+  const match = typeof reason === 'string' ? /retry-in-ms=(\d{1,9})/.exec(reason) : null;
+  return match ? Math.min(Number(match[1]), MAX_MOVE_DELAY_MS) : MAX_MOVE_DELAY_MS;
 }

@@ -9,10 +9,19 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RoamingClient } from '../support/roaming-client.js';
-import { cleanUpProcesses, startNode, writeClusterConfig, type ServingNode } from '../support/processes.js';
+import { startNode, writeClusterConfig, type ServingNode } from '../support/processes.js';
 import { testEvent } from '../support/system.js';
 import { CLIENT_RECONNECT } from '../../shared/reconnect/backoff.js';
-import { bookOnAdmission, joinInBatches, pollUntil, quantile, RedisWatch, warningsIn, type BookingRecordOfClient } from '../support/cluster-flow.js';
+import {
+  bookOnAdmission,
+  cleanUpClusterTest,
+  joinInBatches,
+  pollUntil,
+  quantile,
+  RedisWatch,
+  warningsIn,
+  type BookingRecordOfClient,
+} from '../support/cluster-flow.js';
 
 const EVENT = 'failover';
 const CLIENTS = 3000;
@@ -45,11 +54,7 @@ const ORDERS = [
 let watch: RedisWatch | null = null;
 let clients: RoamingClient[] = [];
 
-afterAll(async () => {
-  await Promise.allSettled(clients.map((c) => c.stop()));
-  await watch?.close();
-  await cleanUpProcesses();
-}, 30_000);
+afterAll(() => cleanUpClusterTest(clients, watch), 30_000);
 
 describe('a gateway SIGKILLed mid-queue', () => {
   it(`its ${CLIENTS / 3} clients resume elsewhere with their tickets; all ${CLIENTS} are admitted and book exactly once`, { timeout: 240_000 }, async () => {

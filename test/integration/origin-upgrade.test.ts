@@ -4,29 +4,13 @@
  * (not browsers) connect; any other browser origin gets HTTP 403 before the
  * upgrade, counted in the metrics. Listed origins must be bare origins.
  */
-import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateKeys } from '../../server/config/keys.js';
 import { parseConfig } from '../../server/config/load.js';
 import { startTestSystem, testEvent, type TestSystem } from '../support/system.js';
+import { upgradeStatus } from '../support/ws-client.js';
 
 const PARTNER = 'https://partner.example';
-
-/** 101 when the upgrade succeeded, else the HTTP status it was answered with. */
-function upgrade(url: string, origin?: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, { perMessageDeflate: false, ...(origin ? { origin } : {}) });
-    socket.once('open', () => {
-      socket.close();
-      resolve(101);
-    });
-    socket.once('unexpected-response', (request, response) => {
-      resolve(response.statusCode ?? 0);
-      request.destroy();
-    });
-    socket.once('error', reject);
-  });
-}
 
 describe.each(['uws', 'ws'] as const)('WebSocket upgrade Origin check: %s transport', (transport) => {
   let system: TestSystem | null = null;
@@ -38,12 +22,12 @@ describe.each(['uws', 'ws'] as const)('WebSocket upgrade Origin check: %s transp
   it('lets in its own pages, listed sites and non-browsers; refuses other origins with 403', async () => {
     system = await startTestSystem({ transport, gateway: { allowedOrigins: [PARTNER] } });
     const own = new URL(system.gatewayUrl!).origin;
-    expect(await upgrade(system.wsUrl)).toBe(101);
-    expect(await upgrade(system.wsUrl, own)).toBe(101);
-    expect(await upgrade(system.wsUrl, PARTNER)).toBe(101);
-    expect(await upgrade(system.wsUrl, 'https://evil.example')).toBe(403);
-    expect(await upgrade(system.wsUrl, `${PARTNER}:8443`)).toBe(403);
-    expect(await upgrade(system.wsUrl, 'null')).toBe(403);
+    expect(await upgradeStatus(system.wsUrl)).toBe(101);
+    expect(await upgradeStatus(system.wsUrl, own)).toBe(101);
+    expect(await upgradeStatus(system.wsUrl, PARTNER)).toBe(101);
+    expect(await upgradeStatus(system.wsUrl, 'https://evil.example')).toBe(403);
+    expect(await upgradeStatus(system.wsUrl, `${PARTNER}:8443`)).toBe(403);
+    expect(await upgradeStatus(system.wsUrl, 'null')).toBe(403);
     const metrics = await (await fetch(`${system.gatewayUrl}/metrics`)).text();
     expect(metrics).toMatch(/^waitroom_errors_total\{code="UPGRADE_BAD_ORIGIN"[^}]*\} 3$/m);
   });

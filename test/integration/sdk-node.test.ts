@@ -4,8 +4,6 @@
  * client (same storage), get admitted, book with the handed-over grant.
  * The drop is real: a TCP relay between client and gateway cuts every socket.
  */
-import { createServer, connect, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,32 +12,8 @@ import WebSocket from 'ws';
 import { book, memoryStorage, WaitroomClient, type KeyValueStorage, type WaitroomEvents } from '../../client/sdk/index.js';
 import { fileStorage } from '../../client/sdk/node-storage.js';
 import { startTestSystem, testEvent, type TestSystem } from '../support/system.js';
+import { tcpRelay } from '../support/tcp-relay.js';
 import { TestClient } from '../support/ws-client.js';
-
-/** A TCP relay to the gateway whose connections can all be cut at once, like a network loss. */
-async function relay(targetPort: number): Promise<{ port: number; cut(): void; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((inbound) => {
-    const outbound = connect(targetPort, '127.0.0.1');
-    const end = (): void => {
-      inbound.destroy();
-      outbound.destroy();
-      sockets.delete(inbound);
-      sockets.delete(outbound);
-    };
-    for (const socket of [inbound, outbound]) {
-      sockets.add(socket);
-      socket.on('error', end).on('close', end);
-    }
-    inbound.pipe(outbound).pipe(inbound);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    cut: () => sockets.forEach((socket) => socket.destroy()),
-    close: () => new Promise((resolve) => (sockets.forEach((socket) => socket.destroy()), server.close(() => resolve()))),
-  };
-}
 
 /** The next `name` event matching `test`, or a rejection naming what did not come. */
 function next<K extends keyof WaitroomEvents>(
@@ -82,7 +56,7 @@ it('joins, keeps its ticket over a dropped connection and a client restart, is a
   const ahead = await Promise.all([TestClient.connect(sys.wsUrl), TestClient.connect(sys.wsUrl)]);
   cleanups.push(() => Promise.all(ahead.map((c) => c.close())));
   for (const c of ahead) await c.join('ev');
-  const network = await relay(Number(new URL(sys.gatewayUrl!).port));
+  const network = await tcpRelay(Number(new URL(sys.gatewayUrl!).port));
   cleanups.push(() => network.close());
   const storage = memoryStorage();
   const gateway = `http://127.0.0.1:${network.port}`;

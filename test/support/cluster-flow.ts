@@ -13,6 +13,7 @@ import type { Stores } from '../../server/store/types.js';
 import type { AdmittedMessage } from '../../shared/protocol/messages.js';
 import { bookingBody, postBooking, type HttpReply } from './booking.js';
 import { TEST_REDIS_URL } from './redis.js';
+import { cleanUpProcesses } from './processes.js';
 import { RoamingClient, type RoamingClientOptions } from './roaming-client.js';
 
 export function sleep(ms: number): Promise<void> {
@@ -42,6 +43,13 @@ export async function joinInBatches(count: number, batchSize: number, options: (
     clients.push(...(await Promise.all(batch)));
   }
   return clients;
+}
+
+/** For afterAll: stops the test's clients, closes its Redis watch, then stops every node and removes their keys. */
+export async function cleanUpClusterTest(clients: readonly RoamingClient[], watch: RedisWatch | null): Promise<void> {
+  await Promise.allSettled(clients.map((c) => c.stop()));
+  await watch?.close();
+  await cleanUpProcesses();
 }
 
 /** An event's figures as the controllers last wrote them, and its lease. */

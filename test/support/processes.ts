@@ -35,6 +35,8 @@ export interface StartNodeOptions {
   /** Gateway only: run no admission controller inside. */
   noController?: boolean;
   readyTimeoutMs?: number;
+  /** The path that answers 200 once it is up (default /healthz; /livez for a node started while its store is away). */
+  readyPath?: string;
 }
 
 export interface NodeProcess extends Stoppable {
@@ -47,6 +49,8 @@ export interface NodeProcess extends Stoppable {
   kill(signal?: NodeJS.Signals): boolean;
   /** The last ~200 output lines (stdout and stderr). */
   output(): string;
+  /** The first output line containing `text` (already printed or still to come). */
+  waitForLine(text: string, timeoutMs: number): Promise<string>;
 }
 
 /** A gateway or reservation handler: something that listens. */
@@ -96,7 +100,7 @@ export async function startNode<R extends Role>(options: StartNodeOptions & { ro
   const timeoutMs = options.readyTimeoutMs ?? READY_TIMEOUT_MS;
   try {
     if (role === 'controller') await child.waitForLine('controller running', timeoutMs);
-    else await child.waitForHealthy(`${url}/healthz`, timeoutMs);
+    else await child.waitForHealthy(`${url}${options.readyPath ?? '/healthz'}`, timeoutMs);
   } catch (error) {
     await stopNodes([child], 1000);
     throw error;
@@ -108,6 +112,7 @@ export async function startNode<R extends Role>(options: StartNodeOptions & { ro
     exited: child.exited,
     kill: (signal) => child.kill(signal),
     output: () => child.output(),
+    waitForLine: (text, timeoutMs) => child.waitForLine(text, timeoutMs),
   };
   return (role === 'controller' ? node : { ...node, port, url, wsUrl: `ws://127.0.0.1:${port}/ws` }) as StartedNode<R>;
 }
@@ -135,6 +140,8 @@ export interface ClusterConfigOptions {
   /** Keys shared by every node (default: fresh ones). */
   keys?: ReturnType<typeof generateKeys>;
   transport?: 'uws' | 'ws';
+  /** The Redis every node uses (default the shared test Redis; a private one for tests that stop it). */
+  redisUrl?: string;
 }
 
 export interface ClusterConfig {
@@ -149,8 +156,9 @@ export async function writeClusterConfig(options: ClusterConfigOptions = {}): Pr
   const prefix = uniquePrefix();
   const config: WaitroomConfigInput = {
     logLevel: 'info',
-    gateway: { transport: options.transport ?? 'uws', tickMs: options.tickMs ?? 100, natRanges: [TEST_CLIENTS_NAT] },
-    store: { kind: 'redis', redisUrl: TEST_REDIS_URL, keyPrefix: prefix },
+    // A short drain keeps the SIGTERMs of cleanUpProcesses quick; the drain tests set DRAIN_SECONDS themselves.
+    gateway: { transport: options.transport ?? 'uws', tickMs: options.tickMs ?? 100, natRanges: [TEST_CLIENTS_NAT], drainSeconds: 1 },
+    store: { kind: 'redis', redisUrl: options.redisUrl ?? TEST_REDIS_URL, keyPrefix: prefix },
     // The test Redis does not fsync every write (server/store/redis/durability.ts).
     bookings: { allowUnsafeDurability: true },
     controller: { leaseMs: options.leaseMs ?? 1000 },

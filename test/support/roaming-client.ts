@@ -6,7 +6,7 @@
  * balancer. Each connection is a TestClient (decoding, join/resume replies);
  * this class adds the roaming and records what a test asserts on.
  */
-import { ErrorCode, RETRYABLE_ERRORS, shouldReconnect } from '../../shared/protocol/codes.js';
+import { CloseCode, ErrorCode, moveDelayMs, RETRYABLE_ERRORS, shouldReconnect } from '../../shared/protocol/codes.js';
 import type { AdmittedMessage, ServerMessage } from '../../shared/protocol/messages.js';
 import { peopleAhead } from '../../shared/queue/position.js';
 import { Backoff, type BackoffOptions } from '../../shared/reconnect/backoff.js';
@@ -44,6 +44,10 @@ export class RoamingClient {
   readonly ticketNos: number[] = [];
   /** When each abnormal close was seen (Date.now()). */
   readonly drops: number[] = [];
+  /** The code of each of those closes. */
+  readonly dropCodes: number[] = [];
+  /** When each reconnect attempt began (Date.now()): the load a node sees. */
+  readonly attempts: number[] = [];
   /** When each resume was answered with the ticket (Date.now()). */
   readonly resumes: number[] = [];
   readonly ahead: AheadSample[] = [];
@@ -152,19 +156,25 @@ export class RoamingClient {
       this.failure = `closed with terminal code ${code}`;
     } else {
       this.drops.push(Date.now());
-      this.scheduleReconnect();
+      this.dropCodes.push(code);
+      // As the SDK does (client/sdk/connection.ts): a draining node's MOVING close names the wait, without backoff.
+      if (code === CloseCode.MOVING) {
+        this.backoff.reset();
+        this.scheduleReconnect(moveDelayMs(connection.closeReason));
+      } else this.scheduleReconnect();
     }
     this.changed();
   }
 
-  private scheduleReconnect(): void {
+  private scheduleReconnect(delayMs = this.backoff.next()): void {
     if (this.stopped) return;
-    this.retryTimer = setTimeout(() => void this.reconnect(), this.backoff.next());
+    this.retryTimer = setTimeout(() => void this.reconnect(), delayMs);
   }
 
   /** One attempt on the next node: connect, resume; on any failure, back off and try the one after. */
   private async reconnect(): Promise<void> {
     this.node = (this.node + 1) % this.options.urls.length;
+    this.attempts.push(Date.now());
     let connection: TestClient | null = null;
     try {
       const connecting = TestClient.connect(this.options.urls[this.node]!, this.secret);

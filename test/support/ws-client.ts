@@ -16,6 +16,8 @@ export class TestClient {
   ticket = '';
   grant: Of<'admitted'> | null = null;
   closeCode: number | null = null;
+  /** The close frame's reason ('' when none), set with closeCode. */
+  closeReason = '';
   /** Ticks received so far. */
   ticks = 0;
   private waiters: { test: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
@@ -26,7 +28,12 @@ export class TestClient {
     readonly secret: string,
   ) {
     socket.on('message', (data: Buffer) => this.receive(data));
-    this.closed = new Promise((resolve) => socket.on('close', (code) => resolve((this.closeCode = code))));
+    this.closed = new Promise((resolve) =>
+      socket.on('close', (code, reason: Buffer) => {
+        this.closeReason = reason.toString();
+        resolve((this.closeCode = code));
+      }),
+    );
   }
 
   static async connect(url: string, secret = newClientSecret(), localAddress?: string): Promise<TestClient> {
@@ -145,4 +152,20 @@ export async function powChallenge(client: TestClient, eventId: string): Promise
   const refused = await refusalOf(client.joinWith(eventId, {}));
   if (refused.code !== 'POW_REQUIRED' || !refused.challenge) throw new Error(`expected POW_REQUIRED with a challenge, got ${refused.code}`);
   return refused.challenge;
+}
+
+/** 101 when the upgrade succeeded (the socket is closed again), else the HTTP status it was answered with. */
+export function upgradeStatus(url: string, origin?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { perMessageDeflate: false, ...(origin ? { origin } : {}) });
+    socket.once('open', () => {
+      socket.close();
+      resolve(101);
+    });
+    socket.once('unexpected-response', (request, response) => {
+      resolve(response.statusCode ?? 0);
+      request.destroy();
+    });
+    socket.once('error', reject);
+  });
 }

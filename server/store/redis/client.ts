@@ -76,6 +76,28 @@ async function withinTimeout(attempt: () => Promise<unknown>): Promise<boolean> 
   }
 }
 
+/**
+ * How long to wait for the first connection: for ever (the command-line tools
+ * put their own timeout around it), or `startWaitMs` and then go on without it
+ * (a server started while Redis is down still listens and reports itself not
+ * ready, its commands rejecting, no offline queue, until a reconnect succeeds:
+ * decision 023).
+ */
+export interface ConnectOptions {
+  startWaitMs?: number;
+  /** Told each Redis round trip (the process's waitroom_redis_command_duration_seconds). */
+  observe?: CommandObserver;
+}
+
+async function connected(connecting: Promise<unknown>, { startWaitMs }: ConnectOptions): Promise<void> {
+  if (startWaitMs === undefined) return void (await connecting);
+  let timer: NodeJS.Timeout | undefined;
+  // node-redis keeps retrying (reconnectStrategy) and settles this once connected; a rejection is an outage like any other.
+  const settled = connecting.catch(() => undefined);
+  await Promise.race([settled, new Promise((resolve) => (timer = setTimeout(resolve, startWaitMs)))]);
+  clearTimeout(timer);
+}
+
 /** The key-addressed commands, which node-redis spells the same on a client and a cluster. */
 type Commands = Pick<ReturnType<typeof createClient>, 'evalSha' | 'eval' | 'hmGet' | 'hSet' | 'hGetAll' | 'hLen' | 'hScan' | 'hDel' | 'get' | 'set' | 'del'>;
 
@@ -100,13 +122,13 @@ function commandsOf(redis: Commands, timed: Timed): Omit<RedisConnection, 'ping'
 }
 
 /** One Redis at `url`. */
-export async function connectRedis(url: string, onError: (error: Error) => void, observe?: CommandObserver): Promise<RedisConnection> {
+export async function connectRedis(url: string, onError: (error: Error) => void, options: ConnectOptions = {}): Promise<RedisConnection> {
   const client = createClient({ url, disableOfflineQueue: true, socket });
   // Without a listener an 'error' event would throw and end the process.
   client.on('error', onError);
-  await client.connect();
+  await connected(client.connect(), options);
   return {
-    ...commandsOf(client, timedBy(observe)),
+    ...commandsOf(client, timedBy(options.observe)),
     ping: () => withinTimeout(() => client.ping()),
     async close() {
       if (client.isReady) await client.close();
@@ -116,15 +138,19 @@ export async function connectRedis(url: string, onError: (error: Error) => void,
 }
 
 /** A Redis Cluster discovered from `seedUrls` (any of its nodes). */
-export async function connectRedisCluster(seedUrls: readonly string[], onError: (error: Error) => void, observe?: CommandObserver): Promise<RedisConnection> {
+export async function connectRedisCluster(
+  seedUrls: readonly string[],
+  onError: (error: Error) => void,
+  options: ConnectOptions = {},
+): Promise<RedisConnection> {
   const cluster = createCluster({
     rootNodes: seedUrls.map((url) => ({ url })),
     defaults: { disableOfflineQueue: true, socket },
   });
   cluster.on('error', onError);
-  await cluster.connect();
+  await connected(cluster.connect(), options);
   return {
-    ...commandsOf(cluster, timedBy(observe)),
+    ...commandsOf(cluster, timedBy(options.observe)),
     ping: () => withinTimeout(() => Promise.all(cluster.masters.map(async (master) => (await cluster.nodeClient(master)).ping()))),
     async close() {
       try {

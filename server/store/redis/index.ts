@@ -26,6 +26,8 @@ export interface RedisStoreOptions {
   onError?: (error: Error) => void;
   /** Told each Redis round trip (the process's waitroom_redis_command_duration_seconds). */
   observeCommand?: CommandObserver;
+  /** Go on without Redis after this long at start-up (servers: decision 023); without it, wait for the first connection. */
+  startWaitMs?: number;
   /** Seeds of pre-queue draws; random unless a test fixes them. */
   drawSeed?: DrawSeeds;
 }
@@ -33,10 +35,10 @@ export interface RedisStoreOptions {
 export async function createRedisStores(options: RedisStoreOptions): Promise<Stores> {
   assertKeyPart('key prefix', options.keyPrefix);
   const onError = options.onError ?? (() => {});
-  const { clusterNodes, observeCommand } = options;
-  const redis = clusterNodes?.length
-    ? await connectRedisCluster(clusterNodes, onError, observeCommand)
-    : await connectRedis(options.redisUrl, onError, observeCommand);
+  const connect = { startWaitMs: options.startWaitMs, observe: options.observeCommand };
+  const redis = options.clusterNodes?.length
+    ? await connectRedisCluster(options.clusterNodes, onError, connect)
+    : await connectRedis(options.redisUrl, onError, connect);
   try {
     const scripts = await Scripts.load(redis);
     return {
