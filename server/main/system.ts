@@ -95,7 +95,7 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
   registry.setDefaultLabels({ node: config.nodeId });
   const liveEvents = new EventRegistry(config.events);
   const events = () => liveEvents.current();
-  const audit = new AuditLog({ file: config.auditLogFile, log, clock });
+  const audit = new AuditLog({ file: config.auditLogFile, store: stores.audit, log, clock });
   const selfCheckMetrics = createSelfCheckMetrics(registry);
   const eventMetrics = createEventMetrics(registry);
   eventMetrics.version.set(liveEvents.version);
@@ -143,6 +143,7 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
         clock,
         queue: stores.queue,
         bookings: stores.bookings,
+        history: stores.history,
         storeHealthy: () => stores.ping(),
         tokens,
         log,

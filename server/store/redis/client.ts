@@ -25,6 +25,12 @@ export interface RedisConnection {
   /** SET with an expiry in milliseconds. */
   setPx(key: string, value: string, ttlMs: number): Promise<void>;
   del(key: string): Promise<number>;
+  /** XADD with an id Redis assigns, trimming the stream to exactly its newest `maxLen` entries; the new id. */
+  xAddCapped(key: string, fields: Record<string, string>, maxLen: number): Promise<string>;
+  /** XREVRANGE from `end` (`+`, or `(id` for older than id) down, at most `count` entries. */
+  xRevRange(key: string, end: string, count: number): Promise<{ id: string; fields: Record<string, string> }[]>;
+  /** ZRANGEBYSCORE min +inf: the members scored at or above `min`, lowest first. */
+  zRangeFrom(key: string, min: number): Promise<string[]>;
   /** True when Redis (every shard's slot owner, as far as the client knows) answers within PING_TIMEOUT_MS; never throws. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -57,7 +63,10 @@ async function withinTimeout(attempt: () => Promise<unknown>): Promise<boolean> 
 }
 
 /** The key-addressed commands, which node-redis spells the same on a client and a cluster. */
-type Commands = Pick<ReturnType<typeof createClient>, 'evalSha' | 'eval' | 'hmGet' | 'hSet' | 'hGetAll' | 'hLen' | 'hScan' | 'hDel' | 'get' | 'set' | 'del'>;
+type Commands = Pick<
+  ReturnType<typeof createClient>,
+  'evalSha' | 'eval' | 'hmGet' | 'hSet' | 'hGetAll' | 'hLen' | 'hScan' | 'hDel' | 'get' | 'set' | 'del' | 'xAdd' | 'xRevRange' | 'zRangeByScore'
+>;
 
 function commandsOf(redis: Commands): Omit<RedisConnection, 'ping' | 'close'> {
   return {
@@ -75,6 +84,14 @@ function commandsOf(redis: Commands): Omit<RedisConnection, 'ping' | 'close'> {
     get: (key) => redis.get(key),
     setPx: async (key, value, ttlMs) => void (await redis.set(key, value, { expiration: { type: 'PX', value: ttlMs } })),
     del: (key) => redis.del(key),
+    xAddCapped: async (key, fields, maxLen) =>
+      String(await redis.xAdd(key, '*', fields, { TRIM: { strategy: 'MAXLEN', strategyModifier: '=', threshold: maxLen } })),
+    xRevRange: async (key, end, count) =>
+      (await redis.xRevRange(key, end, '-', { COUNT: count })).map((entry) => ({
+        id: String(entry.id),
+        fields: Object.fromEntries(Object.entries(entry.message).map(([field, value]) => [field, String(value)])),
+      })),
+    zRangeFrom: async (key, min) => (await redis.zRangeByScore(key, min, '+inf')).map(String),
   };
 }
 

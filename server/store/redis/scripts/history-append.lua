@@ -1,0 +1,14 @@
+-- Keep one console history sample of an event, unless one at or after its time is already kept.
+-- KEYS[1] the event's history (sorted set, score = sample time)
+-- ARGV[1] the sample's time (ms)  ARGV[2] the sample (JSON)  ARGV[3] how long samples are kept (ms)
+-- Drops samples older than ARGV[1] - ARGV[3]; the key expires ARGV[3] after the last sample kept.
+-- Returns: 1 kept, 0 a sample at or after ARGV[1] is already there (another gateway took it)
+local t = tonumber(ARGV[1])
+local keep = tonumber(ARGV[3])
+if #redis.call('ZRANGEBYSCORE', KEYS[1], t, '+inf', 'LIMIT', 0, 1) > 0 then
+  return 0
+end
+redis.call('ZADD', KEYS[1], t, ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. string.format('%.0f', t - keep + 1))
+redis.call('PEXPIRE', KEYS[1], keep)
+return 1
