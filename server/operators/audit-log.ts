@@ -30,7 +30,7 @@ export interface AuditInput {
 const SUCCESS = new Set(['applied', 'unchanged', 'ok']);
 
 /** Past this size (JSON, UTF-16 units) the store keeps only the main fields of an entry, so the trail stays small; the file keeps it whole. */
-export const STORED_ENTRY_LIMIT = 8192;
+export const STORED_ENTRY_LIMIT = 4096;
 
 /** A page of the deployment's trail, newest first; `next` reads on (null: nothing older). */
 export interface AuditListing {

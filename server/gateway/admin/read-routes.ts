@@ -33,7 +33,8 @@ export async function readHistory({ ctx, history }: AdminServices, { request, no
   if (!ctx.room(eventId)) return refuse({ status: 404, code: HttpErrorCode.UNKNOWN_EVENT, message: `no event "${eventId}"` });
   const minutes = wholeNumber(query.get('minutes'), DEFAULT_HISTORY_MINUTES);
   const most = HISTORY_KEEP_MS / MINUTE_MS;
-  if (minutes === null || minutes < 1 || minutes > most) return refuse({ status: 400, code: HttpErrorCode.VALIDATION, message: `minutes must be a whole number from 1 to ${most}` });
+  if (minutes === null || minutes < 1 || minutes > most)
+    return refuse({ status: 400, code: HttpErrorCode.VALIDATION, message: `minutes must be a whole number from 1 to ${most}` });
   try {
     return json(200, { stepMs: history.stepMs, samples: await history.series(eventId, now, minutes * MINUTE_MS) } satisfies HistoryResponse);
   } catch (error) {
