@@ -3,12 +3,16 @@
 -- ARGV[1] the sample's time (ms)  ARGV[2] the sample (JSON)  ARGV[3] how long samples are kept (ms)
 -- Drops samples older than ARGV[1] - ARGV[3]; the key expires ARGV[3] after the last sample kept.
 -- Returns: 1 kept, 0 a sample at or after ARGV[1] is already there (another gateway took it)
-local t = tonumber(ARGV[1])
-local keep = tonumber(ARGV[3])
+-- branch: history-append/bad-argument (a time, sample or keep missing: nothing written)
+local t = arg_integer(1, 't', 0)
+local sample = arg_string(2, 'sample')
+local keep = arg_integer(3, 'keepMs', 1)
 if #redis.call('ZRANGEBYSCORE', KEYS[1], t, '+inf', 'LIMIT', 0, 1) > 0 then
+  -- branch: history-append/taken
   return 0
 end
-redis.call('ZADD', KEYS[1], t, ARGV[2])
+-- branch: history-append/kept
+redis.call('ZADD', KEYS[1], t, sample)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. string.format('%.0f', t - keep + 1))
 redis.call('PEXPIRE', KEYS[1], keep)
 return 1
