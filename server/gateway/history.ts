@@ -47,27 +47,33 @@ export class EventHistory {
     this.timer = null;
   }
 
-  /** One sample of every event this node has ticked; a store that cannot be read or written skips this sample. */
+  /**
+   * One sample of every event this node has ticked. Each event is sampled on
+   * its own (its shard may be away while the others' are not); while the
+   * nodes' reports (one deployment-wide key) cannot be read, samples go on
+   * without connection counts.
+   */
   async sample(): Promise<void> {
     const { ctx } = this;
-    const rooms = [...ctx.rooms()].filter((room) => room.lastFigures);
     const now = ctx.clock.now();
     const t = now - (now % this.options.stepMs);
-    try {
-      const [connections, bookings] = await Promise.all([
-        this.liveConnections(now),
-        Promise.all(rooms.map((room) => ctx.bookings.bookingCount(room.config.id))),
-      ]);
-      await Promise.all(
-        rooms.map((room, k) => {
-          const { admittedTotal, active } = room.lastFigures!;
-          const sample: HistorySample = { t, waiting: room.queueWaiting, admittedTotal, active, bookings: bookings[k]!, connections };
-          return this.store.append(room.config.id, sample, HISTORY_KEEP_MS);
-        }),
+    const taken = [...ctx.rooms()].flatMap((room) => (room.lastFigures ? [{ eventId: room.config.id, waiting: room.queueWaiting, ...room.lastFigures }] : []));
+    const connections = await this.liveConnections(now).catch((error: unknown) => {
+      ctx.log.warn({ err: error }, "history: the nodes' reports could not be read; this sample has no connection counts");
+      return {};
+    });
+    const results = await Promise.allSettled(
+      taken.map(async ({ eventId, waiting, admittedTotal, active }) => {
+        const sample: HistorySample = { t, waiting, admittedTotal, active, bookings: await ctx.bookings.bookingCount(eventId), connections };
+        await this.store.append(eventId, sample, HISTORY_KEEP_MS);
+      }),
+    );
+    const failed = results.flatMap((result, k) => (result.status === 'rejected' ? [{ eventId: taken[k]!.eventId, reason: result.reason as unknown }] : []));
+    if (failed.length > 0)
+      ctx.log.warn(
+        { err: failed[0]!.reason, events: failed.map((each) => each.eventId) },
+        'history: the store could not be read or written; these events miss this sample',
       );
-    } catch (error) {
-      ctx.log.warn({ err: error }, 'history: the store could not be read or written; this sample is skipped');
-    }
   }
 
   /** The event's samples of the last `windowMs` before `now`, oldest first; each point's rates are measured since the point before it. */

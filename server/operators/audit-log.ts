@@ -43,7 +43,7 @@ export class AuditLog {
   private writing: Promise<void> = Promise.resolve();
   /** Store appends, likewise in order. */
   private storing: Promise<void> = Promise.resolve();
-  /** Entries of this process, newest last (bounded), for tests and a future console view. */
+  /** Entries of this process, newest last (bounded), for tests; the console lists the store's trail of the whole deployment. */
   readonly recent: AuditEntry[] = [];
 
   constructor(private readonly options: { file?: string | undefined; store: AuditStore; log: Logger; clock: Clock; keepRecent?: number }) {}
