@@ -2,17 +2,26 @@
  * The audit trail and the console's history on a real 3-master Redis Cluster
  * (loopback, started here): the stream and the history script run there, and
  * each event's history sits on the shard of its own hash tag, so a shard that
- * dies takes only its events' charts with it, not every event's.
+ * dies takes only its events' charts with it, not every event's. Killing the
+ * master that holds the nodes' reports (the deployment-wide presence key:
+ * issue 19 saw the history stop for 28 s then) leaves the other events'
+ * samples going, without connection counts.
  */
 import { createClient } from 'redis';
 import { afterAll, expect, it } from 'vitest';
-import { eventKeys, historyKey } from '../../server/store/redis/keys.js';
+import { eventKeys, globalKeys, historyKey } from '../../server/store/redis/keys.js';
 import { createRedisStores } from '../../server/store/redis/index.js';
-import { startRedisCluster, stopRedisServers } from '../support/redis-server.js';
+import { redisCommand, startRedisCluster, stopRedisServers } from '../support/redis-server.js';
+import { startTestSystem, testEvent } from '../support/system.js';
 
 const EVENTS = ['ev-a', 'ev-b', 'ev-c'];
 const PREFIX = 'wr';
 const T0 = Date.UTC(2026, 11, 3, 9, 0, 0);
+const STEP_MS = 200;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 afterAll(async () => {
   await stopRedisServers();
@@ -33,6 +42,17 @@ async function keySlot(url: string, key: string): Promise<number> {
   const slot = Number(await client.sendCommand(['CLUSTER', 'KEYSLOT', key]));
   await client.quit();
   return slot;
+}
+
+/** The port of the master serving `slot`, from CLUSTER SLOTS. */
+async function masterOf(url: string, slot: number): Promise<number> {
+  const client = createClient({ url });
+  await client.connect();
+  const ranges = (await client.sendCommand(['CLUSTER', 'SLOTS'])) as [number, number, [string, number, ...unknown[]]][];
+  await client.quit();
+  const range = ranges.find(([from, to]) => slot >= from && slot <= to);
+  if (!range) throw new Error(`slot ${slot} has no owner`);
+  return range[2][1];
 }
 
 it("keeps the audit trail and each event's history on a Redis Cluster, each history on its event's shard", async () => {
@@ -58,6 +78,39 @@ it("keeps the audit trail and each event's history on a Redis Cluster, each hist
     const shardOf = (key: string) => held.findIndex((keys) => keys.includes(key));
     expect(new Set(EVENTS.map((eventId) => shardOf(historyKey(PREFIX, eventId)))).size).toBeGreaterThan(1);
   } finally {
+    await stores.close();
+  }
+});
+
+it("keeps sampling the events on the other shards when the master holding the nodes' reports dies, without connection counts", async () => {
+  const cluster = await startRedisCluster(3);
+  for (const node of cluster.nodes) await redisCommand(node.port, ['CONFIG', 'SET', 'cluster-require-full-coverage', 'no']);
+  const prefix = 'wr-degraded';
+  const stores = await createRedisStores({ redisUrl: '', clusterNodes: cluster.urls, keyPrefix: prefix });
+  const system = await startTestSystem({
+    store: 'redis',
+    stores,
+    events: EVENTS.map((id) => testEvent({ id })),
+    config: { nodeId: 'gw-a', admin: { historyStepMs: STEP_MS } },
+  });
+  try {
+    await sleep(STEP_MS * 4);
+    const presenceSlot = await keySlot(cluster.urls[0]!, globalKeys(prefix).presence);
+    const victim = await masterOf(cluster.urls[0]!, presenceSlot);
+    const survivors: string[] = [];
+    for (const eventId of EVENTS)
+      if ((await masterOf(cluster.urls[0]!, await keySlot(cluster.urls[0]!, historyKey(prefix, eventId)))) !== victim) survivors.push(eventId);
+    expect(survivors.length).toBeGreaterThan(0);
+    await cluster.nodes.find((node) => node.port === victim)!.kill('SIGKILL');
+    const killedAt = Date.now();
+    await sleep(STEP_MS * 6);
+    for (const eventId of survivors) {
+      const after = await stores.history.read(eventId, killedAt + STEP_MS);
+      expect(after.length, `${eventId} sampled after the kill`).toBeGreaterThanOrEqual(2);
+      expect(after.at(-1)!.connections).toEqual({});
+    }
+  } finally {
+    await system.stop();
     await stores.close();
   }
 });
