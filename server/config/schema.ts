@@ -398,7 +398,7 @@ export const AdminConfig = z
       .min(100)
       .max(60_000)
       .default(5000)
-      .describe("How often each gateway samples the console's history (one hour of samples is kept)."),
+      .describe("How often each gateway samples the console's history (kept in the store for 24 hours, one sample per step for the whole deployment)."),
     signInThrottle: SignInThrottleConfig.default(SignInThrottleConfig.parse({})).describe(
       "Failed operator passwords, counted per account name and per client address across every gateway (through the store). Past its free failures, each further failure locks the counter for firstLockoutSeconds, doubled per failure up to maxLockoutSeconds; while locked, no password is checked. A right password forgets the account's count at once.",
     ),

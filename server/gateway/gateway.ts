@@ -11,7 +11,7 @@ import type { EventRegistry, EventsReplaced } from '../events/event-registry.js'
 import { createGatewayMetrics } from '../observability/metrics.js';
 import type { Logger } from '../observability/log.js';
 import { newNodeNumber } from '../store/node-number.js';
-import type { BookingStore, QueueStore } from '../store/types.js';
+import type { BookingStore, HistoryStore, QueueStore } from '../store/types.js';
 import { ADMIN_PREFIX, adminHttp, type AdminDependencies } from './admin/router.js';
 import type { GatewayContext, GatewayServices, RequestContext, TickContext } from './context.js';
 import { drainClients, drainingRefusal, DRAIN_STEP_MS } from './drain.js';
@@ -40,6 +40,8 @@ export interface GatewayOptions {
   queue: QueueStore;
   /** Read only, for the kiosk and the console. */
   bookings: BookingStore;
+  /** The console's history, shared by the deployment's gateways (./history.ts). */
+  history: HistoryStore;
   storeHealthy: () => Promise<boolean>;
   tokens: TokenAuthority;
   log: Logger;
@@ -106,7 +108,7 @@ export class Gateway {
     });
     this.limits = new ClientLimits(config.gateway);
     this.stuckReaders = new StuckReaders(config.gateway.backpressureCloseSeconds * 1000, options.registry);
-    this.history = new EventHistory(this.context, { stepMs: config.admin.historyStepMs, nodeTimeoutMs: config.controller.nodeTimeoutMs });
+    this.history = new EventHistory(this.context, options.history, { stepMs: config.admin.historyStepMs, nodeTimeoutMs: config.controller.nodeTimeoutMs });
     const admin: HttpHandler | undefined = options.admin && adminHttp(options.admin, { ctx: this.context, events: options.events, history: this.history });
     this.transport = createTransport(config.gateway.transport, {
       ...config.gateway,

@@ -1,24 +1,22 @@
 /**
- * The console's last hour, sampled by each gateway for itself every
- * `stepMs` (one hour of samples per event, in a ring). Waiting, admitted and
- * active come from the figures the last tick read; bookings (one count per
- * event) and connections per node (every gateway's report) are read here.
- * Per-minute rates are differences between neighbouring samples.
+ * The console's history of each event, kept in the store so that every
+ * gateway serves the same one and a restarted gateway serves what was
+ * sampled before it started. Every gateway samples every `stepMs` the events
+ * it ticks, on the same grid of times (multiples of stepMs): the first sample
+ * of a time is kept, the others change nothing (server/store/types.ts
+ * HistoryStore), so gateways need no coordination and any one of them keeps
+ * the history going. Waiting, admitted and active come from the figures the
+ * last tick read; bookings (one count per event) and connections per node
+ * (every gateway's report) are read here. Per-minute rates are differences
+ * between neighbouring samples.
  */
 import type { HistoryPoint } from '../../shared/http/console.js';
-import type { NodePresence } from '../store/types.js';
+import type { HistorySample, HistoryStore, NodePresence } from '../store/types.js';
 import type { GatewayContext } from './context.js';
 
 const HOUR_MS = 3_600_000;
-
-interface Sample {
-  t: number;
-  waiting: number;
-  admittedTotal: number;
-  active: number;
-  bookings: number;
-  connections: Record<string, number>;
-}
+/** How long the store keeps an event's samples (docs/operations.md gives the memory this takes). */
+export const HISTORY_KEEP_MS = 24 * HOUR_MS;
 
 export interface HistoryOptions {
   stepMs: number;
@@ -27,16 +25,13 @@ export interface HistoryOptions {
 }
 
 export class EventHistory {
-  private readonly samples = new Map<string, Sample[]>();
-  private readonly capacity: number;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly ctx: GatewayContext,
+    private readonly store: HistoryStore,
     private readonly options: HistoryOptions,
-  ) {
-    this.capacity = Math.ceil(HOUR_MS / options.stepMs);
-  }
+  ) {}
 
   get stepMs(): number {
     return this.options.stepMs;
@@ -52,34 +47,41 @@ export class EventHistory {
     this.timer = null;
   }
 
-  /** One sample of every event this node has ticked; a store that cannot be read skips this sample. */
+  /**
+   * One sample of every event this node has ticked. Each event is sampled on
+   * its own (its shard may be away while the others' are not); while the
+   * nodes' reports (one deployment-wide key) cannot be read, samples go on
+   * without connection counts.
+   */
   async sample(): Promise<void> {
     const { ctx } = this;
-    const rooms = [...ctx.rooms()].filter((room) => room.lastFigures);
     const now = ctx.clock.now();
-    let connections: Record<string, number>;
-    let bookings: number[];
-    try {
-      [connections, bookings] = await Promise.all([this.liveConnections(now), Promise.all(rooms.map((room) => ctx.bookings.bookingCount(room.config.id)))]);
-    } catch (error) {
-      ctx.log.warn({ err: error }, 'history: the store could not be read; this sample is skipped');
-      return;
-    }
-    for (const eventId of this.samples.keys()) if (!ctx.room(eventId)) this.samples.delete(eventId);
-    rooms.forEach((room, k) => {
-      const { admittedTotal, active } = room.lastFigures!;
-      const ring = this.samples.get(room.config.id) ?? [];
-      ring.push({ t: now, waiting: room.queueWaiting, admittedTotal, active, bookings: bookings[k]!, connections });
-      if (ring.length > this.capacity) ring.shift();
-      this.samples.set(room.config.id, ring);
+    const t = now - (now % this.options.stepMs);
+    const taken = [...ctx.rooms()].flatMap((room) => (room.lastFigures ? [{ eventId: room.config.id, waiting: room.queueWaiting, ...room.lastFigures }] : []));
+    const connections = await this.liveConnections(now).catch((error: unknown) => {
+      ctx.log.warn({ err: error }, "history: the nodes' reports could not be read; this sample has no connection counts");
+      return {};
     });
+    const results = await Promise.allSettled(
+      taken.map(async ({ eventId, waiting, admittedTotal, active }) => {
+        const sample: HistorySample = { t, waiting, admittedTotal, active, bookings: await ctx.bookings.bookingCount(eventId), connections };
+        await this.store.append(eventId, sample, HISTORY_KEEP_MS);
+      }),
+    );
+    const failed = results.flatMap((result, k) => (result.status === 'rejected' ? [{ eventId: taken[k]!.eventId, reason: result.reason as unknown }] : []));
+    if (failed.length > 0)
+      ctx.log.warn(
+        { err: failed[0]!.reason, events: failed.map((each) => each.eventId) },
+        'history: the store could not be read or written; these events miss this sample',
+      );
   }
 
-  /** The event's last hour, oldest first; each point's rates are measured since the point before it. */
-  series(eventId: string): HistoryPoint[] {
-    const ring = this.samples.get(eventId) ?? [];
-    return ring.slice(1).map((sample, k) => {
-      const before = ring[k]!;
+  /** The event's samples of the last `windowMs` before `now`, oldest first; each point's rates are measured since the point before it. */
+  async series(eventId: string, now: number, windowMs: number): Promise<HistoryPoint[]> {
+    // One sample more than the window: the first point's rates need the one before it.
+    const samples = await this.store.read(eventId, now - windowMs - this.options.stepMs);
+    return samples.slice(1).map((sample, k) => {
+      const before = samples[k]!;
       const perMinute = (now: number, then: number) => (Math.max(0, now - then) * 60_000) / Math.max(1, sample.t - before.t);
       return {
         t: sample.t,

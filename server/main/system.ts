@@ -122,7 +122,7 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
   createStoreUpMetric(registry, () => stores.ping());
   const liveEvents = new EventRegistry(config.events);
   const events = () => liveEvents.current();
-  const audit = new AuditLog({ file: config.auditLogFile, log, clock });
+  const audit = new AuditLog({ file: config.auditLogFile, store: stores.audit, log, clock });
   const selfCheckMetrics = createSelfCheckMetrics(registry);
   const eventMetrics = createEventMetrics(registry);
   eventMetrics.version.set(liveEvents.version);
@@ -171,6 +171,7 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
         clock,
         queue: stores.queue,
         bookings: stores.bookings,
+        history: stores.history,
         storeHealthy: () => stores.ping(),
         tokens,
         log,

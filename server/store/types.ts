@@ -361,6 +361,63 @@ export interface SignInThrottleStore {
   succeeded(counters: SignInCounters, now: number): Promise<void>;
 }
 
+/** One audit entry as stored: JSON of shared/http/audit.ts's AuditEntry (server/operators/audit-log.ts writes it). */
+export interface StoredAuditEntry {
+  /** Opaque, increasing in the order of appends: the cursor that pages past this entry. */
+  id: string;
+  json: string;
+}
+
+/** A page of the audit trail, newest first; `next` reads the page after it (null: the page was not full, nothing is older). */
+export interface AuditPage {
+  entries: StoredAuditEntry[];
+  next: string | null;
+}
+
+/**
+ * The audit trail of operator actions, one per deployment, so any gateway
+ * lists what was done on every other. Bounded: only the newest `capacity`
+ * entries are kept (the store's constructor option, AUDIT_CAPACITY by default).
+ */
+export interface AuditStore {
+  append(json: string): Promise<void>;
+  /** The newest `limit` entries older than `before` (a `next` or an entry's id; absent: the newest). */
+  page(limit: number, before?: string): Promise<AuditPage>;
+}
+
+/** Entries the audit trail keeps by default (about 3 MB at a typical 300 bytes each). */
+export const AUDIT_CAPACITY = 10_000;
+
+/**
+ * One sample of an event's figures for the console's charts, deployment-wide
+ * values all: any gateway that ticks the event reads the same figures.
+ */
+export interface HistorySample {
+  /** When it was taken (ms), on a multiple of the sampling step. */
+  t: number;
+  waiting: number;
+  admittedTotal: number;
+  active: number;
+  bookings: number;
+  /** Connections by gateway node name, of the nodes alive at the sample. */
+  connections: Record<string, number>;
+}
+
+/**
+ * The console's history, per event, shared by every gateway: each samples on
+ * the same grid (multiples of the step), the first to write a point wins and
+ * later writers of that point (or of an older one) change nothing, so one
+ * sample per point is kept however many gateways there are. Samples older
+ * than `keepMs` are dropped when the next one is written, and an event's
+ * whole history `keepMs` after its last sample.
+ */
+export interface HistoryStore {
+  /** True when the sample was kept; false when one at or after `sample.t` is already there. */
+  append(eventId: string, sample: HistorySample, keepMs: number): Promise<boolean>;
+  /** The event's samples taken at or after `since`, oldest first. */
+  read(eventId: string, since: number): Promise<HistorySample[]>;
+}
+
 export interface Stores {
   queue: QueueStore;
   bookings: BookingStore;
@@ -368,6 +425,8 @@ export interface Stores {
   signInThrottle: SignInThrottleStore;
   /** The live events document the processes of a deployment share (./shared-events.ts). */
   events: SharedEventsStore;
+  audit: AuditStore;
+  history: HistoryStore;
   /** Liveness of the backing store (true for memory). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

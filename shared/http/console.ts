@@ -81,12 +81,15 @@ export const HistoryPoint = z.object({
 });
 export type HistoryPoint = z.infer<typeof HistoryPoint>;
 
-/** `GET /admin/history?event=ID`: oldest first. */
+/** `GET /admin/history?event=ID[&minutes=M]`: the deployment's samples of the last M minutes (60 unless given, at most 1440), oldest first. */
 export const HistoryResponse = z.object({ stepMs: z.number().int().positive(), samples: z.array(HistoryPoint) });
 export type HistoryResponse = z.infer<typeof HistoryResponse>;
 
-/** `GET /admin/audit?limit=N`: newest first. */
-export const AuditResponse = z.object({ entries: z.array(AuditEntry) });
+/**
+ * `GET /admin/audit?limit=N[&before=CURSOR]`: the deployment's audit trail, newest first;
+ * `next` is the `before` of the page after this one (null: nothing older).
+ */
+export const AuditResponse = z.object({ entries: z.array(AuditEntry), next: z.string().nullable() });
 export type AuditResponse = z.infer<typeof AuditResponse>;
 
 /** `GET /admin/events`: the live events as an events file holds them (server/config/event-schema.ts), and their version. */

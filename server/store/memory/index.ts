@@ -1,14 +1,16 @@
 import { randomDrawSeed } from '../draw-seed.js';
 import type { DrawSeeds, Stores } from '../types.js';
+import { MemoryAuditTrail } from './audit-trail.js';
 import { MemoryBookingStore } from './booking-store.js';
 import { MemoryEvents } from './event-state.js';
+import { MemoryHistory } from './history.js';
 import { MemoryOperatorSessions } from './operator-sessions.js';
 import { MemoryQueueStore } from './queue-store.js';
 import { MemorySharedEvents } from './shared-events.js';
 import { MemorySignInThrottle } from './sign-in-throttle.js';
 
-/** `drawSeed`: seeds of pre-queue draws; random unless a test fixes them. */
-export function createMemoryStores(drawSeed: DrawSeeds = randomDrawSeed): Stores {
+/** `drawSeed`: seeds of pre-queue draws; random unless a test fixes them. `auditCapacity`: audit entries kept (AUDIT_CAPACITY unless a test wants fewer). */
+export function createMemoryStores(drawSeed: DrawSeeds = randomDrawSeed, auditCapacity?: number): Stores {
   const events = new MemoryEvents();
   return {
     queue: new MemoryQueueStore(events, drawSeed),
@@ -16,6 +18,8 @@ export function createMemoryStores(drawSeed: DrawSeeds = randomDrawSeed): Stores
     sessions: new MemoryOperatorSessions(),
     signInThrottle: new MemorySignInThrottle(),
     events: new MemorySharedEvents(),
+    audit: new MemoryAuditTrail(auditCapacity),
+    history: new MemoryHistory(),
     ping: async () => true,
     close: async () => {},
   };

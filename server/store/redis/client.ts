@@ -26,6 +26,12 @@ export interface RedisConnection {
   /** SET with an expiry in milliseconds. */
   setPx(key: string, value: string, ttlMs: number): Promise<void>;
   del(key: string): Promise<number>;
+  /** XADD with an id Redis assigns, trimming the stream to exactly its newest `maxLen` entries; the new id. */
+  xAddCapped(key: string, fields: Record<string, string>, maxLen: number): Promise<string>;
+  /** XREVRANGE from `end` (`+`, or `(id` for older than id) down, at most `count` entries. */
+  xRevRange(key: string, end: string, count: number): Promise<{ id: string; fields: Record<string, string> }[]>;
+  /** ZRANGEBYSCORE min +inf: the members scored at or above `min`, lowest first. */
+  zRangeFrom(key: string, min: number): Promise<string[]>;
   /** True when Redis (every shard's slot owner, as far as the client knows) answers within PING_TIMEOUT_MS; never throws. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -99,7 +105,10 @@ async function connected(connecting: Promise<unknown>, { startWaitMs }: ConnectO
 }
 
 /** The key-addressed commands, which node-redis spells the same on a client and a cluster. */
-type Commands = Pick<ReturnType<typeof createClient>, 'evalSha' | 'eval' | 'hmGet' | 'hSet' | 'hGetAll' | 'hLen' | 'hScan' | 'hDel' | 'get' | 'set' | 'del'>;
+type Commands = Pick<
+  ReturnType<typeof createClient>,
+  'evalSha' | 'eval' | 'hmGet' | 'hSet' | 'hGetAll' | 'hLen' | 'hScan' | 'hDel' | 'get' | 'set' | 'del' | 'xAdd' | 'xRevRange' | 'zRangeByScore'
+>;
 
 /** Every store call goes through here, so this is the one place its round trip is timed. */
 function commandsOf(redis: Commands, timed: Timed): Omit<RedisConnection, 'ping' | 'close'> {
@@ -118,6 +127,14 @@ function commandsOf(redis: Commands, timed: Timed): Omit<RedisConnection, 'ping'
     get: (key) => timed('get', () => redis.get(key)),
     setPx: async (key, value, ttlMs) => void (await timed('set', () => redis.set(key, value, { expiration: { type: 'PX', value: ttlMs } }))),
     del: (key) => timed('del', () => redis.del(key)),
+    xAddCapped: async (key, fields, maxLen) =>
+      String(await timed('xadd', () => redis.xAdd(key, '*', fields, { TRIM: { strategy: 'MAXLEN', strategyModifier: '=', threshold: maxLen } }))),
+    xRevRange: async (key, end, count) =>
+      (await timed('xrevrange', () => redis.xRevRange(key, end, '-', { COUNT: count }))).map((entry) => ({
+        id: String(entry.id),
+        fields: Object.fromEntries(Object.entries(entry.message).map(([field, value]) => [field, String(value)])),
+      })),
+    zRangeFrom: async (key, min) => (await timed('zrangebyscore', () => redis.zRangeByScore(key, min, '+inf'))).map(String),
   };
 }
 

@@ -4,8 +4,10 @@
  */
 import { randomDrawSeed } from '../draw-seed.js';
 import type { DrawSeeds, Stores } from '../types.js';
+import { RedisAuditTrail } from './audit-trail.js';
 import { RedisBookingStore } from './booking-store.js';
 import { connectRedis, connectRedisCluster, type CommandObserver } from './client.js';
+import { RedisHistory } from './history.js';
 import { assertKeyPart } from './keys.js';
 import { RedisOperatorSessions } from './operator-sessions.js';
 import { RedisQueueStore } from './queue-store.js';
@@ -30,6 +32,8 @@ export interface RedisStoreOptions {
   startWaitMs?: number;
   /** Seeds of pre-queue draws; random unless a test fixes them. */
   drawSeed?: DrawSeeds;
+  /** Audit entries kept (AUDIT_CAPACITY unless a test wants fewer). */
+  auditCapacity?: number;
 }
 
 export async function createRedisStores(options: RedisStoreOptions): Promise<Stores> {
@@ -47,6 +51,8 @@ export async function createRedisStores(options: RedisStoreOptions): Promise<Sto
       sessions: new RedisOperatorSessions(redis, options.keyPrefix),
       signInThrottle: new RedisSignInThrottle(scripts, options.keyPrefix),
       events: new RedisSharedEvents(redis, scripts, options.keyPrefix),
+      audit: new RedisAuditTrail(redis, options.keyPrefix, options.auditCapacity),
+      history: new RedisHistory(redis, scripts, options.keyPrefix),
       ping: () => redis.ping(),
       close: () => redis.close(),
     };

@@ -129,6 +129,12 @@ export function eventKeys(prefix: string, eventId: string): EventKeys {
   };
 }
 
+/** Sorted set of the console's history of one event (../types.ts HistorySample as JSON, score = its t): alone in its script, so outside SCRIPT_KEY_ORDER. */
+export function historyKey(prefix: string, eventId: string): string {
+  assertKeyPart('event id', eventId);
+  return eventKey(prefix, eventId, 'history');
+}
+
 /** Hash of the live events document every process follows (../shared-events.ts): one per deployment, outside any event's hash tag. */
 export function liveEventsKey(prefix: string): string {
   return `${prefix}:live-events`;
@@ -145,11 +151,14 @@ export interface GlobalKeys {
    * expiring forgetAfterMs after its last count. All in one hash tag: a sign-in script touches two at once.
    */
   signInCounter(which: 'account' | 'address', id: string): string;
+  /** Stream of the audit trail, field `entry` = one AuditEntry's JSON, capped at the newest AUDIT_CAPACITY (one key: the trail is one order). */
+  audit: string;
 }
 
 export function globalKeys(prefix: string): GlobalKeys {
   return {
     presence: `${prefix}:presence`,
+    audit: `${prefix}:audit`,
     operatorSession: (idHash) => {
       assertKeyPart('session id hash', idHash);
       return `${prefix}:operator-session:${idHash}`;

@@ -28,6 +28,7 @@ export const SCRIPT_NAMES = [
   'assertion-claim',
   'sign-in-admit',
   'sign-in-succeeded',
+  'history-append',
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 
