@@ -24,6 +24,9 @@ RUN npm ci --omit=dev && npm cache clean --force
 COPY tsconfig.json ./
 COPY server server
 COPY shared shared
+# The server and shared code import the grant package's TypeScript source (packages/grant/src) directly;
+# its built dist/ is what `@waitroom/grant` resolves to. Both, then (test/deploy/image.test.ts).
+COPY packages/grant/src packages/grant/src
 COPY --from=build /app/packages/grant/dist packages/grant/dist
 COPY --from=build /app/packages/grant/migrations packages/grant/migrations
 COPY --from=build /app/dist/client dist/client
