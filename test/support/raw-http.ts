@@ -1,5 +1,9 @@
-/** A GET that keeps the body as sent (fetch would decompress it): for tests of Content-Encoding. */
-import { request } from 'node:http';
+/**
+ * A GET that keeps the body as sent (fetch would decompress it): for tests of Content-Encoding. Over
+ * https with `tls` (a test's own CA and the name to check), e.g. through HAProxy's TLS frontend.
+ */
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 
 export interface RawAnswer {
   status: number;
@@ -7,14 +11,22 @@ export interface RawAnswer {
   body: Buffer;
 }
 
-export function rawGet(url: string, headers: Record<string, string> = {}): Promise<RawAnswer> {
+export interface TestTls {
+  ca: string;
+  servername: string;
+}
+
+export function rawGet(url: string, headers: Record<string, string> = {}, tls?: TestTls): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { headers }, (res) => {
+    const onAnswer = (res: import('node:http').IncomingMessage) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
       res.on('error', reject);
-    });
+    };
+    const req = url.startsWith('https:')
+      ? httpsRequest(url, { headers, ...tls, agent: false }, onAnswer)
+      : httpRequest(url, { headers, agent: false }, onAnswer);
     req.on('error', reject);
     req.end();
   });
