@@ -158,6 +158,8 @@ describe('the load generator against a real gateway', () => {
       // The fleets join from 127.0.9.x without device keys, as the bench's load generators do.
       gateway: { natRanges: [LOAD_GENERATOR_ADDRESSES] },
     });
+    // 'hold' admits nobody, so what waits there does not depend on which test joined first.
+    await system.stores.queue.setPaused('hold', true);
   });
   afterEach(async () => {
     await Promise.all(fleets.splice(0).map((fleet) => fleet.stop(1000)));
@@ -193,9 +195,11 @@ describe('the load generator against a real gateway', () => {
     ws.send(encode({ type: 'join', rid: 7, eventId: 'hold', secretHash: 'a'.repeat(43), pk: 'k'.repeat(43) }));
     const ticket = decodeServerMessage(await nextMessage());
     expect(ticket.ok && ticket.message.type === 'ticket' && ticket.message.rid).toBe(7);
-    await until(() => seen.messages.length >= 4);
-    const tick = decodeServerMessage(seen.messages[3]!);
-    expect(tick.ok && tick.message.type).toBe('tick');
+    const isTick = (frame: Buffer) => {
+      const decoded = decodeServerMessage(frame);
+      return decoded.ok && decoded.message.type === 'tick';
+    };
+    await until(() => seen.messages.slice(2).some(isTick));
     ws.close();
     await seen.closed;
   });
@@ -207,7 +211,11 @@ describe('the load generator against a real gateway', () => {
       await fleet.start();
       await until(() => fleet.counters.joined === 10);
       fleet.snapshot(true);
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      // About 400 ms on an idle machine; a loaded one (the whole suite on 2 cores) may need longer for 4 broadcasts.
+      await until(() => {
+        const window = fleet.snapshot();
+        return window.updates >= 50 && window.broadcastSpreadMs.length >= 4;
+      });
       const snapshot = fleet.snapshot();
       expect(snapshot.counters).toMatchObject({ connected: 10, opened: 10, joined: 10, failed: 0 });
       expect(snapshot.joinLatencyMs).toHaveLength(10);
@@ -278,9 +286,7 @@ describe('the load generator against a real gateway', () => {
     );
     fleets.push(fleet);
     await fleet.start();
-    // One may be admitted (1 a minute) before its time to leave.
-    await until(() => fleet.counters.abandoned + fleet.counters.admitted === 5);
-    expect(fleet.counters.abandoned).toBeGreaterThanOrEqual(4);
+    await until(() => fleet.counters.abandoned === 5);
     expect(fleet.snapshot().drain!.filter((record) => record.abandoned)).toHaveLength(fleet.counters.abandoned);
     expect(fleet.counters.failed).toBe(0);
   });
