@@ -17,6 +17,26 @@ export async function postBooking(baseUrl: string, eventId: string, body: Partia
   return { status: response.status, body: (await response.json()) as HttpReply['body'] };
 }
 
+/**
+ * postBooking, sent again (the same body: idempotent) when it got no answer — a handler under load, or a kept-alive
+ * connection the handler closed just as it was reused ("socket hang up") — up to `attempts` times; null if none answered.
+ */
+export async function postBookingRetried(
+  baseUrl: string,
+  eventId: string,
+  body: Partial<BookingBody> | unknown,
+  attempts = 5,
+): Promise<{ reply: HttpReply | null; attempts: number }> {
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    try {
+      return { reply: await postBooking(baseUrl, eventId, body), attempts: attempt };
+    } catch {
+      if (attempt < attempts) await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
+  return { reply: null, attempts };
+}
+
 export function bookingBody(grant: string, secret: string, overrides: Partial<BookingBody> = {}): BookingBody {
   return {
     grant,

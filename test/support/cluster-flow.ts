@@ -11,7 +11,7 @@ import { createRedisStores } from '../../server/store/redis/index.js';
 import { eventKeys, type EventKeys } from '../../server/store/redis/keys.js';
 import type { Stores } from '../../server/store/types.js';
 import type { AdmittedMessage } from '../../shared/protocol/messages.js';
-import { bookingBody, postBooking, type HttpReply } from './booking.js';
+import { bookingBody, postBookingRetried, type HttpReply } from './booking.js';
 import { TEST_REDIS_URL } from './redis.js';
 import { cleanUpProcesses } from './processes.js';
 import { RoamingClient, type RoamingClientOptions } from './roaming-client.js';
@@ -159,19 +159,15 @@ export async function bookOnAdmission(client: RoamingClient, options: BookOnAdmi
   const think = options.thinkMs?.() ?? 0;
   if (think > 0) await sleep(think);
   const body = bookingBody(admitted.grant, client.secret, { person: { name: `Person ${admitted.ticketNo}`, birthDate: '1970-05-17' } });
-  let booking: HttpReply | null = null;
-  let attempts = 0;
-  while (booking === null && attempts < 5) {
-    attempts += 1;
-    try {
-      booking = await postBooking(options.reservationsUrl, options.eventId, body);
-    } catch {
-      await sleep(200 * attempts);
-    }
-  }
-  const repeat = booking ? await postBooking(options.reservationsUrl, options.eventId, body) : null;
+  const { reply: booking, attempts } = await postBookingRetried(options.reservationsUrl, options.eventId, body);
+  const repeat = booking ? (await postBookingRetried(options.reservationsUrl, options.eventId, body)).reply : null;
   const otherPerson = options.tryOtherPerson
-    ? await postBooking(options.reservationsUrl, options.eventId, { ...body, person: { name: `Someone else ${admitted.ticketNo}`, birthDate: '1980-01-01' } })
+    ? (
+        await postBookingRetried(options.reservationsUrl, options.eventId, {
+          ...body,
+          person: { name: `Someone else ${admitted.ticketNo}`, birthDate: '1980-01-01' },
+        })
+      ).reply
     : null;
   return { client, admitted, admittedAt, booking, attempts, repeat, otherPerson };
 }
