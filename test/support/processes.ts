@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeys } from '../../server/config/keys.js';
 import type { WaitroomConfigInput } from '../../server/config/schema.js';
+import type { TransportChoice } from '../../server/gateway/transport/index.js';
 import { ChildNode, killNow, stopNodes, type ExitStatus, type Role, type Stoppable } from '../../server/main/child-node.js';
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './redis.js';
 import { TEST_CLIENTS_NAT, testEvent, type EventInput } from './system.js';
@@ -134,7 +135,7 @@ export interface ClusterConfigOptions {
   leaseMs?: number;
   /** Keys shared by every node (default: fresh ones). */
   keys?: ReturnType<typeof generateKeys>;
-  transport?: 'uws' | 'ws';
+  transport?: TransportChoice;
 }
 
 export interface ClusterConfig {
@@ -149,7 +150,7 @@ export async function writeClusterConfig(options: ClusterConfigOptions = {}): Pr
   const prefix = uniquePrefix();
   const config: WaitroomConfigInput = {
     logLevel: 'info',
-    gateway: { transport: options.transport ?? 'uws', tickMs: options.tickMs ?? 100, natRanges: [TEST_CLIENTS_NAT] },
+    gateway: { transport: options.transport ?? 'auto', tickMs: options.tickMs ?? 100, natRanges: [TEST_CLIENTS_NAT] },
     store: { kind: 'redis', redisUrl: TEST_REDIS_URL, keyPrefix: prefix },
     // The test Redis does not fsync every write (server/store/redis/durability.ts).
     bookings: { allowUnsafeDurability: true },
