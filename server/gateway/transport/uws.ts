@@ -5,6 +5,7 @@
  * when its native binary does not load; we load the native binary ourselves
  * and refuse without it: `auto` (index.ts) then takes ws, `uws` refuses to start.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { STATUS_CODES } from 'node:http';
@@ -49,9 +50,14 @@ const require = createRequire(import.meta.url);
 /** This platform's and Node ABI's native binary, by the package's naming. */
 const binary = `uws_${process.platform}_${process.arch}_${process.versions.modules}.node`;
 
-/** The file the installed uWebSockets.js package would hold the native binary for this Node in. */
+/**
+ * The file the installed uWebSockets.js package holds the native binary for this Node in: binaries/ in the npm
+ * build of package.json, the package root in upstream's releases (github:uNetworking/uWebSockets.js#v20.N.0).
+ */
 export function nativeUwsBinaryPath(): string {
-  return join(dirname(require.resolve('uWebSockets.js/package.json')), 'binaries', binary);
+  const packageDir = dirname(require.resolve('uWebSockets.js/package.json'));
+  const places = [join(packageDir, 'binaries', binary), join(packageDir, binary)];
+  return places.find((place) => existsSync(place)) ?? places[0]!;
 }
 
 /** Loads the native uWS binary for this platform and Node ABI, or throws NativeUwsUnavailableError. */
