@@ -52,7 +52,12 @@ export const GatewayConfig = z
   .object({
     host: z.string().default('127.0.0.1').describe('Address the gateway listens on: 127.0.0.1 for this machine only, 0.0.0.0 (or ::) for every interface.'),
     port: port.default(8080).describe("Port of the gateway's HTTP and WebSocket listener (0: any free port)."),
-    transport: z.enum(['uws', 'ws']).default('uws').describe('uws (native uWebSockets.js) or ws (pure Node; slower, for where the native binary cannot load).'),
+    transport: z
+      .enum(['auto', 'uws', 'ws'])
+      .default('auto')
+      .describe(
+        'auto: uws where its native binary loads, else ws with a warning at start-up; uws (native uWebSockets.js; refuses to start where the binary does not load); ws (pure Node; slower). See docs/operations.md, "Node versions and the native transport".',
+      ),
     publicUrl: url.optional().describe('The origin browsers reach the gateway at.'),
     allowedOrigins: z
       .array(origin)

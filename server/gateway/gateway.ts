@@ -63,6 +63,8 @@ export class Gateway {
   private readonly tickers = new Map<string, EventTicker>();
   private readonly stopFollowing: () => void;
   private readonly transport: Transport;
+  /** Why `gateway.transport: auto` runs on ws here (undefined when it runs on what was asked for). */
+  readonly transportFallback: string | undefined;
   private readonly history: EventHistory;
   private readonly limits: ClientLimits;
   private readonly stuckReaders: StuckReaders;
@@ -110,7 +112,7 @@ export class Gateway {
     this.stuckReaders = new StuckReaders(config.gateway.backpressureCloseSeconds * 1000, options.registry);
     this.history = new EventHistory(this.context, options.history, { stepMs: config.admin.historyStepMs, nodeTimeoutMs: config.controller.nodeTimeoutMs });
     const admin: HttpHandler | undefined = options.admin && adminHttp(options.admin, { ctx: this.context, events: options.events, history: this.history });
-    this.transport = createTransport(config.gateway.transport, {
+    ({ transport: this.transport, fallbackReason: this.transportFallback } = createTransport(config.gateway.transport, {
       ...config.gateway,
       wsPath: '/ws',
       sockets: { open: (c) => this.onOpen(c), message: (c, b) => this.onMessage(c, b), close: (c) => this.onClose(c) },
@@ -128,7 +130,7 @@ export class Gateway {
         return { ok: false, response: tooManyConnections() };
       },
       maxHttpBodyBytes: config.admin.maxBodyBytes,
-    });
+    }));
   }
 
   /** Entries in the per-client limit counters (they follow the clients present, not all ever seen). */

@@ -16,12 +16,26 @@ export const CONFIG_ENVIRONMENT: Readonly<Record<string, string>> = {
 };
 export const CONFIG_NOTES = 'Every configuration field, its default and its variable: docs/configuration.md.';
 
+/** The start-up line naming the transport: a warning, with the reason and the way out, when `auto` fell back to ws. */
+function announceTransport(gateway: { transportName: string; transportFallback: string | undefined }, log: Logger, doc: string): void {
+  const native = gateway.transportName === 'uws';
+  if (gateway.transportFallback === undefined) {
+    log.info({ transport: gateway.transportName, native }, `gateway transport: ${native ? 'uWebSockets.js (native binary)' : 'ws (pure Node)'}`);
+    return;
+  }
+  log.warn(
+    { transport: gateway.transportName, native, code: 'NATIVE_UWS_UNAVAILABLE', reason: gateway.transportFallback },
+    `gateway transport: FALLING BACK to ws (pure Node, slower: fewer connections per core) because ${gateway.transportFallback}. ` +
+      `To run on the native uWebSockets.js binary, see ${doc}; set TRANSPORT=ws to choose ws and silence this, or TRANSPORT=uws to refuse to start without the native binary.`,
+  );
+}
+
 export async function run(name: string, config: () => Readonly<WaitroomConfig>, roles: Roles, announce: (system: System, log: Logger) => void): Promise<void> {
   let log = createLogger('info', name);
   let system: System;
   const [
     { startSystem, reloadKeysOnSignal, reloadOnSignal },
-    { NativeUwsUnavailableError },
+    { NativeUwsUnavailableError, NATIVE_TRANSPORT_DOC },
     { SchemaBehindError },
     { UnsafeDurabilityError },
     { CapacityBelowBookingsError },
@@ -36,11 +50,7 @@ export async function run(name: string, config: () => Readonly<WaitroomConfig>, 
     const resolved = config();
     log = createLogger(resolved.logLevel, name);
     system = await startSystem({ config: resolved, clock: systemClock, log, roles });
-    if (system.gateway)
-      log.info(
-        { transport: system.gateway.transportName, native: system.gateway.transportName === 'uws' },
-        `gateway transport: ${system.gateway.transportName === 'uws' ? 'uWebSockets.js (native binary)' : 'ws (pure Node)'}`,
-      );
+    if (system.gateway) announceTransport(system.gateway, log, NATIVE_TRANSPORT_DOC);
   } catch (error) {
     if (
       error instanceof ConfigError ||

@@ -8,10 +8,11 @@ import { CloseCode, ErrorCode } from '../../shared/protocol/codes.js';
 import { encode } from '../../shared/protocol/codec.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
 import { TestClient } from '../support/ws-client.js';
+import { TRANSPORTS_HERE } from '../support/transports.js';
 
 const raw = new Packr({ useRecords: false });
 
-describe.each(['uws', 'ws'] as const)('%s transport', (transport) => {
+describe.each(TRANSPORTS_HERE)('%s transport', (transport) => {
   let system: TestSystem;
   let bystander: TestClient;
 

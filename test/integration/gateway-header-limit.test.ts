@@ -9,6 +9,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSystem, type TestSystem } from '../support/system.js';
+import { TRANSPORTS_HERE } from '../support/transports.js';
 
 const MAX_HEADER_BYTES = 8192;
 const UPGRADE = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n';
@@ -51,7 +52,7 @@ function request(path: string, bytes: number, extra = ''): string {
   return `${start}${'a'.repeat(bytes - start.length - 4)}\r\n\r\n`;
 }
 
-describe.each(['uws', 'ws'] as const)('request head limit on %s', (transport) => {
+describe.each(TRANSPORTS_HERE)('request head limit on %s', (transport) => {
   let system: TestSystem;
   let port: number;
   beforeAll(async () => {

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { CloseCode } from '../../shared/protocol/codes.js';
 import { startTestSystem } from '../support/system.js';
 import { TestClient } from '../support/ws-client.js';
+import { TRANSPORTS_HERE } from '../support/transports.js';
 
 function getStatus(url: string, agent: Agent): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -18,7 +19,7 @@ function getStatus(url: string, agent: Agent): Promise<number> {
   });
 }
 
-describe.each(['uws', 'ws'] as const)('%s transport', (transport) => {
+describe.each(TRANSPORTS_HERE)('%s transport', (transport) => {
   it('closes WebSockets with SHUTTING_DOWN and kept-alive HTTP connections when it stops', async () => {
     const system = await startTestSystem({ transport });
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });

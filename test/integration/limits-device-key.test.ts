@@ -11,6 +11,7 @@ import { newClientSecret, hashSecret } from '../../shared/tokens/secret.js';
 import { startTestSystem, testEvent, type TestSystem } from '../support/system.js';
 import { ClientPool } from '../support/client-pool.js';
 import { TestClient } from '../support/ws-client.js';
+import { TRANSPORTS_HERE } from '../support/transports.js';
 
 const CAPS = { maxConnections: 100, joinsPerMinute: 30, keylessJoinsPerMinute: 5 };
 const JOINERS = 12;
@@ -28,7 +29,7 @@ async function outcome(join: Promise<{ ticketNo: number }>): Promise<number | st
 
 const deviceKey = async () => hashSecret(newClientSecret());
 
-describe.each(['uws', 'ws'] as const)('joins without a device key on %s', (transport) => {
+describe.each(TRANSPORTS_HERE)('joins without a device key on %s', (transport) => {
   let system: TestSystem;
   const pool = new ClientPool(() => system.wsUrl);
   beforeAll(async () => {

@@ -8,6 +8,7 @@ import { rawUpgrade } from '../support/raw-websocket.js';
 import { startTestSystem, testEvent, type TestSystem } from '../support/system.js';
 import { ClientPool } from '../support/client-pool.js';
 import { TestClient } from '../support/ws-client.js';
+import { TRANSPORTS_HERE } from '../support/transports.js';
 
 const FLOODER = '127.0.0.2';
 const NAT = '127.0.0.4';
@@ -29,7 +30,7 @@ async function issued(bystander: TestClient): Promise<number> {
   return (await bystander.waitFor('tick', () => bystander.ticks > after + 1, 5_000, false)).i;
 }
 
-describe.each(['uws', 'ws'] as const)('per-address limits on %s', (transport) => {
+describe.each(TRANSPORTS_HERE)('per-address limits on %s', (transport) => {
   let system: TestSystem;
   const pool = new ClientPool(() => system.wsUrl);
   const connect = (address: string) => pool.connect(address);

@@ -8,11 +8,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSystem, testEvent, type TestSystem } from '../support/system.js';
 import { TestClient } from '../support/ws-client.js';
+import { TRANSPORTS_HERE } from '../support/transports.js';
 
 const PER_MINUTE = 30;
 const STORM = 45;
 
-describe.each(['uws', 'ws'] as const)('reconnect storm on %s', (transport) => {
+describe.each(TRANSPORTS_HERE)('reconnect storm on %s', (transport) => {
   let system: TestSystem;
   const clients: TestClient[] = [];
   const connect = async (secret?: string) => {

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientFrame, closeCodeIn, rawUpgrade } from '../support/raw-websocket.js';
 import { startTestSystem, testEvent, type TestSystem } from '../support/system.js';
 import { TestClient } from '../support/ws-client.js';
+import { TRANSPORTS_HERE } from '../support/transports.js';
 
 const MAX_BACKPRESSURE = 1 << 20;
 const CLOSE_SECONDS = 1;
@@ -33,7 +34,7 @@ async function closesCountedIn(system: TestSystem): Promise<number> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe.each(['uws', 'ws'] as const)('slow reader on %s', (transport) => {
+describe.each(TRANSPORTS_HERE)('slow reader on %s', (transport) => {
   let system: TestSystem;
   let bystander: TestClient;
 

@@ -7,11 +7,12 @@ import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawUpgrade } from '../support/raw-websocket.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
+import { TRANSPORTS_HERE } from '../support/transports.js';
 
 const PROXY = '127.0.0.8';
 const CAP = 3;
 
-describe.each(['uws', 'ws'] as const)('client address behind a proxy on %s', (transport) => {
+describe.each(TRANSPORTS_HERE)('client address behind a proxy on %s', (transport) => {
   let system: TestSystem;
   const sockets: Socket[] = [];
   const upgrade = async (from: string, forwardedFor?: string) => {

@@ -9,6 +9,7 @@ import { ChildNode } from '../../server/main/child-node.js';
 import { cleanUpProcesses, startNode, writeClusterConfig } from '../support/processes.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
 import { TestClient } from '../support/ws-client.js';
+import { TRANSPORTS_HERE } from '../support/transports.js';
 
 let first: TestSystem | undefined;
 afterEach(async () => {
@@ -17,7 +18,7 @@ afterEach(async () => {
 });
 afterAll(() => cleanUpProcesses());
 
-describe.each(['uws', 'ws'] as const)('listening on a port in use: %s transport', (transport) => {
+describe.each(TRANSPORTS_HERE)('listening on a port in use: %s transport', (transport) => {
   it('the second gateway fails with an error naming the port; the first keeps serving', async () => {
     first = await startTestSystem({ transport });
     const port = Number(new URL(first.wsUrl).port);

@@ -22,6 +22,7 @@ import { startStallProxy, type StallProxy } from '../support/stall-proxy.js';
 import { storeFactories } from '../support/stores.js';
 import { startTestSystem, testEvent, type TestSystem } from '../support/system.js';
 import { TestClient } from '../support/ws-client.js';
+import { TRANSPORTS_HERE } from '../support/transports.js';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -50,7 +51,7 @@ function serverMessages(stream: Buffer): ServerMessage[] {
 
 const IDLE_SECONDS = 8;
 
-describe.each(['uws', 'ws'] as const)('%s transport', (transport) => {
+describe.each(TRANSPORTS_HERE)('%s transport', (transport) => {
   it('drops a peer that stopped reading and answering pings within the idle timeout; its ticket resumes within the grace', async () => {
     const system = await startTestSystem({ transport, gateway: { idleTimeoutSeconds: IDLE_SECONDS }, events: [testEvent({ graceSeconds: 60 })] });
     cleanups.push(() => system.stop());

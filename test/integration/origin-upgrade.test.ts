@@ -8,11 +8,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { generateKeys } from '../../server/config/keys.js';
 import { parseConfig } from '../../server/config/load.js';
 import { startTestSystem, testEvent, type TestSystem } from '../support/system.js';
+import { TRANSPORTS_HERE } from '../support/transports.js';
 import { upgradeStatus } from '../support/ws-client.js';
 
 const PARTNER = 'https://partner.example';
 
-describe.each(['uws', 'ws'] as const)('WebSocket upgrade Origin check: %s transport', (transport) => {
+describe.each(TRANSPORTS_HERE)('WebSocket upgrade Origin check: %s transport', (transport) => {
   let system: TestSystem | null = null;
   afterEach(async () => {
     await system?.stop();

@@ -9,6 +9,7 @@ import { bookingBody, postBooking } from '../support/booking.js';
 import { storeFactories } from '../support/stores.js';
 import { startTestSystem, testEvent, type TestSystem } from '../support/system.js';
 import { TestClient } from '../support/ws-client.js';
+import { TRANSPORTS_HERE } from '../support/transports.js';
 
 const CLIENTS = 500;
 const MAX_ACTIVE = 20;
@@ -24,7 +25,7 @@ function recordingActive(queue: QueueStore, seen: number[]): QueueStore {
   });
 }
 
-const combos = storeFactories.flatMap((store) => (['uws', 'ws'] as const).map((transport) => ({ store, transport })));
+const combos = storeFactories.flatMap((store) => TRANSPORTS_HERE.map((transport) => ({ store, transport })));
 
 describe.each(combos)('$store.name store, $transport transport', ({ store, transport }) => {
   let system: TestSystem | null = null;

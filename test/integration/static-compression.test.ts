@@ -11,10 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPagesIfStale } from '../../server/main/build-pages.js';
 import { rawGet } from '../support/raw-http.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
+import { TRANSPORTS_HERE } from '../support/transports.js';
 
 const built = (path: string): Buffer => readFileSync(`dist/client${path}`);
 
-describe.each(['uws', 'ws'] as const)('static files over %s', (transport) => {
+describe.each(TRANSPORTS_HERE)('static files over %s', (transport) => {
   let system: TestSystem;
   let base: string;
   let hashedScript: string;

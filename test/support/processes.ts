@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeys } from '../../server/config/keys.js';
 import type { WaitroomConfigInput } from '../../server/config/schema.js';
+import type { TransportChoice } from '../../server/gateway/transport/index.js';
 import { ChildNode, killNow, stopNodes, type ExitStatus, type Role, type Stoppable } from '../../server/main/child-node.js';
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './redis.js';
 import { TEST_CLIENTS_NAT, testEvent, type EventInput } from './system.js';
@@ -139,7 +140,7 @@ export interface ClusterConfigOptions {
   leaseMs?: number;
   /** Keys shared by every node (default: fresh ones). */
   keys?: ReturnType<typeof generateKeys>;
-  transport?: 'uws' | 'ws';
+  transport?: TransportChoice;
   /** The Redis every node uses (default the shared test Redis; a private one for tests that stop it). */
   redisUrl?: string;
 }
@@ -157,7 +158,7 @@ export async function writeClusterConfig(options: ClusterConfigOptions = {}): Pr
   const config: WaitroomConfigInput = {
     logLevel: 'info',
     // A short drain keeps the SIGTERMs of cleanUpProcesses quick; the drain tests set DRAIN_SECONDS themselves.
-    gateway: { transport: options.transport ?? 'uws', tickMs: options.tickMs ?? 100, natRanges: [TEST_CLIENTS_NAT], drainSeconds: 1 },
+    gateway: { transport: options.transport ?? 'auto', tickMs: options.tickMs ?? 100, natRanges: [TEST_CLIENTS_NAT], drainSeconds: 1 },
     store: { kind: 'redis', redisUrl: options.redisUrl ?? TEST_REDIS_URL, keyPrefix: prefix },
     // The test Redis does not fsync every write (server/store/redis/durability.ts).
     bookings: { allowUnsafeDurability: true },

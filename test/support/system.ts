@@ -7,6 +7,7 @@ import { parseConfig } from '../../server/config/load.js';
 import { startSystem, type System } from '../../server/main/system.js';
 import { silentLogger, type Logger } from '../../server/observability/log.js';
 import type { Stores } from '../../server/store/types.js';
+import type { TransportChoice } from '../../server/gateway/transport/index.js';
 import { TEST_REDIS_URL, uniquePrefix } from './redis.js';
 
 export type EventInput = z.input<typeof EventConfig>;
@@ -34,7 +35,7 @@ export const TEST_CLIENTS_NAT = { cidr: '127.0.0.1/32', maxConnections: 1_000_00
 
 export interface TestSystemOptions {
   store?: 'memory' | 'redis';
-  transport?: 'uws' | 'ws';
+  transport?: TransportChoice;
   events?: EventInput[];
   clock?: Clock;
   tickMs?: number;
@@ -62,7 +63,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     logLevel: 'silent',
     gateway: {
       port: 0,
-      transport: options.transport ?? 'uws',
+      transport: options.transport ?? 'auto',
       tickMs: options.tickMs ?? 50,
       staticDir: 'dist/client',
       natRanges: [TEST_CLIENTS_NAT],

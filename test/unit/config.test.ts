@@ -30,7 +30,7 @@ const valid = () => ({ keys: generateKeys(), events: [event('vaccine-53')] });
 describe('parseConfig', () => {
   it('parses a valid config with defaults and ISO instants', () => {
     const config = parseConfig(valid());
-    expect(config.gateway).toMatchObject({ host: '127.0.0.1', port: 8080, transport: 'uws', tickMs: 1000 });
+    expect(config.gateway).toMatchObject({ host: '127.0.0.1', port: 8080, transport: 'auto', tickMs: 1000 });
     expect(config.store.kind).toBe('memory');
     expect(config.events[0]!.opensAt).toBe(Date.UTC(2021, 6, 19, 11));
     expect(config.events[0]!.grantTtlSeconds).toBe(600);

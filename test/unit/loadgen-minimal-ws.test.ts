@@ -18,6 +18,7 @@ import { hashSecret } from '../../shared/tokens/secret.js';
 import { decodeServerMessage } from '../../shared/protocol/codec.js';
 import { LOAD_GENERATOR_ADDRESSES } from '../../bench/lib/deployment.js';
 import { startTestSystem, testEvent, type TestSystem } from '../support/system.js';
+import { nativeUwsShipped } from '../support/transports.js';
 
 interface Seen {
   opened: boolean;
@@ -308,7 +309,9 @@ describe('the load generator against a real gateway', () => {
   });
 });
 
-describe('the fan-out floor', () => {
+// The floor is a bare uWebSockets.js process (bench/floor/publisher.ts): it measures uWS itself, so it runs only
+// where the native binary is shipped for this Node (test/support/transports.ts); on Node 22 and 24 there is no uWS to measure.
+describe.runIf(nativeUwsShipped)('the fan-out floor', () => {
   it("listen: the load generator counts the bare publisher's frames and their lag; the publisher reports publish times", async () => {
     const publisher = await FloorPublisher.start({ tickMs: 50, frameBytes: 300, maxSeconds: 30 });
     const fleet = new Fleet({

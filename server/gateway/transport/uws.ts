@@ -3,8 +3,9 @@
  *
  * The npm build we depend on silently falls back to a slow pure-Node emulation
  * when its native binary does not load; we load the native binary ourselves
- * and refuse to start without it (start with TRANSPORT=ws instead).
+ * and refuse without it: `auto` (index.ts) then takes ws, `uws` refuses to start.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { STATUS_CODES } from 'node:http';
@@ -25,23 +26,49 @@ import {
 
 type UwsModule = typeof Uws;
 
-export class NativeUwsUnavailableError extends Error {}
+/** Where the way to the native transport on a current Node is written down. */
+export const NATIVE_TRANSPORT_DOC = 'docs/operations.md, "Node versions and the native transport"';
+
+/** The native uWS binary does not load for this Node and platform (code NATIVE_UWS_UNAVAILABLE). */
+export class NativeUwsUnavailableError extends Error {
+  readonly code = 'NATIVE_UWS_UNAVAILABLE';
+  /** What did not load and why, without the advice. */
+  readonly reason: string;
+  constructor(reason: string) {
+    super(
+      `${reason}; refusing the slow pure-Node fallback of the uWebSockets.js package. ` +
+        `Set TRANSPORT=auto (the default) or ws to run on the ws transport instead, or see ${NATIVE_TRANSPORT_DOC} for the native binary on this Node.`,
+    );
+    this.reason = reason;
+  }
+}
 
 let loaded: UwsModule | null = null;
 
-/** Loads the native uWS binary for this platform and Node ABI, or throws. */
+const require = createRequire(import.meta.url);
+
+/** This platform's and Node ABI's native binary, by the package's naming. */
+const binary = `uws_${process.platform}_${process.arch}_${process.versions.modules}.node`;
+
+/**
+ * The file the installed uWebSockets.js package holds the native binary for this Node in: binaries/ in the npm
+ * build of package.json, the package root in upstream's releases (github:uNetworking/uWebSockets.js#v20.N.0).
+ */
+export function nativeUwsBinaryPath(): string {
+  const packageDir = dirname(require.resolve('uWebSockets.js/package.json'));
+  const places = [join(packageDir, 'binaries', binary), join(packageDir, binary)];
+  return places.find((place) => existsSync(place)) ?? places[0]!;
+}
+
+/** Loads the native uWS binary for this platform and Node ABI, or throws NativeUwsUnavailableError. */
 export function loadNativeUws(): UwsModule {
   if (loaded) return loaded;
-  const require = createRequire(import.meta.url);
-  const binary = `uws_${process.platform}_${process.arch}_${process.versions.modules}.node`;
   try {
-    const packageDir = dirname(require.resolve('uWebSockets.js/package.json'));
-    loaded = require(join(packageDir, 'binaries', binary)) as UwsModule;
+    loaded = require(nativeUwsBinaryPath()) as UwsModule;
     return loaded;
   } catch (error) {
     throw new NativeUwsUnavailableError(
-      `the native uWebSockets.js binary ${binary} does not load here (${(error as Error).message.split('\n')[0]}); ` +
-        'refusing the slow pure-Node fallback. Set TRANSPORT=ws to run on the ws transport instead.',
+      `the native uWebSockets.js binary ${binary} does not load on Node ${process.version} here (${(error as Error).message.split('\n')[0]})`,
     );
   }
 }
