@@ -5,7 +5,7 @@
  * unready gateway out, falls back to the live ones when none is ready (a Redis outage), keeps an upgraded
  * WebSocket open when its gateway goes unready (the gateway's drain moves it, not HAProxy), passes the
  * client's address in X-Forwarded-For, and behind TLS routes by host name, redirects :80 and sends HSTS.
- * Real gateways behind it (drain, resumes) are issue 16 item 3's other test.
+ * Real gateways behind it (drain, resumes): test/deploy/haproxy-gateways.test.ts.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';

@@ -26,6 +26,13 @@ export function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
+/** The largest number of `times` (ms) falling in one `bucketMs` bucket: the peak rate a drain sends (decision 023). */
+export function largestBucket(times: readonly number[], bucketMs: number): number {
+  const buckets = new Map<number, number>();
+  for (const t of times) buckets.set(Math.floor(t / bucketMs), (buckets.get(Math.floor(t / bucketMs)) ?? 0) + 1);
+  return Math.max(0, ...buckets.values());
+}
+
 /** Polls `test` every `intervalMs` until it holds; rejects with `what` after `timeoutMs`. */
 export async function pollUntil(test: () => boolean | Promise<boolean>, timeoutMs: number, what: string, intervalMs = 50): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -74,11 +81,12 @@ export class RedisWatch {
     private readonly prefix: string,
   ) {}
 
-  static async open(prefix: string): Promise<RedisWatch> {
-    const redis = createClient({ url: TEST_REDIS_URL });
+  /** On the shared test Redis unless `redisUrl` names a private one. */
+  static async open(prefix: string, redisUrl = TEST_REDIS_URL): Promise<RedisWatch> {
+    const redis = createClient({ url: redisUrl });
     redis.on('error', () => {});
     await redis.connect();
-    const stores = await createRedisStores({ redisUrl: TEST_REDIS_URL, keyPrefix: prefix });
+    const stores = await createRedisStores({ redisUrl, keyPrefix: prefix });
     return new RedisWatch(redis, stores, prefix);
   }
 

@@ -143,6 +143,8 @@ export interface ClusterConfigOptions {
   transport?: TransportChoice;
   /** The Redis every node uses (default the shared test Redis; a private one for tests that stop it). */
   redisUrl?: string;
+  /** Merged over the gateway section (e.g. trustProxy, perIp for a test behind a load balancer). */
+  gateway?: Partial<NonNullable<WaitroomConfigInput['gateway']>>;
 }
 
 export interface ClusterConfig {
@@ -158,7 +160,7 @@ export async function writeClusterConfig(options: ClusterConfigOptions = {}): Pr
   const config: WaitroomConfigInput = {
     logLevel: 'info',
     // A short drain keeps the SIGTERMs of cleanUpProcesses quick; the drain tests set DRAIN_SECONDS themselves.
-    gateway: { transport: options.transport ?? 'auto', tickMs: options.tickMs ?? 100, natRanges: [TEST_CLIENTS_NAT], drainSeconds: 1 },
+    gateway: { transport: options.transport ?? 'auto', tickMs: options.tickMs ?? 100, natRanges: [TEST_CLIENTS_NAT], drainSeconds: 1, ...options.gateway },
     store: { kind: 'redis', redisUrl: options.redisUrl ?? TEST_REDIS_URL, keyPrefix: prefix },
     // The test Redis does not fsync every write (server/store/redis/durability.ts).
     bookings: { allowUnsafeDurability: true },
