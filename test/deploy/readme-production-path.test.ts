@@ -1,7 +1,9 @@
 /**
  * The README's production path, run as written: the sh block after `<!-- production-path -->` in
  * README.md is read from the file (so the test fails when the README drifts) and every command in it is
- * run in this repository, in order, with only what must differ on a shared test machine substituted:
+ * run in order in a copy of this repository's sources (so its `npm run build` does not empty the dist/client
+ * that the browser tests of the same run are reading; node_modules is linked), with only what must differ on a
+ * shared test machine substituted:
  * /etc/waitroom becomes a temp dir, each port a free one, the PostgreSQL URL a database of this test's own,
  * and the Redis a private one (appendfsync always, which the reservation handler insists on). `npm ci` is
  * the one command not run: node_modules is this checkout's already (common rules: no installs here).
@@ -12,9 +14,9 @@
  * /readyz passes on every gateway, both controllers and the reservation handler.
  */
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '../support/cluster-flow.js';
 import { startHaproxy, stopHaproxy, type RunningHaproxy } from '../support/haproxy.js';
@@ -38,6 +40,13 @@ export function productionCommands(readme: string): string[] {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'waitroom-readme-'));
+/** Where the block runs: what a fresh clone holds for it (sources, deploy files, manifests), and this checkout's node_modules. */
+const checkout = join(dir, 'checkout');
+function copyCheckout(): void {
+  for (const entry of ['client', 'shared', 'server', 'packages', 'deploy', 'package.json', 'package-lock.json', 'tsconfig.json'])
+    cpSync(entry, join(checkout, entry), { recursive: true, filter: (source) => !/[\\/]dist$/.test(source) });
+  symlinkSync(resolve('node_modules'), join(checkout, 'node_modules'));
+}
 const background: { command: string; child: ChildProcess; output: string[] }[] = [];
 let haproxy: RunningHaproxy | null = null;
 let database: TestDatabase | null = null;
@@ -88,6 +97,7 @@ function openNow(path: string): void {
 describe("the README's production path", () => {
   it('runs from the build to 3 gateways, 2 controllers and the reservation handler behind HAProxy', { timeout: 120_000 }, async () => {
     const commands = productionCommands(readFileSync('README.md', 'utf8'));
+    copyCheckout();
     expect(commands[0]).toMatch(/^npm ci\b/);
     const redis = await startRedisServer({ appendonly: true, appendfsync: 'always' });
     database = await createTestDatabase();
@@ -110,13 +120,13 @@ describe("the README's production path", () => {
       if (exported) env[exported[1]!] = exported[2]!;
       else if (run.startsWith('haproxy ')) haproxyCommand = run;
       else if (run.endsWith('&')) {
-        const child = spawn('sh', ['-c', run.slice(0, -1).trim()], { detached: true, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn('sh', ['-c', run.slice(0, -1).trim()], { cwd: checkout, detached: true, env, stdio: ['ignore', 'pipe', 'pipe'] });
         const output: string[] = [];
         child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
         child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
         background.push({ command, child, output });
       } else {
-        execSync(run, { env, stdio: 'pipe', timeout: 90_000 });
+        execSync(run, { cwd: checkout, env, stdio: 'pipe', timeout: 90_000 });
         if (/^cp \S+waitroom\.json /.test(command)) editConfig(run.split(' ')[2]!, redis.url, database.url, configControllerPort);
         if (/^cp \S+events\.json /.test(command)) openNow(run.split(' ')[2]!);
       }
