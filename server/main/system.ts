@@ -118,7 +118,14 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
   registerProcessMetrics(registry);
   // Given stores were opened by their owner, who times their round trips (or not).
   const { redisSeconds } = createStoreMetrics(registry);
-  const stores = given ?? (await openStores(config.store, log, (command, seconds) => redisSeconds.observe({ command }, seconds)));
+  const stores =
+    given ??
+    (await openStores(
+      config.store,
+      log,
+      () => clock.now(),
+      (command, seconds) => redisSeconds.observe({ command }, seconds),
+    ));
   createStoreUpMetric(registry, () => stores.ping());
   const liveEvents = new EventRegistry(config.events);
   const events = () => liveEvents.current();

@@ -15,13 +15,16 @@ const START_WAIT_MS = 2000;
 
 /**
  * The queue store `kind` names; with `bookingsUrl`, bookings in PostgreSQL (whose schema must be current).
- * `observeCommand` is told each Redis round trip.
+ * `now`: the process's clock; `observeCommand` is told each Redis round trip.
  */
-export async function openStores(config: WaitroomConfig['store'], log: Logger, observeCommand?: CommandObserver): Promise<Stores> {
+export async function openStores(config: WaitroomConfig['store'], log: Logger, now: () => number, observeCommand?: CommandObserver): Promise<Stores> {
   if (!config.bookingsUrl) return openQueueStores(config, log, observeCommand);
   const queueStores = await openQueueStores(config, log, observeCommand);
   try {
-    return withPostgresBookings(queueStores, await openPostgresBookings(config.bookingsUrl, queueStores.queue, throttledWarn(log, ERROR_LOG_INTERVAL_MS)));
+    return withPostgresBookings(
+      queueStores,
+      await openPostgresBookings(config.bookingsUrl, queueStores.queue, { warn: throttledWarn(log, ERROR_LOG_INTERVAL_MS), now }),
+    );
   } catch (error) {
     await queueStores.close();
     throw error;

@@ -89,12 +89,14 @@ it('a release that fails after COMMIT and a sweep that fails are logged; the boo
   const outage = queueWithOutage(queue);
   const warnings: string[] = [];
   outage.setDown(true);
-  const store = await openPostgresBookings(database.url, outage.queue, (fields, message) => warnings.push(`${message} ${String(fields.ticketNo ?? '')}`));
+  const store = await openPostgresBookings(database.url, outage.queue, {
+    warn: (fields, message) => warnings.push(`${message} ${String(fields.ticketNo ?? '')}`),
+  });
   expect(await store.bookings.commit(bookingRequest(E, 1, T0))).toMatchObject({ kind: 'booked' });
   expect(await store.bookings.bookingCount(E)).toBe(1);
   expect(await outbox()).toBe(1);
   await store.close();
-  await (await openPostgresBookings(database.url, outage.queue, (_, message) => warnings.push(message))).close(); // its opening's sweep runs into the outage
+  await (await openPostgresBookings(database.url, outage.queue, { warn: (_, message) => warnings.push(message) })).close(); // its opening's sweep runs into the outage
   expect(warnings.join('\n')).toMatch(/queue release failed after a booking committed.* 1$/m);
   expect(warnings.join('\n')).toMatch(/booking store sweep failed/);
   expect((await queue.figures(E, T0, NODE)).active).toBe(2);

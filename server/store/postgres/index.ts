@@ -25,13 +25,23 @@ export function createPool(url: string): pg.Pool {
 }
 
 /**
- * `queue`: the queue store each commit checks and releases its ticket in; `warn`: told of a queue
- * release or a sweep that failed (throttled by the caller). Throws SchemaBehindError
+ * `queue`: the queue store each commit checks and releases its ticket in. Throws SchemaBehindError
  * (./migrations.ts) on a database that lacks a migration; nothing stays open then. Once open, the
  * leftover queue releases are swept, then again every SWEEP_INTERVAL_MS until close; each sweep also
- * deletes expired used_assertions rows (./assertion-expiry.ts; wall-clock time, as their expiry is).
+ * deletes expired used_assertions rows (./assertion-expiry.ts), by the clock it is given.
  */
-export async function openPostgresBookings(url: string, queue: QueueStore, warn: Warn = () => {}): Promise<PostgresBookings> {
+export interface PostgresBookingsOptions {
+  /** Told of a queue release or a sweep that failed (throttled by the caller). */
+  warn?: Warn;
+  /** The process's clock (its Clock's now): the sweep judges the assertions' expiry by it, as claimAssertion's callers do. */
+  now?: () => number;
+}
+
+export async function openPostgresBookings(
+  url: string,
+  queue: QueueStore,
+  { warn = () => {}, now = Date.now }: PostgresBookingsOptions = {},
+): Promise<PostgresBookings> {
   const pool = createPool(url);
   try {
     await assertSchemaCurrent(pool);
@@ -45,7 +55,7 @@ export async function openPostgresBookings(url: string, queue: QueueStore, warn:
   const sweep = () =>
     bookings
       .sweep()
-      .then(() => deleteExpiredAssertions(pool, Date.now()))
+      .then(() => deleteExpiredAssertions(pool, now()))
       .catch((error: Error) => warn({ err: error }, 'booking store sweep failed: booked tickets keep their active places until a sweep succeeds'));
   let sweeping: Promise<unknown> = sweep();
   const timer = setInterval(() => {
