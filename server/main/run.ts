@@ -100,8 +100,8 @@ export async function run(name: string, config: () => Readonly<WaitroomConfig>, 
   if (collect) {
     process.on('SIGUSR2', () => {
       collect();
-      const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
-      log.info({ rss, heapUsed, external, arrayBuffers }, 'garbage collected');
+      const { rss, heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
+      log.info({ rss, heapTotal, heapUsed, external, arrayBuffers }, 'garbage collected');
     });
   }
 }

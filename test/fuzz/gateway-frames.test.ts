@@ -15,15 +15,22 @@ import { memoryAfterGc } from '../support/process-stats.js';
 import { cleanUpProcesses, startNode, writeClusterConfig, type ServingNode } from '../support/processes.js';
 import { seededRandom, type Random } from '../support/seeded-random.js';
 import { testEvent } from '../support/system.js';
+import { nativeUwsShipped } from '../support/transports.js';
 import { TestClient } from '../support/ws-client.js';
 
 const FRAMES = Number(process.env.FUZZ_FRAMES ?? 100_000);
 const FUZZERS = 24;
 const WARM_UP_FRAMES = 40_000;
 const BYSTANDERS = 40;
+
 const MAX_FRAME_BYTES = 4096;
 const ANSWER_TIMEOUT_MS = 5000;
 const raw = new Packr({ useRecords: false });
+
+/** Fuzzed frames that happen to be valid joins hold places until their grace (1 s) after the close has passed. */
+async function settle(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+}
 
 const VALID: Record<string, unknown>[] = [
   { type: 'join', rid: 1, eventId: 'ev', secretHash: 'a'.repeat(43), pk: 'k'.repeat(43), device: 'd'.repeat(43), proof: 'p'.repeat(86) },
@@ -213,6 +220,7 @@ describe('gateway frame fuzzing (a gateway process, Redis store)', () => {
       WARM_UP_FRAMES,
       warmRandom,
     );
+    await settle();
     const before = await memoryAfterGc(gateway);
 
     const random = seededRandom(Number(process.env.FUZZ_SEED ?? 0xf022));
@@ -252,12 +260,17 @@ describe('gateway frame fuzzing (a gateway process, Redis store)', () => {
     for (const code of codes.keys()) expect([1000, 1002, 1006, 1007, 1009].includes(code) || (code >= 4000 && code < 5000), `close code ${code}`).toBe(true);
     expect(closes).toBeGreaterThan(0);
 
-    // Fuzzed frames that happen to be valid joins hold places until their grace (1 s) after the close has passed.
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await settle();
     const after = await memoryAfterGc(gateway);
-    expect(
-      after.rss / before.rss,
-      `RSS ${before.rss} → ${after.rss} bytes, heap ${before.heapUsed} → ${after.heapUsed}, external ${before.external} → ${after.external}`,
-    ).toBeLessThanOrEqual(1.1);
+    const figures = `RSS ${before.rss} → ${after.rss} bytes, V8 heap in use ${before.heapUsed} → ${after.heapUsed}, external ${before.external} → ${after.external}`;
+    // What the gateway's JavaScript keeps (sessions, rooms, limits) and the Buffers it holds (external moves by a few MB
+    // either way between readings: buffers in flight to the bystanders).
+    expect(after.heapUsed / before.heapUsed, figures).toBeLessThanOrEqual(1.1);
+    expect(after.external, figures).toBeLessThanOrEqual(before.external * 1.1 + 8 * 1024 * 1024);
+    // Native memory shows only in RSS. Under uWS the sockets' memory is native (C++), so RSS is checked there. Under ws
+    // nothing of the gateway's is native, and RSS after the run is glibc's high-water mark of the run's peak backlog,
+    // which depends on how starved the process was (seen ×1.24-1.39 on a loaded CI machine with the heap in use and
+    // external flat, ×1.00 when idle): the two checks above cover everything ws holds.
+    if (nativeUwsShipped) expect(after.rss / before.rss, figures).toBeLessThanOrEqual(1.1);
   }, 300_000);
 });

@@ -32,7 +32,7 @@ export async function rssAfterGc(node: NodeProcess, timeoutMs = 10_000): Promise
 }
 
 /** Collects garbage in a gateway (SIGUSR2): its RSS (from /proc), V8 heap in use and memory outside it (from its log line) afterwards. */
-export async function memoryAfterGc(node: NodeProcess, timeoutMs = 10_000): Promise<{ rss: number; heapUsed: number; external: number }> {
+export async function memoryAfterGc(node: NodeProcess, timeoutMs = 10_000): Promise<{ rss: number; heapTotal: number; heapUsed: number; external: number }> {
   const lines = () =>
     node
       .output()
@@ -47,5 +47,5 @@ export async function memoryAfterGc(node: NodeProcess, timeoutMs = 10_000): Prom
   }
   const line = lines().pop()!;
   const field = (name: string) => Number(new RegExp(`"${name}":(\\d+)`).exec(line)?.[1] ?? NaN);
-  return { rss: await rssOf(node.pid), heapUsed: field('heapUsed'), external: field('external') };
+  return { rss: await rssOf(node.pid), heapTotal: field('heapTotal'), heapUsed: field('heapUsed'), external: field('external') };
 }
