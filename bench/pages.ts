@@ -25,6 +25,7 @@ const { values } = parseCommandLine({
   options: {
     runs: { type: 'string', value: 'N', default: '5', description: 'visits of each kind (the median is reported)' },
     out: { type: 'string', value: 'FILE', default: 'bench/results/pages-latest.json', description: 'where the figures are written' },
+    trace: { type: 'boolean', description: "print the first cold visit's timeline: each request, response and WebSocket frame, in ms from navigation" },
   },
 });
 const RUNS = Number(values.runs);
@@ -34,6 +35,8 @@ export const SLOW_PHONE = { offline: false, latency: 400, downloadThroughput: 40
 
 interface Visit {
   ms: number;
+  /** What the network did when, in ms from navigation (printed with --trace). */
+  timeline: string[];
   totalBytes: number;
   resources: { url: string; status: number; bytes: number }[];
 }
@@ -46,13 +49,22 @@ async function visit(context: BrowserContext, url: string, cache: boolean): Prom
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: !cache });
   await cdp.send('Network.emulateNetworkConditions', SLOW_PHONE);
   const seen = new Map<string, { url: string; status: number; bytes: number }>();
+  const timeline: string[] = [];
+  const mark = (what: string) => timeline.push(`${String(Math.round(performance.now() - started)).padStart(6)} ms  ${what}`);
+  cdp.on('Network.requestWillBeSent', ({ request }) => mark(`request ${new URL(request.url).pathname}`));
   cdp.on('Network.responseReceived', ({ requestId, response, type }) => {
+    mark(`response ${response.status} ${new URL(response.url).pathname}`);
     if (type !== 'WebSocket') seen.set(requestId, { url: new URL(response.url).pathname, status: response.status, bytes: 0 });
   });
   cdp.on('Network.loadingFinished', ({ requestId, encodedDataLength }) => {
     const entry = seen.get(requestId);
     if (entry) entry.bytes = encodedDataLength;
+    if (entry) mark(`loaded ${entry.url} (${encodedDataLength} B)`);
   });
+  cdp.on('Network.webSocketCreated', ({ url: wsUrl }) => mark(`WebSocket ${new URL(wsUrl).pathname}`));
+  cdp.on('Network.webSocketHandshakeResponseReceived', () => mark('WebSocket open'));
+  cdp.on('Network.webSocketFrameSent', ({ response }) => mark(`frame sent (${response.payloadData.length} chars)`));
+  cdp.on('Network.webSocketFrameReceived', ({ response }) => mark(`frame received (${response.payloadData.length} chars)`));
   const started = performance.now();
   await page.goto(url, { waitUntil: 'commit' });
   await page.waitForFunction(
@@ -61,10 +73,11 @@ async function visit(context: BrowserContext, url: string, cache: boolean): Prom
     { timeout: 60_000, polling: 20 },
   );
   const ms = Math.round(performance.now() - started);
+  mark('place shown');
   await page.waitForLoadState('load');
   await page.close();
   const resources = [...seen.values()].sort((a, b) => b.bytes - a.bytes);
-  return { ms, totalBytes: resources.reduce((sum, r) => sum + r.bytes, 0), resources };
+  return { ms, timeline, totalBytes: resources.reduce((sum, r) => sum + r.bytes, 0), resources };
 }
 
 function median(numbers: number[]): number {
@@ -119,6 +132,7 @@ try {
   for (const r of result.cold.resources) console.log(`  ${String(r.bytes).padStart(7)} B  ${r.status}  ${r.url}`);
   console.log(`warm: median ${result.warm.medianMs} ms, ${result.warm.medianBytes} B`);
   for (const r of result.warm.resources) console.log(`  ${String(r.bytes).padStart(7)} B  ${r.status}  ${r.url}`);
+  if (values.trace) console.log(`first cold visit:\n${cold[0]!.timeline.join('\n')}`);
   console.log(`written to ${values.out}`);
 } finally {
   await browser.close();

@@ -15,7 +15,7 @@ import { etaSeconds, peopleAhead, placesKnown } from '../../shared/queue/positio
 import type { BackoffOptions } from '../../shared/reconnect/backoff.js';
 import { deviceJoinChallenge, possessionKey, proveWith, resumeChallenge } from '../../shared/tokens/possession.js';
 import { hashSecret } from '../../shared/tokens/secret.js';
-import { Connection, type ConnectionStatus, type SocketConstructor } from './connection.js';
+import { Connection, type ConnectionStatus, type EarlySocket, type SocketConstructor } from './connection.js';
 import { DeviceRecord } from './device.js';
 import { Emitter, type Listener } from './emitter.js';
 import { closeErrorCode, outcomeOf, retryDelay } from './error-policy.js';
@@ -33,6 +33,8 @@ export interface WaitroomClientOptions {
   storage?: KeyValueStorage;
   /** The WebSocket class; default the platform's (in Node 20 pass the `ws` package's). */
   WebSocket?: SocketConstructor;
+  /** A socket to the same gateway the page opened before this script loaded; the first connection adopts it (connection.ts). */
+  earlySocket?: EarlySocket;
   /** The event takes certain birth-date cohorts only (GET /api/info lists them): ask before joining. */
   needsBirthDate?: boolean;
   /**
@@ -55,6 +57,7 @@ export class WaitroomClient {
   private readonly url: string;
   private readonly Socket: SocketConstructor;
   private connection: Connection | null = null;
+  private earlySocket: EarlySocket | null;
   private status: ConnectionStatus = 'closed';
   private lastTick: TickMessage | null = null;
   private lastState: WaitroomState | null = null;
@@ -83,6 +86,7 @@ export class WaitroomClient {
   constructor(private readonly options: WaitroomClientOptions) {
     this.eventId = checkEventId(options.eventId);
     this.url = gatewaySocketUrl(options.gateway);
+    this.earlySocket = options.earlySocket ?? null;
     const Socket = options.WebSocket ?? (globalThis.WebSocket as SocketConstructor | undefined);
     if (!Socket) throw new WaitroomOptionsError('no WebSocket on this platform: pass one (in Node 20: `import WebSocket from "ws"`)');
     this.Socket = Socket;
@@ -122,6 +126,7 @@ export class WaitroomClient {
     const handoff = this.handoff();
     if (handoff && handoff.expiresAt > Date.now() + handoff.serverOffsetMs) {
       this.finished = true;
+      this.takeEarlySocket()?.socket.close(1000); // the stored grant is the answer: nothing to connect for
       queueMicrotask(() =>
         this.emitter.emit('admitted', { ticketNo: handoff.ticketNo, grant: handoff.grant, expiresAt: handoff.expiresAt, bookingUrl: handoff.bookingUrl }),
       );
@@ -132,8 +137,16 @@ export class WaitroomClient {
       this.Socket,
       { open: () => (this.nonce = null), message: (message) => this.handle(message), status: (status, code) => this.onStatus(status, code) },
       this.options.reconnect,
+      this.takeEarlySocket(),
     );
     this.connection.start();
+  }
+
+  /** The page's early socket, for the first connection only (a restart opens its own). */
+  private takeEarlySocket(): EarlySocket | null {
+    const early = this.earlySocket;
+    this.earlySocket = null;
+    return early;
   }
 
   /** Closes the connection; the place is kept (a later start() resumes it within the grace period, often later). */

@@ -33,6 +33,17 @@ export interface SocketLike {
 }
 export type SocketConstructor = new (url: string) => SocketLike;
 
+/**
+ * A socket a page opened before the SDK loaded, so the WebSocket handshake runs while the scripts download
+ * (the waiting page's head does: client/index.html), with the frames it received meanwhile. The first
+ * connection adopts it when it is to the same URL and not closing; later ones open their own.
+ */
+export interface EarlySocket {
+  readonly url: string;
+  readonly socket: SocketLike;
+  readonly received: { data: unknown }[];
+}
+
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
 const OPEN = 1;
@@ -57,6 +68,7 @@ export class Connection {
     private readonly Socket: SocketConstructor,
     private readonly on: ConnectionEvents,
     reconnect: BackoffOptions = CLIENT_RECONNECT,
+    private early: EarlySocket | null = null,
   ) {
     this.backoff = new Backoff(reconnect);
   }
@@ -82,6 +94,7 @@ export class Connection {
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.takeEarly()?.socket.close(1000);
     clearTimeout(this.retryTimer);
     this.liveness.stop();
     globalThis.removeEventListener?.('online', this.reconnectNow);
@@ -92,7 +105,8 @@ export class Connection {
 
   private connect(status: ConnectionStatus): void {
     this.on.status(status);
-    const socket = new this.Socket(this.url);
+    const early = this.takeEarly();
+    const socket = early?.socket ?? new this.Socket(this.url);
     socket.binaryType = 'arraybuffer';
     this.liveness.start(); // an opening handshake that never answers is as dead as a silent socket
     socket.onopen = () => {
@@ -127,6 +141,21 @@ export class Connection {
       } else this.scheduleReconnect();
     };
     this.socket = socket;
+    if (!early) return;
+    // What an open socket has already been through, in the order the platform would have delivered it.
+    if (socket.readyState === OPEN) socket.onopen({});
+    for (const event of early.received.splice(0)) socket.onmessage(event);
+  }
+
+  /** The early socket, once, when it can serve this connection; one that cannot is closed. */
+  private takeEarly(): EarlySocket | null {
+    const early = this.early;
+    this.early = null;
+    if (!early) return null;
+    if (early.url === this.url && early.socket.readyState <= OPEN) return early;
+    early.socket.onmessage = null;
+    early.socket.close(1000);
+    return null;
   }
 
   private scheduleReconnect(delayMs = this.backoff.next()): void {

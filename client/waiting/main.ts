@@ -5,6 +5,7 @@
  */
 import type { EventInfo } from '../../shared/http/info.js';
 import { loadInfo, pickEvent } from '../common/gateway-info.js';
+import { dropEarlySocket, takeEarlySocket } from '../common/early-socket.js';
 import { bindLanguageSwitch } from '../common/language-switch.js';
 import { el } from '../common/dom.js';
 import { dictionaries, formatDuration, pageLanguage, type Dictionary, type Language } from '../i18n/index.js';
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
   const wanted = new URLSearchParams(location.search).get('event');
   event = pickEvent(info, wanted);
   if (!event) {
+    dropEarlySocket();
     model.status = { text: (t) => (wanted ? t.unknownEvent(wanted) : t.noEvent) };
     return redraw();
   }
@@ -59,9 +61,11 @@ async function main(): Promise<void> {
 }
 
 function wait(current: EventInfo): void {
+  const earlySocket = takeEarlySocket();
   const client = new WaitroomClient({
     eventId: current.id,
     needsBirthDate: current.cohorts.length > 0,
+    earlySocket,
     birthDate: async (problem) => {
       model.askingBirthDate = true;
       redraw();
@@ -73,6 +77,7 @@ function wait(current: EventInfo): void {
   });
   const booked = client.stored()?.booked;
   if (booked) {
+    earlySocket?.socket.close(1000); // nothing to wait for
     model.booked = booked;
     return redraw();
   }
