@@ -3,7 +3,11 @@
  * availability and the booking itself, with every refusal as a stable code
  * (shared/booking/api.ts) and network failures as NETWORK.
  */
-import { AvailabilityResponse, BOOKING_ERROR_STATUS, BookingBody, BookingError, BookingResponse, type BookingErrorCode } from '../../shared/booking/api.js';
+import type { AvailabilityResponse, BookingBody, BookingError, BookingResponse } from '../../shared/booking/api.js';
+import { BOOKING_ERROR_STATUS, type BookingErrorCode } from '../../shared/booking/error-codes.js';
+// The generated checks, not the zod schemas: the SDK bundle ships no zod (docs/decisions/022-page-weight.md).
+import { check } from '../../shared/lean/check.js';
+import { AVAILABILITY_RESPONSE, BOOKING_ERROR, BOOKING_RESPONSE } from '../../shared/lean/schemas.generated.js';
 import type { Handoff } from './handoff.js';
 
 export type Availability = AvailabilityResponse;
@@ -39,9 +43,9 @@ function isBookingErrorCode(code: string): code is BookingErrorCode {
 
 export async function fetchAvailability(bookingUrl: string, fetchFn: typeof fetch = fetch): Promise<Availability> {
   const response = await fetchFn(availabilityUrl(bookingUrl), { cache: 'no-store' });
-  const parsed = AvailabilityResponse.safeParse(await response.json().catch(() => null));
-  if (!response.ok || !parsed.success) throw new Error(`availability: HTTP ${response.status}`);
-  return parsed.data;
+  const parsed = check<AvailabilityResponse>(AVAILABILITY_RESPONSE, await response.json().catch(() => null));
+  if (!response.ok || !parsed.ok) throw new Error(`availability: HTTP ${response.status}`);
+  return parsed.value;
 }
 
 /**
@@ -62,11 +66,11 @@ export async function book(
     return { ok: false, code: 'NETWORK', message: (error as Error).message, status: null };
   }
   const json: unknown = await response.json().catch(() => null);
-  const booked = response.ok ? BookingResponse.safeParse(json) : null;
-  if (booked?.success) return { ok: true, booking: booked.data.booking, repeated: booked.data.repeated };
-  const failure = BookingError.safeParse(json);
-  if (!failure.success) return { ok: false, code: 'UNEXPECTED_RESPONSE', message: `HTTP ${response.status}`, status: response.status };
-  const { code, message } = failure.data.error;
+  const booked = response.ok ? check<BookingResponse>(BOOKING_RESPONSE, json) : null;
+  if (booked?.ok) return { ok: true, booking: booked.value.booking, repeated: booked.value.repeated };
+  const failure = check<BookingError>(BOOKING_ERROR, json);
+  if (!failure.ok) return { ok: false, code: 'UNEXPECTED_RESPONSE', message: `HTTP ${response.status}`, status: response.status };
+  const { code, message } = failure.value.error;
   if (!isBookingErrorCode(code)) return { ok: false, code: 'UNEXPECTED_RESPONSE', message: `${code}: ${message}`, status: response.status };
   return { ok: false, code, message, status: response.status };
 }

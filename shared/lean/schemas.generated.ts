@@ -219,3 +219,58 @@ export const DEVICE_ENTRY: JsonSchema = {
   },
   required: ['key'],
 };
+
+export const BOOKING_RESPONSE: JsonSchema = {
+  type: 'object',
+  properties: {
+    booking: {
+      type: 'object',
+      properties: {
+        reference: { type: 'string' },
+        eventId: { type: 'string' },
+        ticketNo: { type: 'number' },
+        centerId: { type: 'string' },
+        slotId: { type: 'string' },
+        name: { type: 'string' },
+        birthDate: { type: 'string' },
+        bookedAt: { type: 'number' },
+      },
+      required: ['reference', 'eventId', 'ticketNo', 'centerId', 'slotId', 'name', 'birthDate', 'bookedAt'],
+    },
+    repeated: { type: 'boolean' },
+  },
+  required: ['booking', 'repeated'],
+};
+
+export const BOOKING_ERROR: JsonSchema = {
+  type: 'object',
+  properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } }, required: ['code', 'message'] } },
+  required: ['error'],
+};
+
+export const AVAILABILITY_RESPONSE: JsonSchema = {
+  type: 'object',
+  properties: {
+    eventId: { type: 'string' },
+    centers: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          centerId: { type: 'string' },
+          name: { type: 'string' },
+          slots: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { slotId: { type: 'string' }, label: { type: 'string' }, capacity: { type: 'number' }, remaining: { type: 'number' } },
+              required: ['slotId', 'label', 'capacity', 'remaining'],
+            },
+          },
+        },
+        required: ['centerId', 'name', 'slots'],
+      },
+    },
+  },
+  required: ['eventId', 'centers'],
+};

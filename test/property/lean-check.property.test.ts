@@ -12,9 +12,19 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { AvailabilityResponse, BookingError, BookingResponse } from '../../shared/booking/api.js';
 import { GatewayInfo } from '../../shared/http/info.js';
 import { check, type JsonSchema } from '../../shared/lean/check.js';
-import { DEVICE_ENTRY, GATEWAY_INFO, HANDOFF, SERVER_MESSAGE, STORED_TICKET } from '../../shared/lean/schemas.generated.js';
+import {
+  AVAILABILITY_RESPONSE,
+  BOOKING_ERROR,
+  BOOKING_RESPONSE,
+  DEVICE_ENTRY,
+  GATEWAY_INFO,
+  HANDOFF,
+  SERVER_MESSAGE,
+  STORED_TICKET,
+} from '../../shared/lean/schemas.generated.js';
 import { DeviceEntry, Handoff, StoredTicket } from '../../client/sdk/stored-shapes.js';
 import { decodeServerMessage as zodDecode, encode } from '../../shared/protocol/codec.js';
 import { decodeServerMessage as leanDecode } from '../../shared/protocol/lean-codec.js';
@@ -62,7 +72,8 @@ const INFO = {
 };
 
 const secret = 'S'.repeat(43);
-const STORED: [string, z.ZodType, JsonSchema, unknown[]][] = [
+/** The SDK's stored shapes and the reservation handler's answers it reads. */
+const SHAPES: [string, z.ZodType, JsonSchema, unknown[]][] = [
   [
     'stored ticket',
     StoredTicket,
@@ -79,6 +90,32 @@ const STORED: [string, z.ZodType, JsonSchema, unknown[]][] = [
     [{ eventId: 'ev', ticketNo: 1, grant: token, secret, bookingUrl: 'https://book.example/api/events/ev/bookings', expiresAt: 5, serverOffsetMs: 0 }],
   ],
   ['device record', DeviceEntry, DEVICE_ENTRY, [{ key: secret }, { key: secret, joining: { ev: secret, other: 'x' } }]],
+  [
+    'booking answer',
+    BookingResponse,
+    BOOKING_RESPONSE,
+    [
+      {
+        booking: { reference: 'R-1', eventId: 'ev', ticketNo: 4, centerId: 'c1', slotId: 's1', name: '김민준', birthDate: '1970-01-01', bookedAt: 9 },
+        repeated: false,
+      },
+    ],
+  ],
+  ['booking refusal', BookingError, BOOKING_ERROR, [{ error: { code: 'SLOT_FULL', message: 'full' } }]],
+  [
+    'availability',
+    AvailabilityResponse,
+    AVAILABILITY_RESPONSE,
+    [
+      {
+        eventId: 'ev',
+        centers: [
+          { centerId: 'c1', name: 'C', slots: [{ slotId: 's1', label: '09:00', capacity: 5, remaining: 3 }] },
+          { centerId: 'c2', name: 'D', slots: [] },
+        ],
+      },
+    ],
+  ],
 ];
 
 /** Values at the edges of what the schemas allow, and a few that no schema allows. */
@@ -234,7 +271,7 @@ describe('lean check agrees with zod', () => {
     );
   });
 
-  it.each(STORED)('accepts and refuses mutated %s entries exactly as zod does', (_, zodSchema, lean, seeds) => {
+  it.each(SHAPES)('accepts and refuses mutated %s entries exactly as zod does', (_, zodSchema, lean, seeds) => {
     for (const seed of seeds) expect(zodSchema.safeParse(seed).success).toBe(true);
     fc.assert(
       fc.property(mutated(seeds), (value) => expectAgreement(zodSchema, lean, value)),

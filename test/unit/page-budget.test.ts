@@ -37,3 +37,10 @@ it('ships neither zod nor msgpackr to the waiting page', () => {
     expect(code, path).not.toMatch(/useRecords|structuredClone.*Packr|bundleStrings/);
   }
 });
+
+it('ships no zod in the SDK bundle either (sites load it on phones too)', () => {
+  for (const path of ['sdk/waitroom.js', 'sdk/waitroom.mjs']) {
+    const code = readFileSync(`dist/client/${path}`, 'utf8');
+    expect(code, path).not.toMatch(/ZodError|\$ZodType|_zod/);
+  }
+});

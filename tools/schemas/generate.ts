@@ -1,6 +1,6 @@
 /**
  * The text of shared/lean/schemas.generated.ts: the JSON Schema zod derives
- * from each shared schema a page reads (and the SDK's stored shapes,
+ * from each shared schema a page or the SDK reads (and the SDK's stored shapes,
  * client/sdk/stored-shapes.ts), for the browser's lean validator
  * (shared/lean/check.ts). The zod schemas stay the one definition; this file
  * is derived from them, and test/unit/lean-schemas-current.test.ts fails when
@@ -8,6 +8,7 @@
  */
 import { format, resolveConfig } from 'prettier';
 import { z } from 'zod';
+import { AvailabilityResponse, BookingError, BookingResponse } from '../../shared/booking/api.js';
 import { GatewayInfo } from '../../shared/http/info.js';
 import { ServerMessage } from '../../shared/protocol/messages.js';
 import { DeviceEntry, Handoff, StoredTicket } from '../../client/sdk/stored-shapes.js';
@@ -21,6 +22,9 @@ const SCHEMAS: Record<string, z.ZodType> = {
   STORED_TICKET: StoredTicket,
   HANDOFF: Handoff,
   DEVICE_ENTRY: DeviceEntry,
+  BOOKING_RESPONSE: BookingResponse,
+  BOOKING_ERROR: BookingError,
+  AVAILABILITY_RESPONSE: AvailabilityResponse,
 };
 
 /** Formatted as Prettier would, so `prettier --check` and the currency test agree. */
