@@ -43,5 +43,7 @@ function openQueueStores(config: WaitroomConfig['store'], log: Logger, observeCo
     onError,
     observeCommand,
     startWaitMs: START_WAIT_MS,
+    bookingReplicas: config.bookingReplicas,
+    bookingReplicaTimeoutMs: config.bookingReplicaTimeoutMs,
   });
 }

@@ -12,6 +12,7 @@ import { assertKeyPart } from './keys.js';
 import { RedisOperatorSessions } from './operator-sessions.js';
 import { RedisQueueStore } from './queue-store.js';
 import { Scripts } from './scripts.js';
+import { ReplicationBarrier } from './replication-barrier.js';
 import { RedisSharedEvents } from './shared-events.js';
 import { RedisSignInThrottle } from './sign-in-throttle.js';
 
@@ -34,30 +35,42 @@ export interface RedisStoreOptions {
   drawSeed?: DrawSeeds;
   /** Audit entries kept (AUDIT_CAPACITY unless a test wants fewer). */
   auditCapacity?: number;
+  /** Confirm a booking only once this many replicas have it (store.bookingReplicas; 0 or unset: at once). */
+  bookingReplicas?: number;
+  /** How long a booking waits for them (store.bookingReplicaTimeoutMs). */
+  bookingReplicaTimeoutMs?: number;
 }
+
+/** Past this, WAIT's default is too long for a person waiting on a booking. */
+const BOOKING_REPLICA_TIMEOUT_MS = 1000;
 
 export async function createRedisStores(options: RedisStoreOptions): Promise<Stores> {
   assertKeyPart('key prefix', options.keyPrefix);
   const onError = options.onError ?? (() => {});
   const connect = { startWaitMs: options.startWaitMs, observe: options.observeCommand };
-  const redis = options.clusterNodes?.length
-    ? await connectRedisCluster(options.clusterNodes, onError, connect)
-    : await connectRedis(options.redisUrl, onError, connect);
+  const open = () =>
+    options.clusterNodes?.length ? connectRedisCluster(options.clusterNodes, onError, connect) : connectRedis(options.redisUrl, onError, connect);
+  const redis = await open();
+  const replicas = options.bookingReplicas ?? 0;
+  // WAIT blocks the connection it is sent on: bookings that wait get one of their own, so the queue never waits with them.
+  const bookingRedis = replicas > 0 ? await open().catch(async (error: unknown) => (await redis.close(), Promise.reject(error))) : redis;
+  const close = async () => void (await Promise.all([redis.close(), bookingRedis === redis ? undefined : bookingRedis.close()]));
   try {
     const scripts = await Scripts.load(redis);
+    const replication = replicas > 0 ? new ReplicationBarrier(bookingRedis, replicas, options.bookingReplicaTimeoutMs ?? BOOKING_REPLICA_TIMEOUT_MS) : null;
     return {
       queue: new RedisQueueStore(redis, scripts, options.keyPrefix, options.drawSeed ?? randomDrawSeed),
-      bookings: new RedisBookingStore(redis, scripts, options.keyPrefix),
+      bookings: new RedisBookingStore(bookingRedis, bookingRedis === redis ? scripts : await Scripts.load(bookingRedis), options.keyPrefix, replication),
       sessions: new RedisOperatorSessions(redis, options.keyPrefix),
       signInThrottle: new RedisSignInThrottle(scripts, options.keyPrefix),
       events: new RedisSharedEvents(redis, scripts, options.keyPrefix),
       audit: new RedisAuditTrail(redis, options.keyPrefix, options.auditCapacity),
       history: new RedisHistory(redis, scripts, options.keyPrefix),
       ping: () => redis.ping(),
-      close: () => redis.close(),
+      close,
     };
   } catch (error) {
-    await redis.close();
+    await close();
     throw error;
   }
 }

@@ -1,0 +1,59 @@
+/**
+ * A private master and a replica linked to it (REPLICAOF), both redis-servers
+ * of test/support/redis-server.ts (stopped by its stopRedisServers()). The
+ * replica can be frozen (SIGSTOP of its PID: its link stays open, it just
+ * acknowledges nothing, as a replica stuck on a slow disk or a partition would)
+ * and thawed again.
+ */
+import { redisCommand, startRedisServer, type RedisServer, type RedisServerOptions } from './redis-server.js';
+
+const LINK_TIMEOUT_MS = 10_000;
+
+export interface ReplicatedRedis {
+  master: RedisServer;
+  replica: RedisServer;
+  /** SIGSTOP: the replica stops acknowledging (and applying) the master's writes. */
+  freezeReplica(): void;
+  /** SIGCONT, then resolves once the replica has caught up with the master's offset. */
+  thawReplica(): Promise<void>;
+}
+
+/** The `field:value` lines of an INFO section. */
+async function info(port: number, section: string): Promise<Map<string, string>> {
+  const text = await redisCommand(port, ['INFO', section]);
+  return new Map(text.split('\r\n').flatMap((line) => (line.includes(':') ? [[line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1)]] : [])));
+}
+
+/** True once the master sees its replica online and the replica has applied everything up to the master's offset. */
+async function caughtUp(master: RedisServer, replica: RedisServer): Promise<boolean> {
+  const [sent, applied] = await Promise.all([info(master.port, 'replication'), info(replica.port, 'replication')]);
+  return (sent.get('slave0') ?? '').includes('state=online') && applied.get('slave_repl_offset') === sent.get('master_repl_offset');
+}
+
+async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + LINK_TIMEOUT_MS;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`${what} within ${LINK_TIMEOUT_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The master's options as given (bookings want appendonly yes, appendfsync always); the replica's are Redis's defaults. */
+export async function startReplicatedRedis(masterOptions: RedisServerOptions = { appendonly: true, appendfsync: 'always' }): Promise<ReplicatedRedis> {
+  const [master, replica] = await Promise.all([startRedisServer(masterOptions), startRedisServer({ appendonly: false })]);
+  await redisCommand(replica.port, ['REPLICAOF', '127.0.0.1', String(master.port)]);
+  await until(
+    `replica ${replica.port} did not link to master ${master.port}`,
+    async () => (await info(replica.port, 'replication')).get('master_link_status') === 'up',
+  );
+  await until(`master ${master.port} did not see its replica online`, () => caughtUp(master, replica));
+  return {
+    master,
+    replica,
+    freezeReplica: () => process.kill(replica.pid, 'SIGSTOP'),
+    async thawReplica() {
+      process.kill(replica.pid, 'SIGCONT');
+      await until(`replica ${replica.port} did not catch up after SIGCONT`, () => caughtUp(master, replica));
+    },
+  };
+}
