@@ -38,10 +38,8 @@ async function until(what: string, check: () => Promise<boolean>): Promise<void>
   }
 }
 
-/** The master's options as given (bookings want appendonly yes, appendfsync always); the replica's are Redis's defaults. */
-export async function startReplicatedRedis(masterOptions: RedisServerOptions = { appendonly: true, appendfsync: 'always' }): Promise<ReplicatedRedis> {
-  const [master, replica] = await Promise.all([startRedisServer(masterOptions), startRedisServer({ appendonly: false })]);
-  await redisCommand(replica.port, ['REPLICAOF', '127.0.0.1', String(master.port)]);
+/** Waits until `replica` has caught up with `master`; the handle that freezes and thaws it. */
+async function linked(master: RedisServer, replica: RedisServer): Promise<ReplicatedRedis> {
   await until(
     `replica ${replica.port} did not link to master ${master.port}`,
     async () => (await info(replica.port, 'replication')).get('master_link_status') === 'up',
@@ -56,4 +54,32 @@ export async function startReplicatedRedis(masterOptions: RedisServerOptions = {
       await until(`replica ${replica.port} did not catch up after SIGCONT`, () => caughtUp(master, replica));
     },
   };
+}
+
+/** The master's options as given (bookings want appendonly yes, appendfsync always); the replica's are Redis's defaults. */
+export async function startReplicatedRedis(masterOptions: RedisServerOptions = { appendonly: true, appendfsync: 'always' }): Promise<ReplicatedRedis> {
+  const [master, replica] = await Promise.all([startRedisServer(masterOptions), startRedisServer({ appendonly: false })]);
+  await redisCommand(replica.port, ['REPLICAOF', '127.0.0.1', String(master.port)]);
+  return linked(master, replica);
+}
+
+/** A new cluster node that joins the cluster of `master` (CLUSTER MEET) as its replica (CLUSTER REPLICATE). */
+export async function addClusterReplica(master: RedisServer): Promise<ReplicatedRedis> {
+  const replica = await startRedisServer({ appendonly: false, cluster: true });
+  const masterId = await redisCommand(master.port, ['CLUSTER', 'MYID']);
+  await redisCommand(replica.port, ['CLUSTER', 'MEET', '127.0.0.1', String(master.port)]);
+  await until(`node ${replica.port} did not learn of master ${masterId}`, async () =>
+    (await redisCommand(replica.port, ['CLUSTER', 'NODES'])).includes(masterId),
+  );
+  await redisCommand(replica.port, ['CLUSTER', 'REPLICATE', masterId]);
+  return linked(master, replica);
+}
+
+/** The hash slots `port` serves as a master (CLUSTER NODES' `myself` line): [first, last] ranges. */
+export async function ownSlots(port: number): Promise<[number, number][]> {
+  const myself = (await redisCommand(port, ['CLUSTER', 'NODES'])).split('\n').find((line) => line.split(' ')[2]?.includes('myself'));
+  return (myself?.split(' ').slice(8) ?? []).map((range) => {
+    const [first, last = first] = range.split('-').map(Number);
+    return [first!, last!];
+  });
 }
