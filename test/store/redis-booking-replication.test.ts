@@ -94,7 +94,7 @@ describe('a Redis booking waits for its replica', () => {
     expect((await fresh.bookings.commit(request)).kind).toBe('not_replicated');
   });
 
-  it('many bookings at once while frozen all get their answer within two timeouts, not one timeout each; the queue does not wait with them', async () => {
+  it('many bookings at once while frozen all get their answer within two timeouts, not one timeout each; the queue and the availability do not wait with them', async () => {
     const prefix = uniquePrefix();
     const stores = await bookingStores(prefix);
     const { bookings } = stores;
@@ -105,6 +105,8 @@ describe('a Redis booking waits for its replica', () => {
     // WAIT blocks its connection: the bookings' is their own, so the queue's commands are answered meanwhile.
     const queue = await timed(() => stores.queue.mayBook('ev', 1));
     expect(queue.ms).toBeLessThan(TIMEOUT_MS / 3);
+    const availability = await timed(() => bookings.taken('ev'));
+    expect(availability.ms).toBeLessThan(TIMEOUT_MS / 3);
     const { value, ms } = await answered;
     expect(value.map((outcome) => outcome.kind)).toEqual(requests.map(() => 'not_replicated'));
     expect(ms).toBeLessThan(2 * TIMEOUT_MS + 700);

@@ -13,6 +13,10 @@ import type { ReplicationBarrier } from './replication-barrier.js';
 import type { Scripts } from './scripts.js';
 
 export class RedisBookingStore implements BookingStore {
+  /**
+   * `client` reads; `scripts` write (commits and identity claims), on the connection `replication` waits on when
+   * there is one: never blocked behind a WAIT, the reads (availability) stay quick while a replica is away.
+   */
   constructor(
     private readonly client: RedisConnection,
     private readonly scripts: Scripts,

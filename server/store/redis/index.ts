@@ -52,15 +52,17 @@ export async function createRedisStores(options: RedisStoreOptions): Promise<Sto
     options.clusterNodes?.length ? connectRedisCluster(options.clusterNodes, onError, connect) : connectRedis(options.redisUrl, onError, connect);
   const redis = await open();
   const replicas = options.bookingReplicas ?? 0;
-  // WAIT blocks the connection it is sent on: bookings that wait get one of their own, so the queue never waits with them.
-  const bookingRedis = replicas > 0 ? await open().catch(async (error: unknown) => (await redis.close(), Promise.reject(error))) : redis;
-  const close = async () => void (await Promise.all([redis.close(), bookingRedis === redis ? undefined : bookingRedis.close()]));
+  let commitRedis = redis;
+  const close = async () => void (await Promise.all([redis.close(), commitRedis === redis ? undefined : commitRedis.close()]));
   try {
+    // WAIT blocks the connection it is sent on: commits that wait get one of their own, so the queue and the reads never wait with them.
+    if (replicas > 0) commitRedis = await open();
     const scripts = await Scripts.load(redis);
-    const replication = replicas > 0 ? new ReplicationBarrier(bookingRedis, replicas, options.bookingReplicaTimeoutMs ?? BOOKING_REPLICA_TIMEOUT_MS) : null;
+    const commitScripts = commitRedis === redis ? scripts : await Scripts.load(commitRedis);
+    const replication = replicas > 0 ? new ReplicationBarrier(commitRedis, replicas, options.bookingReplicaTimeoutMs ?? BOOKING_REPLICA_TIMEOUT_MS) : null;
     return {
       queue: new RedisQueueStore(redis, scripts, options.keyPrefix, options.drawSeed ?? randomDrawSeed),
-      bookings: new RedisBookingStore(bookingRedis, bookingRedis === redis ? scripts : await Scripts.load(bookingRedis), options.keyPrefix, replication),
+      bookings: new RedisBookingStore(redis, commitScripts, options.keyPrefix, replication),
       sessions: new RedisOperatorSessions(redis, options.keyPrefix),
       signInThrottle: new RedisSignInThrottle(scripts, options.keyPrefix),
       events: new RedisSharedEvents(redis, scripts, options.keyPrefix),
