@@ -59,7 +59,10 @@ export async function createRedisStores(options: RedisStoreOptions): Promise<Sto
     if (replicas > 0) commitRedis = await open();
     const scripts = await Scripts.load(redis);
     const commitScripts = commitRedis === redis ? scripts : await Scripts.load(commitRedis);
-    const replication = replicas > 0 ? new ReplicationBarrier(commitRedis, replicas, options.bookingReplicaTimeoutMs ?? BOOKING_REPLICA_TIMEOUT_MS) : null;
+    const timeoutMs = options.bookingReplicaTimeoutMs ?? BOOKING_REPLICA_TIMEOUT_MS;
+    // One Redis: one WAIT covers every event's commits. A cluster: one per event's key, routed to its shard.
+    const groupOf = options.clusterNodes?.length ? (key: string) => key : () => 'redis';
+    const replication = replicas > 0 ? new ReplicationBarrier(commitRedis, replicas, timeoutMs, groupOf) : null;
     return {
       queue: new RedisQueueStore(redis, scripts, options.keyPrefix, options.drawSeed ?? randomDrawSeed),
       bookings: new RedisBookingStore(redis, commitScripts, options.keyPrefix, replication),

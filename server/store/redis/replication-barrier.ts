@@ -2,11 +2,13 @@
  * Whether the writes a connection has made so far reached enough replicas:
  * Redis's WAIT, which counts the replicas that acknowledged every write of the
  * connection it is sent on, and blocks that connection until then or the
- * timeout. So at most one WAIT per shard key is in flight: callers that come
+ * timeout. So at most one WAIT per group is in flight: callers that come
  * while one runs share the next one, which covers their writes too (they were
  * answered before it was sent). A booking then waits at most two timeouts
  * however many arrive at once, and a burst shares one replica round trip
- * (docs/decisions/027-replicated-before-confirmed.md).
+ * (docs/decisions/027-replicated-before-confirmed.md). A group is what one WAIT
+ * can cover: everything on one Redis; on a cluster, one event's hash tag (the
+ * client does not know which events share a shard).
  */
 import type { RedisConnection } from './client.js';
 
@@ -22,6 +24,8 @@ export class ReplicationBarrier {
     private readonly redis: RedisConnection,
     readonly replicas: number,
     readonly timeoutMs: number,
+    /** The group of a key that WAIT is routed by. */
+    private readonly groupOf: (key: string) => string,
   ) {}
 
   /**
@@ -33,8 +37,9 @@ export class ReplicationBarrier {
   }
 
   private acknowledged(key: string): Promise<number> {
-    let group = this.groups.get(key);
-    if (!group) this.groups.set(key, (group = { running: null, next: null }));
+    const name = this.groupOf(key);
+    let group = this.groups.get(name);
+    if (!group) this.groups.set(name, (group = { running: null, next: null }));
     if (!group.running) return this.start(key, group);
     const after = group.running;
     group.next ??= after.then(() => {
@@ -45,13 +50,14 @@ export class ReplicationBarrier {
   }
 
   private start(key: string, group: Group): Promise<number> {
+    const name = this.groupOf(key);
     // A lost connection is an unconfirmed write like a timeout: the caller answers the same.
     const wait = this.redis.waitReplicas(key, this.replicas, this.timeoutMs).catch(() => 0);
     group.running = wait;
     // Registered before any caller's `then` on it, so a queued caller finds the group idle and starts its own WAIT.
     void wait.then(() => {
       group.running = null;
-      if (!group.next) this.groups.delete(key);
+      if (!group.next) this.groups.delete(name);
     });
     return wait;
   }
