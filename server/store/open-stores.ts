@@ -43,7 +43,6 @@ function openQueueStores(config: WaitroomConfig['store'], log: Logger, observeCo
     onError,
     observeCommand,
     startWaitMs: START_WAIT_MS,
-    bookingReplicas: config.bookingReplicas,
-    bookingReplicaTimeoutMs: config.bookingReplicaTimeoutMs,
+    ...(config.bookingReplicas > 0 ? { bookingReplication: { replicas: config.bookingReplicas, timeoutMs: config.bookingReplicaTimeoutMs } } : {}),
   });
 }

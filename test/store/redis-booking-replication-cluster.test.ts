@@ -40,7 +40,7 @@ beforeAll(async () => {
   cluster = await startRedisCluster(3);
   shard = await addClusterReplica(cluster.nodes[0]!);
   [replicated, unreplicated] = await Promise.all([eventServedBy(shard.master.port, true), eventServedBy(shard.master.port, false)]);
-  stores = await createRedisStores({ redisUrl: '', clusterNodes: cluster.urls, keyPrefix: prefix, bookingReplicas: 1, bookingReplicaTimeoutMs: TIMEOUT_MS });
+  stores = await createRedisStores({ redisUrl: '', clusterNodes: cluster.urls, keyPrefix: prefix, bookingReplication: { replicas: 1, timeoutMs: TIMEOUT_MS } });
 });
 afterAll(async () => {
   await shard?.thawReplica();

@@ -33,7 +33,11 @@ afterEach(async () => {
 afterAll(() => stopRedisServers());
 
 async function bookingStores(keyPrefix: string, bookingReplicas = 1): Promise<Stores> {
-  const stores = await createRedisStores({ redisUrl: redis.master.url, keyPrefix, bookingReplicas, bookingReplicaTimeoutMs: TIMEOUT_MS });
+  const stores = await createRedisStores({
+    redisUrl: redis.master.url,
+    keyPrefix,
+    ...(bookingReplicas > 0 ? { bookingReplication: { replicas: bookingReplicas, timeoutMs: TIMEOUT_MS } } : {}),
+  });
   opened.push(stores);
   return stores;
 }

@@ -35,14 +35,9 @@ export interface RedisStoreOptions {
   drawSeed?: DrawSeeds;
   /** Audit entries kept (AUDIT_CAPACITY unless a test wants fewer). */
   auditCapacity?: number;
-  /** Confirm a booking only once this many replicas have it (store.bookingReplicas; 0 or unset: at once). */
-  bookingReplicas?: number;
-  /** How long a booking waits for them (store.bookingReplicaTimeoutMs). */
-  bookingReplicaTimeoutMs?: number;
+  /** Confirm a booking only once `replicas` replicas have it, waiting up to `timeoutMs` (store.bookingReplicas); unset: at once. */
+  bookingReplication?: { replicas: number; timeoutMs: number };
 }
-
-/** Past this, WAIT's default is too long for a person waiting on a booking. */
-const BOOKING_REPLICA_TIMEOUT_MS = 1000;
 
 export async function createRedisStores(options: RedisStoreOptions): Promise<Stores> {
   assertKeyPart('key prefix', options.keyPrefix);
@@ -51,21 +46,20 @@ export async function createRedisStores(options: RedisStoreOptions): Promise<Sto
   const open = () =>
     options.clusterNodes?.length ? connectRedisCluster(options.clusterNodes, onError, connect) : connectRedis(options.redisUrl, onError, connect);
   const redis = await open();
-  const replicas = options.bookingReplicas ?? 0;
+  const replication = options.bookingReplication;
   let commitRedis = redis;
   const close = async () => void (await Promise.all([redis.close(), commitRedis === redis ? undefined : commitRedis.close()]));
   try {
     // WAIT blocks the connection it is sent on: commits that wait get one of their own, so the queue and the reads never wait with them.
-    if (replicas > 0) commitRedis = await open();
+    if (replication) commitRedis = await open();
     const scripts = await Scripts.load(redis);
     const commitScripts = commitRedis === redis ? scripts : await Scripts.load(commitRedis);
-    const timeoutMs = options.bookingReplicaTimeoutMs ?? BOOKING_REPLICA_TIMEOUT_MS;
     // One Redis: one WAIT covers every event's commits. A cluster: one per event's key, routed to its shard.
     const groupOf = options.clusterNodes?.length ? (key: string) => key : () => 'redis';
-    const replication = replicas > 0 ? new ReplicationBarrier(commitRedis, replicas, timeoutMs, groupOf) : null;
+    const barrier = replication ? new ReplicationBarrier(commitRedis, replication.replicas, replication.timeoutMs, groupOf) : null;
     return {
       queue: new RedisQueueStore(redis, scripts, options.keyPrefix, options.drawSeed ?? randomDrawSeed),
-      bookings: new RedisBookingStore(redis, commitScripts, options.keyPrefix, replication),
+      bookings: new RedisBookingStore(redis, commitScripts, options.keyPrefix, barrier),
       sessions: new RedisOperatorSessions(redis, options.keyPrefix),
       signInThrottle: new RedisSignInThrottle(scripts, options.keyPrefix),
       events: new RedisSharedEvents(redis, scripts, options.keyPrefix),

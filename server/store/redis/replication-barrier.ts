@@ -40,17 +40,16 @@ export class ReplicationBarrier {
     const name = this.groupOf(key);
     let group = this.groups.get(name);
     if (!group) this.groups.set(name, (group = { running: null, next: null }));
-    if (!group.running) return this.start(key, group);
+    if (!group.running) return this.start(key, name, group);
     const after = group.running;
     group.next ??= after.then(() => {
       group.next = null;
-      return this.start(key, group);
+      return this.start(key, name, group);
     });
     return group.next;
   }
 
-  private start(key: string, group: Group): Promise<number> {
-    const name = this.groupOf(key);
+  private start(key: string, name: string, group: Group): Promise<number> {
     // A lost connection is an unconfirmed write like a timeout: the caller answers the same.
     const wait = this.redis.waitReplicas(key, this.replicas, this.timeoutMs).catch(() => 0);
     group.running = wait;
