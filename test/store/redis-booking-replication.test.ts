@@ -4,8 +4,9 @@
  * replica. With the replica frozen (SIGSTOP) the commit is answered
  * not_replicated within the timeout, the booking stays on the master, and the
  * same request again returns it once the replica has it, from this connection
- * or another one. And the start-up guard: replicas asked for but not linked,
- * or linked but not waited for.
+ * or another one; a failover after a partition loses only what was never
+ * confirmed. And the start-up guard: replicas asked for but not linked, or
+ * linked but not waited for.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../server/observability/log.js';
@@ -14,7 +15,7 @@ import { createRedisStores } from '../../server/store/redis/index.js';
 import { eventKeys } from '../../server/store/redis/keys.js';
 import type { Stores } from '../../server/store/types.js';
 import { bookingRequest } from '../support/booking-request.js';
-import { startReplicatedRedis, type ReplicatedRedis } from '../support/redis-replica.js';
+import { startPartitionedReplica, startReplicatedRedis, type ReplicatedRedis } from '../support/redis-replica.js';
 import { redisCommand, startRedisServer, stopRedisServers, type RedisServer } from '../support/redis-server.js';
 import { uniquePrefix } from '../support/redis.js';
 
@@ -32,9 +33,9 @@ afterEach(async () => {
 });
 afterAll(() => stopRedisServers());
 
-async function bookingStores(keyPrefix: string, bookingReplicas = 1): Promise<Stores> {
+async function bookingStores(keyPrefix: string, bookingReplicas = 1, redisUrl = redis.master.url): Promise<Stores> {
   const stores = await createRedisStores({
-    redisUrl: redis.master.url,
+    redisUrl,
     keyPrefix,
     ...(bookingReplicas > 0 ? { bookingReplication: { replicas: bookingReplicas, timeoutMs: TIMEOUT_MS } } : {}),
   });
@@ -118,6 +119,25 @@ describe('a Redis booking waits for its replica', () => {
     await redis.thawReplica();
     const again = await Promise.all(requests.map((request) => bookings.commit(request)));
     expect(again.map((outcome) => outcome.kind)).toEqual(requests.map(() => 'repeated'));
+  });
+
+  it('a failover to a replica cut off from its master loses no confirmed booking: only the unconfirmed one, which the repeat books again', async () => {
+    const pair = await startPartitionedReplica();
+    const prefix = uniquePrefix();
+    const before = await createRedisStores({ redisUrl: pair.master.url, keyPrefix: prefix, bookingReplication: { replicas: 1, timeoutMs: TIMEOUT_MS } });
+    const [confirmed, unconfirmed] = [bookingRequest('ev', 1, 1000), bookingRequest('ev', 2, 1000)];
+    expect((await before.bookings.commit(confirmed)).kind).toBe('booked');
+    pair.link.stall();
+    expect((await before.bookings.commit(unconfirmed)).kind).toBe('not_replicated');
+    // The master dies with the second booking unreplicated (the partition never heals), and its replica is promoted.
+    await before.close();
+    await pair.master.kill('SIGKILL');
+    await pair.link.close();
+    await redisCommand(pair.replica.port, ['REPLICAOF', 'NO', 'ONE']);
+    const after = await bookingStores(prefix, 0, pair.replica.url);
+    expect(await after.bookings.commit(confirmed)).toEqual({ kind: 'repeated', booking: confirmed.record });
+    expect(await after.bookings.commit(unconfirmed)).toEqual({ kind: 'booked', booking: unconfirmed.record });
+    expect(await after.bookings.bookingCount('ev')).toBe(2);
   });
 
   it('refusals are answered at once, frozen or not: they promise nothing', async () => {

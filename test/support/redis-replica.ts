@@ -3,9 +3,10 @@
  * of test/support/redis-server.ts (stopped by its stopRedisServers()). The
  * replica can be frozen (SIGSTOP of its PID: its link stays open, it just
  * acknowledges nothing, as a replica stuck on a slow disk or a partition would)
- * and thawed again.
+ * and thawed again; or its link can go through a proxy that stalls.
  */
 import { redisCommand, startRedisServer, type RedisServer, type RedisServerOptions } from './redis-server.js';
+import { startStallProxy, type StallProxy } from './stall-proxy.js';
 
 const LINK_TIMEOUT_MS = 10_000;
 
@@ -56,16 +57,37 @@ async function linked(master: RedisServer, replica: RedisServer): Promise<Replic
   };
 }
 
-/** The master's options as given (bookings want appendonly yes, appendfsync always); the replica's are Redis's defaults. */
-export async function startReplicatedRedis(masterOptions: RedisServerOptions = { appendonly: true, appendfsync: 'always' }): Promise<ReplicatedRedis> {
+const BOOKINGS_MASTER: RedisServerOptions = { appendonly: true, appendfsync: 'always' };
+
+/** A master that starts a replica's full sync at once (Redis waits 5 s for more replicas by default), and a replica. */
+async function startPair(masterOptions: RedisServerOptions): Promise<[RedisServer, RedisServer]> {
   const [master, replica] = await Promise.all([startRedisServer(masterOptions), startRedisServer({ appendonly: false })]);
+  await redisCommand(master.port, ['CONFIG', 'SET', 'repl-diskless-sync-delay', '0']);
+  return [master, replica];
+}
+
+/** The master's options as given (bookings want appendonly yes, appendfsync always); the replica's are Redis's defaults. */
+export async function startReplicatedRedis(masterOptions = BOOKINGS_MASTER): Promise<ReplicatedRedis> {
+  const [master, replica] = await startPair(masterOptions);
   await redisCommand(replica.port, ['REPLICAOF', '127.0.0.1', String(master.port)]);
   return linked(master, replica);
+}
+
+/**
+ * startReplicatedRedis with the replication link through a StallProxy: `link.stall()` is a partition between the
+ * two (what the master sends meanwhile waits in the proxy, and is lost if the proxy closes before `resume()`).
+ */
+export async function startPartitionedReplica(masterOptions = BOOKINGS_MASTER): Promise<ReplicatedRedis & { link: StallProxy }> {
+  const [master, replica] = await startPair(masterOptions);
+  const link = await startStallProxy(master.port);
+  await redisCommand(replica.port, ['REPLICAOF', '127.0.0.1', String(link.port)]);
+  return { ...(await linked(master, replica)), link };
 }
 
 /** A new cluster node that joins the cluster of `master` (CLUSTER MEET) as its replica (CLUSTER REPLICATE). */
 export async function addClusterReplica(master: RedisServer): Promise<ReplicatedRedis> {
   const replica = await startRedisServer({ appendonly: false, cluster: true });
+  await redisCommand(master.port, ['CONFIG', 'SET', 'repl-diskless-sync-delay', '0']);
   const masterId = await redisCommand(master.port, ['CLUSTER', 'MYID']);
   await redisCommand(replica.port, ['CLUSTER', 'MEET', '127.0.0.1', String(master.port)]);
   await until(`node ${replica.port} did not learn of master ${masterId}`, async () =>
