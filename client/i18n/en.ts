@@ -80,6 +80,8 @@ const bookingErrors = {
   HEADERS_TOO_LARGE: "The browser sent too much data with the request. Clear this site's cookies, reload the page and try again.",
   REQUEST_TIMEOUT: 'The request took too long to arrive (a slow or interrupted network). Nothing was booked; try again.',
   STORE_UNAVAILABLE: 'The booking service is busy and saved nothing. Try again in a moment.',
+  BOOKING_NOT_REPLICATED:
+    'Your booking is not confirmed yet. Press Book again in a moment, with the same details, to get your confirmation; you cannot be booked twice.',
   NETWORK: 'Could not reach the booking service. Check your connection and press Book again; you cannot be booked twice.',
   UNEXPECTED_RESPONSE: 'The booking service answered unexpectedly. Try again in a moment.',
 } satisfies Record<BookingErrorCode | 'NETWORK' | 'UNEXPECTED_RESPONSE', string>;

@@ -39,6 +39,8 @@ export const ENV_PATHS: Readonly<Record<string, readonly string[]>> = {
   WEBHOOK_URL: ['reservations', 'webhook', 'url'],
   WEBHOOK_SECRET: ['reservations', 'webhook', 'secret'],
   WAITROOM_ALLOW_UNSAFE_DURABILITY: ['bookings', 'allowUnsafeDurability'],
+  WAITROOM_BOOKING_REPLICAS: ['store', 'bookingReplicas'],
+  WAITROOM_BOOKING_REPLICA_TIMEOUT_MS: ['store', 'bookingReplicaTimeoutMs'],
   AUDIT_LOG_FILE: ['auditLogFile'],
   EVENTS_FILE: ['eventsFile'],
 };

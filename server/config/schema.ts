@@ -49,8 +49,34 @@ export const StoreConfig = z
       .describe(
         'Keep bookings in PostgreSQL (BOOKINGS_URL=postgres://…) instead of the queue store; the queue stays where `kind` says. Apply the schema first with `npm run migrate` (docs/decisions/017-postgres-bookings.md).',
       ),
+    bookingReplicas: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(8)
+      .default(0)
+      .describe(
+        'Bookings in Redis: confirm a booking only once `WAIT` saw it on this many replicas of its master (WAITROOM_BOOKING_REPLICAS); 0 waits for none. The reservation handler refuses to start when a master has fewer replicas linked, or has replicas while this is 0 (docs/decisions/027-replicated-before-confirmed.md).',
+      ),
+    bookingReplicaTimeoutMs: z.coerce
+      .number()
+      .int()
+      .min(10)
+      .max(10_000)
+      .default(1000)
+      .describe(
+        'How long a booking waits for its replicas (WAITROOM_BOOKING_REPLICA_TIMEOUT_MS); past it the person gets the retryable BOOKING_NOT_REPLICATED, the booking stays, and the same request again returns it once replicated.',
+      ),
   })
-  .strict();
+  .strict()
+  .superRefine((store, ctx) => {
+    if (store.bookingReplicas > 0 && (store.kind !== 'redis' || store.bookingsUrl))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bookingReplicas'],
+        message: 'bookingReplicas applies to bookings kept in Redis: set store.kind "redis" without bookingsUrl, or leave bookingReplicas at 0',
+      });
+  });
 
 export const BookingsConfig = z
   .object({

@@ -37,7 +37,7 @@ export async function run(name: string, config: () => Readonly<WaitroomConfig>, 
     { startSystem, reloadKeysOnSignal, reloadOnSignal },
     { NativeUwsUnavailableError, NATIVE_TRANSPORT_DOC },
     { SchemaBehindError },
-    { UnsafeDurabilityError },
+    { UnsafeDurabilityError, BookingReplicasMissingError },
     { CapacityBelowBookingsError },
   ] = await Promise.all([
     import('./system.js'),
@@ -56,6 +56,7 @@ export async function run(name: string, config: () => Readonly<WaitroomConfig>, 
       error instanceof ConfigError ||
       error instanceof NativeUwsUnavailableError ||
       error instanceof UnsafeDurabilityError ||
+      error instanceof BookingReplicasMissingError ||
       error instanceof SchemaBehindError ||
       error instanceof CapacityBelowBookingsError
     ) {

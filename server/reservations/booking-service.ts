@@ -22,6 +22,10 @@ const COMMIT_REFUSALS: Partial<Record<CommitOutcome['kind'], [BookingErrorCode, 
   grant_revoked: ['GRANT_REVOKED', 'this grant is no longer valid'],
   already_booked: ['ALREADY_BOOKED', 'this person has already booked for this event'],
   slot_full: ['SLOT_FULL', 'this slot is full; choose another'],
+  not_replicated: [
+    'BOOKING_NOT_REPLICATED',
+    'the booking is not confirmed yet: it could not be replicated in time; send the same request again to get its confirmation (it cannot book twice)',
+  ],
 };
 
 const NAME_REFUSALS = { empty: 'NAME_EMPTY', mixed_scripts: 'NAME_MIXED_SCRIPTS' } as const satisfies Record<string, BookingErrorCode>;

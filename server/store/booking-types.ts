@@ -37,7 +37,12 @@ export type CommitOutcome =
   /** The grant's ticket is no longer admitted (its holder left, or it was revoked). */
   | { kind: 'grant_revoked' }
   | { kind: 'already_booked' }
-  | { kind: 'slot_full' };
+  | { kind: 'slot_full' }
+  /**
+   * Written, but not confirmed on the replicas a failover could promote (Redis with store.bookingReplicas) in time:
+   * not a confirmation. The booking stays; the same request again returns it once replicated (decision 027).
+   */
+  | { kind: 'not_replicated' };
 
 export interface BookingStore {
   /** Atomically: consume the grant, take one unit of the slot, record the booking; or change nothing. */

@@ -43,5 +43,6 @@ function openQueueStores(config: WaitroomConfig['store'], log: Logger, observeCo
     onError,
     observeCommand,
     startWaitMs: START_WAIT_MS,
+    ...(config.bookingReplicas > 0 ? { bookingReplication: { replicas: config.bookingReplicas, timeoutMs: config.bookingReplicaTimeoutMs } } : {}),
   });
 }

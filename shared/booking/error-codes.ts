@@ -75,6 +75,8 @@ export const BOOKING_ERROR_STATUS = {
   REQUEST_TIMEOUT: 408,
   /** The booking store is unreachable; nothing was committed; retry. */
   STORE_UNAVAILABLE: 503,
+  /** The booking was written but not confirmed on a replica in time (store.bookingReplicas); send the same request again: it returns the booking once replicated, never a second one. */
+  BOOKING_NOT_REPLICATED: 503,
 } as const;
 
 export type BookingErrorCode = keyof typeof BOOKING_ERROR_STATUS;

@@ -2,7 +2,8 @@
  * The reservation handler refuses to start on a Redis that does not fsync
  * every write (server/store/redis/durability.ts): real `npm run reservations`
  * processes on redis-servers of their own, configured each way; and the
- * fallback to INFO persistence where CONFIG is refused (an ACL user).
+ * fallback to INFO persistence where CONFIG is refused (an ACL user); and
+ * store.bookingReplicas asking for a replica the Redis lacks (decision 027).
  */
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,13 +28,13 @@ afterAll(async () => {
 });
 
 /** A reservation handler on `redis`; the config file allows nothing unsafe unless `allowUnsafe`. */
-async function startReservations(redis: RedisServer, allowUnsafe: boolean) {
+async function startReservations(redis: RedisServer, allowUnsafe: boolean, env: Record<string, string> = {}) {
   const config = await writeClusterConfig();
   return startNode({
     role: 'reservations',
     name: 'durable-reservations',
     configFile: config.path,
-    env: { REDIS_URL: redis.url, WAITROOM_ALLOW_UNSAFE_DURABILITY: allowUnsafe ? '1' : '0' },
+    env: { REDIS_URL: redis.url, WAITROOM_ALLOW_UNSAFE_DURABILITY: allowUnsafe ? '1' : '0', ...env },
   });
 }
 
@@ -56,6 +57,14 @@ describe('the reservation handler and the durability of its Redis', () => {
     const node = await startReservations(always, false);
     expect(node.output()).not.toContain('UNSAFE BOOKINGS');
     await stopAll([node]);
+  });
+
+  it('refuses to wait for a replica the Redis does not have, with BOOKING_REPLICAS_MISSING, even with the override', async () => {
+    const start = startReservations(always, true, { WAITROOM_BOOKING_REPLICAS: '1' });
+    await expect(start).rejects.toThrow(/exited \(2\)/);
+    const message = String(await start.catch((error: Error) => error.message));
+    expect(message).toMatch(/BOOKING_REPLICAS_MISSING: store\.bookingReplicas is 1, but redis:\/\/127\.0\.0\.1:\d+ has 0 replica\(s\) linked/);
+    expect(message).toContain('WAITROOM_BOOKING_REPLICAS');
   });
 
   it('starts on appendfsync everysec with the override, and warns', async () => {

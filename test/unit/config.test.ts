@@ -131,6 +131,15 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('waits for booking replicas only where bookings are in Redis: WAITROOM_BOOKING_REPLICAS, 0 by default', () => {
+    expect(loadConfig(valid(), {}).store).toMatchObject({ bookingReplicas: 0, bookingReplicaTimeoutMs: 1000 });
+    const redis = { STORE: 'redis', WAITROOM_BOOKING_REPLICAS: '1', WAITROOM_BOOKING_REPLICA_TIMEOUT_MS: '500' };
+    expect(loadConfig(valid(), redis).store).toMatchObject({ bookingReplicas: 1, bookingReplicaTimeoutMs: 500 });
+    const elsewhere = /^store\.bookingReplicas \(from WAITROOM_BOOKING_REPLICAS\): bookingReplicas applies to bookings kept in Redis/;
+    expect(problemsOf(() => loadConfig(valid(), { WAITROOM_BOOKING_REPLICAS: '1' }))).toEqual([expect.stringMatching(elsewhere)]);
+    expect(problemsOf(() => loadConfig(valid(), { ...redis, BOOKINGS_URL: 'postgres://db/waitroom' }))).toEqual([expect.stringMatching(elsewhere)]);
+  });
+
   it('keeps bookings with the queue store unless BOOKINGS_URL names a PostgreSQL database', () => {
     expect(loadConfig(valid(), {}).store.bookingsUrl).toBeUndefined();
     expect(loadConfig(valid(), { BOOKINGS_URL: 'postgres://app@db:5432/waitroom' }).store).toMatchObject({

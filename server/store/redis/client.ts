@@ -32,6 +32,11 @@ export interface RedisConnection {
   xRevRange(key: string, end: string, count: number): Promise<{ id: string; fields: Record<string, string> }[]>;
   /** ZRANGEBYSCORE min +inf: the members scored at or above `min`, lowest first. */
   zRangeFrom(key: string, min: number): Promise<string[]>;
+  /**
+   * WAIT on the connection to the master that owns `key`: resolves to how many replicas acknowledged this
+   * connection's writes so far, once `replicas` did or after `timeoutMs`. Blocks that connection meanwhile.
+   */
+  waitReplicas(key: string, replicas: number, timeoutMs: number): Promise<number>;
   /** True when Redis (every shard's slot owner, as far as the client knows) answers within PING_TIMEOUT_MS; never throws. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -111,7 +116,7 @@ type Commands = Pick<
 >;
 
 /** Every store call goes through here, so this is the one place its round trip is timed. */
-function commandsOf(redis: Commands, timed: Timed): Omit<RedisConnection, 'ping' | 'close'> {
+function commandsOf(redis: Commands, timed: Timed): Omit<RedisConnection, 'ping' | 'close' | 'waitReplicas'> {
   return {
     evalSha: (sha, keys, args, script) => timed(script, () => redis.evalSha(sha, { keys, arguments: args })),
     eval: (source, keys, args, script) => timed(script, () => redis.eval(source, { keys, arguments: args })),
@@ -138,14 +143,20 @@ function commandsOf(redis: Commands, timed: Timed): Omit<RedisConnection, 'ping'
   };
 }
 
+function waitCommand(replicas: number, timeoutMs: number): string[] {
+  return ['WAIT', String(replicas), String(timeoutMs)];
+}
+
 /** One Redis at `url`. */
 export async function connectRedis(url: string, onError: (error: Error) => void, options: ConnectOptions = {}): Promise<RedisConnection> {
   const client = createClient({ url, disableOfflineQueue: true, socket });
   // Without a listener an 'error' event would throw and end the process.
   client.on('error', onError);
   await connected(client.connect(), options);
+  const timed = timedBy(options.observe);
   return {
-    ...commandsOf(client, timedBy(options.observe)),
+    ...commandsOf(client, timed),
+    waitReplicas: (_key, replicas, timeoutMs) => timed('wait', () => client.sendCommand<number>(waitCommand(replicas, timeoutMs))),
     ping: () => withinTimeout(() => client.ping()),
     async close() {
       if (client.isReady) await client.close();
@@ -166,8 +177,10 @@ export async function connectRedisCluster(
   });
   cluster.on('error', onError);
   await connected(cluster.connect(), options);
+  const timed = timedBy(options.observe);
   return {
-    ...commandsOf(cluster, timedBy(options.observe)),
+    ...commandsOf(cluster, timed),
+    waitReplicas: (key, replicas, timeoutMs) => timed('wait', () => cluster.sendCommand<number>(key, false, waitCommand(replicas, timeoutMs))),
     ping: () => withinTimeout(() => Promise.all(cluster.masters.map(async (master) => (await cluster.nodeClient(master)).ping()))),
     async close() {
       try {

@@ -12,6 +12,7 @@ import { assertKeyPart } from './keys.js';
 import { RedisOperatorSessions } from './operator-sessions.js';
 import { RedisQueueStore } from './queue-store.js';
 import { Scripts } from './scripts.js';
+import { ReplicationBarrier } from './replication-barrier.js';
 import { RedisSharedEvents } from './shared-events.js';
 import { RedisSignInThrottle } from './sign-in-throttle.js';
 
@@ -34,30 +35,41 @@ export interface RedisStoreOptions {
   drawSeed?: DrawSeeds;
   /** Audit entries kept (AUDIT_CAPACITY unless a test wants fewer). */
   auditCapacity?: number;
+  /** Confirm a booking only once `replicas` replicas have it, waiting up to `timeoutMs` (store.bookingReplicas); unset: at once. */
+  bookingReplication?: { replicas: number; timeoutMs: number };
 }
 
 export async function createRedisStores(options: RedisStoreOptions): Promise<Stores> {
   assertKeyPart('key prefix', options.keyPrefix);
   const onError = options.onError ?? (() => {});
   const connect = { startWaitMs: options.startWaitMs, observe: options.observeCommand };
-  const redis = options.clusterNodes?.length
-    ? await connectRedisCluster(options.clusterNodes, onError, connect)
-    : await connectRedis(options.redisUrl, onError, connect);
+  const open = () =>
+    options.clusterNodes?.length ? connectRedisCluster(options.clusterNodes, onError, connect) : connectRedis(options.redisUrl, onError, connect);
+  const redis = await open();
+  const replication = options.bookingReplication;
+  let commitRedis = redis;
+  const close = async () => void (await Promise.all([redis.close(), commitRedis === redis ? undefined : commitRedis.close()]));
   try {
+    // WAIT blocks the connection it is sent on: commits that wait get one of their own, so the queue and the reads never wait with them.
+    if (replication) commitRedis = await open();
     const scripts = await Scripts.load(redis);
+    const commitScripts = commitRedis === redis ? scripts : await Scripts.load(commitRedis);
+    // One Redis: one WAIT covers every event's commits. A cluster: one per event's key, routed to its shard.
+    const groupOf = options.clusterNodes?.length ? (key: string) => key : () => 'redis';
+    const barrier = replication ? new ReplicationBarrier(commitRedis, replication.replicas, replication.timeoutMs, groupOf) : null;
     return {
       queue: new RedisQueueStore(redis, scripts, options.keyPrefix, options.drawSeed ?? randomDrawSeed),
-      bookings: new RedisBookingStore(redis, scripts, options.keyPrefix),
+      bookings: new RedisBookingStore(redis, commitScripts, options.keyPrefix, barrier),
       sessions: new RedisOperatorSessions(redis, options.keyPrefix),
       signInThrottle: new RedisSignInThrottle(scripts, options.keyPrefix),
       events: new RedisSharedEvents(redis, scripts, options.keyPrefix),
       audit: new RedisAuditTrail(redis, options.keyPrefix, options.auditCapacity),
       history: new RedisHistory(redis, scripts, options.keyPrefix),
       ping: () => redis.ping(),
-      close: () => redis.close(),
+      close,
     };
   } catch (error) {
-    await redis.close();
+    await close();
     throw error;
   }
 }

@@ -22,8 +22,12 @@ arg_integer(2, 'ticketNo', 1)
 local used = redis.call('HGET', used_key, grant_id)
 if used then
   local stored_reference, stored_fingerprint = unpack(cjson.decode(used))
-  -- branch: commit-booking/repeated
-  if stored_fingerprint == fingerprint then return {1, redis.call('HGET', bookings_key, stored_reference)} end
+  if stored_fingerprint == fingerprint then
+    -- branch: commit-booking/repeated (the used record written again, unchanged: a WAIT after this call
+    -- then covers the original commit too, whichever connection made it; docs/decisions/027)
+    redis.call('HSET', used_key, grant_id, used)
+    return {1, redis.call('HGET', bookings_key, stored_reference)}
+  end
   -- branch: commit-booking/grant-used
   return {2}
 end
