@@ -266,7 +266,17 @@ export interface Stores {
   events: SharedEventsStore;
   audit: AuditStore;
   history: HistoryStore;
-  /** Liveness of the backing store (true for memory). */
+  /** Liveness of the backing store, every part of it (true for memory). */
   ping(): Promise<boolean>;
+  /** Which parts answer now, and so which events can be served (decision 026). */
+  health(): Promise<StoreHealth>;
   close(): Promise<void>;
+}
+
+/** The store as one check saw it: each Redis shard (none for memory), and whether an event can be served. */
+export interface StoreHealth {
+  /** Each Redis shard by its master's `host:port`. */
+  shards: readonly { shard: string; up: boolean }[];
+  /** True when everything the event's joins, ticks, admissions and bookings need answered: its shard (and the bookings database, when there is one). */
+  serves(eventId: string): boolean;
 }
