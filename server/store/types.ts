@@ -115,6 +115,21 @@ export interface QueueFigures {
   revoked: { seq: number; recent: number[] };
 }
 
+/** The figures of an event nobody has joined yet. */
+export const NO_FIGURES: Readonly<QueueFigures> = {
+  cursor: 0,
+  issued: 0,
+  active: 0,
+  requeued: 0,
+  paused: false,
+  ratePerMinute: 0,
+  admittedTotal: 0,
+  draw: null,
+  left: [],
+  notice: null,
+  revoked: { seq: 0, recent: [] },
+};
+
 /** A gateway process as it last reported itself (once per tick). */
 export interface NodePresence {
   node: NodeNumber;

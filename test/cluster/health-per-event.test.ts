@@ -12,7 +12,8 @@
 import { afterAll, expect, it } from 'vitest';
 import type { ServerMessage } from '../../shared/protocol/messages.js';
 import { bookingBody, postBooking } from '../support/booking.js';
-import { configSetAll, deploymentKeys, editConfig, eventIdsOn, keyOwners, prefixWithDeploymentKeysTogether } from '../support/cluster-layout.js';
+import { ConsoleApi, PASSWORDS, testOperators } from '../integration/console-api.js';
+import { configSetAll, deploymentKeys, editConfig, eventIdsOn, keyOwners, prefixWithDeploymentKeysTogether, signInShard } from '../support/cluster-layout.js';
 import { cleanUpProcesses, startNode, writeClusterConfig, type ServingNode } from '../support/processes.js';
 import { redisCommand, startRedisCluster, stopRedisServers, type RedisCluster } from '../support/redis-server.js';
 import { testEvent } from '../support/system.js';
@@ -61,14 +62,17 @@ it('a dead master degrades only its event: the others tick, admit and book, /rea
   await configSetAll(cluster, 'cluster-require-full-coverage', 'no');
   const owner = await keyOwners(cluster);
   const config = await writeClusterConfig({ tickMs: 100 });
+  const operators = await testOperators();
   // The dead master holds one event and every deployment-wide key; the other two events live on the two others.
-  const { prefix, master: doomed } = prefixWithDeploymentKeysTogether(owner, config.prefix);
+  // (Not the sign-in throttle's master: sign-in fails closed while it is away, decision 011; the console is used below.)
+  const { prefix, master: doomed } = prefixWithDeploymentKeysTogether(owner, config.prefix, signInShard(owner));
   const healthyMasters = cluster.nodes.map((node) => `127.0.0.1:${node.port}`).filter((master) => master !== doomed);
   const [down, up1, up2] = eventIdsOn(owner, [doomed, ...healthyMasters], 'ev');
   const healthy = [up1!, up2!];
   // maxActive 1: a second waiter of the doomed event stays waiting behind the first, who holds a grant.
   await editConfig(config.path, (c) => {
     c.store!.keyPrefix = prefix;
+    c.operators = operators as unknown as Record<string, unknown>;
     c.events = [down!, ...healthy].map((id) => testEvent({ id, maxActive: 1 })) as unknown as Record<string, unknown>;
   });
   expect(deploymentKeys(prefix).map(owner)).toEqual([doomed, doomed, doomed]);
@@ -114,6 +118,19 @@ it('a dead master degrades only its event: the others tick, admit and book, /rea
     expect(await joinAdmitBook(gateway, reservations, id)).toBe(201);
   }
   expect((await nextTick(lost.waiter, down!)).d).toBe(true);
+
+  // The console: every event's row (the dead one flagged), the charts of a healthy event, and an action on one;
+  // only what needs the dead master is unavailable: the nodes' reports and the audit trail.
+  const console_ = new ConsoleApi(gateway.url);
+  const overview = await console_.call('GET', '/admin/overview', { basic: ['ana', PASSWORDS.ana] });
+  expect(overview.status).toBe(200);
+  const rows = new Map((overview.body.events as { id: string; storeReachable: boolean; admittedTotal: number }[]).map((row) => [row.id, row]));
+  expect(rows.get(down!)).toMatchObject({ storeReachable: false, admittedTotal: 1 });
+  for (const id of healthy) expect(rows.get(id)).toMatchObject({ storeReachable: true });
+  expect(overview.body.nodesReachable).toBe(false);
+  for (const id of healthy) expect((await console_.call('GET', `/admin/history?event=${id}`, { basic: ['ana', PASSWORDS.ana] })).status).toBe(200);
+  expect((await console_.call('POST', `/admin/events/${healthy[0]}/notice`, { basic: ['ana', PASSWORDS.ana], body: { text: 'still here' } })).status).toBe(200);
+  expect((await console_.call('GET', '/admin/audit', { basic: ['ana', PASSWORDS.ana] })).status).toBe(503);
 
   const servedEarly = Date.now() - killedAt;
   await probesAndMetricsSay({ gateway, reservations, down: down!, healthy, doomed, healthyMasters });

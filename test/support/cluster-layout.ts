@@ -11,17 +11,29 @@ import { createClient } from 'redis';
 import { eventKeys, globalKeys, liveEventsKey } from '../../server/store/redis/keys.js';
 import { redisCommand, type RedisCluster } from './redis-server.js';
 
-/** slot → "host:port" of its master, from CLUSTER SLOTS. */
-export async function slotOwners(url: string): Promise<(slot: number) => string> {
+type SlotRange = [number, number, [string, number, ...unknown[]]];
+
+async function slotRanges(url: string): Promise<SlotRange[]> {
   const client = createClient({ url });
   await client.connect();
-  const ranges = (await client.sendCommand(['CLUSTER', 'SLOTS'])) as [number, number, [string, number, ...unknown[]]][];
+  const ranges = (await client.sendCommand(['CLUSTER', 'SLOTS'])) as SlotRange[];
   await client.quit();
+  return ranges;
+}
+
+/** slot → "host:port" of its master, from CLUSTER SLOTS. */
+export async function slotOwners(url: string): Promise<(slot: number) => string> {
+  const ranges = await slotRanges(url);
   return (slot) => {
     const range = ranges.find(([from, to]) => slot >= from && slot <= to);
     if (!range) throw new Error(`slot ${slot} has no owner`);
     return `${range[2][0]}:${range[2][1]}`;
   };
+}
+
+/** Every master ("host:port") that owns slots, in slot order. */
+export async function mastersOf(cluster: RedisCluster): Promise<string[]> {
+  return [...new Set((await slotRanges(cluster.urls[0]!)).sort((a, b) => a[0] - b[0]).map(([, , [host, port]]) => `${host}:${port}`))];
 }
 
 /** The master ("host:port") that holds `key`. */
@@ -43,18 +55,26 @@ export function eventIdsOn(owner: OwnerOfKey, masters: readonly string[], stem: 
   });
 }
 
-/** The deployment-wide keys of `prefix` that hold one key each (server/store/redis/keys.ts); operator sessions spread over slots. */
+/**
+ * The deployment-wide keys of `prefix` that are one key each (server/store/redis/keys.ts); operator sessions spread
+ * over slots, and the sign-in counters share the fixed tag {sign-in} (signInShard).
+ */
 export function deploymentKeys(prefix: string): string[] {
   const global = globalKeys(prefix);
   return [liveEventsKey(prefix), global.presence, global.audit];
 }
 
-/** `${base}-<n>`, the first whose deployment-wide keys all sit on one master; that master too. */
-export function prefixWithDeploymentKeysTogether(owner: OwnerOfKey, base: string): { prefix: string; master: string } {
+/** The master of the sign-in throttle's counters (their tag does not depend on the prefix). */
+export function signInShard(owner: OwnerOfKey): string {
+  return owner(globalKeys('p').signInCounter('account', 'x'));
+}
+
+/** `${base}-<n>`, the first whose deployment-wide keys all sit on one master other than `notOn`; that master too. */
+export function prefixWithDeploymentKeysTogether(owner: OwnerOfKey, base: string, notOn?: string): { prefix: string; master: string } {
   for (let n = 0; n < 10_000; n++) {
     const prefix = `${base}-${n}`;
     const masters = new Set(deploymentKeys(prefix).map(owner));
-    if (masters.size === 1) return { prefix, master: [...masters][0]! };
+    if (masters.size === 1 && !masters.has(notOn ?? '')) return { prefix, master: [...masters][0]! };
   }
   throw new Error(`no prefix ${base}-<n> puts its deployment-wide keys on one master`);
 }
