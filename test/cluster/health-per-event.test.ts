@@ -42,6 +42,8 @@ function sample(metrics: string, name: string, label: string, value: string): nu
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
+const NODE_TIMEOUT_MS = 2000;
+
 type Tick = Extract<ServerMessage, { type: 'tick' }>;
 
 /** A tick of `eventId` received after this call that passes `test`. */
@@ -74,12 +76,16 @@ it('a dead master degrades only its event: the others tick, admit and book, /rea
     c.store!.keyPrefix = prefix;
     c.operators = operators as unknown as Record<string, unknown>;
     c.events = [down!, ...healthy].map((id) => testEvent({ id, maxActive: 1 })) as unknown as Record<string, unknown>;
+    c.controller = { ...c.controller, nodeTimeoutMs: NODE_TIMEOUT_MS };
   });
   expect(deploymentKeys(prefix).map(owner)).toEqual([doomed, doomed, doomed]);
 
   const env = { REDIS_CLUSTER_NODES: cluster.urls.join(',') };
   const reservations = await startNode({ role: 'reservations', name: 'reservations', configFile: config.path, env });
-  const gateway = await startNode({ role: 'gateway', name: 'gateway', configFile: config.path, env: { ...env, RESERVATIONS_URL: reservations.url } });
+  const gatewayEnv = { ...env, RESERVATIONS_URL: reservations.url };
+  const gateway = await startNode({ role: 'gateway', name: 'gateway', configFile: config.path, env: gatewayEnv });
+  // A second gateway, killed with the master: its waiter of a healthy event must be reaped while the shard is away.
+  const doomedGateway = await startNode({ role: 'gateway', name: 'doomed-gateway', configFile: config.path, env: gatewayEnv, noController: true });
 
   // Before the kill, on every event: one person admitted and holding a grant, one waiting behind (maxActive 1), ticks fresh.
   const people = new Map<string, { holder: TestClient; grant: string; waiter: TestClient }>();
@@ -87,6 +93,7 @@ it('a dead master degrades only its event: the others tick, admit and book, /rea
     const holder = await connect(gateway);
     await holder.join(id);
     const { grant } = await holder.waitFor('admitted', () => true, 10_000);
+    if (id === healthy[0]) await (await connect(doomedGateway)).join(id);
     const waiter = await connect(gateway);
     await waiter.join(id);
     await nextTick(waiter, id, (tick) => tick.d !== true);
@@ -95,6 +102,8 @@ it('a dead master degrades only its event: the others tick, admit and book, /rea
 
   await cluster.nodes.find((node) => `127.0.0.1:${node.port}` === doomed)!.kill('SIGKILL');
   const killedAt = Date.now();
+  doomedGateway.kill('SIGKILL');
+  await doomedGateway.exited;
 
   // The dead event's waiters are told: reconnecting ticks (d), their place kept.
   const lost = people.get(down!)!;
@@ -109,6 +118,10 @@ it('a dead master degrades only its event: the others tick, admit and book, /rea
   expect(booking.body.error?.code).toBe('STORE_UNAVAILABLE');
 
   // The others keep ticking (fresh ticks), admitting and booking: the grant held, the waiter behind it, a newcomer.
+  // In healthy[0] the dead gateway's waiter stands between them: once its heartbeat is older than nodeTimeoutMs the
+  // controller turns it away, so its turn passes (before the controller reaped per event, one event's failing
+  // steps kept it from reaping anywhere, and the dead gateway's waiter took the one place for its grant's life).
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, killedAt + NODE_TIMEOUT_MS + 1000 - Date.now())));
   for (const id of healthy) {
     const { holder, grant, waiter } = people.get(id)!;
     expect((await nextTick(waiter, id)).d, `${id} ticks`).toBeUndefined();
