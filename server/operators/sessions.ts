@@ -14,7 +14,8 @@ import type { Operator } from './accounts.js';
 /** base64url of 32 bytes. */
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 const REFRESH_AFTER_MS = 60_000;
-const OPEN_ATTEMPTS = 4;
+/** With one master of three away, all of them failing is (1/3)^8, about 1 in 6,600; each failure is immediate (no offline queue). */
+const OPEN_ATTEMPTS = 8;
 
 export interface OperatorSessionsOptions {
   store: OperatorSessionStore;

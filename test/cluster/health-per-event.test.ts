@@ -147,7 +147,7 @@ it('a dead master degrades only its event: the others tick, admit and book, /rea
   // Sign-ins go on: a session whose key would sit on the dead master is stored under a fresh id instead.
   const signIns: number[] = [];
   for (let k = 0; k < 10; k++) signIns.push((await new ConsoleApi(gateway.url).signIn('ana')).status);
-  expect(signIns).toEqual(signIns.map(() => 200));
+  expect(signIns.join(' ')).toBe(signIns.map(() => 200).join(' '));
 
   const servedEarly = Date.now() - killedAt;
   await probesAndMetricsSay({ gateway, reservations, down: down!, healthy, doomed, healthyMasters });
