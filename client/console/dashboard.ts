@@ -14,7 +14,7 @@ import { Charts } from './charts.js';
 import { EventCard, type CardContext } from './event-card.js';
 import { formatTime } from './format.js';
 import { describeError, showDone, showError } from './message-bar.js';
-import { renderAudit, renderNodes } from './tables.js';
+import { renderAudit, renderNodes, renderUnavailable } from './tables.js';
 import type { OperatorView, OverviewResponse } from '../../shared/http/console.js';
 
 const OVERVIEW_MS = 2000;
@@ -48,11 +48,19 @@ export function startDashboard(operator: OperatorView, onSessionEnded: (reason: 
     intervalMs: HISTORY_MS,
     backoff: RETRY,
     onFailure,
+    // The charts and the audit log are read on their own (on a Redis Cluster each may sit on a shard that is away):
+    // one that fails says so in its place and the other is still shown; only when both fail is the whole refresh retried.
     run: async () => {
       const eventId = chartEvent.value;
-      const [history, audit] = await Promise.all([eventId ? api.history(eventId) : null, api.audit(AUDIT_ROWS)]);
-      if (history && eventId === chartEvent.value) charts.render(history);
-      renderAudit(el('audit', HTMLTableSectionElement), audit.entries);
+      const [history, audit] = await Promise.allSettled([eventId ? api.history(eventId) : null, api.audit(AUDIT_ROWS)]);
+      const historyNote = el('charts-unavailable', HTMLElement);
+      historyNote.hidden = history.status === 'fulfilled';
+      if (history.status === 'fulfilled' && history.value && eventId === chartEvent.value) charts.render(history.value);
+      if (history.status === 'rejected') setText(historyNote, `History unavailable: ${describeError(history.reason)} · 기록을 볼 수 없음`);
+      const auditBody = el('audit', HTMLTableSectionElement);
+      if (audit.status === 'fulfilled') renderAudit(auditBody, audit.value.entries);
+      else renderUnavailable(auditBody, `Audit log unavailable: ${describeError(audit.reason)} · 감사 기록을 볼 수 없음`);
+      if (history.status === 'rejected' && audit.status === 'rejected') throw history.reason;
     },
   });
   chartEvent.onchange = () => historyLoop.refreshNow();
@@ -84,7 +92,7 @@ export function startDashboard(operator: OperatorView, onSessionEnded: (reason: 
       if (ids.includes(chosen)) chartEvent.value = chosen;
       if (chartEvent.value !== chosen) historyLoop.refreshNow();
     }
-    renderNodes(el('nodes', HTMLTableSectionElement), overview.nodes);
+    renderNodes(el('nodes', HTMLTableSectionElement), overview.nodes, overview.nodesReachable);
     live.dataset.state = 'live';
     setText(live, `Live · updated ${formatTime(overview.now)}`);
     live.hidden = false;

@@ -60,8 +60,9 @@ export class EventCard {
     setText(f('title-ko'), row.title.ko === row.title.en ? '' : row.title.ko);
     setText(f('id'), row.id);
     const state = f('state');
-    state.dataset.state = row.state;
-    setText(state, STATE_LABEL[row.state]);
+    // An event whose store shard is away (decision 026): its figures are the last known, and nothing can be changed.
+    state.dataset.state = row.storeReachable ? row.state : 'unreachable';
+    setText(state, row.storeReachable ? STATE_LABEL[row.state] : 'Store unreachable · 저장소 연결 끊김 (last known figures)');
     setText(f('waiting'), formatNumber(row.waiting));
     setText(f('admitted'), formatNumber(row.admittedTotal));
     setText(f('active'), formatNumber(row.active));
@@ -79,7 +80,7 @@ export class EventCard {
 
   private enableControls(): void {
     const { state, paused } = this.row;
-    part<HTMLFieldSetElement>(this.root, 'field', 'controls').disabled = this.context.readOnly || this.busy;
+    part<HTMLFieldSetElement>(this.root, 'field', 'controls').disabled = this.context.readOnly || this.busy || !this.row.storeReachable;
     const button = (name: string) => part<HTMLButtonElement>(this.root, 'action', name);
     button('pause').disabled = paused || state === 'closed';
     button('resume').disabled = !paused;

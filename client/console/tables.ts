@@ -59,7 +59,13 @@ export function renderAudit(body: HTMLTableSectionElement, entries: readonly Aud
   );
 }
 
-export function renderNodes(body: HTMLTableSectionElement, nodes: readonly NodeRow[]): void {
+/** A table's one row saying what cannot be shown now (its store is away), in place of the rows. */
+export function renderUnavailable(body: HTMLTableSectionElement, text: string): void {
+  body.replaceChildren(row([text], { unavailable: 'true' }));
+}
+
+export function renderNodes(body: HTMLTableSectionElement, nodes: readonly NodeRow[], reachable = true): void {
+  if (!reachable) return renderUnavailable(body, "Unavailable: the gateways' reports cannot be read now · 일시적으로 볼 수 없음");
   body.replaceChildren(...nodes.map((node) => row([node.node, formatNumber(node.connections), formatTime(node.lastSeenAt)], { node: node.node })));
   body.querySelectorAll('tr td:nth-child(2)').forEach((cell) => cell.classList.add('num'));
 }

@@ -15,6 +15,7 @@ import type { Clock } from '../clock.js';
 import type { EventConfig } from '../config/event-schema.js';
 import type { Logger } from '../observability/log.js';
 import type { EventMetrics } from '../observability/metrics.js';
+import { throttledWarn } from '../observability/throttled-warn.js';
 import type { AuditLog } from '../operators/audit-log.js';
 import type { NodeNumber, Stores } from '../store/types.js';
 import { parseEventFile, readEventFile } from './event-file.js';
@@ -71,6 +72,7 @@ export interface EventReloaderOptions {
 
 /** Attempts at publishing a change when other processes keep publishing theirs in between. */
 const PUBLISH_ATTEMPTS = 3;
+const FOLLOW_FAILURE_LOG_MS = 60_000;
 
 export class EventReloader {
   private queue: Promise<unknown> = Promise.resolve();
@@ -96,13 +98,15 @@ export class EventReloader {
    */
   async start(followMs: number): Promise<void> {
     let joined = await this.joinUnlessStoreAway();
+    // While the shared events' key is away (its shard, on a Redis Cluster), the events run on as they are: said once a minute.
+    const warnFollowFailed = throttledWarn(this.options.log, FOLLOW_FAILURE_LOG_MS);
     this.following = setInterval(
       () =>
         void this.serially(async () => {
           // Started while the store was away: publish or adopt the events once it is back, then follow as usual.
           if (!joined) joined = await this.joinUnlessStoreAway(false);
           else await this.catchUp();
-        }).catch((error: unknown) => this.options.log.warn({ err: error }, 'events: could not check the shared events; retrying')),
+        }).catch((error: unknown) => warnFollowFailed({ err: error }, 'events: could not check the shared events; retrying')),
       followMs,
     );
     this.following.unref();

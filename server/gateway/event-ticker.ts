@@ -9,6 +9,7 @@ import { encode } from '../../shared/protocol/codec.js';
 import type { TickMessage } from '../../shared/protocol/messages.js';
 import { BUCKET_WIDTHS } from '../../shared/queue/left-segments.js';
 import { peopleAhead } from '../../shared/queue/position.js';
+import { throttledWarn, type Warn } from '../observability/throttled-warn.js';
 import { eventState } from '../queue/event-state.js';
 import type { QueueFigures } from '../store/types.js';
 import { settleDue } from './admissions.js';
@@ -44,11 +45,18 @@ export function waitingIn(frame: TickMessage): number {
   return peopleAhead(frame, frame.i + 1);
 }
 
+/** While an event's store (its shard) stays away, its failed ticks are logged once per this interval, with how many were held back. */
+const TICK_FAILURE_LOG_MS = 10_000;
+
 export class EventTicker {
+  private readonly warnTickFailed: Warn;
+
   constructor(
     private readonly ctx: TickContext,
     private readonly room: EventRoom,
-  ) {}
+  ) {
+    this.warnTickFailed = throttledWarn(ctx.log, TICK_FAILURE_LOG_MS);
+  }
 
   async tick(): Promise<void> {
     const { ctx, room } = this;
@@ -78,7 +86,7 @@ export class EventTicker {
     } catch (error) {
       // Fail closed: nobody is admitted; waiters keep their place and learn the queue is reconnecting.
       if (room.lastFigures) this.publish(tickFrame(room, room.lastFigures, now, true));
-      ctx.log.warn({ err: error, event: eventId }, 'tick failed: queue store unreachable');
+      this.warnTickFailed({ err: error, event: eventId }, 'tick failed: queue store unreachable');
     } finally {
       ctx.metrics.waiting.set({ event: eventId }, room.waiterCount);
       stopTimer();

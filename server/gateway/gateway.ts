@@ -42,6 +42,7 @@ export interface GatewayOptions {
   bookings: BookingStore;
   /** The console's history, shared by the deployment's gateways (./history.ts). */
   history: HistoryStore;
+  /** The store serves at least one live event (decision 026): /readyz and /healthz. */
   storeHealthy: () => Promise<boolean>;
   tokens: TokenAuthority;
   log: Logger;
@@ -173,7 +174,7 @@ export class Gateway {
     }
   }
 
-  /** Whether this node can serve new joins now: not draining, and its store answers (GET /readyz). */
+  /** Whether this node can serve new joins now: not draining, and its store serves at least one live event (GET /readyz, decision 026). */
   async ready(): Promise<boolean> {
     return !this.draining && (await this.options.storeHealthy());
   }

@@ -14,7 +14,7 @@ export interface GatewayHttpOptions {
   ctx: GatewayContext;
   startedAt: number;
   storeHealthy: () => Promise<boolean>;
-  /** Can serve new joins now (store reachable, not draining): GET /readyz. */
+  /** Can serve new joins now (the store serves some live event, not draining): GET /readyz. */
   ready: () => Promise<boolean>;
   reservationsUrl: () => string;
 }
@@ -28,7 +28,7 @@ export function gatewayHttp({ ctx, startedAt, storeHealthy, ready, reservationsU
         return probe(true);
       case READYZ_PATH:
         return probe(await ready());
-      // Deprecated (docs/operations.md): both probes in one, 503 while the store is away; /livez and /readyz replace it.
+      // Deprecated (docs/operations.md): both probes in one, 503 while the store serves no live event; /livez and /readyz replace it.
       case '/healthz': {
         const store = await storeHealthy();
         return json(store ? 200 : 503, {

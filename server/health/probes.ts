@@ -2,8 +2,9 @@
  * The two probes every role answers (decision 023): `/livez` is 200 while the
  * process works (a store outage does not make it fail: restarting would drop
  * the connections Waitroom keeps open through one), `/readyz` is 200 only while
- * it can serve new work now (store reachable, not draining). `/healthz` is the
- * deprecated mix of both, kept as it was.
+ * it can serve new work now (not draining, and the store serves at least one
+ * live event: one Redis Cluster shard away degrades only its own events,
+ * decision 026). `/healthz` is the deprecated mix of both.
  */
 import type { HttpResponse } from '../gateway/transport/types.js';
 

@@ -35,6 +35,7 @@ import { startWebhooks, type Webhooks } from '../reservations/webhooks/index.js'
 import { newNodeNumber } from '../store/node-number.js';
 import { PortInUseError } from '../port-in-use.js';
 import { startProbeServer, type ProbeServer } from '../health/probe-server.js';
+import { StoreHealthMonitor } from '../health/store-health.js';
 import { openStores } from '../store/open-stores.js';
 import type { Stores } from '../store/types.js';
 
@@ -129,6 +130,10 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
   createStoreUpMetric(registry, () => stores.ping());
   const liveEvents = new EventRegistry(config.events);
   const events = () => liveEvents.current();
+  // Ready, healthy and the per-event and per-shard metrics: served while the store serves some live event.
+  const storeHealth = new StoreHealthMonitor(stores, () => events().map((event) => event.id));
+  storeHealth.registerMetrics(registry);
+  const storeServes = () => storeHealth.servesAny();
   const audit = new AuditLog({ file: config.auditLogFile, store: stores.audit, log, clock });
   const selfCheckMetrics = createSelfCheckMetrics(registry);
   const eventMetrics = createEventMetrics(registry);
@@ -179,7 +184,7 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
         queue: stores.queue,
         bookings: stores.bookings,
         history: stores.history,
-        storeHealthy: () => stores.ping(),
+        storeHealthy: storeServes,
         tokens,
         log,
         registry,
@@ -198,8 +203,8 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
         allowedOrigins,
         maxBodyBytes: config.reservations.maxBodyBytes,
         connections: config.reservations,
-        storeHealthy: () => stores.ping(),
-        ready: async () => !draining && (await stores.ping()),
+        storeHealthy: storeServes,
+        ready: async () => !draining && (await storeServes()),
         registry,
         metrics: createReservationMetrics(registry),
         log,
@@ -235,7 +240,7 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
   let probes: ProbeServer | null = null;
   if (controller && !gateway && !reservations && config.controller.port !== undefined) {
     try {
-      probes = await startProbeServer(config.controller.host, config.controller.port, async () => !draining && (await stores.ping()), registry);
+      probes = await startProbeServer(config.controller.host, config.controller.port, async () => !draining && (await storeServes()), registry);
     } catch (error) {
       await controller.stop();
       reloader.stop();

@@ -14,6 +14,8 @@ import type { Operator } from './accounts.js';
 /** base64url of 32 bytes. */
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 const REFRESH_AFTER_MS = 60_000;
+/** With one master of three away, all of them failing is (1/3)^8, about 1 in 6,600; each failure is immediate (no offline queue). */
+const OPEN_ATTEMPTS = 8;
 
 export interface OperatorSessionsOptions {
   store: OperatorSessionStore;
@@ -29,12 +31,22 @@ export class OperatorSessions {
     return this.options.ttlMs;
   }
 
-  /** A new session for `operator`; the id goes in the cookie and nowhere else. */
+  /**
+   * A new session for `operator`; the id goes in the cookie and nowhere else. When it cannot be stored, a fresh id
+   * is tried (OPEN_ATTEMPTS in all): on a Redis Cluster each id's key hashes to its own slot, so with one master away
+   * the next most likely lands on a live one (decision 026).
+   */
   async open(operator: Operator, now: number): Promise<{ id: string; expiresAt: number }> {
-    const id = randomBytes(32).toString('base64url');
     const expiresAt = now + this.options.ttlMs;
-    await this.options.store.put(hashOf(id), { name: operator.name, role: operator.role, expiresAt }, now);
-    return { id, expiresAt };
+    for (let attempt = 1; ; attempt++) {
+      const id = randomBytes(32).toString('base64url');
+      try {
+        await this.options.store.put(hashOf(id), { name: operator.name, role: operator.role, expiresAt }, now);
+        return { id, expiresAt };
+      } catch (error) {
+        if (attempt >= OPEN_ATTEMPTS) throw error;
+      }
+    }
   }
 
   /** The operator signed in under `id`, or null (unknown, expired, malformed, or the account is gone). */

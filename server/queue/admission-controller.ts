@@ -14,9 +14,12 @@ import type { Clock } from '../clock.js';
 import type { EventConfig } from '../config/event-schema.js';
 import type { ControllerMetrics } from '../observability/metrics.js';
 import type { Logger } from '../observability/log.js';
+import { throttledWarn, type Warn } from '../observability/throttled-warn.js';
 import type { AdmitStepResult, QueueStore } from '../store/types.js';
 import { eventState } from './event-state.js';
 import { RateEstimator } from './rate-estimator.js';
+
+const STEP_FAILURE_LOG_MS = 10_000;
 
 export interface AdmissionControllerOptions {
   holderId: string;
@@ -34,12 +37,19 @@ export class AdmissionController {
   private readonly rates = new Map<string, RateEstimator>();
   private readonly leading = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
-  /** The last time a step could not reach the store (start-up counts): heartbeats are not judged until nodeTimeoutMs after it. */
-  private storeLostAt: number;
+  private readonly startedAt: number;
+  /**
+   * Per event, the last time its step could not reach the store (the start counts for every event): its
+   * heartbeats are not judged until nodeTimeoutMs after it. Per event, as the heartbeats are (in the event's
+   * keys): on a Redis Cluster one event's shard may be away while the others' are not (decision 026).
+   */
+  private readonly storeLostAt = new Map<string, number>();
+  /** Per event: a step failing every tick while its shard is away is logged once per STEP_FAILURE_LOG_MS. */
+  private readonly stepFailureWarns = new Map<string, Warn>();
   private running: Promise<void> | null = null;
 
   constructor(private readonly options: AdmissionControllerOptions) {
-    this.storeLostAt = options.clock.now();
+    this.startedAt = options.clock.now();
   }
 
   start(tickMs: number): void {
@@ -93,7 +103,7 @@ export class AdmissionController {
         holder: holderId,
         leaseMs: this.options.leaseMs,
         nodeTimeoutMs: this.options.nodeTimeoutMs,
-        reapDeadNodes: now - this.storeLostAt >= this.options.nodeTimeoutMs,
+        reapDeadNodes: now - (this.storeLostAt.get(event.id) ?? this.startedAt) >= this.options.nodeTimeoutMs,
         admitting: state === 'open',
         opensAt: event.opensAt,
         maxActive: event.maxActive,
@@ -116,11 +126,17 @@ export class AdmissionController {
     } catch (error) {
       // Fail closed: an unreachable store admits nobody; the next tick tries again.
       metrics.storeErrors.inc();
-      this.storeLostAt = now;
+      this.storeLostAt.set(event.id, now);
       this.setLeading(event.id, false);
-      this.options.log.warn({ err: error, event: event.id }, 'admission step failed');
+      this.warnStepFailed(event.id)({ err: error, event: event.id }, 'admission step failed');
       return null;
     }
+  }
+
+  private warnStepFailed(eventId: string): Warn {
+    let warn = this.stepFailureWarns.get(eventId);
+    if (!warn) this.stepFailureWarns.set(eventId, (warn = throttledWarn(this.options.log, STEP_FAILURE_LOG_MS)));
+    return warn;
   }
 
   private setLeading(eventId: string, leader: boolean): void {

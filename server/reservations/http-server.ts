@@ -31,7 +31,7 @@ export interface ReservationHttpOptions {
   maxBodyBytes: number;
   connections: ConnectionLimits;
   storeHealthy: () => Promise<boolean>;
-  /** Can take new bookings now (store reachable, not draining): GET /readyz. */
+  /** Can take new bookings now (the store serves some live event, not draining): GET /readyz. */
   ready: () => Promise<boolean>;
   registry: Registry;
   metrics: ReservationMetrics;

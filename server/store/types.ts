@@ -115,6 +115,21 @@ export interface QueueFigures {
   revoked: { seq: number; recent: number[] };
 }
 
+/** The figures of an event nobody has joined yet. */
+export const NO_FIGURES: Readonly<QueueFigures> = {
+  cursor: 0,
+  issued: 0,
+  active: 0,
+  requeued: 0,
+  paused: false,
+  ratePerMinute: 0,
+  admittedTotal: 0,
+  draw: null,
+  left: [],
+  notice: null,
+  revoked: { seq: 0, recent: [] },
+};
+
 /** A gateway process as it last reported itself (once per tick). */
 export interface NodePresence {
   node: NodeNumber;
@@ -266,7 +281,17 @@ export interface Stores {
   events: SharedEventsStore;
   audit: AuditStore;
   history: HistoryStore;
-  /** Liveness of the backing store (true for memory). */
+  /** Liveness of the backing store, every part of it (true for memory). */
   ping(): Promise<boolean>;
+  /** Which parts answer now, and so which events can be served (decision 026). */
+  health(): Promise<StoreHealth>;
   close(): Promise<void>;
+}
+
+/** The store as one check saw it: each Redis shard (none for memory), and whether an event can be served. */
+export interface StoreHealth {
+  /** Each Redis shard by its master's `host:port`. */
+  shards: readonly { shard: string; up: boolean }[];
+  /** True when everything the event's joins, ticks, admissions and bookings need answered: its shard (and the bookings database, when there is one). */
+  serves(eventId: string): boolean;
 }

@@ -38,6 +38,11 @@ export const EventRow = z.object({
   ratePerMinute: z.number().nonnegative(),
   bookings: count,
   notice: NoticeView.nullable(),
+  /**
+   * False when the event's store (its Redis Cluster shard) cannot be read now: the figures are then those of
+   * this gateway's last tick of it (zeros before any), bookings 0, and nothing of it can be changed (decision 026).
+   */
+  storeReachable: z.boolean(),
 });
 export type EventRow = z.infer<typeof EventRow>;
 
@@ -67,7 +72,13 @@ export type SessionResponse = z.infer<typeof SessionResponse>;
 // Reading.
 
 /** `GET /admin/overview`. */
-export const OverviewResponse = z.object({ now: z.number(), events: z.array(EventRow), nodes: z.array(NodeRow) });
+export const OverviewResponse = z.object({
+  now: z.number(),
+  events: z.array(EventRow),
+  nodes: z.array(NodeRow),
+  /** False when the gateways' reports (one deployment-wide key) cannot be read now: `nodes` is then empty. */
+  nodesReachable: z.boolean(),
+});
 export type OverviewResponse = z.infer<typeof OverviewResponse>;
 
 export const HistoryPoint = z.object({

@@ -10,6 +10,7 @@ import { afterAll, expect, it } from 'vitest';
 import { eventKeys } from '../../server/store/redis/keys.js';
 import { createRedisStores } from '../../server/store/redis/index.js';
 import { bookingBody, postBooking } from '../support/booking.js';
+import { slotOwners } from '../support/cluster-layout.js';
 import { cleanUpProcesses, startNode, stopAll, writeClusterConfig } from '../support/processes.js';
 import { redisCommand, startRedisCluster, stopRedisServers } from '../support/redis-server.js';
 import { testEvent } from '../support/system.js';
@@ -27,19 +28,6 @@ afterAll(async () => {
   await cleanUpProcesses(2000);
   await stopRedisServers();
 });
-
-/** slot → "host:port" of its master, from CLUSTER SLOTS. */
-async function slotOwners(url: string): Promise<(slot: number) => string> {
-  const client = createClient({ url });
-  await client.connect();
-  const ranges = (await client.sendCommand(['CLUSTER', 'SLOTS'])) as [number, number, [string, number, ...unknown[]]][];
-  await client.quit();
-  return (slot) => {
-    const range = ranges.find(([from, to]) => slot >= from && slot <= to);
-    if (!range) throw new Error(`slot ${slot} has no owner`);
-    return `${range[2][0]}:${range[2][1]}`;
-  };
-}
 
 async function keysOn(url: string, pattern: string): Promise<string[]> {
   const client = createClient({ url });

@@ -82,6 +82,9 @@ describe('/metrics of a live gateway and reservation handler', () => {
     expect(count(fromReservations, 'waitroom_redis_command_duration_seconds', 'command="commit-booking"')).toBe(1);
     for (const samples of [fromGateway, fromReservations]) {
       expect(valueOf(samples, 'waitroom_store_up')).toBe(1);
+      // Health per event (decision 026): the one Redis is the one shard, and it serves the event.
+      expect(valueOf(samples, 'waitroom_event_store_up', 'event="ev"')).toBe(1);
+      expect(samples.filter((s) => s.name === 'waitroom_redis_shard_up').map((s) => s.value)).toEqual([1]);
       expect(valueOf(samples, 'process_resident_memory_bytes')).toBeGreaterThan(10_000_000);
       expect(valueOf(samples, 'nodejs_eventloop_lag_p99_seconds')).toBeGreaterThan(0);
       // The Summary it replaced (it could not be added up across gateways) is gone.

@@ -13,6 +13,7 @@ const ALERTS = [
   'WaitroomQueueStalled',
   'WaitroomAdmissionStopped',
   'WaitroomRedisUnreachable',
+  'WaitroomEventStoreUnreachable',
   'WaitroomEventLoopDelay',
   'WaitroomBookingErrors',
   'WaitroomProcessDown',

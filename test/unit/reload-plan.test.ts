@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventConfig } from '../../server/config/event-schema.js';
 import { diff, planReload, type ReloadFacts } from '../../server/events/reload.js';
-import type { QueueFigures } from '../../server/store/types.js';
+import { NO_FIGURES, type QueueFigures } from '../../server/store/types.js';
 import { testEvent, type EventInput } from '../support/system.js';
 
 const NOW = Date.UTC(2021, 6, 19, 12);
@@ -30,20 +30,7 @@ function event(overrides: Partial<EventInput> = {}): EventConfig {
 }
 
 function figures(overrides: Partial<QueueFigures> = {}): QueueFigures {
-  return {
-    cursor: 0,
-    issued: 0,
-    active: 0,
-    requeued: 0,
-    paused: false,
-    ratePerMinute: 0,
-    admittedTotal: 0,
-    draw: null,
-    left: [],
-    notice: null,
-    revoked: { seq: 0, recent: [] },
-    ...overrides,
-  };
+  return { ...NO_FIGURES, ...overrides };
 }
 
 function facts(byEvent: Record<string, { figures?: QueueFigures; taken?: Record<string, number> }> = {}): ReloadFacts & { asked: string[] } {

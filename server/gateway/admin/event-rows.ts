@@ -1,11 +1,11 @@
 /** An event as the console lists it: its configuration, the queue's figures and the bookings, read from the store now. */
 import type { EventRow } from '../../../shared/http/console.js';
 import { eventState } from '../../queue/event-state.js';
-import type { QueueFigures } from '../../store/types.js';
+import { NO_FIGURES, type QueueFigures } from '../../store/types.js';
 import type { EventRoom, GatewayContext } from '../context.js';
 import { tickFrame, waitingIn } from '../event-ticker.js';
 
-export function rowOf(room: EventRoom, figures: QueueFigures, bookings: number, now: number): EventRow {
+export function rowOf(room: EventRoom, figures: QueueFigures, bookings: number, now: number, storeReachable = true): EventRow {
   const { config } = room;
   return {
     id: config.id,
@@ -22,7 +22,13 @@ export function rowOf(room: EventRoom, figures: QueueFigures, bookings: number, 
     ratePerMinute: figures.ratePerMinute,
     bookings,
     notice: figures.notice?.text ? figures.notice : null,
+    storeReachable,
   };
+}
+
+/** The row of an event whose store cannot be read now: the figures of this gateway's last tick of it, flagged. */
+export function unreachableRow(room: EventRoom, now: number): EventRow {
+  return rowOf(room, room.lastFigures ?? NO_FIGURES, 0, now, false);
 }
 
 /** Reads the event's figures (as this node's heartbeat, like a tick) and its booking count. */

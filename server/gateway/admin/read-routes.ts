@@ -4,7 +4,7 @@ import type { AuditResponse, HistoryResponse, OverviewResponse } from '../../../
 import { AUDIT_CURSOR } from '../../store/audit-cursor.js';
 import { HISTORY_KEEP_MS, newestReports } from '../history.js';
 import type { HttpResponse } from '../transport/types.js';
-import { eventRow } from './event-rows.js';
+import { eventRow, unreachableRow } from './event-rows.js';
 import { json, refuse, STORE_UNAVAILABLE } from './responses.js';
 import type { AdminCall, AdminServices } from './services.js';
 
@@ -13,16 +13,29 @@ const MINUTE_MS = 60_000;
 const DEFAULT_AUDIT_ENTRIES = 100;
 const DEFAULT_HISTORY_MINUTES = 60;
 
-/** `GET /admin/overview`: every event's row and every node seen in the last hour. */
+/**
+ * `GET /admin/overview`: every event's row and every node seen in the last hour. Each event is read on its own
+ * (on a Redis Cluster its shard may be away while the others' are not), and so are the nodes' reports (one
+ * deployment-wide key): what cannot be read is flagged, the rest is shown (decision 026). 503 only when nothing could be read.
+ */
 export async function readOverview({ ctx }: AdminServices, { now }: AdminCall): Promise<HttpResponse> {
-  try {
-    const [events, reports] = await Promise.all([Promise.all([...ctx.rooms()].map((room) => eventRow(ctx, room, now))), ctx.queue.presence()]);
-    const nodes = newestReports(reports, now - HOUR_MS).map(({ name, connections, lastSeenAt }) => ({ node: name, connections, lastSeenAt }));
-    return json(200, { now, events, nodes } satisfies OverviewResponse);
-  } catch (error) {
-    ctx.log.warn({ err: error }, 'admin overview: the store could not be read');
-    return refuse({ ...STORE_UNAVAILABLE, message: 'the queue store is unreachable; retry shortly' });
+  const rooms = [...ctx.rooms()];
+  const [rows, reports] = await Promise.all([
+    Promise.allSettled(rooms.map((room) => eventRow(ctx, room, now))),
+    ctx.queue.presence().then(
+      (found) => found,
+      () => null,
+    ),
+  ]);
+  const unread = rooms.filter((_, k) => rows[k]!.status === 'rejected').map((room) => room.config.id);
+  if (unread.length > 0 || reports === null) {
+    const reason = rows.find((row) => row.status === 'rejected')?.reason as unknown;
+    ctx.log.warn({ err: reason, events: unread, nodes: reports === null ? 'unread' : 'read' }, 'admin overview: part of the store could not be read');
+    if (unread.length === rooms.length && reports === null) return refuse({ ...STORE_UNAVAILABLE, message: 'the queue store is unreachable; retry shortly' });
   }
+  const events = rows.map((row, k) => (row.status === 'fulfilled' ? row.value : unreachableRow(rooms[k]!, now)));
+  const nodes = newestReports(reports ?? [], now - HOUR_MS).map(({ name, connections, lastSeenAt }) => ({ node: name, connections, lastSeenAt }));
+  return json(200, { now, events, nodes, nodesReachable: reports !== null } satisfies OverviewResponse);
 }
 
 /** `GET /admin/history?event=ID[&minutes=M]`: the deployment's samples of the last M minutes (from the store, whichever gateway took them). */

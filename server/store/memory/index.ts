@@ -21,6 +21,7 @@ export function createMemoryStores(drawSeed: DrawSeeds = randomDrawSeed, auditCa
     audit: new MemoryAuditTrail(auditCapacity),
     history: new MemoryHistory(),
     ping: async () => true,
+    health: async () => ({ shards: [], serves: () => true }),
     close: async () => {},
   };
 }

@@ -77,12 +77,16 @@ export async function openPostgresBookings(
   };
 }
 
-/** `queueStores` with their bookings in PostgreSQL instead: ping and close cover both. */
+/** `queueStores` with their bookings in PostgreSQL instead: ping, health and close cover both. */
 export function withPostgresBookings(queueStores: Stores, postgres: PostgresBookings): Stores {
   return {
     ...queueStores,
     bookings: postgres.bookings,
     ping: async () => (await Promise.all([queueStores.ping(), postgres.ping()])).every(Boolean),
+    health: async () => {
+      const [queue, bookings] = await Promise.all([queueStores.health(), postgres.ping()]);
+      return { shards: queue.shards, serves: (eventId) => bookings && queue.serves(eventId) };
+    },
     close: async () => {
       await Promise.all([queueStores.close(), postgres.close()]);
     },

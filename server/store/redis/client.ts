@@ -8,6 +8,7 @@
  */
 import { createClient, createCluster } from 'redis';
 import { backoffDelay } from '../../../shared/reconnect/backoff.js';
+import { clusterShardHealth, singleShardHealth, type ShardHealth } from './shard-health.js';
 
 /** The commands the stores use, the same on one Redis and on a cluster. */
 export interface RedisConnection {
@@ -37,8 +38,10 @@ export interface RedisConnection {
    * connection's writes so far, once `replicas` did or after `timeoutMs`. Blocks that connection meanwhile.
    */
   waitReplicas(key: string, replicas: number, timeoutMs: number): Promise<number>;
-  /** True when Redis (every shard's slot owner, as far as the client knows) answers within PING_TIMEOUT_MS; never throws. */
+  /** True when every shard answers (./shard-health.ts); never throws. */
   ping(): Promise<boolean>;
+  /** Each shard's answer, and which shard holds a key: an event is served while its own shard answers (decision 026). */
+  shards: ShardHealth;
   close(): Promise<void>;
 }
 
@@ -61,31 +64,12 @@ function timedBy(observe: CommandObserver | undefined): Timed {
   };
 }
 
-/** How long ping() waits before calling Redis down. */
-const PING_TIMEOUT_MS = 1000;
-
 /** Up to 50 ms doubling to 2 s, full jitter, so many nodes do not reconnect to Redis in step. */
 function reconnectDelay(retries: number): number {
   return Math.round(backoffDelay(retries, { baseMs: 50, maxMs: 2000 }));
 }
 
 const socket = { connectTimeout: 2000, reconnectStrategy: reconnectDelay };
-
-/** Resolves to the answer, or false when `attempt` rejects or takes longer than PING_TIMEOUT_MS. */
-async function withinTimeout(attempt: () => Promise<unknown>): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
-  });
-  try {
-    return await Promise.race([attempt().then(() => true), timeout]);
-  } catch {
-    // A rejected PING (disconnected, closed) is the answer itself: Redis is down.
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /**
  * How long to wait for the first connection: for ever (the command-line tools
@@ -116,7 +100,7 @@ type Commands = Pick<
 >;
 
 /** Every store call goes through here, so this is the one place its round trip is timed. */
-function commandsOf(redis: Commands, timed: Timed): Omit<RedisConnection, 'ping' | 'close' | 'waitReplicas'> {
+function commandsOf(redis: Commands, timed: Timed): Omit<RedisConnection, 'ping' | 'shards' | 'close' | 'waitReplicas'> {
   return {
     evalSha: (sha, keys, args, script) => timed(script, () => redis.evalSha(sha, { keys, arguments: args })),
     eval: (source, keys, args, script) => timed(script, () => redis.eval(source, { keys, arguments: args })),
@@ -147,6 +131,15 @@ function waitCommand(replicas: number, timeoutMs: number): string[] {
   return ['WAIT', String(replicas), String(timeoutMs)];
 }
 
+function withShards(shards: ShardHealth): Pick<RedisConnection, 'ping' | 'shards'> {
+  // No shard known (a cluster whose slot map never loaded) is no Redis answering.
+  const ping = async () => {
+    const each = await shards.check();
+    return each.length > 0 && each.every((shard) => shard.up);
+  };
+  return { shards, ping };
+}
+
 /** One Redis at `url`. */
 export async function connectRedis(url: string, onError: (error: Error) => void, options: ConnectOptions = {}): Promise<RedisConnection> {
   const client = createClient({ url, disableOfflineQueue: true, socket });
@@ -157,7 +150,7 @@ export async function connectRedis(url: string, onError: (error: Error) => void,
   return {
     ...commandsOf(client, timed),
     waitReplicas: (_key, replicas, timeoutMs) => timed('wait', () => client.sendCommand<number>(waitCommand(replicas, timeoutMs))),
-    ping: () => withinTimeout(() => client.ping()),
+    ...withShards(singleShardHealth(url, client)),
     async close() {
       if (client.isReady) await client.close();
       else if (client.isOpen) client.destroy();
@@ -181,7 +174,7 @@ export async function connectRedisCluster(
   return {
     ...commandsOf(cluster, timed),
     waitReplicas: (key, replicas, timeoutMs) => timed('wait', () => cluster.sendCommand<number>(key, false, waitCommand(replicas, timeoutMs))),
-    ping: () => withinTimeout(() => Promise.all(cluster.masters.map(async (master) => (await cluster.nodeClient(master)).ping()))),
+    ...withShards(clusterShardHealth(cluster)),
     async close() {
       try {
         await cluster.close();

@@ -8,7 +8,7 @@ import { RedisAuditTrail } from './audit-trail.js';
 import { RedisBookingStore } from './booking-store.js';
 import { connectRedis, connectRedisCluster, type CommandObserver } from './client.js';
 import { RedisHistory } from './history.js';
-import { assertKeyPart } from './keys.js';
+import { assertKeyPart, eventKeys } from './keys.js';
 import { RedisOperatorSessions } from './operator-sessions.js';
 import { RedisQueueStore } from './queue-store.js';
 import { Scripts } from './scripts.js';
@@ -66,6 +66,11 @@ export async function createRedisStores(options: RedisStoreOptions): Promise<Sto
       audit: new RedisAuditTrail(redis, options.keyPrefix, options.auditCapacity),
       history: new RedisHistory(redis, scripts, options.keyPrefix),
       ping: () => redis.ping(),
+      health: async () => {
+        const shards = await redis.shards.check();
+        const up = new Set(shards.flatMap(({ shard, up }) => (up ? [shard] : [])));
+        return { shards, serves: (eventId) => up.has(redis.shards.shardOf(eventKeys(options.keyPrefix, eventId).meta) ?? '') };
+      },
       close,
     };
   } catch (error) {
