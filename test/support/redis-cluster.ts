@@ -16,6 +16,8 @@ export interface RedisClusterOptions {
   nodeTimeoutMs?: number;
   /** Given: `appendonly yes` with it; omitted: no AOF. */
   appendfsync?: RedisServerOptions['appendfsync'];
+  /** Default true (Redis's own): every node refuses every command (CLUSTERDOWN) while any slot has no live master. */
+  requireFullCoverage?: boolean;
 }
 
 /** One line of CLUSTER NODES. */
@@ -140,9 +142,15 @@ function clusterOf(nodes: RedisServer[]): RedisCluster {
  * link to its master is up.
  */
 export async function startRedisCluster(options: number | RedisClusterOptions = 3): Promise<RedisCluster> {
-  const { masters, replicasPerMaster = 0, nodeTimeoutMs, appendfsync } = typeof options === 'number' ? { masters: options } : options;
+  const { masters, replicasPerMaster = 0, nodeTimeoutMs, appendfsync, requireFullCoverage } = typeof options === 'number' ? { masters: options } : options;
   const total = masters * (1 + replicasPerMaster);
-  const serverOptions: RedisServerOptions = { appendonly: appendfsync !== undefined, appendfsync, cluster: true, clusterNodeTimeoutMs: nodeTimeoutMs };
+  const serverOptions: RedisServerOptions = {
+    appendonly: appendfsync !== undefined,
+    appendfsync,
+    cluster: true,
+    clusterNodeTimeoutMs: nodeTimeoutMs,
+    clusterRequireFullCoverage: requireFullCoverage,
+  };
   const started = await Promise.all(Array.from({ length: total }, () => startRedisServer(serverOptions)));
   const stopStarted = () => Promise.all(started.map((node) => node.stop()));
   try {

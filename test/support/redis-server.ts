@@ -30,6 +30,8 @@ export interface RedisServerOptions {
   cluster?: boolean;
   /** A cluster node's `cluster-node-timeout` (default 5000): how long unreachable before it counts as failed. */
   clusterNodeTimeoutMs?: number;
+  /** `cluster-require-full-coverage` (default yes, Redis's own): no answers at all while any slot has no live master. */
+  clusterRequireFullCoverage?: boolean;
 }
 
 /** The signal that ended a redis-server, or its exit code. */
@@ -201,7 +203,13 @@ function configText(port: number, dir: string, options: RedisServerOptions): str
     `appendonly ${options.appendonly ? 'yes' : 'no'}`,
     `appendfsync ${options.appendfsync ?? 'everysec'}`,
   ];
-  if (options.cluster) lines.push('cluster-enabled yes', 'cluster-config-file nodes.conf', `cluster-node-timeout ${options.clusterNodeTimeoutMs ?? 5000}`);
+  if (options.cluster)
+    lines.push(
+      'cluster-enabled yes',
+      'cluster-config-file nodes.conf',
+      `cluster-node-timeout ${options.clusterNodeTimeoutMs ?? 5000}`,
+      `cluster-require-full-coverage ${options.clusterRequireFullCoverage === false ? 'no' : 'yes'}`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
