@@ -35,7 +35,7 @@ export interface ClusterNodeView {
 export interface Promotion {
   /** The replica that now answers ROLE master. */
   node: RedisServer;
-  /** Date.now() when it was first seen a master (polled every PROMOTION_POLL_MS). */
+  /** When it won the election, by its own log line (ms); a busy test process would see it later. */
   at: number;
 }
 
@@ -54,6 +54,14 @@ export interface RedisCluster {
 }
 
 const PROMOTION_POLL_MS = 10;
+/** Redis's log line (local time) when a replica takes over, e.g. `12:S 03 Dec 2026 17:45:12.345 # Failover election won. I'm the new master.` */
+const ELECTION_WON = /(\d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2}\.\d{3}) . Failover election won/;
+
+/** When `node` logged its election, or when it was seen master if that line is not (yet) in its output. */
+function electedAt(node: RedisServer, seenAt: number): number {
+  const logged = ELECTION_WON.exec(node.output())?.[1];
+  return logged ? Date.parse(logged) : seenAt;
+}
 
 /** CLUSTER NODES of the node on `port`, parsed. */
 export async function clusterNodes(port: number): Promise<ClusterNodeView[]> {
@@ -123,7 +131,7 @@ function clusterOf(nodes: RedisServer[]): RedisCluster {
         timeoutMs,
         async () => {
           for (const replica of replicas.filter((r) => r.running))
-            if (await role(replica.port).then((r) => r === 'master')) promoted = { node: replica, at: Date.now() };
+            if ((await role(replica.port)) === 'master') promoted = { node: replica, at: electedAt(replica, Date.now()) };
           return promoted !== undefined;
         },
         PROMOTION_POLL_MS,

@@ -83,6 +83,8 @@ export function followTopology(cluster: Cluster, retryDelay: (retries: number) =
     for (let retries = 0; !stopped; retries++) {
       try {
         await cluster.connect();
+        // Closed while this attempt was under way: what it opened is not wanted.
+        if (stopped) return cluster.destroy();
         reached = true;
         timer = setInterval(refresh, REFRESH_EVERY_MS).unref();
         return;
