@@ -92,6 +92,7 @@ function longestPause(people: Person[], from: number, to: number): { ms: number;
   return times.slice(1).reduce((longest, t, k) => (t - times[k]! > longest.ms ? { ms: t - times[k]!, from: times[k]! } : longest), { ms: 0, from });
 }
 
+// About 60 s on a quiet 2-core machine; the timeout leaves room for one shared with other test runs (load 15+: 90 s).
 it('a master killed at peak and never restarted: its event admits and books again within 5 s of the promotion, the others never stop, nothing lost, repeated or oversold', async () => {
   const cluster = await startRedisCluster({ masters: 3, replicasPerMaster: 1, nodeTimeoutMs: 2000, appendfsync: 'always', requireFullCoverage: false });
   const placed = await eventPerMaster(cluster, 3);
@@ -223,4 +224,4 @@ it('a master killed at peak and never restarted: its event admits and books agai
     await watcher.close();
     await stores.close();
   }
-}, 90_000);
+}, 150_000);
