@@ -12,12 +12,11 @@
  *
  *   node --import tsx bench/full-coverage-pause.ts --coverage yes|no [--replicas] [--runs 2]
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { parseCommandLine } from '../server/main/command-line.js';
-import { configSetAll, editConfig, eventIdsOn, keyOwners, mastersOf } from '../test/support/cluster-layout.js';
+import { editConfig, eventIdsOn, keyOwners, mastersOf } from '../test/support/cluster-layout.js';
 import { cleanUpProcesses, startNode, writeClusterConfig } from '../test/support/processes.js';
-import { redisCommand, startRedisServer, stopRedisServers, type RedisCluster } from '../test/support/redis-server.js';
+import { startRedisCluster } from '../test/support/redis-cluster.js';
+import { stopRedisServers } from '../test/support/redis-server.js';
 import { testEvent } from '../test/support/system.js';
 import { TestClient } from '../test/support/ws-client.js';
 
@@ -36,29 +35,18 @@ const RATE = 600;
 const WINDOW_MS = 12_000;
 const NODE_TIMEOUT_MS = 2000;
 
-async function startCluster(replicas: boolean): Promise<RedisCluster> {
-  const nodes = await Promise.all(Array.from({ length: replicas ? 6 : 3 }, () => startRedisServer({ appendonly: false, cluster: true })));
-  await promisify(execFile)(
-    'redis-cli',
-    ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', replicas ? '1' : '0', '--cluster-yes'],
-    {
-      timeout: 20_000,
-    },
-  );
-  for (const node of nodes)
-    while (!(await redisCommand(node.port, ['CLUSTER', 'INFO'])).includes('cluster_state:ok')) await new Promise((resolve) => setTimeout(resolve, 100));
-  return { urls: nodes.map((n) => n.url), nodes, stop: async () => void (await Promise.all(nodes.map((n) => n.stop()))) };
-}
-
 function longestGap(times: number[], from: number, to: number): number {
   const inside = [from, ...times.filter((t) => t > from && t < to).sort((a, b) => a - b), to];
   return Math.max(...inside.slice(1).map((t, k) => t - inside[k]!));
 }
 
 async function run(coverage: string, replicas: boolean): Promise<string> {
-  const cluster = await startCluster(replicas);
-  await configSetAll(cluster, 'cluster-node-timeout', String(NODE_TIMEOUT_MS));
-  await configSetAll(cluster, 'cluster-require-full-coverage', coverage);
+  const cluster = await startRedisCluster({
+    masters: 3,
+    replicasPerMaster: replicas ? 1 : 0,
+    nodeTimeoutMs: NODE_TIMEOUT_MS,
+    requireFullCoverage: coverage === 'yes',
+  });
   const owner = await keyOwners(cluster);
   const masters = await mastersOf(cluster);
   const [down, ...healthy] = eventIdsOn(owner, masters, 'ev');

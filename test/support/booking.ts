@@ -3,7 +3,7 @@ import type { BookingBody } from '../../shared/booking/api.js';
 
 export interface HttpReply {
   status: number;
-  body: { booking?: { reference: string; ticketNo: number }; repeated?: boolean; error?: { code: string; message: string } };
+  body: { booking?: { reference: string; ticketNo: number; bookedAt: number }; repeated?: boolean; error?: { code: string; message: string } };
 }
 
 /** `timeoutMs`: give up (reject) on a request that gets no answer in time, e.g. from a handler that hangs or died. */

@@ -9,15 +9,16 @@
  * should the test process exit first, its 'exit' handler SIGKILLs whatever
  * still runs.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { freePort } from './processes.js';
 
-const READY_TIMEOUT_MS = 15_000;
+export { startRedisCluster, type RedisCluster } from './redis-cluster.js';
+
+export const READY_TIMEOUT_MS = 15_000;
 const STOP_GRACE_MS = 3000;
 const TAIL_LINES = 100;
 
@@ -25,8 +26,12 @@ export interface RedisServerOptions {
   appendonly: boolean;
   /** Default 'everysec' (Redis's own default). */
   appendfsync?: 'always' | 'everysec';
-  /** A cluster-enabled node (`nodes.conf` in its dir); join it with startRedisCluster. */
+  /** A cluster-enabled node (`nodes.conf` in its dir); join it with startRedisCluster (./redis-cluster.ts). */
   cluster?: boolean;
+  /** A cluster node's `cluster-node-timeout` (default 5000): how long unreachable before it counts as failed. */
+  clusterNodeTimeoutMs?: number;
+  /** `cluster-require-full-coverage` (default yes, Redis's own): no answers at all while any slot has no live master. */
+  clusterRequireFullCoverage?: boolean;
 }
 
 /** The signal that ended a redis-server, or its exit code. */
@@ -49,13 +54,6 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** The last output lines of the current run (Redis logs to stdout). */
   output(): string;
-}
-
-export interface RedisCluster {
-  /** One redis:// URL per master: seed nodes for REDIS_CLUSTER_NODES. */
-  readonly urls: string[];
-  readonly nodes: RedisServer[];
-  stop(): Promise<void>;
 }
 
 interface Run {
@@ -205,7 +203,13 @@ function configText(port: number, dir: string, options: RedisServerOptions): str
     `appendonly ${options.appendonly ? 'yes' : 'no'}`,
     `appendfsync ${options.appendfsync ?? 'everysec'}`,
   ];
-  if (options.cluster) lines.push('cluster-enabled yes', 'cluster-config-file nodes.conf', 'cluster-node-timeout 5000');
+  if (options.cluster)
+    lines.push(
+      'cluster-enabled yes',
+      'cluster-config-file nodes.conf',
+      `cluster-node-timeout ${options.clusterNodeTimeoutMs ?? 5000}`,
+      `cluster-require-full-coverage ${options.clusterRequireFullCoverage === false ? 'no' : 'yes'}`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -227,35 +231,6 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
       await server.stop();
       if (!portTaken || attempt >= 3) throw error;
     }
-  }
-}
-
-/** `count` cluster-enabled servers joined as masters (no replicas); resolves once every node reports cluster_state:ok. */
-export async function startRedisCluster(count = 3): Promise<RedisCluster> {
-  const nodes = await Promise.all(Array.from({ length: count }, () => startRedisServer({ appendonly: false, cluster: true })));
-  const cluster: RedisCluster = {
-    urls: nodes.map((node) => node.url),
-    nodes,
-    stop: async () => void (await Promise.all(nodes.map((node) => node.stop()))),
-  };
-  try {
-    await promisify(execFile)(
-      'redis-cli',
-      ['--cluster', 'create', ...nodes.map((node) => `127.0.0.1:${node.port}`), '--cluster-replicas', '0', '--cluster-yes'],
-      { timeout: READY_TIMEOUT_MS },
-    );
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    for (const node of nodes) {
-      let info = '';
-      while (!(info = await redisCommand(node.port, ['CLUSTER', 'INFO'])).includes('cluster_state:ok')) {
-        if (Date.now() > deadline) throw new Error(`cluster node ${node.url} not ok within ${READY_TIMEOUT_MS} ms:\n${info}`);
-        await sleep(100);
-      }
-    }
-    return cluster;
-  } catch (error) {
-    await cluster.stop();
-    throw error;
   }
 }
 
@@ -308,6 +283,6 @@ export function redisCommand(port: number, args: readonly string[], timeoutMs = 
   });
 }
 
-function sleep(ms: number): Promise<void> {
+export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -8,6 +8,7 @@
  */
 import { createClient, createCluster } from 'redis';
 import { backoffDelay } from '../../../shared/reconnect/backoff.js';
+import { ClusterNotReachedError, clusterOptions, followTopology } from './cluster-topology.js';
 import { clusterShardHealth, singleShardHealth, type ShardHealth } from './shard-health.js';
 
 /** The commands the stores use, the same on one Redis and on a cluster. */
@@ -158,24 +159,37 @@ export async function connectRedis(url: string, onError: (error: Error) => void,
   };
 }
 
-/** A Redis Cluster discovered from `seedUrls` (any of its nodes). */
+/**
+ * A Redis Cluster discovered from `seedUrls` (any of its nodes; those that are
+ * down are skipped, and while none answers the start keeps trying them), its
+ * slot map kept current through failovers (./cluster-topology.ts).
+ */
 export async function connectRedisCluster(
   seedUrls: readonly string[],
   onError: (error: Error) => void,
   options: ConnectOptions = {},
 ): Promise<RedisConnection> {
-  const cluster = createCluster({
-    rootNodes: seedUrls.map((url) => ({ url })),
-    defaults: { disableOfflineQueue: true, socket },
-  });
+  const cluster = createCluster(clusterOptions(seedUrls, socket));
   cluster.on('error', onError);
-  await connected(cluster.connect(), options);
+  const topology = followTopology(cluster, reconnectDelay, onError);
+  await connected(topology.opened, options);
   const timed = timedBy(options.observe);
+  const followed: Timed = async (command, call) => {
+    if (!topology.reached) throw new ClusterNotReachedError(`no seed of the Redis Cluster has answered yet (${seedUrls.join(', ')})`);
+    try {
+      return await timed(command, call);
+    } catch (error) {
+      topology.failed(error);
+      throw error;
+    }
+  };
   return {
-    ...commandsOf(cluster, timed),
-    waitReplicas: (key, replicas, timeoutMs) => timed('wait', () => cluster.sendCommand<number>(key, false, waitCommand(replicas, timeoutMs))),
+    ...commandsOf(cluster, followed),
+    waitReplicas: (key, replicas, timeoutMs) => followed('wait', () => cluster.sendCommand<number>(key, false, waitCommand(replicas, timeoutMs))),
+    // Before any seed answered the slot map is empty: no shard is known, so ping() is false (withShards).
     ...withShards(clusterShardHealth(cluster)),
     async close() {
+      topology.stop();
       try {
         await cluster.close();
       } catch {

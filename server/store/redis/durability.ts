@@ -11,6 +11,7 @@
  */
 import { createClient, createCluster, ErrorReply } from 'redis';
 import type { Logger } from '../../observability/log.js';
+import { clusterOptions } from './cluster-topology.js';
 
 /** How to start anyway, named in the refusal and in the warning. */
 export const DURABILITY_OVERRIDE = '`"bookings": { "allowUnsafeDurability": true }` in the config file, or WAITROOM_ALLOW_UNSAFE_DURABILITY=1';
@@ -101,7 +102,7 @@ async function readMasters(store: BookingRedis): Promise<MasterReading[]> {
       client.destroy();
     }
   }
-  const cluster = createCluster({ rootNodes: store.redisClusterNodes.map((url) => ({ url })), defaults: { socket } });
+  const cluster = createCluster(clusterOptions(store.redisClusterNodes, socket));
   cluster.on('error', () => {});
   await cluster.connect();
   try {
