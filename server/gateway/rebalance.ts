@@ -37,19 +37,27 @@ export interface HandOffPlan {
   excess: number;
   /** Hand-offs a second this gateway may make: its part of movesPerSecond. */
   ratePerSecond: number;
+  /** Every gateway's connections (and those in flight): how fast it changes says how stale the reports may be. */
+  total: number;
 }
 
 /**
  * What this gateway (`self`, holding `own` connections now) should hand off,
  * from every gateway's last report. Nothing while any gateway drains or this
- * one has not reported yet.
+ * one has not reported yet. Its own count is the lower of now and its last
+ * report: while clients arrive, the others' reports are as old as its own
+ * (one tick), and after a hand-off its report is older than what it holds.
  */
 export function planHandOff(reports: readonly NodePresence[], self: NodeNumber, own: number, options: HandOffOptions): HandOffPlan {
-  const live = newestReports(reports, options.now - options.nodeTimeoutMs).map((report) => (report.node === self ? { ...report, connections: own } : report));
+  const live = newestReports(reports, options.now - options.nodeTimeoutMs).map((report) =>
+    report.node === self ? { ...report, connections: Math.min(own, report.connections) } : report,
+  );
+  own = live.find((report) => report.node === self)?.connections ?? own;
   const membership = live.map((report) => `${report.node}${report.draining ? '~' : ''}`).join(',');
-  const still = { membership, excess: 0, ratePerSecond: 0 };
+  const total = live.reduce((sum, report) => sum + report.connections, 0) + options.inFlight;
+  const still = { membership, excess: 0, ratePerSecond: 0, total };
   if (live.length < 2 || live.some((report) => report.draining) || !live.some((report) => report.node === self)) return still;
-  const share = (live.reduce((sum, report) => sum + report.connections, 0) + options.inFlight) / live.length;
+  const share = total / live.length;
   const margin = options.marginPercent / 100;
   const ceiling = Math.floor(share * (1 + margin));
   // Those above the band come down to its top; while a gateway is below the band, those above the share come down to it.
@@ -57,7 +65,7 @@ export function planHandOff(reports: readonly NodePresence[], self: NodeNumber, 
   const target = (connections: number) => (connections > ceiling ? ceiling : someoneShort ? Math.ceil(share) : connections);
   const senders = live.filter((report) => report.connections > target(report.connections)).length;
   const excess = own - target(own);
-  return excess > 0 ? { membership, excess, ratePerSecond: options.movesPerSecond / senders } : still;
+  return excess > 0 ? { membership, excess, ratePerSecond: options.movesPerSecond / senders, total } : still;
 }
 
 export interface RebalancerDependencies {
@@ -77,6 +85,9 @@ export class Rebalancer {
   private owed = 0;
   /** The hand-offs of the last steps: in flight until they resumed elsewhere and that gateway reported them. */
   private recent: { at: number; count: number }[] = [];
+  /** Whether the last step found this gateway above its share too: one step alone moves nobody. */
+  private wasAbove = false;
+  private lastTotal = 0;
 
   constructor(private readonly deps: RebalancerDependencies) {}
 
@@ -105,8 +116,8 @@ export class Rebalancer {
     }
     const now = clock.now();
     const { marginPercent, movesPerSecond, settleSeconds } = config.gateway.rebalance;
-    // A moved client waits up to a step, resumes, and is reported at the receiver's next tick.
-    this.recent = this.recent.filter((moves) => moves.at > now - 2 * REBALANCE_STEP_MS - config.gateway.tickMs);
+    // A moved client waits up to a step, resumes (a second or so on a loaded host), and is reported at the receiver's next tick.
+    this.recent = this.recent.filter((moves) => moves.at > now - 3 * REBALANCE_STEP_MS - config.gateway.tickMs);
     const inFlight = this.recent.reduce((sum, moves) => sum + moves.count, 0);
     const options = { now, nodeTimeoutMs: config.controller.nodeTimeoutMs, marginPercent, movesPerSecond, inFlight };
     const plan = planHandOff(reports, node, this.deps.connections(), options);
@@ -114,12 +125,20 @@ export class Rebalancer {
       this.membership = plan.membership;
       this.changedAt = now;
     }
-    if (plan.excess === 0 || now - this.changedAt < settleSeconds * 1000 || draining()) {
+    // While clients arrive or leave, reports a tick apart differ by about that churn: an excess within it is no imbalance.
+    const churn = Math.abs(plan.total - this.lastTotal);
+    this.lastTotal = plan.total;
+    const above = plan.excess > churn;
+    const persistent = above && this.wasAbove;
+    this.wasAbove = above;
+    if (!persistent || now - this.changedAt < settleSeconds * 1000 || draining()) {
       this.owed = 0;
       return 0;
     }
     this.owed += (plan.ratePerSecond * REBALANCE_STEP_MS) / 1000;
-    const count = Math.min(plan.excess, Math.floor(this.owed));
+    // Steps are a second apart only on average (each awaits the store): never more than the rate within any second.
+    const lastSecond = this.recent.reduce((sum, moves) => sum + (moves.at > now - 1000 ? moves.count : 0), 0);
+    const count = Math.max(0, Math.min(plan.excess, Math.floor(this.owed), Math.ceil(plan.ratePerSecond) - lastSecond));
     this.owed -= count;
     const moved = this.handOff(count);
     this.recent.push({ at: now, count: moved });
