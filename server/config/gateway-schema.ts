@@ -40,7 +40,9 @@ const Rebalance = z
       .min(1)
       .max(500)
       .default(10)
-      .describe('Hand off only above the even share plus this many percent, and only down to it: the gateways end within this margin of even.'),
+      .describe(
+        'A gateway above the even share plus this many percent hands off down to it; while one is below the share by more than this, those above the share hand off down to it. The gateways end within about this margin of even.',
+      ),
     movesPerSecond: z
       .number()
       .min(1)

@@ -39,9 +39,10 @@ const ORDER = process.env.ROLL_ORDER === 'in-place' ? 'in-place' : 'surge';
  */
 const RESUME_BOUND = Math.max((drainPlan(CLIENTS / GATEWAYS, DRAIN_SECONDS * 1000).perStep * 1000) / DRAIN_STEP_MS, REBALANCE.movesPerSecond);
 /**
- * A drain closes a batch every 100 ms and each waits up to 100 ms more; stalls of the gateways or of this process
- * (all 3,000 sockets, on 2 shared cores) bunch some. Without the drain's pacing a gateway's 1,000 clients all
- * come back within a second or two.
+ * A drain closes a batch every 100 ms and each waits up to 100 ms more; stalls of this process (all 3,000
+ * sockets, on 2 shared cores) send the reconnects it owes together: over 2 s, up to 1.48 times the pace in 4
+ * runs, which a stall of 1 s explains; over 3 s (asserted) a stall of 1.5 s fits in 1.5 times. Without the
+ * drain's pacing a gateway's 1,000 clients all come back within a second or two.
  */
 const RESUME_SLACK = 1.5;
 const SLOTS = ['gateway-1', 'gateway-2', 'gateway-3', 'gateway-4'];
@@ -93,10 +94,12 @@ describe(`a rolling restart of ${GATEWAYS} gateways behind HAProxy (${BALANCE}, 
         noController: true,
         port,
         readyPath: '/readyz',
+        // A tsx start on a loaded 2-core machine has taken over 20 s.
+        readyTimeoutMs: 60_000,
         env: { DRAIN_SECONDS: String(DRAIN_SECONDS) },
       });
     for (const name of SLOTS) slots.push({ name, port: await freePort(), node: null, start });
-    for (const slot of slots.slice(0, GATEWAYS)) slot.node = await slot.start(slot.name, slot.port);
+    await Promise.all(slots.slice(0, GATEWAYS).map(async (slot) => (slot.node = await slot.start(slot.name, slot.port))));
     // No reservation handler: nobody books here; its backend's slot stays empty.
     const servers = { ...Object.fromEntries(slots.map((slot) => [slot.name, slot.port])), reservations: await freePort() };
     haproxy = await startHaproxy(dir, [withSpareSlot(), HTTP_FRONTEND], { servers });
@@ -107,7 +110,7 @@ describe(`a rolling restart of ${GATEWAYS} gateways behind HAProxy (${BALANCE}, 
 
   it(
     `moves each of ${CLIENTS} clients at most once on average, ends within 20 % of even, resumes per gateway within the bound`,
-    { timeout: 150_000 },
+    { timeout: 240_000 },
     async () => {
       for (let k = 0; k < CLIENTS; k += 100)
         clients.push(...(await Promise.all(Array.from({ length: Math.min(100, CLIENTS - k) }, () => QuietRoamer.join(lbWs, EVENT)))));
@@ -138,10 +141,11 @@ describe(`a rolling restart of ${GATEWAYS} gateways behind HAProxy (${BALANCE}, 
       const moves = clients.map((c) => c.drops.filter((d) => d.at >= startedAt).length);
       const mean = moves.reduce((a, b) => a + b, 0) / CLIENTS;
       const resumes = clients.flatMap((c) => c.landings.filter((l) => l.at >= startedAt));
-      // Where it happens: each gateway's waitroom_resumes_total, over any 2 s between samples. The clients' own
+      // Where it happens: each gateway's waitroom_resumes_total, over any 3 s between samples. The clients' own
       // times are printed too: this process holds all 3,000 sockets on 2 shared cores, and when it stalls the
       // reconnects it owes go out together, a bunching that 3,000 separate devices would not have.
-      const peaks = sampler.peakRates(2000);
+      const peaks = sampler.peakRates(3000);
+      const peaksIn2s = sampler.peakRates(2000);
       const asked = peakRate(
         resumes.map((l) => ({ at: l.askedAt, node: l.node })),
         1000,
@@ -152,7 +156,7 @@ describe(`a rolling restart of ${GATEWAYS} gateways behind HAProxy (${BALANCE}, 
       console.log(
         `[measure] ${BALANCE}, ${ORDER}, rebalance ${REBALANCE.enabled ? 'on' : 'off'}: moves per client ${JSON.stringify(countBy(moves.map(String)))} ` +
           `(mean ${mean.toFixed(2)}, ${moves.reduce((a, b) => a + b, 0)} in all); final ${JSON.stringify(final)} ${settledMs} ms after the last restart; ` +
-          `peak resumes a second per gateway process over 2 s ${JSON.stringify(peaks)} (bound ${RESUME_BOUND} x ${RESUME_SLACK}); ` +
+          `peak resumes a second per gateway process over 3 s ${JSON.stringify(peaks)} (bound ${RESUME_BOUND} x ${RESUME_SLACK}), over 2 s ${JSON.stringify(peaksIn2s)}; ` +
           `by the clients' clocks in any 1 s ${JSON.stringify(asked)} reconnects, ${JSON.stringify(peakRate(resumes, 1000))} resumes answered; ` +
           `drops while joining ${JSON.stringify(countBy(joiningDrops))}; failed attempts ${clients.reduce((sum, c) => sum + c.failedAttempts, 0)}; places lost ${lost.length}`,
       );

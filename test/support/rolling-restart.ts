@@ -32,7 +32,7 @@ export async function haproxySays(haproxy: RunningHaproxy, name: string, state: 
 async function startIn(slot: Slot, haproxy: RunningHaproxy): Promise<number> {
   const upBefore = countSaid(haproxy, slot.name, 'UP');
   slot.node = await slot.start(slot.name, slot.port);
-  return haproxySays(haproxy, slot.name, 'UP', upBefore, 15_000);
+  return haproxySays(haproxy, slot.name, 'UP', upBefore, 30_000);
 }
 
 async function drain(slot: Slot): Promise<number> {
