@@ -6,7 +6,7 @@
  * getRandomValues + subtle.digest cost ~75 µs per client, these ~7 µs.
  * test/unit/loadgen-minimal-ws.test.ts checks they agree with hashSecret.
  */
-import { createHash, createPrivateKey, createPublicKey, randomFillSync } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, randomFillSync, sign, type KeyObject } from 'node:crypto';
 import { POSSESSION_KEY_LABEL } from '../../shared/tokens/possession.js';
 
 const POOL_BYTES = 64 * 1024;
@@ -37,11 +37,19 @@ export function secretHash(secret: string): string {
 /** DER of an Ed25519 PKCS#8 private key, up to its 32-byte seed (RFC 8410). */
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
-/** possessionKey(secret), synchronously with node:crypto (about 30 µs; the pure-JS one costs several times that). */
-export function possessionKeyOf(secret: string): string {
+function possessionPrivateKey(secret: string): KeyObject {
   const seed = createHash('sha256')
     .update(POSSESSION_KEY_LABEL + secret, 'utf8')
     .digest();
-  const key = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
-  return createPublicKey(key).export({ format: 'jwk' }).x!;
+  return createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+}
+
+/** possessionKey(secret), synchronously with node:crypto (about 30 µs; the pure-JS one costs several times that). */
+export function possessionKeyOf(secret: string): string {
+  return createPublicKey(possessionPrivateKey(secret)).export({ format: 'jwk' }).x!;
+}
+
+/** proveWith(secret, challenge), synchronously with node:crypto (Ed25519 signatures are deterministic: the same proof). */
+export function proofOf(secret: string, challenge: string): string {
+  return sign(null, Buffer.from(challenge, 'utf8'), possessionPrivateKey(secret)).toString('base64url');
 }

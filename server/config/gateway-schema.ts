@@ -31,6 +31,37 @@ const IpCaps = z
   .strict();
 const NatRange = IpCaps.extend({ cidr: cidr.describe('The NAT range: an address or a CIDR block these caps apply to.') }).strict();
 
+/** The hand-off of waiters from a gateway far above its share (server/gateway/rebalance.ts, decision 028). */
+const Rebalance = z
+  .object({
+    enabled: z.boolean().default(true).describe("Hand waiters off while this gateway is far above an even share of all the gateways' connections."),
+    marginPercent: z
+      .number()
+      .min(1)
+      .max(500)
+      .default(10)
+      .describe(
+        'A gateway above the even share plus this many percent hands off down to it; while one is below the share by more than this, those above the share hand off down to it. The gateways end within about this margin of even.',
+      ),
+    movesPerSecond: z
+      .number()
+      .min(1)
+      .max(10_000)
+      .default(50)
+      .describe(
+        'Hand-offs a second of all the gateways together (each of the k gateways above its share moves 1/k of it), so no gateway receives more resumes a second than this from hand-offs, whatever the load balancer does.',
+      ),
+    settleSeconds: z
+      .number()
+      .min(0)
+      .max(3600)
+      .default(30)
+      .describe(
+        'Hand off only after the set of gateways (which report, which drain) has not changed for this long: during a rolling restart the drains move everyone, and a hand-off would only add moves.',
+      ),
+  })
+  .strict();
+
 export const GatewayConfig = z
   .object({
     host: z.string().default('127.0.0.1').describe('Address the gateway listens on: 127.0.0.1 for this machine only, 0.0.0.0 (or ::) for every interface.'),
@@ -63,6 +94,9 @@ export const GatewayConfig = z
       .describe(
         'On SIGTERM the node stops being ready and moves its clients to the other nodes over this many seconds (connections/drainSeconds resumes a second elsewhere), then exits; 0 closes them all at once (decision 023).',
       ),
+    rebalance: Rebalance.default(Rebalance.parse({})).describe(
+      "A gateway far above an even share of the connections hands waiters to the others slowly, with the drain's MOVING close (decision 028): after a rolling restart or a crash the restarted gateways fill up again.",
+    ),
     joinBatchMs: z.coerce.number().int().min(0).max(50).default(2).describe('Joins arriving within this window share one store round trip.'),
     maxFrameBytes: z
       .number()

@@ -26,6 +26,7 @@ import { gatewayHttp } from './http-routes.js';
 import { JoinBatcher } from './join-batcher.js';
 import { handleMessage } from './message-handler.js';
 import { upgradeAllowed } from './origin.js';
+import { Rebalancer } from './rebalance.js';
 import { Refusals } from './refusals.js';
 import { Session } from './session.js';
 import type { TokenAuthority } from './token-authority.js';
@@ -69,6 +70,7 @@ export class Gateway {
   private readonly history: EventHistory;
   private readonly limits: ClientLimits;
   private readonly stuckReaders: StuckReaders;
+  private readonly rebalancer: Rebalancer;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
   /** Set by drain(): not ready, new upgrades refused, clients being moved elsewhere. */
@@ -111,6 +113,12 @@ export class Gateway {
     });
     this.limits = new ClientLimits(config.gateway);
     this.stuckReaders = new StuckReaders(config.gateway.backpressureCloseSeconds * 1000, options.registry);
+    this.rebalancer = new Rebalancer({
+      services,
+      sessions: () => this.sessions.values(),
+      connections: () => this.sessions.size,
+      draining: () => this.draining,
+    });
     this.history = new EventHistory(this.context, options.history, { stepMs: config.admin.historyStepMs, nodeTimeoutMs: config.controller.nodeTimeoutMs });
     const admin: HttpHandler | undefined = options.admin && adminHttp(options.admin, { ctx: this.context, events: options.events, history: this.history });
     ({ transport: this.transport, fallbackReason: this.transportFallback } = createTransport(config.gateway.transport, {
@@ -148,6 +156,7 @@ export class Gateway {
     await this.tick();
     this.timer = setInterval(() => void this.tick(), this.options.config.gateway.tickMs);
     this.history.start();
+    this.rebalancer.start();
     return this.port;
   }
 
@@ -167,7 +176,8 @@ export class Gateway {
   private async reportPresence(): Promise<void> {
     const { config, clock, log } = this.options;
     try {
-      await this.context.queue.recordPresence(this.context.node, { name: config.nodeId, connections: this.sessions.size }, clock.now());
+      const report = { name: config.nodeId, connections: this.sessions.size, ...(this.draining ? { draining: true as const } : {}) };
+      await this.context.queue.recordPresence(this.context.node, report, clock.now());
     } catch (error) {
       // The event ticks report the outage; the console shows this node's last report meanwhile.
       log.debug({ err: error }, 'presence report failed: queue store unreachable');
@@ -186,6 +196,9 @@ export class Gateway {
    */
   async drain(windowMs = this.options.config.gateway.drainSeconds * 1000): Promise<void> {
     this.draining = true;
+    this.rebalancer.stop();
+    // Told at once, not at the next tick: the others stop handing off while a gateway drains (./rebalance.ts).
+    void this.reportPresence();
     if (windowMs <= 0 || this.sessions.size === 0) return;
     const deadline = Date.now() + windowMs + DRAIN_STEP_MS;
     const moving = drainClients([...this.sessions.values()], windowMs);
@@ -198,6 +211,7 @@ export class Gateway {
   async stop(): Promise<void> {
     this.stopFollowing();
     this.history.stop();
+    this.rebalancer.stop();
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.ticking;

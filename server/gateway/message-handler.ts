@@ -133,6 +133,7 @@ function takeBack(
   // An earlier holder on this node is closed as superseded by the room; one that left meanwhile is sent nothing.
   session.send({ type: 'ticket', rid, eventId: claims.e, ticket, ticketNo: claims.n, issuedAt: claims.iat, expiresAt: claims.exp, resumed: true });
   room.hold(session, held);
+  ctx.metrics.resumes.inc({ event: claims.e });
   if (outcome.kind === 'admitted' && session.state.kind === 'waiting') sendAdmitted(ctx, room, session, outcome.grantExpiresAt);
 }
 

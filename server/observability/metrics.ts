@@ -40,6 +40,17 @@ export function createGatewayMetrics(registry: Registry) {
       labelNames: ['event'],
       registers: [registry],
     }),
+    resumes: new Counter({
+      name: 'waitroom_resumes_total',
+      help: 'Places taken back on this node (resumes, device hand-overs)',
+      labelNames: ['event'],
+      registers: [registry],
+    }),
+    handOffs: new Counter({
+      name: 'waitroom_hand_offs_total',
+      help: 'Waiters this node moved to others because it was far above an even share (rebalance)',
+      registers: [registry],
+    }),
     errors: new Counter({ name: 'waitroom_errors_total', help: 'Error replies and closes, by code', labelNames: ['code'], registers: [registry] }),
     signIns: new Counter({
       name: 'waitroom_operator_sign_ins_total',

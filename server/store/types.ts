@@ -137,6 +137,15 @@ export interface NodePresence {
   name: string;
   connections: number;
   lastSeenAt: number;
+  /** Present while the node drains (SIGTERM): its clients are moving to the others (decision 028). */
+  draining?: true;
+}
+
+/** What a gateway reports of itself once per tick. */
+export interface PresenceReport {
+  name: string;
+  connections: number;
+  draining?: true;
 }
 
 /**
@@ -260,7 +269,7 @@ export interface QueueStore {
    */
   revoke(eventId: string, ticketNo: number, now: number): Promise<RevokeOutcome>;
   /** A gateway's report of itself, once per tick (not per event). */
-  recordPresence(node: NodeNumber, presence: { name: string; connections: number }, now: number): Promise<void>;
+  recordPresence(node: NodeNumber, presence: PresenceReport, now: number): Promise<void>;
   /** Every node's last report. */
   presence(): Promise<NodePresence[]>;
   /** Drops the reports of these nodes (gone for long). */

@@ -137,7 +137,7 @@ describe('plain HTTP in front of three gateways', () => {
     await stopHaproxy(haproxy);
   });
 
-  it('spreads requests round robin and passes the client address in X-Forwarded-For', async () => {
+  it('spreads requests over every gateway (leastconn: equal when none holds a connection) and passes the client address in X-Forwarded-For', async () => {
     const names = await namesAnswering(`${base}/`, 6);
     expect(names.sort()).toEqual(['gateway-1', 'gateway-1', 'gateway-2', 'gateway-2', 'gateway-3', 'gateway-3']);
     const answer = JSON.parse((await rawGet(`${base}/`)).body.toString()) as { forwardedFor: string };

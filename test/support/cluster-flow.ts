@@ -33,6 +33,17 @@ export function largestBucket(times: readonly number[], bucketMs: number): numbe
   return Math.max(0, ...buckets.values());
 }
 
+/** The most of `times` inside any window of `windowMs` (sliding, not on a grid). */
+export function mostWithin(times: readonly number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let end = 0, start = 0; end < sorted.length; end++) {
+    while (sorted[end]! - sorted[start]! >= windowMs) start++;
+    most = Math.max(most, end - start + 1);
+  }
+  return most;
+}
+
 /** Polls `test` every `intervalMs` until it holds; rejects with `what` after `timeoutMs`. */
 export async function pollUntil(test: () => boolean | Promise<boolean>, timeoutMs: number, what: string, intervalMs = 50): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -160,7 +160,15 @@ export async function writeClusterConfig(options: ClusterConfigOptions = {}): Pr
   const config: WaitroomConfigInput = {
     logLevel: 'info',
     // A short drain keeps the SIGTERMs of cleanUpProcesses quick; the drain tests set DRAIN_SECONDS themselves.
-    gateway: { transport: options.transport ?? 'auto', tickMs: options.tickMs ?? 100, natRanges: [TEST_CLIENTS_NAT], drainSeconds: 1, ...options.gateway },
+    // No hand-offs (decision 028) unless a test asks: most place their clients on chosen gateways.
+    gateway: {
+      transport: options.transport ?? 'auto',
+      tickMs: options.tickMs ?? 100,
+      natRanges: [TEST_CLIENTS_NAT],
+      drainSeconds: 1,
+      rebalance: { enabled: false },
+      ...options.gateway,
+    },
     store: { kind: 'redis', redisUrl: options.redisUrl ?? TEST_REDIS_URL, keyPrefix: prefix },
     // The test Redis does not fsync every write (server/store/redis/durability.ts).
     bookings: { allowUnsafeDurability: true },

@@ -11,9 +11,9 @@ import { FloorPublisher } from '../../bench/floor/spawn.js';
 import { Fleet } from '../../bench/loadgen/fleet.js';
 import type { StartOptions } from '../../bench/loadgen/messages.js';
 import { MinimalWs, type MinimalWsHandler } from '../../bench/loadgen/minimal-ws.js';
-import { newSecret, possessionKeyOf, secretHash } from '../../bench/loadgen/secrets.js';
+import { newSecret, possessionKeyOf, proofOf, secretHash } from '../../bench/loadgen/secrets.js';
 import { LoadWorker } from '../../bench/loadgen/spawn.js';
-import { possessionKey } from '../../shared/tokens/possession.js';
+import { possessionKey, proveWith } from '../../shared/tokens/possession.js';
 import { hashSecret } from '../../shared/tokens/secret.js';
 import { decodeServerMessage } from '../../shared/protocol/codec.js';
 import { LOAD_GENERATOR_ADDRESSES } from '../../bench/lib/deployment.js';
@@ -45,13 +45,14 @@ function client(url: string, localAddress?: string): { ws: MinimalWs<Seen>; seen
 }
 
 describe('load generator secrets', () => {
-  it('have the format of newClientSecret, the hash of hashSecret and the key of possessionKey, fresh each time', async () => {
+  it('have the format of newClientSecret, the hash of hashSecret, the key of possessionKey and the proofs of proveWith, fresh each time', async () => {
     const secrets = Array.from({ length: 3000 }, () => newSecret());
     expect(new Set(secrets).size).toBe(3000);
     for (const secret of secrets.slice(0, 50)) {
       expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(secretHash(secret)).toBe(await hashSecret(secret));
       expect(possessionKeyOf(secret)).toBe(await possessionKey(secret));
+      expect(proofOf(secret, `challenge ${secret}`)).toBe(await proveWith(secret, `challenge ${secret}`));
     }
   });
 });

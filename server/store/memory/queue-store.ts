@@ -17,6 +17,7 @@ import {
   type DrawSeeds,
   type NodeNumber,
   type NodePresence,
+  type PresenceReport,
   type Notice,
   type QueueFigures,
   type QueueStore,
@@ -359,7 +360,7 @@ export class MemoryQueueStore implements QueueStore {
     return { kind: 'revoked', wasAdmitted };
   }
 
-  async recordPresence(node: NodeNumber, presence: { name: string; connections: number }, now: number): Promise<void> {
+  async recordPresence(node: NodeNumber, presence: PresenceReport, now: number): Promise<void> {
     this.nodes.set(node, { node, ...presence, lastSeenAt: now });
   }
 

@@ -16,6 +16,7 @@ import {
   type DrawSeeds,
   type NodeNumber,
   type NodePresence,
+  type PresenceReport,
   type Notice,
   type QueueFigures,
   type QueueStore,
@@ -30,7 +31,7 @@ import type { Scripts } from './scripts.js';
 import { decodeStored } from './stored-value.js';
 
 /** One gateway's report of itself in the presence hash, as recordPresence writes it. */
-const PresenceReport = z.object({ name: z.string(), connections: z.number().int().nonnegative(), at: z.number() });
+const StoredPresence = z.object({ name: z.string(), connections: z.number().int().nonnegative(), at: z.number(), draining: z.literal(true).optional() });
 
 const FIGURE_FIELDS = [
   'cursor',
@@ -207,16 +208,16 @@ export class RedisQueueStore implements QueueStore {
     return revokeOutcome(await this.scripts.run('revoke', scriptKeys(k), [ticketNo, RECENT_REVOCATIONS]));
   }
 
-  async recordPresence(node: NodeNumber, { name, connections }: { name: string; connections: number }, now: number): Promise<void> {
-    await this.client.hSet(globalKeys(this.prefix).presence, String(node), JSON.stringify({ name, connections, at: now }));
+  async recordPresence(node: NodeNumber, { name, connections, draining }: PresenceReport, now: number): Promise<void> {
+    await this.client.hSet(globalKeys(this.prefix).presence, String(node), JSON.stringify({ name, connections, at: now, draining }));
   }
 
   async presence(): Promise<NodePresence[]> {
     const key = globalKeys(this.prefix).presence;
     const reports = await this.client.hGetAll(key);
     return Object.entries(reports).map(([node, json]) => {
-      const { name, connections, at } = decodeStored(PresenceReport, json, `${key} ${node}`);
-      return { node: Number(node), name, connections, lastSeenAt: at };
+      const { name, connections, at, draining } = decodeStored(StoredPresence, json, `${key} ${node}`);
+      return { node: Number(node), name, connections, lastSeenAt: at, ...(draining ? { draining } : {}) };
     });
   }
 
