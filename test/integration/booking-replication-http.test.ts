@@ -14,7 +14,8 @@ import { stopRedisServers } from '../support/redis-server.js';
 import { uniquePrefix } from '../support/redis.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
 
-const TIMEOUT_MS = 400;
+// Long enough that a linked replica on a loaded machine acknowledges in time.
+const TIMEOUT_MS = 1000;
 
 let redis: ReplicatedRedis;
 let system: TestSystem;

@@ -17,7 +17,8 @@ import { addClusterReplica, ownSlots, type ReplicatedRedis } from '../support/re
 import { redisCommand, startRedisCluster, stopRedisServers, type RedisCluster } from '../support/redis-server.js';
 import { uniquePrefix } from '../support/redis.js';
 
-const TIMEOUT_MS = 300;
+// Long enough that a replica on a loaded machine acknowledges in time (a linked one failed at 300 ms in a loaded CI run).
+const TIMEOUT_MS = 1500;
 const prefix = uniquePrefix();
 
 let cluster: RedisCluster;

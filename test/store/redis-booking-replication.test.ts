@@ -19,7 +19,8 @@ import { startPartitionedReplica, startReplicatedRedis, type ReplicatedRedis } f
 import { redisCommand, startRedisServer, stopRedisServers, type RedisServer } from '../support/redis-server.js';
 import { uniquePrefix } from '../support/redis.js';
 
-const TIMEOUT_MS = 300;
+// Long enough that a linked replica on a loaded machine acknowledges in time; the "not blocked behind WAIT" bounds are fractions of it.
+const TIMEOUT_MS = 900;
 
 let redis: ReplicatedRedis;
 let alone: RedisServer;
