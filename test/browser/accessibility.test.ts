@@ -146,3 +146,34 @@ for (const language of ['ko', 'en'] as const) {
     await check(console_, `console ${language} dashboard`);
   });
 }
+
+/** WCAG's contrast ratio of two computed `rgb(…)` colours. */
+function contrast(a: string, b: string): number {
+  const luminance = (color: string) => {
+    const [r, g, b] = (color.match(/[\d.]+/g) ?? []).slice(0, 3).map((c) => {
+      const s = Number(c) / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  };
+  const [high, low] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (high! + 0.05) / (low! + 0.05);
+}
+
+it('draws a focus ring of at least 3:1 in the dark header, and stills the progress bar for reduced motion', async () => {
+  const page = await openPage('ko', '/?event=line');
+  await page.locator('[data-testid="lang-en"]').waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Tab');
+  const [ring, header] = await page.evaluate(() => [
+    getComputedStyle(document.activeElement!).outlineColor,
+    getComputedStyle(document.querySelector('.site-header')!).backgroundColor,
+  ]);
+  expect(await page.evaluate(() => document.activeElement?.closest('.site-header') !== null)).toBe(true);
+  expect(contrast(ring!, header!)).toBeGreaterThanOrEqual(3);
+
+  const fillTransition = (target: Page) => target.evaluate(() => getComputedStyle(document.getElementById('progress-fill')!).transitionDuration);
+  expect(await fillTransition(page)).toBe('0.6s');
+  const still = await (await browser.newContext({ locale: LOCALES.ko, reducedMotion: 'reduce' })).newPage();
+  await still.goto(`${system.gatewayUrl}/?event=line`);
+  expect(await fillTransition(still)).toBe('0s');
+});
