@@ -57,8 +57,8 @@ export async function expectNoSeriousViolations(page: Page, label: string): Prom
   return violations;
 }
 
-/** `label: N violations (serious S, critical C, moderate M, minor m)`, for the run's log. */
+/** `label: N (critical C, serious S, moderate M, minor m) rule-ids`, for the run's log. */
 export function countLine(label: string, violations: readonly Violation[]): string {
   const of = (impact: Impact) => violations.filter((v) => v.impact === impact).length;
-  return `${label}: ${violations.length} (critical ${of('critical')}, serious ${of('serious')}, moderate ${of('moderate')}, minor ${of('minor')})`;
+  return `${label}: ${violations.length} (critical ${of('critical')}, serious ${of('serious')}, moderate ${of('moderate')}, minor ${of('minor')})${violations.length ? ` ${violations.map((v) => v.id).join(', ')}` : ''}`;
 }
