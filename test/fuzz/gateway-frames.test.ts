@@ -27,6 +27,17 @@ const MAX_FRAME_BYTES = 4096;
 const ANSWER_TIMEOUT_MS = 5000;
 const raw = new Packr({ useRecords: false });
 
+/** The lowest of three readings after a collection, 500 ms apart: what stays, not what is in flight at one instant. */
+async function settledMemory(node: ServingNode): Promise<{ rss: number; heapUsed: number; external: number }> {
+  const readings: Awaited<ReturnType<typeof memoryAfterGc>>[] = [];
+  for (let k = 0; k < 3; k++) {
+    if (k > 0) await new Promise((resolve) => setTimeout(resolve, 500));
+    readings.push(await memoryAfterGc(node));
+  }
+  const least = (field: 'rss' | 'heapUsed' | 'external') => Math.min(...readings.map((reading) => reading[field]));
+  return { rss: least('rss'), heapUsed: least('heapUsed'), external: least('external') };
+}
+
 /** Fuzzed frames that happen to be valid joins hold places until their grace (1 s) after the close has passed. */
 async function settle(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -221,7 +232,7 @@ describe('gateway frame fuzzing (a gateway process, Redis store)', () => {
       warmRandom,
     );
     await settle();
-    const before = await memoryAfterGc(gateway);
+    const before = await settledMemory(gateway);
 
     const random = seededRandom(Number(process.env.FUZZ_SEED ?? 0xf022));
     const fuzzers = Array.from({ length: FUZZERS }, () => new Fuzzer(gateway.wsUrl));
@@ -261,12 +272,13 @@ describe('gateway frame fuzzing (a gateway process, Redis store)', () => {
     expect(closes).toBeGreaterThan(0);
 
     await settle();
-    const after = await memoryAfterGc(gateway);
+    const after = await settledMemory(gateway);
     const figures = `RSS ${before.rss} → ${after.rss} bytes, V8 heap in use ${before.heapUsed} → ${after.heapUsed}, external ${before.external} → ${after.external}`;
-    // What the gateway's JavaScript keeps (sessions, rooms, limits) and the Buffers it holds (external moves by a few MB
-    // either way between readings: buffers in flight to the bystanders).
+    // What the gateway's JavaScript keeps (sessions, rooms, limits) and the Buffers it holds. External memory jumps
+    // between ~9 and ~31 MB from one run to the next with nothing leaked (seen on Node 22 and 24), hence its slack; a
+    // leaked Buffer also leaves its object in the heap, which the first check bounds tightly.
     expect(after.heapUsed / before.heapUsed, figures).toBeLessThanOrEqual(1.1);
-    expect(after.external, figures).toBeLessThanOrEqual(before.external * 1.1 + 8 * 1024 * 1024);
+    expect(after.external, figures).toBeLessThanOrEqual(before.external * 1.1 + 32 * 1024 * 1024);
     // Native memory shows only in RSS. Under uWS the sockets' memory is native (C++), so RSS is checked there. Under ws
     // nothing of the gateway's is native, and RSS after the run is glibc's high-water mark of the run's peak backlog,
     // which depends on how starved the process was (seen ×1.24-1.39 on a loaded CI machine with the heap in use and
