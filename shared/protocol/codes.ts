@@ -123,7 +123,7 @@ export const MAX_MOVE_DELAY_MS = 10_000;
 
 /** The close reason of a MOVING close asking the client to reconnect after `delayMs`. */
 export function moveReason(delayMs: number): string {
-  return `moving; retry-in-ms=${Math.max(0, Math.round(delayMs))}`;
+  return `moving; retry-in-ms=${Math.max(0, Math.floor(delayMs))}`;
 }
 
 /** The wait a MOVING close's reason asks for (0..MAX_MOVE_DELAY_MS); never throws on a malformed reason. */

@@ -35,6 +35,13 @@ describe('drainClients', () => {
     expect(closes.map((c) => c.at - startedAt)).toEqual([0, 100, 200, 300, 400].flatMap((at) => Array<number>(5).fill(at)));
   });
 
+  it('names a delay below one step even when the random draw is all but 1 (it once rounded up to a whole step)', async () => {
+    const reasons: string[] = [];
+    const moving = drainClients([{ close: (_code: number, reason: string) => void reasons.push(reason) }], 500, () => 0.9999);
+    await moving.done;
+    expect(moveDelayMs(reasons[0])).toBe(DRAIN_STEP_MS - 1);
+  });
+
   it('stops closing when aborted', async () => {
     let closed = 0;
     const moving = drainClients(
