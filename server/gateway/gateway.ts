@@ -75,6 +75,8 @@ export class Gateway {
   private ticking: Promise<void> | null = null;
   /** Set by drain(): not ready, new upgrades refused, clients being moved elsewhere. */
   private draining = false;
+  /** The drain's paced closes while they run (./drain.ts). */
+  private moving: { abort(): void } | null = null;
   port = 0;
 
   constructor(private readonly options: GatewayOptions) {
@@ -202,13 +204,17 @@ export class Gateway {
     if (windowMs <= 0 || this.sessions.size === 0) return;
     const deadline = Date.now() + windowMs + DRAIN_STEP_MS;
     const moving = drainClients([...this.sessions.values()], windowMs);
+    this.moving = moving;
     await moving.done;
     // The closes are asked for; wait (bounded) until the transport has reported each connection gone.
-    while (this.sessions.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (this.sessions.size > 0 && Date.now() < deadline && this.moving) await new Promise((resolve) => setTimeout(resolve, 20));
     moving.abort();
   }
 
   async stop(): Promise<void> {
+    // Stopped during a drain (a second SIGTERM): the clients not yet moved are closed below with SHUTTING_DOWN.
+    this.moving?.abort();
+    this.moving = null;
     this.stopFollowing();
     this.history.stop();
     this.rebalancer.stop();

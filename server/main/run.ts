@@ -70,22 +70,36 @@ export async function run(name: string, config: () => Readonly<WaitroomConfig>, 
     process.exit(1);
   }
   announce(system, log);
-  let stopping = false;
+  // A second SIGTERM or SIGINT during the drain stops at once: an operator who asks twice means now.
+  let phase: 'running' | 'draining' | 'stopping' = 'running';
+  const stopNow = () => {
+    phase = 'stopping';
+    system.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
   const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+    if (phase === 'stopping') return;
+    if (phase === 'draining') {
+      log.warn({ signal }, 'signalled again while draining: stopping now');
+      stopNow();
+      return;
+    }
     // SIGTERM drains first (decision 023: not ready, clients moved over the drain window); SIGINT stops at once.
     log.info({ signal }, signal === 'SIGTERM' ? 'draining, then stopping' : 'stopping');
-    const drained = signal === 'SIGTERM' ? system.drain() : Promise.resolve();
-    drained
-      .then(() => system.stop())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          log.error({ err: error }, 'stop failed');
-          process.exit(1);
-        },
-      );
+    if (signal !== 'SIGTERM') return stopNow();
+    phase = 'draining';
+    system.drain().then(
+      () => phase === 'draining' && stopNow(),
+      (error: unknown) => {
+        log.error({ err: error }, 'drain failed');
+        if (phase === 'draining') stopNow();
+      },
+    );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
 import type { Clock } from '../clock.js';
 import { LiveKeys, type KeyReload } from '../config/live-keys.js';
 import type { WaitroomConfig } from '../config/schema.js';
@@ -153,6 +153,8 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
   let gatewayUrl: string | null = null;
   let webhooks: Webhooks | null = null;
   let draining = false;
+  const drainingGauge = new Gauge({ name: 'waitroom_draining', help: '1 from the SIGTERM until this process exits (decision 023)', registers: [registry] });
+  drainingGauge.set(0);
 
   const reloader = new EventReloader({
     registry: liveEvents,
@@ -267,6 +269,7 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
     probePort: probes?.port ?? null,
     async drain() {
       draining = true;
+      drainingGauge.set(1);
       const closing = reservations && new Promise<void>((resolve) => reservations!.close(() => resolve()));
       // Idle kept-alive connections go now; one with a booking under way closes once it is answered.
       reservations?.closeIdleConnections();
