@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { READY_TIMEOUT_MS, redisCommand, sleep, startRedisServer, type RedisServer, type RedisServerOptions } from './redis-server.js';
+import { READY_TIMEOUT_MS, redisCommand, startRedisServer, waitUntil, type RedisServer, type RedisServerOptions } from './redis-server.js';
 
 export interface RedisClusterOptions {
   masters: number;
@@ -88,20 +88,6 @@ export async function clusterNodes(port: number): Promise<ClusterNodeView[]> {
 async function role(port: number): Promise<'master' | 'slave'> {
   const info = await redisCommand(port, ['INFO', 'replication']);
   return /^role:(master|slave)/m.exec(info)![1] as 'master' | 'slave';
-}
-
-async function waitUntil(what: string, timeoutMs: number, check: () => Promise<boolean>, pollMs = 100): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    let failure = '';
-    try {
-      if (await check()) return;
-    } catch (error) {
-      failure = ` (${(error as Error).message})`;
-    }
-    if (Date.now() > deadline) throw new Error(`${what} not within ${timeoutMs} ms${failure}`);
-    await sleep(pollMs);
-  }
 }
 
 function clusterOf(nodes: RedisServer[]): RedisCluster {

@@ -5,7 +5,7 @@
  * acknowledges nothing, as a replica stuck on a slow disk or a partition would)
  * and thawed again; or its link can go through a proxy that stalls.
  */
-import { redisCommand, startRedisServer, type RedisServer, type RedisServerOptions } from './redis-server.js';
+import { redisCommand, startRedisServer, waitUntil, type RedisServer, type RedisServerOptions } from './redis-server.js';
 import { startStallProxy, type StallProxy } from './stall-proxy.js';
 
 const LINK_TIMEOUT_MS = 10_000;
@@ -31,28 +31,21 @@ async function caughtUp(master: RedisServer, replica: RedisServer): Promise<bool
   return (sent.get('slave0') ?? '').includes('state=online') && applied.get('slave_repl_offset') === sent.get('master_repl_offset');
 }
 
-async function until(what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + LINK_TIMEOUT_MS;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`${what} within ${LINK_TIMEOUT_MS} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /** Waits until `replica` has caught up with `master`; the handle that freezes and thaws it. */
 async function linked(master: RedisServer, replica: RedisServer): Promise<ReplicatedRedis> {
-  await until(
-    `replica ${replica.port} did not link to master ${master.port}`,
+  await waitUntil(
+    `replica ${replica.port} linked to master ${master.port}`,
+    LINK_TIMEOUT_MS,
     async () => (await info(replica.port, 'replication')).get('master_link_status') === 'up',
   );
-  await until(`master ${master.port} did not see its replica online`, () => caughtUp(master, replica));
+  await waitUntil(`master ${master.port} seeing its replica online`, LINK_TIMEOUT_MS, () => caughtUp(master, replica));
   return {
     master,
     replica,
     freezeReplica: () => process.kill(replica.pid, 'SIGSTOP'),
     async thawReplica() {
       process.kill(replica.pid, 'SIGCONT');
-      await until(`replica ${replica.port} did not catch up after SIGCONT`, () => caughtUp(master, replica));
+      await waitUntil(`replica ${replica.port} caught up after SIGCONT`, LINK_TIMEOUT_MS, () => caughtUp(master, replica));
     },
   };
 }
@@ -90,7 +83,7 @@ export async function addClusterReplica(master: RedisServer): Promise<Replicated
   await redisCommand(master.port, ['CONFIG', 'SET', 'repl-diskless-sync-delay', '0']);
   const masterId = await redisCommand(master.port, ['CLUSTER', 'MYID']);
   await redisCommand(replica.port, ['CLUSTER', 'MEET', '127.0.0.1', String(master.port)]);
-  await until(`node ${replica.port} did not learn of master ${masterId}`, async () =>
+  await waitUntil(`node ${replica.port} knowing master ${masterId}`, LINK_TIMEOUT_MS, async () =>
     (await redisCommand(replica.port, ['CLUSTER', 'NODES'])).includes(masterId),
   );
   await redisCommand(replica.port, ['CLUSTER', 'REPLICATE', masterId]);

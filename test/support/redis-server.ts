@@ -286,3 +286,18 @@ export function redisCommand(port: number, args: readonly string[], timeoutMs = 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** Polls `check` until it holds; a check that throws counts as not yet, and its last error is named if time runs out. */
+export async function waitUntil(what: string, timeoutMs: number, check: () => Promise<boolean>, pollMs = 100): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let failure = '';
+    try {
+      if (await check()) return;
+    } catch (error) {
+      failure = ` (${(error as Error).message})`;
+    }
+    if (Date.now() > deadline) throw new Error(`${what} not within ${timeoutMs} ms${failure}`);
+    await sleep(pollMs);
+  }
+}
