@@ -68,6 +68,7 @@ export class DrawCheck {
 
   /** The page's ticket; `prequeue`: the page saw the pre-queue while holding it. */
   ownTicket(ticketNo: number, prequeue: boolean): void {
+    if (!this.applies) return;
     const seen = this.seen ?? { commitment: null, issued: 0, at: Date.now() };
     if (seen.ticketNo === ticketNo && (seen.prequeue || !prequeue)) return;
     this.seen = { ...seen, ticketNo, prequeue: (seen.ticketNo === ticketNo && seen.prequeue) || prequeue };
@@ -79,7 +80,7 @@ export class DrawCheck {
 
   /** Places are drawn (the ticks say so): read the revealed record once, a while later. */
   drawn(): void {
-    if (this.record.reveal || this.revealTimer) return;
+    if (!this.applies || this.record.reveal || this.revealTimer) return;
     this.revealTimer = setTimeout(() => void this.refresh(), Math.random() * REVEAL_FETCH_SPREAD_MS);
   }
 
