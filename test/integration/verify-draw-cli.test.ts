@@ -2,6 +2,7 @@
  * `npm run verify-draw` as a person runs it, against real gateways: two nodes,
  * each with its own store client on one private redis-server, and people
  * joining the pre-queue. Before the opening both publish the same commitment
+ * (also after one restarts, with a new store client proposing another seed),
  * and the verifier remembers it; after the opening it verifies the draw and a
  * ticket's place. Then the store is tampered with as an operator could: a
  * changed seed, a changed size, a rewritten commitment and a reordered place
@@ -81,14 +82,17 @@ describe('npm run verify-draw against real gateways', () => {
     raw = createClient({ url: redis.url });
     await raw.connect();
     dir = await mkdtemp(join(tmpdir(), 'verify-draw-'));
-    const keys = generateKeys('verify');
-    const events = [testEvent({ id: E, prequeueOpensAt: NOW - 60_000, opensAt: OPENS, closesAt: OPENS + 3600_000, maxActive: 1, admitsPerMinute: 1 }, NOW)];
-    for (let i = 0; i < 2; i++) {
-      // A store client per node, as separate gateway processes have: each proposes its own seed.
-      stores.push(await createRedisStores({ redisUrl: redis.url, keyPrefix: PREFIX }));
-      nodes.push(await startTestSystem({ store: 'redis', stores: stores[i]!, keys, events, clock, controller: { nodeTimeoutMs: 600_000 } }));
-    }
+    for (let i = 0; i < 2; i++) nodes.push(await startNode());
   }, 60_000);
+
+  const keys = generateKeys('verify');
+  const events = [testEvent({ id: E, prequeueOpensAt: NOW - 60_000, opensAt: OPENS, closesAt: OPENS + 3600_000, maxActive: 1, admitsPerMinute: 1 }, NOW)];
+  /** A gateway with its controller and a store client of its own, as a separate process has: each proposes its own seed. */
+  async function startNode(): Promise<TestSystem> {
+    const store = await createRedisStores({ redisUrl: redis.url, keyPrefix: PREFIX });
+    stores.push(store);
+    return startTestSystem({ store: 'redis', stores: store, keys, events, clock, controller: { nodeTimeoutMs: 600_000 } });
+  }
 
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.drop()));
@@ -101,7 +105,8 @@ describe('npm run verify-draw against real gateways', () => {
 
   it('verifies the commitment published before the opening, the draw after it, and refuses every tampering with its code', async () => {
     for (let k = 0; k < PREQUEUE; k++) {
-      const client = await TestClient.connect(nodes[k % 2]!.wsUrl);
+      // All on node 0: node 1 restarts below, and its people would leave the line.
+      const client = await TestClient.connect(nodes[0]!.wsUrl);
       await client.join(E);
       clients.push(client);
     }
@@ -119,6 +124,11 @@ describe('npm run verify-draw against real gateways', () => {
     expect(before.out).toContain('COMMITTED');
     expect(before.code).toBe(0);
     expect(JSON.parse(await readFile(state, 'utf8'))).toMatchObject({ commitment: published.commitment!.hash, issued: PREQUEUE });
+
+    // A gateway and its controller restart (a new process, a new proposal): the commitment stays, it is the store's.
+    await nodes[1]!.stop();
+    nodes[1] = await startNode();
+    expect(await until(nodes, (r) => r.issued === PREQUEUE)).toEqual(published);
 
     // The opening: the seed revealed matches the commitment published before it.
     clock.set(OPENS);
