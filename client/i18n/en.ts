@@ -5,6 +5,7 @@
  */
 import type { BookingErrorCode } from '../../shared/booking/api.js';
 import type { WaitroomErrorCode } from '../sdk/events.js';
+import type { DrawCheckCode } from '../../shared/queue/verify-draw.js';
 
 const waitingErrors = {
   INVALID_MESSAGE: 'The page sent a request the server did not understand. Reload the page; your place is kept.',
@@ -192,4 +193,33 @@ export const en = {
   detailsCenter: 'Center',
   detailsSlot: 'Time',
   detailsName: 'Name',
+
+  // The draw check (client/waiting/draw-check.ts; docs/decisions/005, "Verifiable draw").
+  drawHeading: 'Check the draw',
+  drawExplain:
+    'People who joined before the opening are put in a random order at the opening. Before anyone joined, the seed of that order was fixed and only its fingerprint (the commitment) published, so it could not be chosen after seeing who joined.',
+  drawNotCommitted: 'The commitment is not published yet: it will be, at the latest, when the first person joins.',
+  drawCommitmentLabel: 'Commitment (SHA-256)',
+  drawCommittedAt: (clock: string) => `Published at ${clock}.`,
+  drawSecretUntil: (clock: string) => `The seed stays secret until the opening at ${clock}; then this page checks it.`,
+  drawSeedLabel: 'Seed',
+  drawSizeLabel: 'Drawn tickets',
+  drawNonceLabel: 'Nonce',
+  drawTicketLabel: 'Ticket number to check',
+  drawCheckButton: 'Check',
+  drawTicketInvalid: 'Enter a ticket number: a whole number from 1.',
+  drawVerified: (ticketNo: number, place: number, clock: string) =>
+    `Ticket ${ticketNo} → place ${place}, verified against the commitment published at ${clock}.`,
+  drawAfterOpening: (ticketNo: number) => `Ticket ${ticketNo} was issued after the opening: its place is its number, behind everyone drawn.`,
+  drawFailed: (code: string, message: string) => `The check failed (${code}): ${message} Tell the organisers and keep this screen.`,
+  drawProblems: {
+    DRAW_NOT_COMMITTED: 'people joined, but no commitment to the seed was published.',
+    DRAW_COMMITTED_LATE: 'the commitment was made only after the opening.',
+    DRAW_COMMITMENT_MISMATCH: 'the revealed seed does not match the commitment.',
+    DRAW_COMMITMENT_CHANGED: 'the commitment is not the one this browser saw before the opening.',
+    DRAW_SIZE_MISMATCH: 'the number of drawn tickets does not match the tickets issued before the opening.',
+    DRAW_SEED_MISMATCH: 'the queue updates carry another seed than the published one.',
+    DRAW_PLACE_MISMATCH: 'a ticket was given another place than the draw gives it.',
+  } satisfies Record<DrawCheckCode, string>,
+  drawSelfCheck: (eventId: string) => `Anyone can check the whole order: npm run verify-draw -- --event ${eventId}`,
 };

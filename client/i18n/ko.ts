@@ -180,4 +180,32 @@ export const ko: Dictionary = {
   detailsCenter: '접종 기관',
   detailsSlot: '시간',
   detailsName: '이름',
+
+  // 추첨 확인 (client/waiting/draw-check.ts; docs/decisions/005, "Verifiable draw").
+  drawHeading: '추첨 확인',
+  drawExplain:
+    '시작 전에 들어온 분들의 순서는 시작 시각에 무작위로 정해집니다. 그 순서를 정하는 시드는 누구도 들어오기 전에 정해졌고, 지문(약속값)만 먼저 공개되었으므로 누가 들어왔는지 본 뒤에 고를 수 없습니다.',
+  drawNotCommitted: '약속값이 아직 공개되지 않았습니다. 늦어도 첫 번째 분이 들어올 때 공개됩니다.',
+  drawCommitmentLabel: '약속값 (SHA-256)',
+  drawCommittedAt: (clock) => `${clock}에 공개됨.`,
+  drawSecretUntil: (clock) => `시드는 시작 시각(${clock})까지 비공개입니다. 시작되면 이 화면이 확인합니다.`,
+  drawSeedLabel: '시드',
+  drawSizeLabel: '추첨된 번호표 수',
+  drawNonceLabel: '난수(논스)',
+  drawTicketLabel: '확인할 번호표',
+  drawCheckButton: '확인',
+  drawTicketInvalid: '번호표를 1 이상의 정수로 입력하세요.',
+  drawVerified: (ticketNo, place, clock) => `번호표 ${ticketNo} → 순번 ${place}. ${clock}에 공개된 약속값으로 확인했습니다.`,
+  drawAfterOpening: (ticketNo) => `번호표 ${ticketNo}은(는) 시작 후에 받은 번호표입니다. 추첨된 분들 뒤에서 번호 순서대로 차례가 옵니다.`,
+  drawFailed: (code, message) => `확인에 실패했습니다 (${code}): ${message} 이 화면을 보관하고 주최 측에 알려 주세요.`,
+  drawProblems: {
+    DRAW_NOT_COMMITTED: '사람들이 들어왔는데 시드의 약속값이 공개되지 않았습니다.',
+    DRAW_COMMITTED_LATE: '약속값이 시작 시각 이후에야 만들어졌습니다.',
+    DRAW_COMMITMENT_MISMATCH: '공개된 시드가 약속값과 맞지 않습니다.',
+    DRAW_COMMITMENT_CHANGED: '약속값이 이 브라우저가 시작 전에 본 것과 다릅니다.',
+    DRAW_SIZE_MISMATCH: '추첨된 번호표 수가 시작 전에 발급된 번호표 수와 맞지 않습니다.',
+    DRAW_SEED_MISMATCH: '대기열 갱신 정보의 시드가 공개된 시드와 다릅니다.',
+    DRAW_PLACE_MISMATCH: '번호표가 추첨 결과와 다른 순번을 받았습니다.',
+  },
+  drawSelfCheck: (eventId) => `누구나 전체 순서를 확인할 수 있습니다: npm run verify-draw -- --event ${eventId}`,
 };

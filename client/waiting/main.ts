@@ -15,6 +15,7 @@ import type { WaitroomError } from '../sdk/index.js';
 import { Announcer } from './announcer.js';
 import { askBirthDate, renderCohorts } from './birth-date.js';
 import { bindNotifyButton } from './notify-button.js';
+import { DrawCheck } from './draw-check.js';
 import { playChime, notifyIfHidden } from './turn-alert.js';
 import { emptyModel, problemOf, render, shownState, type ProblemAction } from './view.js';
 
@@ -27,9 +28,11 @@ let language: Language = pageLanguage();
 let texts: Dictionary = dictionaries[language];
 let event: EventInfo | null = null;
 let refreshNotify = (): void => undefined;
+let drawCheck: DrawCheck | null = null;
 
 function redraw(): void {
   render(model, language, texts, Date.now());
+  drawCheck?.render(language, texts);
   if (event?.cohorts.length) renderCohorts(event, language, texts);
   refreshNotify();
 }
@@ -57,6 +60,7 @@ async function main(): Promise<void> {
   }
   model.status = null;
   model.title = event.title;
+  drawCheck = new DrawCheck(event, pageStorage(), redraw);
   wait(event);
 }
 
@@ -95,16 +99,19 @@ function wait(current: EventInfo): void {
   });
   client.on('ticket', ({ ticketNo }) => {
     model.ticketNo = ticketNo;
+    drawCheck?.ownTicket(ticketNo, false);
     const passing = model.problem?.retryAt !== undefined || model.problem?.code === 'STORE_UNAVAILABLE' || model.problem?.code === 'INTERNAL';
     if (passing || model.problem?.code.startsWith('POW_')) model.problem = null; // "checking this browser…" is over too
     redraw();
   });
   client.on('prequeue', ({ waiting }) => {
     model.prequeue = { opensAt: current.opensAt, timeZone: current.timeZone, waiting };
+    if (model.ticketNo !== null) drawCheck?.ownTicket(model.ticketNo, true);
     redraw();
   });
   client.on('position', (position) => {
     model.position = position;
+    drawCheck?.drawn();
     model.updatedAt = Date.now();
     redraw();
     announcer.ahead(position.peopleAhead, texts.announceAhead(position.peopleAhead));
@@ -154,6 +161,15 @@ function actionFor(error: WaitroomError, actions: Record<ProblemAction['label'],
       return { action: actions.reload };
     default:
       return {};
+  }
+}
+
+/** localStorage, or null where the browser blocks it (the draw check then keeps nothing between visits). */
+function pageStorage(): Storage | null {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
   }
 }
 

@@ -7,6 +7,7 @@ import { json } from './admin/responses.js';
 import { LIVEZ_PATH, probe, READYZ_PATH } from '../health/probes.js';
 import type { GatewayContext } from './context.js';
 import { kiosk, KIOSK_PATH } from './kiosk.js';
+import { drawRecord, DRAW_PATH_PREFIX, publicDraw } from './draw-record.js';
 import { staticFiles } from './static-files.js';
 import type { HttpHandler } from './transport/types.js';
 
@@ -59,10 +60,12 @@ export function gatewayHttp({ ctx, startedAt, storeHealthy, ready, reservationsU
           closesAt: config.closesAt,
           // Who may join when: the page asks for a birth date when there are cohorts.
           cohorts: config.cohorts.map(({ id, label, born, opensAt, closesAt }) => ({ id, label, born, opensAt, closesAt })),
+          draw: publicDraw(lastFigures),
         }));
         return json(200, { node: ctx.config.nodeId, reservationsUrl: reservationsUrl(), events } satisfies GatewayInfo);
       }
     }
+    if (request.path.startsWith(DRAW_PATH_PREFIX)) return drawRecord(ctx, request.path);
     const file = await files(request.path, request.headers);
     if (file) return file;
     if (request.path === '/' || request.path === '/index.html') {

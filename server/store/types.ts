@@ -104,6 +104,11 @@ export interface QueueFigures {
   admittedTotal: number;
   /** The pre-queue draw, made at the opening; null before it. */
   draw: Draw | null;
+  /**
+   * The commitment to the draw's seed (docs/decisions/005, "Verifiable draw"), fixed by the event's first join or
+   * controller step; `nonce` is revealed with the draw (null before it). Null until then.
+   */
+  drawCommitment: { hash: string; at: number; nonce: string | null } | null;
   /** Leaver counts (by place) for segmentLayout(cursor, issued), span by span. */
   left: { level: BucketLevel; firstBucket: number; counts: number[] }[];
   /** The operators' latest notice; null when none was ever sent. */
@@ -125,6 +130,7 @@ export const NO_FIGURES: Readonly<QueueFigures> = {
   ratePerMinute: 0,
   admittedTotal: 0,
   draw: null,
+  drawCommitment: null,
   left: [],
   notice: null,
   revoked: { seq: 0, recent: [] },

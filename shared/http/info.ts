@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { EventState } from '../protocol/messages.js';
 import { LocalText } from './local-text.js';
+import { PublicDraw } from './draw.js';
 
 /** Who may join when: a birth-date range with its own window inside the event's. */
 export const CohortInfo = z.object({
@@ -31,6 +32,8 @@ export const EventInfo = z.object({
   closesAt: z.number(),
   /** Empty: anyone may join, no birth date asked. */
   cohorts: z.array(CohortInfo),
+  /** The pre-queue draw's commitment and, after the opening, its reveal (./draw.ts; docs/protocol.md §10.2). */
+  draw: PublicDraw,
 });
 export type EventInfo = z.infer<typeof EventInfo>;
 

@@ -172,12 +172,69 @@ export const GATEWAY_INFO: JsonSchema = {
               required: ['id', 'label', 'born', 'opensAt', 'closesAt'],
             },
           },
+          draw: {
+            type: 'object',
+            properties: {
+              commitment: {
+                anyOf: [
+                  { type: 'object', properties: { hash: { type: 'string', pattern: '^[0-9a-f]{64}$' }, at: { type: 'number' } }, required: ['hash', 'at'] },
+                  { type: 'null' },
+                ],
+              },
+              reveal: {
+                anyOf: [
+                  {
+                    type: 'object',
+                    properties: {
+                      size: { type: 'integer', minimum: 0, maximum: 9007199254740991 },
+                      seed: { type: 'integer', minimum: 0, maximum: 4294967295 },
+                      nonce: { type: 'string', pattern: '^[0-9a-f]{32}$' },
+                    },
+                    required: ['size', 'seed', 'nonce'],
+                  },
+                  { type: 'null' },
+                ],
+              },
+            },
+            required: ['commitment', 'reveal'],
+          },
         },
-        required: ['id', 'title', 'state', 'timeZone', 'prequeueOpensAt', 'opensAt', 'closesAt', 'cohorts'],
+        required: ['id', 'title', 'state', 'timeZone', 'prequeueOpensAt', 'opensAt', 'closesAt', 'cohorts', 'draw'],
       },
     },
   },
   required: ['node', 'reservationsUrl', 'events'],
+};
+
+export const DRAW_RECORD: JsonSchema = {
+  type: 'object',
+  properties: {
+    commitment: {
+      anyOf: [
+        { type: 'object', properties: { hash: { type: 'string', pattern: '^[0-9a-f]{64}$' }, at: { type: 'number' } }, required: ['hash', 'at'] },
+        { type: 'null' },
+      ],
+    },
+    reveal: {
+      anyOf: [
+        {
+          type: 'object',
+          properties: {
+            size: { type: 'integer', minimum: 0, maximum: 9007199254740991 },
+            seed: { type: 'integer', minimum: 0, maximum: 4294967295 },
+            nonce: { type: 'string', pattern: '^[0-9a-f]{32}$' },
+          },
+          required: ['size', 'seed', 'nonce'],
+        },
+        { type: 'null' },
+      ],
+    },
+    event: { type: 'string' },
+    prequeueOpensAt: { type: ['number', 'null'] },
+    opensAt: { type: 'number' },
+    issued: { type: 'integer', minimum: 0, maximum: 9007199254740991 },
+  },
+  required: ['commitment', 'reveal', 'event', 'prequeueOpensAt', 'opensAt', 'issued'],
 };
 
 export const STORED_TICKET: JsonSchema = {

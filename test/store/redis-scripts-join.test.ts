@@ -9,6 +9,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { RESTART_TICKET_GAP } from '../../server/store/restart-gap.js';
 import { EARLIER_RUN_ID, loseTickets, restartRedisRun } from '../support/lost-tickets.js';
 import { EVENT, NODE, T0, useScriptBench } from '../support/script-bench.js';
+import { monitorCommands, writes } from '../support/redis-monitor.js';
+import { drawCommitment } from '../../shared/queue/draw-commitment.js';
 
 const OPENS = T0 + 60_000;
 const SEED = 77;
@@ -34,7 +36,9 @@ describe('join-batch.lua', () => {
 describe('device-join.lua', () => {
   it('device-join/bad-argument: a missing expiry fails before a ticket is issued', async () => {
     const before = await bench.state();
-    await expect(bench.run('device-join', [NODE, T0, 0, SEED, 'secret-1'], 'dev-1')).rejects.toThrow(/BAD_SCRIPT_ARGUMENT device-join.lua ARGV\[6\]/);
+    await expect(bench.run('device-join', [NODE, T0, 0, SEED, 'nonce', 'commitment', 'secret-1'], 'dev-1')).rejects.toThrow(
+      /BAD_SCRIPT_ARGUMENT device-join.lua ARGV\[8\]/,
+    );
     expect(await bench.state()).toEqual(before);
   });
 
@@ -89,18 +93,59 @@ describe('challenge-redeem.lua', () => {
 });
 
 describe('the pre-queue draw (helpers.lua)', () => {
-  it('helpers/draw-not-due: before the opening nothing is drawn; once drawn, a later join keeps the draw', async () => {
+  const COMMIT_FIELDS = ['commitSeed', 'commitNonce', 'commitment', 'committedAt'];
+
+  it('helpers/draw-done: once drawn, a later join keeps the draw', async () => {
     await bench.stores.queue.joinBatch(EVENT, 4, T0, NODE, OPENS);
-    expect(await bench.raw.hExists(bench.k.meta, 'drawSize')).toBe(0);
     await bench.stores.queue.joinBatch(EVENT, 1, OPENS, NODE, OPENS);
-    await bench.stores.queue.joinBatch(EVENT, 1, OPENS + 1, NODE, OPENS);
-    expect(await bench.meta('drawSize')).toBe(4);
+    const drawn = await bench.raw.hGetAll(bench.k.meta);
+    await bench.run('join-batch', [1, NODE, OPENS + 1, OPENS, 5, 'ab'.repeat(16), 'cd'.repeat(32)]);
+    const after = await bench.raw.hGetAll(bench.k.meta);
+    expect([after.drawSize, after.drawSeed, after.drawNonce, after.commitment]).toEqual([drawn.drawSize, drawn.drawSeed, drawn.drawNonce, drawn.commitment]);
+    expect(after.drawSize).toBe('4');
   });
 
-  it('helpers/draw-now: the first join at the opening draws every number issued so far', async () => {
+  it('helpers/commit-now: the first join before the opening fixes the seed and publishes its hash, drawing nothing', async () => {
     await bench.stores.queue.joinBatch(EVENT, 4, T0, NODE, OPENS);
-    expect(await bench.stores.queue.joinBatch(EVENT, 1, OPENS, NODE, OPENS)).toBe(5);
-    expect(await bench.raw.hmGet(bench.k.meta, ['drawSize', 'drawSeed'])).toEqual(['4', String(SEED)]);
+    const [seed, nonce, commitment, committedAt] = await bench.raw.hmGet(bench.k.meta, COMMIT_FIELDS);
+    expect([seed, committedAt]).toEqual([String(SEED), String(T0)]);
+    expect(nonce).toMatch(/^[0-9a-f]{32}$/);
+    expect(commitment).toBe(await drawCommitment(EVENT, SEED, nonce!));
+    expect(await bench.raw.hExists(bench.k.meta, 'drawSize')).toBe(0);
+  });
+
+  it('helpers/draw-not-due: a later join before the opening keeps the commitment, whatever it proposes', async () => {
+    await bench.stores.queue.joinBatch(EVENT, 4, T0, NODE, OPENS);
+    const committed = await bench.raw.hmGet(bench.k.meta, COMMIT_FIELDS);
+    await bench.run('join-batch', [1, NODE, T0 + 5, OPENS, 5, 'ab'.repeat(16), 'cd'.repeat(32)]);
+    expect(await bench.raw.hmGet(bench.k.meta, COMMIT_FIELDS)).toEqual(committed);
+    expect(await bench.raw.hExists(bench.k.meta, 'drawSize')).toBe(0);
+  });
+
+  it('helpers/draw-now: the opening is one HSET, the committed seed revealed, whatever the size of the pre-queue', async () => {
+    const openingWrites = async (prequeue: number) => {
+      await bench.raw.flushAll();
+      await bench.stores.queue.joinBatch(EVENT, prequeue, T0, NODE, OPENS);
+      const [seed, nonce, commitment] = await bench.raw.hmGet(bench.k.meta, COMMIT_FIELDS);
+      const commands = await monitorCommands(bench.url, () => bench.stores.queue.joinBatch(EVENT, 1, OPENS, NODE, OPENS));
+      const drawWrites = writes(commands).filter(({ args }) => args[1] === bench.k.meta && args.some((arg) => /^(draw|commit)/.test(arg)));
+      expect(drawWrites.map(({ args }) => args.slice(2))).toEqual([['drawSize', String(prequeue), 'drawSeed', seed, 'drawNonce', nonce]]);
+      // What is revealed is what was committed to before the opening.
+      expect(await drawCommitment(EVENT, Number(seed), nonce!)).toBe(commitment);
+      return writes(commands).length;
+    };
+    const small = await openingWrites(4);
+    // The opening's writes do not grow with the pre-queue: none per ticket.
+    expect(await openingWrites(3000)).toBe(small);
+  });
+
+  it('helpers/draw-uncommitted: when nothing ran before the opening, commitment and draw are one HSET', async () => {
+    const commands = await monitorCommands(bench.url, () => bench.stores.queue.joinBatch(EVENT, 1, OPENS, NODE, OPENS));
+    const metaWrites = writes(commands).filter(({ args }) => args[1] === bench.k.meta && args.includes('drawSize'));
+    expect(metaWrites).toHaveLength(1);
+    const meta = await bench.raw.hGetAll(bench.k.meta);
+    expect([meta.drawSize, meta.drawSeed, meta.commitSeed, meta.drawNonce]).toEqual(['0', String(SEED), String(SEED), meta.commitNonce]);
+    expect(meta.commitment).toBe(await drawCommitment(EVENT, SEED, meta.commitNonce!));
   });
 });
 

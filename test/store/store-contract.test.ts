@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AdmitStep, AdmitStepResult, Stores } from '../../server/store/types.js';
 import { placeOf, ticketAt } from '../../shared/queue/draw.js';
+import { drawCommitment } from '../../shared/queue/draw-commitment.js';
 import { segmentLayout } from '../../shared/queue/left-segments.js';
 import { peopleAhead } from '../../shared/queue/position.js';
 import { admitStep } from '../support/admit-step.js';
@@ -257,6 +258,22 @@ describe.each(storeFactories)('store contract: $name', (factory) => {
       stores = await factory.create(() => 1);
       // A fresh memory store has no state to keep; Redis keeps the draw it made.
       if (factory.name === 'redis') expect((await stores.queue.figures(E, OPENS, NODE)).draw).toBeNull();
+    });
+
+    it('commits to the seed at the first join before the opening, the same for every node, and reveals that seed at the opening', async () => {
+      expect((await stores.queue.figures(E, T0, NODE)).drawCommitment).toBeNull();
+      await stores.queue.joinBatch(E, 3, T0, NODE, OPENS);
+      const published = (await stores.queue.figures(E, T0 + 1, NODE)).drawCommitment!;
+      expect(published).toEqual({ hash: expect.stringMatching(/^[0-9a-f]{64}$/), at: T0, nonce: null });
+      // Later joins (from any node) and controller steps keep the first commitment.
+      await stores.queue.joinBatch(E, 2, T0 + 10, NODE + 1, OPENS);
+      await admit(stores, before(OPENS - 1));
+      expect((await stores.queue.figures(E, OPENS - 1, NODE + 1)).drawCommitment).toEqual(published);
+      await admit(stores, before(OPENS));
+      const after = await stores.queue.figures(E, OPENS, NODE);
+      expect(after.draw).toEqual({ size: 5, seed: SEED });
+      expect(after.drawCommitment).toEqual({ ...published, nonce: expect.stringMatching(/^[0-9a-f]{32}$/) });
+      expect(await drawCommitment(E, after.draw!.seed, after.drawCommitment!.nonce!)).toBe(published.hash);
     });
 
     it('counts pre-queue leavers at their drawn places, so people ahead are right after the opening', async () => {

@@ -20,6 +20,8 @@ export const T0 = Date.UTC(2026, 10, 24, 11, 0, 0);
 export const NODE = 7;
 
 export interface ScriptBench {
+  /** The bench's own redis-server (MONITOR it: ./redis-monitor.ts). */
+  url: string;
   prefix: string;
   k: EventKeys;
   stores: Stores;
@@ -48,6 +50,7 @@ export async function openScriptBench(redisUrl: string, drawSeed?: DrawSeeds): P
   const connection: RedisConnection = await connectRedis(redisUrl, () => {});
   const scripts = await Scripts.load(connection);
   return {
+    url: redisUrl,
     prefix,
     k,
     stores,
@@ -89,6 +92,9 @@ export function useScriptBench(drawSeed?: DrawSeeds): ScriptBench {
     return current;
   };
   return {
+    get url() {
+      return now().url;
+    },
     get prefix() {
       return now().prefix;
     },

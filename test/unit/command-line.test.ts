@@ -38,6 +38,7 @@ const COMMANDS: Record<string, string[]> = {
   'tools/config-reference/write.ts': ['docs/configuration.md'],
   'tools/schemas/write.ts': ['shared/lean/schemas.generated.ts'],
   'bench/pages.ts': ['--runs N', '--out FILE'],
+  'tools/verify-draw/main.ts': ['--event ID', '--gateway URL', '--ticket N', '--state FILE', 'DRAW_COMMITMENT_MISMATCH'],
 };
 
 const STACK_FRAME = /^\s+at /m;

@@ -10,6 +10,7 @@ import { format, resolveConfig } from 'prettier';
 import { z } from 'zod';
 import { AvailabilityResponse, BookingError, BookingResponse } from '../../shared/booking/api.js';
 import { GatewayInfo } from '../../shared/http/info.js';
+import { DrawRecord } from '../../shared/http/draw.js';
 import { ServerMessage } from '../../shared/protocol/messages.js';
 import { DeviceEntry, Handoff, StoredTicket } from '../../client/sdk/stored-shapes.js';
 
@@ -19,6 +20,7 @@ export const GENERATED_PATH = 'shared/lean/schemas.generated.ts';
 const SCHEMAS: Record<string, z.ZodType> = {
   SERVER_MESSAGE: ServerMessage,
   GATEWAY_INFO: GatewayInfo,
+  DRAW_RECORD: DrawRecord,
   STORED_TICKET: StoredTicket,
   HANDOFF: Handoff,
   DEVICE_ENTRY: DeviceEntry,

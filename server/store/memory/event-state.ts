@@ -1,5 +1,6 @@
 /** Everything the memory stores keep for one event; the queue and booking stores share it. */
 import type { Draw } from '../../../shared/queue/draw.js';
+import type { DrawProposal } from '../draw-seed.js';
 import { BUCKET_WIDTHS } from '../../../shared/queue/left-segments.js';
 import { Status } from '../ticket-status.js';
 import type { BookingRecord, Notice } from '../types.js';
@@ -13,6 +14,8 @@ export class MemoryEventState {
   readonly away = new Map<number, number>();
   /** The pre-queue draw, made at the opening (shared/queue/draw.ts). */
   draw: Draw | null = null;
+  /** The commitment to the draw's seed (with the secret seed and nonce), made by the first join or controller step. */
+  commitment: (DrawProposal & { at: number }) | null = null;
   /** Leavers not yet counted in leftBuckets: their places are drawn at the opening. */
   readonly deferred = new Set<number>();
   /** Requeued tickets, admitted first, lowest place first. */

@@ -1,4 +1,4 @@
-import { randomDrawSeed } from '../draw-seed.js';
+import { DrawProposals, randomDrawSeed } from '../draw-seed.js';
 import type { DrawSeeds, Stores } from '../types.js';
 import { MemoryAuditTrail } from './audit-trail.js';
 import { MemoryBookingStore } from './booking-store.js';
@@ -13,7 +13,7 @@ import { MemorySignInThrottle } from './sign-in-throttle.js';
 export function createMemoryStores(drawSeed: DrawSeeds = randomDrawSeed, auditCapacity?: number): Stores {
   const events = new MemoryEvents();
   return {
-    queue: new MemoryQueueStore(events, drawSeed),
+    queue: new MemoryQueueStore(events, new DrawProposals(drawSeed)),
     bookings: new MemoryBookingStore(events),
     sessions: new MemoryOperatorSessions(),
     signInThrottle: new MemorySignInThrottle(),

@@ -4,6 +4,7 @@
  * the shared contract suite.
  */
 import { placeOf, ticketAt } from '../../../shared/queue/draw.js';
+import type { DrawProposal, DrawProposals } from '../draw-seed.js';
 import { bucketsOf, segmentLayout } from '../../../shared/queue/left-segments.js';
 import { admissionStatusOf, grantExpiryOf, grantedStatus, Status, stillBooks } from '../ticket-status.js';
 import {
@@ -14,7 +15,6 @@ import {
   type DeviceJoin,
   type DevicePlace,
   type AdmitStepResult,
-  type DrawSeeds,
   type NodeNumber,
   type NodePresence,
   type PresenceReport,
@@ -46,10 +46,15 @@ function countLeaver(state: MemoryEventState, ticketNo: number, delta: 1 | -1): 
   countLeft(state, placeOf(ticketNo, state.draw), delta);
 }
 
-/** At or after the opening the first join or controller step draws: every ticket issued so far is the pre-queue. */
-function drawIfDue(state: MemoryEventState, now: number, opensAt: number, seed: DrawSeeds): void {
-  if (state.draw || now < opensAt) return;
-  state.draw = { size: state.issued, seed: seed() };
+/**
+ * The first join or controller step commits to the seed (its proposal's); at or after the opening the first
+ * one draws with the committed seed: every ticket issued so far is the pre-queue.
+ */
+function drawIfDue(state: MemoryEventState, now: number, opensAt: number, proposal: DrawProposal): void {
+  if (state.draw) return;
+  state.commitment ??= { ...proposal, at: now };
+  if (now < opensAt) return;
+  state.draw = { size: state.issued, seed: state.commitment.seed };
 }
 
 function grant(state: MemoryEventState, ticketNo: number, expiresAt: number): void {
@@ -96,7 +101,7 @@ export class MemoryQueueStore implements QueueStore {
 
   constructor(
     private readonly events: MemoryEvents,
-    private readonly drawSeed: DrawSeeds,
+    private readonly proposals: DrawProposals,
   ) {}
 
   /** `${eventId} ${deviceHash}` → the device's place and when it is forgotten. */
@@ -128,7 +133,7 @@ export class MemoryQueueStore implements QueueStore {
 
   async joinBatch(eventId: string, count: number, now: number, node: NodeNumber, opensAt: number): Promise<number> {
     const state = this.events.get(eventId);
-    drawIfDue(state, now, opensAt, this.drawSeed);
+    drawIfDue(state, now, opensAt, this.proposals.for(eventId));
     const first = state.issued + 1;
     for (let n = first; n < first + count; n++) {
       state.status.set(n, Status.WAITING);
@@ -222,6 +227,7 @@ export class MemoryQueueStore implements QueueStore {
       ratePerMinute: state.ratePerMinute,
       admittedTotal: state.admittedTotal,
       draw: state.draw,
+      drawCommitment: state.commitment && { hash: state.commitment.commitment, at: state.commitment.at, nonce: state.draw ? state.commitment.nonce : null },
       left: segmentLayout(state.cursor, state.issued).map(({ level, firstBucket, count }) => ({
         level,
         firstBucket,
@@ -253,7 +259,7 @@ export class MemoryQueueStore implements QueueStore {
     const { now } = limits;
     if (state.lease && state.lease.holder !== limits.holder && state.lease.until > now) return { leader: false };
     state.lease = { holder: limits.holder, until: now + limits.leaseMs };
-    drawIfDue(state, now, limits.opensAt, this.drawSeed);
+    drawIfDue(state, now, limits.opensAt, this.proposals.for(eventId));
     const reaped = limits.reapDeadNodes ? reapDeadNodes(state, now, limits.nodeTimeoutMs) : 0;
     for (const [ticketNo, awayAt] of state.away) {
       if (awayAt > now - limits.graceMs) break;

@@ -2,7 +2,7 @@
  * The Redis stores: one client shared by the queue and booking stores, every
  * state change an atomic Lua script, every key of an event in one hash tag.
  */
-import { randomDrawSeed } from '../draw-seed.js';
+import { DrawProposals, randomDrawSeed } from '../draw-seed.js';
 import type { DrawSeeds, Stores } from '../types.js';
 import { RedisAuditTrail } from './audit-trail.js';
 import { RedisBookingStore } from './booking-store.js';
@@ -58,7 +58,7 @@ export async function createRedisStores(options: RedisStoreOptions): Promise<Sto
     const groupOf = options.clusterNodes?.length ? (key: string) => key : () => 'redis';
     const barrier = replication ? new ReplicationBarrier(commitRedis, replication.replicas, replication.timeoutMs, groupOf) : null;
     return {
-      queue: new RedisQueueStore(redis, scripts, options.keyPrefix, options.drawSeed ?? randomDrawSeed),
+      queue: new RedisQueueStore(redis, scripts, options.keyPrefix, new DrawProposals(options.drawSeed ?? randomDrawSeed)),
       bookings: new RedisBookingStore(redis, commitScripts, options.keyPrefix, barrier),
       sessions: new RedisOperatorSessions(redis, options.keyPrefix),
       signInThrottle: new RedisSignInThrottle(scripts, options.keyPrefix),

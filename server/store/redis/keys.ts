@@ -34,7 +34,9 @@ export interface EventKeys {
    * Hash: issued (highest ticket number), cursor, active and requeued (kept equal to
    * the sizes of those sets), paused, ratePerMinute, admittedTotal, tokens, tokensAt,
    * runId (the Redis run the state was last recovered for), restarts, once the
-   * pre-queue is drawn drawSize and drawSeed (shared/queue/draw.ts), the operators'
+   * commitment to the draw (commitment, committedAt; commitSeed and commitNonce,
+   * secret until the opening: docs/decisions/005), once the pre-queue is drawn
+   * drawSize, drawSeed and drawNonce (shared/queue/draw.ts), the operators'
    * notice (noticeId, noticeText, noticeAt) and revocations (revokedSeq, and
    * revokedRecent: the latest revoked ticket numbers, space-separated, oldest first).
    */

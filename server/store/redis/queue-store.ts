@@ -13,7 +13,6 @@ import {
   type AdmitStep,
   type DeviceJoin,
   type DevicePlace,
-  type DrawSeeds,
   type NodeNumber,
   type NodePresence,
   type PresenceReport,
@@ -28,6 +27,7 @@ import { eventKeys, globalKeys, scriptKeys, type EventKeys } from './keys.js';
 import { admitResult, devicePlace, reconnectOutcome, revokeOutcome } from './outcomes.js';
 import { admissionStatusOf, stillBooks } from '../ticket-status.js';
 import type { Scripts } from './scripts.js';
+import type { DrawProposal, DrawProposals } from '../draw-seed.js';
 import { decodeStored } from './stored-value.js';
 
 /** One gateway's report of itself in the presence hash, as recordPresence writes it. */
@@ -43,12 +43,20 @@ const FIGURE_FIELDS = [
   'admittedTotal',
   'drawSize',
   'drawSeed',
+  'drawNonce',
+  'commitment',
+  'committedAt',
   'noticeId',
   'noticeText',
   'noticeAt',
   'revokedSeq',
   'revokedRecent',
 ];
+
+/** The ARGV of a draw proposal, in the scripts' order: seed, nonce, commitment. */
+function proposalArgs({ seed, nonce, commitment }: DrawProposal): [number, string, string] {
+  return [seed, nonce, commitment];
+}
 
 /** Tickets per disconnect.lua call, so one node's mass disconnect does not block Redis in one long script. */
 const DISCONNECT_CHUNK = 1000;
@@ -58,7 +66,7 @@ export class RedisQueueStore implements QueueStore {
     private readonly client: RedisConnection,
     private readonly scripts: Scripts,
     private readonly prefix: string,
-    private readonly drawSeed: DrawSeeds,
+    private readonly proposals: DrawProposals,
   ) {}
 
   private keys(eventId: string): EventKeys {
@@ -68,13 +76,15 @@ export class RedisQueueStore implements QueueStore {
   async joinBatch(eventId: string, count: number, now: number, node: NodeNumber, opensAt: number): Promise<number> {
     const k = this.keys(eventId);
     const keys = scriptKeys(k);
-    return Number(await this.scripts.run('join-batch', keys, [count, node, now, opensAt, this.drawSeed()]));
+    return Number(await this.scripts.run('join-batch', keys, [count, node, now, opensAt, ...proposalArgs(this.proposals.for(eventId))]));
   }
 
   async joinDevice(eventId: string, join: DeviceJoin, now: number, node: NodeNumber, opensAt: number): Promise<DevicePlace> {
     const k = this.keys(eventId);
     const keys = scriptKeys(k, k.device(join.deviceHash));
-    return devicePlace(await this.scripts.run('device-join', keys, [node, now, opensAt, this.drawSeed(), join.secretHash, join.expiresAt]));
+    return devicePlace(
+      await this.scripts.run('device-join', keys, [node, now, opensAt, ...proposalArgs(this.proposals.for(eventId)), join.secretHash, join.expiresAt]),
+    );
   }
 
   async releaseDevice(eventId: string, deviceHash: string, ticketNo: number): Promise<void> {
@@ -124,6 +134,9 @@ export class RedisQueueStore implements QueueStore {
       admittedTotal,
       drawSize,
       drawSeed,
+      drawNonce,
+      commitment,
+      committedAt,
       noticeId,
       noticeText,
       noticeAt,
@@ -139,6 +152,7 @@ export class RedisQueueStore implements QueueStore {
       ratePerMinute: Number(ratePerMinute ?? 0),
       admittedTotal: Number(admittedTotal ?? 0),
       draw: drawSize == null ? null : ({ size: Number(drawSize), seed: Number(drawSeed) } satisfies Draw),
+      drawCommitment: commitment == null ? null : { hash: commitment, at: Number(committedAt), nonce: drawNonce ?? null },
       notice: noticeId == null ? null : { id: Number(noticeId), text: noticeText ?? '', at: Number(noticeAt ?? 0) },
       revoked: { seq: Number(revokedSeq ?? 0), recent: (revokedRecent ?? '').split(' ').filter(Boolean).map(Number) },
     };
@@ -189,7 +203,7 @@ export class RedisQueueStore implements QueueStore {
       step.ratePerMinute,
       step.reapDeadNodes ? 1 : 0,
       step.opensAt,
-      this.drawSeed(),
+      ...proposalArgs(this.proposals.for(eventId)),
     ]);
     return admitResult(reply);
   }

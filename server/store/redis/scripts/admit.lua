@@ -22,7 +22,8 @@
 -- ARGV[1] now (ms)  ARGV[2] holder  ARGV[3] leaseMs  ARGV[4] nodeTimeoutMs  ARGV[5] admitting (0|1)
 -- ARGV[6] maxActive  ARGV[7] admitsPerMinute  ARGV[8] graceMs  ARGV[9] grantTtlMs  ARGV[10] maxSteps
 -- ARGV[11] ratePerMinute (stored as given)  ARGV[12] reap dead nodes (0|1)
--- ARGV[13] opensAt (ms)  ARGV[14] seed of the draw, should this call make it (unsigned 32-bit)
+-- ARGV[13] opensAt (ms)  ARGV[14..16] the node's proposal for the draw, should this call commit to it:
+--   seed (unsigned 32-bit), nonce, commitment
 -- Returns: {0} when another holder has the lease, otherwise
 --   {1, cursor, active, skipped, backlogged (0|1), reaped, grantExpiresAt (string), ticketNo...}
 --   where the ticket numbers are those admitted, in order, all expiring at grantExpiresAt
@@ -36,7 +37,7 @@ local now, holder, lease_ms, node_timeout_ms = arg_number(1, 'now'), arg_string(
 local max_active, per_minute = arg_number(6, 'maxActive'), arg_number(7, 'admitsPerMinute')
 local grace_ms, grant_ttl_ms, max_steps = arg_number(8, 'graceMs'), arg_number(9, 'grantTtlMs'), arg_number(10, 'maxSteps')
 arg_number(11, 'ratePerMinute')
-local opens_at, seed = arg_number(13, 'opensAt'), arg_number(14, 'seed')
+local opens_at, proposal = arg_number(13, 'opensAt'), arg_proposal(14)
 arg_string(5, 'admitting')
 arg_string(12, 'reapDeadNodes')
 
@@ -48,7 +49,7 @@ if lease[1] and lease[1] ~= holder and tonumber(lease[2]) > now then return {0} 
 redis.call('HSET', lease_key, 'holder', holder, 'until', str(now + lease_ms))
 -- The restart check of docs/decisions/004 runs in the controller step too.
 recover_after_restart(k)
-local net = draw_if_due(k, now, opens_at, seed)
+local net = draw_if_due(k, now, opens_at, proposal)
 
 -- Bound one call's work; the rest follow in the next calls.
 local REAP_LIMIT, PROMOTE_LIMIT, SETTLE_LIMIT = 5000, 10000, 10000

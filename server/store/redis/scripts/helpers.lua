@@ -52,6 +52,12 @@ local function arg_string(i, name)
   return ARGV[i]
 end
 
+-- A node's proposal for the event's draw at ARGV[i], ARGV[i+1], ARGV[i+2]:
+-- seed (unsigned 32-bit), nonce and commitment (hex; ../../draw-seed.ts).
+local function arg_proposal(i)
+  return { seed = arg_number(i, 'seed'), nonce = arg_string(i + 1, 'nonce'), commitment = arg_string(i + 2, 'commitment') }
+end
+
 -- A number as a string that reads back as the same double; integers below
 -- 1e17 print without an exponent (tostring switches to one past 1e14).
 local function str(n)
@@ -166,18 +172,39 @@ local function draw_of(meta_key)
   return draw_network(tonumber(drawn[1]), tonumber(drawn[2]))
 end
 
--- The first join or controller step at or after the opening draws: every
--- number issued so far is the pre-queue. One write, whatever its size. Its
--- restart gaps leave `gaps` (their places are scattered now: the cursor
--- steps over them one by one instead of crossing a run).
-local function draw_if_due(k, now, opens_at, seed)
+-- The commitment to the draw (docs/decisions/005, "Verifiable draw"): the
+-- event's first join or controller step stores its caller's proposal, the
+-- seed and nonce in commitSeed and commitNonce (secret: nothing but this
+-- function reads them) and their hash in commitment, published at once.
+-- The first join or controller step at or after the opening draws with the
+-- committed seed: every number issued so far is the pre-queue, and the seed
+-- and nonce are copied into drawSeed and drawNonce, revealed. One write,
+-- whatever its size. Its restart gaps leave `gaps` (their places are
+-- scattered now: the cursor steps over them one by one instead of crossing a run).
+local function draw_if_due(k, now, opens_at, proposal)
   local meta_key, gaps_key, reclaimed_key = k.meta, k.gaps, k.reclaimed
   local net = draw_of(meta_key)
-  -- branch: helpers/draw-not-due (drawn already, or before the opening)
-  if net or now < opens_at then return net end
-  -- branch: helpers/draw-now
+  -- branch: helpers/draw-done (drawn already)
+  if net then return net end
+  local committed = redis.call('HMGET', meta_key, 'commitSeed', 'commitNonce')
+  if now < opens_at then
+    -- branch: helpers/draw-not-due (before the opening, committed already)
+    if committed[1] then return nil end
+    -- branch: helpers/commit-now (the event's first join or step: the seed is fixed, its hash published)
+    redis.call('HSET', meta_key, 'commitSeed', str(proposal.seed), 'commitNonce', proposal.nonce, 'commitment', proposal.commitment, 'committedAt', str(now))
+    return nil
+  end
   local size = tonumber(redis.call('HGET', meta_key, 'issued')) or 0
-  redis.call('HSET', meta_key, 'drawSize', str(size), 'drawSeed', str(seed))
+  local seed = tonumber(committed[1])
+  if seed then
+    -- branch: helpers/draw-now
+    redis.call('HSET', meta_key, 'drawSize', str(size), 'drawSeed', committed[1], 'drawNonce', committed[2])
+  else
+    -- branch: helpers/draw-uncommitted (nothing ran before the opening: committed and revealed in the same write)
+    seed = proposal.seed
+    redis.call('HSET', meta_key, 'drawSize', str(size), 'drawSeed', str(seed), 'drawNonce', proposal.nonce,
+      'commitSeed', str(seed), 'commitNonce', proposal.nonce, 'commitment', proposal.commitment, 'committedAt', str(now))
+  end
   redis.call('ZREMRANGEBYSCORE', gaps_key, '-inf', size)
   redis.call('ZREMRANGEBYSCORE', reclaimed_key, '-inf', size)
   return draw_network(size, seed)
@@ -323,10 +350,10 @@ end
 -- (join-batch.lua, device-join.lua). At or after the opening the pre-queue is
 -- drawn first, so these numbers queue behind it. Returns the first number.
 -- Writes only: the caller has checked its arguments (count an integer >= 0,
--- node, now, opens_at and seed numbers).
-local function issue_tickets(k, count, node, now, opens_at, seed)
+-- node, now, opens_at numbers, the proposal).
+local function issue_tickets(k, count, node, now, opens_at, proposal)
   recover_after_restart(k)
-  draw_if_due(k, now, opens_at, seed)
+  draw_if_due(k, now, opens_at, proposal)
   local last = redis.call('HINCRBY', k.meta, 'issued', count)
   local first = last - count + 1
   -- unpack() has a stack limit, so the statuses go in chunks.
