@@ -31,10 +31,13 @@ export function missWindow(now: number): { index: number; endsAt: number } {
 }
 
 export interface RecoveryStore {
-  /** Makes `id` the ticket's one live code: an earlier code of the same ticket stops working. */
-  set(eventId: string, id: string, entry: RecoveryEntry, now: number): Promise<void>;
   /**
-   * Uses a code once: its entry is returned and forgotten. Checked first against the event's misses this
+   * Makes `id` the ticket's one live code: an earlier code of the same ticket stops working. `used`, and nothing
+   * stored, when `id` was redeemed already: a code shown on a screen works once, and its photograph never again.
+   */
+  set(eventId: string, id: string, entry: RecoveryEntry, now: number): Promise<'stored' | 'used'>;
+  /**
+   * Uses a code once: its entry is returned and forgotten (its id is remembered as used until the ticket expires). Checked first against the event's misses this
    * minute (`missesPerMinute`): at the limit, even a right code waits for the next minute.
    */
   redeem(eventId: string, id: string, now: number, missesPerMinute: number): Promise<RecoveryRedeemOutcome>;

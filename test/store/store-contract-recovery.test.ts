@@ -26,6 +26,15 @@ describe.each(storeFactories)('store contract, recovery codes: $name', (factory)
     expect(await stores.recovery.redeem('e1', 'id-a', T0 + 2, 10)).toEqual({ kind: 'unknown' });
   });
 
+  it('a used code cannot be stored again, so a photograph of it stays useless; a new code can (recovery-set/used)', async () => {
+    expect(await stores.recovery.set('e1', 'id-a', entry(7), T0)).toBe('stored');
+    expect((await stores.recovery.redeem('e1', 'id-a', T0 + 1, 10)).kind).toBe('found');
+    expect(await stores.recovery.set('e1', 'id-a', entry(7), T0 + 2)).toBe('used');
+    expect(await stores.recovery.redeem('e1', 'id-a', T0 + 3, 10)).toEqual({ kind: 'unknown' });
+    expect(await stores.recovery.set('e1', 'id-b', entry(7), T0 + 4)).toBe('stored');
+    expect((await stores.recovery.redeem('e1', 'id-b', T0 + 5, 10)).kind).toBe('found');
+  });
+
   it("keeps codes per event: another event's id finds nothing (recovery-redeem/unknown)", async () => {
     await stores.recovery.set('e1', 'id-a', entry(7), T0);
     expect(await stores.recovery.redeem('e2', 'id-a', T0, 10)).toEqual({ kind: 'unknown' });

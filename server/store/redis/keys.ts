@@ -137,7 +137,7 @@ export function historyKey(prefix: string, eventId: string): string {
 
 /** The recovery codes of one event (../recovery-types.ts), alone in their scripts, so outside SCRIPT_KEY_ORDER. */
 export interface RecoveryKeys {
-  /** Hash code id → "expiresAt ticketNo ticket box", until the last entry's ticket expires. */
+  /** Hash code id → "expiresAt ticketNo ticket box", or "used" once redeemed, until the last entry's ticket expires. */
   codes: string;
   /** Hash ticketNo → the id of its live code. */
   ofTicket: string;

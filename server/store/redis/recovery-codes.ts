@@ -9,9 +9,11 @@ export class RedisRecoveryCodes implements RecoveryStore {
     private readonly prefix: string,
   ) {}
 
-  async set(eventId: string, id: string, entry: RecoveryEntry, now: number): Promise<void> {
+  async set(eventId: string, id: string, entry: RecoveryEntry, now: number): Promise<'stored' | 'used'> {
     const keys = recoveryKeys(this.prefix, eventId);
-    await this.scripts.run('recovery-set', [keys.codes, keys.ofTicket], [id, entry.ticketNo, entry.ticket, entry.box, entry.expiresAt, now]);
+    // Shape per scripts/recovery-set.lua.
+    const stored = await this.scripts.run('recovery-set', [keys.codes, keys.ofTicket], [id, entry.ticketNo, entry.ticket, entry.box, entry.expiresAt, now]);
+    return stored === 1 ? 'stored' : 'used';
   }
 
   async redeem(eventId: string, id: string, now: number, missesPerMinute: number): Promise<RecoveryRedeemOutcome> {

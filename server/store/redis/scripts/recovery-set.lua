@@ -1,7 +1,7 @@
 -- Make ARGV[1] the ticket's one live recovery code (an earlier code of the ticket is forgotten).
--- KEYS[1] hash id → "expiresAt ticketNo ticket box"  KEYS[2] hash ticketNo → id
+-- KEYS[1] hash id → "expiresAt ticketNo ticket box", or "used"  KEYS[2] hash ticketNo → id
 -- ARGV[1] id  ARGV[2] ticket number  ARGV[3] ticket token  ARGV[4] sealed secret  ARGV[5] expiresAt (ms)  ARGV[6] now (ms)
--- Returns: 1
+-- Returns: 1 stored; 0 when the id was redeemed already (nothing written)
 -- Both hashes live until the last entry written expires; redeem drops entries past their own expiry.
 local id = arg_string(1, 'id')
 arg_integer(2, 'ticketNo', 1)
@@ -10,6 +10,10 @@ local ticket = arg_string(3, 'ticket')
 local box = arg_string(4, 'box')
 local expires_at = arg_integer(5, 'expiresAt', 0)
 local now = arg_integer(6, 'now', 0)
+if redis.call('HGET', KEYS[1], id) == 'used' then
+  -- branch: recovery-set/used
+  return 0
+end
 local earlier = redis.call('HGET', KEYS[2], ticket_no)
 if earlier and earlier ~= id then
   -- branch: recovery-set/replaces
