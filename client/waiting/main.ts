@@ -15,6 +15,7 @@ import type { WaitroomError } from '../sdk/index.js';
 import { Announcer } from './announcer.js';
 import { askBirthDate, renderCohorts } from './birth-date.js';
 import { bindNotifyButton } from './notify-button.js';
+import { RecoveryPanel } from './recovery-panel.js';
 import { playChime, notifyIfHidden } from './turn-alert.js';
 import { emptyModel, problemOf, render, shownState, type ProblemAction } from './view.js';
 
@@ -27,11 +28,13 @@ let language: Language = pageLanguage();
 let texts: Dictionary = dictionaries[language];
 let event: EventInfo | null = null;
 let refreshNotify = (): void => undefined;
+let recovery: RecoveryPanel | null = null;
 
 function redraw(): void {
   render(model, language, texts, Date.now());
   if (event?.cohorts.length) renderCohorts(event, language, texts);
   refreshNotify();
+  recovery?.refresh();
 }
 
 bindLanguageSwitch(language, (chosen, chosenTexts) => {
@@ -93,8 +96,10 @@ function wait(current: EventInfo): void {
     redraw();
     announcer.state(shownState(state), el('connection-state', HTMLElement).textContent ?? '');
   });
+  recovery = new RecoveryPanel(client, () => texts);
   client.on('ticket', ({ ticketNo }) => {
     model.ticketNo = ticketNo;
+    recovery?.ticket(ticketNo);
     const passing = model.problem?.retryAt !== undefined || model.problem?.code === 'STORE_UNAVAILABLE' || model.problem?.code === 'INTERNAL';
     if (passing || model.problem?.code.startsWith('POW_')) model.problem = null; // "checking this browser…" is over too
     redraw();
