@@ -54,6 +54,12 @@ describe('recovery code', () => {
     );
   });
 
+  it('matches the test vector of docs/protocol.md §6.5', async () => {
+    const code = codeFromValues([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect([code, groupCode(code)]).toEqual(['0123456789ABY', '0123-4567-89ABY']);
+    expect(await recoveryId('demo', code)).toBe('uhtKL2qlOvjJXjYc19UMA615QgsgFDGFrjsRJBKlgtM');
+  });
+
   it('tells a wrong length and a character outside the alphabet apart from a wrong check', () => {
     const code = newRecoveryCode();
     expect(parseRecoveryCode(code.slice(1))).toEqual({ ok: false, problem: 'length' });
