@@ -7,6 +7,7 @@
  */
 import type { ClientMessage } from '../../../shared/protocol/messages.js';
 import { ErrorCode } from '../../../shared/protocol/codes.js';
+import type { RecoveryRedeemOutcome } from '../../store/types.js';
 import type { RequestContext } from '../context.js';
 import { Refusals } from '../refusals.js';
 import type { Session } from '../session.js';
@@ -35,7 +36,7 @@ export async function keepRecoveryCode(ctx: RequestContext, session: Session, me
 
 export async function redeemRecoveryCode(ctx: RequestContext, session: Session, message: Of<'recover'>): Promise<void> {
   if (!ctx.room(message.eventId)) return session.sendError(ErrorCode.UNKNOWN_EVENT, `no event "${message.eventId}"`, message.rid);
-  let outcome;
+  let outcome: RecoveryRedeemOutcome;
   try {
     outcome = await ctx.recovery.redeem(message.eventId, message.id, ctx.clock.now(), ctx.config.gateway.recoveryMissesPerEventPerMinute);
   } catch {
