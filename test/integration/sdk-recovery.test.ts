@@ -1,11 +1,12 @@
 /**
  * The SDK's recovery code in Node (decision 030): a client shows its code, a client with storage of its own (another
  * device) takes the place over with it: the same ticket, and the first is superseded; a code is refused when
- * mistyped or used, and a second code from the new holder works again.
+ * mistyped or used, and a second code from the new holder works again. After the turn, it hands over the same grant.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { memoryStorage, WaitroomClient, type KeyValueStorage, type TicketEvent, type WaitroomError } from '../../client/sdk/index.js';
+import { bookingBody, postBooking } from '../support/booking.js';
 import { startTestSystem, testEvent, type TestSystem } from '../support/system.js';
 
 let system: TestSystem;
@@ -72,4 +73,22 @@ it('moves a place to another device with the code, once', async () => {
   if (!again.ok) throw new Error(`no code: ${again.code}`);
   expect(again.code).not.toBe(shown.code);
   expect(await third.sdk.recover(again.code)).toEqual({ ok: true, ticketNo: phoneTicket.ticketNo });
+});
+
+it('after the turn came, the code still restores the place on another device, with the same grant, which books', async () => {
+  const phone = device();
+  await phone.next();
+  const shown = await phone.sdk.recoveryCode();
+  if (!shown.ok) throw new Error(`no code: ${shown.code}`);
+  const admitted = new Promise<string>((resolve) => phone.sdk.on('admitted', ({ grant }) => resolve(grant)));
+  await system.stores.queue.setPaused('ev', false);
+  const grant = await admitted;
+
+  const laptop = device();
+  await laptop.next();
+  const handedOver = new Promise<string>((resolve) => laptop.sdk.on('admitted', ({ grant: again }) => resolve(again)));
+  expect(await laptop.sdk.recover(shown.code)).toMatchObject({ ok: true });
+  expect(await handedOver).toBe(grant);
+  const handoff = laptop.sdk.handoff()!;
+  expect((await postBooking(system.reservationsUrl!, 'ev', bookingBody(handoff.grant, handoff.secret))).status).toBe(201);
 });
