@@ -111,5 +111,9 @@ describe('recovery codes', () => {
     // The next minute, the right code works.
     clock.advance(60_000);
     expect(await ask(owner, { type: 'recover', eventId: 'ev', id })).toMatchObject({ type: 'recovered', ticketNo: holder.ticketNo });
+    // Operators see the guessing: outcomes by event.
+    const counted = (await system.gateway!.context.registry.getSingleMetric('waitroom_recoveries_total')!.get()).values;
+    const of = (outcome: string) => counted.find((v) => v.labels.event === 'ev' && v.labels.outcome === outcome)?.value;
+    expect([of('unknown'), of('limited'), of('restored'), of('kept'), of('used')]).toEqual([PER_EVENT, 2, 2, 2, 1]);
   });
 });

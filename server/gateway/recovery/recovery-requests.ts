@@ -30,6 +30,7 @@ export async function keepRecoveryCode(ctx: RequestContext, session: Session, me
   } catch {
     return session.refuse(Refusals.storeUnavailable, message.rid);
   }
+  ctx.metrics.recoveries.inc({ event: claims.e, outcome: kept === 'stored' ? 'kept' : 'used' });
   if (kept === 'used') return session.refuse(Refusals.recoveryCodeUsed, message.rid);
   session.send({ type: 'recovery-kept', rid: message.rid, expiresAt: claims.exp });
 }
@@ -42,6 +43,7 @@ export async function redeemRecoveryCode(ctx: RequestContext, session: Session, 
   } catch {
     return session.refuse(Refusals.storeUnavailable, message.rid);
   }
+  ctx.metrics.recoveries.inc({ event: message.eventId, outcome: outcome.kind === 'found' ? 'restored' : outcome.kind });
   switch (outcome.kind) {
     case 'found': {
       const check = ctx.tokens.checkTicket(outcome.ticket, ctx.clock.now(), message.eventId);
