@@ -37,6 +37,9 @@ const waitingErrors = {
   INTERNAL: 'The queue had a problem. Trying again shortly; keep this page open.',
   RATE_LIMITED: 'Many people are joining from your network right now. Trying again shortly; keep this page open.',
   RECONNECT_RATE_LIMITED: 'Reconnecting too often. Trying again shortly; your place is kept.',
+  RECOVERY_CODE_UNKNOWN: 'This recovery code does not work: it was used already, replaced by a newer one, or its place has ended.',
+  RECOVERY_CODE_USED: 'This recovery code was used already.',
+  RECOVERY_RATE_LIMITED: 'Too many recovery codes were tried. Wait a minute and try again.',
   SUPERSEDED: 'Your place is now open in another tab or window, so this page stopped updating.',
   EVENT_WITHDRAWN: 'This booking event was withdrawn by its organisers. Check the official announcements for a new date.',
   PROTOCOL_VIOLATION: 'The server ended the connection. Reload the page to continue; your place is kept.',
@@ -151,6 +154,30 @@ export const en = {
   cohortLine: (label: string, from: string, to: string, opens: string) => `${label}: born ${from} to ${to}, from ${opens}`,
   birthDateLabel: 'Birth date',
   joinButton: 'Join the queue',
+
+  // Recovery code (issue 18 §2, docs/decisions/030-recovery-code.md): these keys stay together.
+  recoverySummary: 'Continue on another phone or computer',
+  recoveryExplain:
+    'Type this code on the other device under "I have a recovery code", or scan the QR code with it. Your place moves there with the same number, and this page stops. The code works once.',
+  recoveryWarning: 'Anyone who has this code can take your place. Do not share it or post it.',
+  recoveryCodeLabel: 'Your recovery code',
+  recoveryQrLabel: (code: string) => `QR code of the recovery code ${code}`,
+  recoveryMaking: 'Making your code…',
+  recoveryFailed: 'The code could not be made just now. Close this section and open it again.',
+  recoverSummary: 'I have a recovery code',
+  recoverHelp: 'The 13 letters and digits shown on your other device, for example ABCD-EFGH-JKMNP. The place this browser holds now is given up.',
+  recoverLabel: 'Recovery code',
+  recoverButton: 'Continue with this code',
+  recovering: 'Restoring your place…',
+  recoveredPlace: (ticketNo: number) => `Your place is restored: ticket number ${ticketNo}.`,
+  recoverErrors: {
+    RECOVERY_CODE_MALFORMED: 'A recovery code has 13 letters and digits. Check that you typed all of them.',
+    RECOVERY_CODE_MISTYPED: 'One character is wrong, or two are swapped. Check the code and type it again.',
+    RECOVERY_CODE_INVALID: 'This code does not open the place. Check it and type it again.',
+    NOT_CONNECTED: 'Not connected just now. Wait a moment and try again.',
+    other: 'The place could not be restored just now. Try again in a moment.',
+  },
+  // End of the recovery code's keys.
 
   waitingErrors,
   notYet: (clock: string) => `This page joins by itself at ${clock}; keep it open.`,

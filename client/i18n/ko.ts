@@ -64,6 +64,30 @@ export const ko: Dictionary = {
   birthDateLabel: '생년월일',
   joinButton: '대기열 들어가기',
 
+  // 복구 코드 (issue 18 §2, docs/decisions/030-recovery-code.md): 이 키들은 한곳에 둡니다.
+  recoverySummary: '다른 휴대전화나 컴퓨터에서 계속하기',
+  recoveryExplain:
+    '다른 기기의 "복구 코드가 있어요"에 이 코드를 입력하거나 그 기기로 QR 코드를 찍으세요. 같은 번호로 순서가 그 기기로 옮겨지고, 이 페이지는 멈춥니다. 코드는 한 번만 쓸 수 있습니다.',
+  recoveryWarning: '이 코드를 가진 사람은 누구나 내 순서를 가져갈 수 있습니다. 다른 사람에게 알려 주거나 올리지 마세요.',
+  recoveryCodeLabel: '내 복구 코드',
+  recoveryQrLabel: (code) => `복구 코드 ${code}의 QR 코드`,
+  recoveryMaking: '코드를 만드는 중…',
+  recoveryFailed: '지금은 코드를 만들지 못했습니다. 이 부분을 닫았다가 다시 여세요.',
+  recoverSummary: '복구 코드가 있어요',
+  recoverHelp: '다른 기기에 표시된 영문·숫자 13자입니다 (예: ABCD-EFGH-JKMNP). 이 브라우저가 지금 가진 순서는 포기하게 됩니다.',
+  recoverLabel: '복구 코드',
+  recoverButton: '이 코드로 계속하기',
+  recovering: '순서를 되찾는 중…',
+  recoveredPlace: (ticketNo) => `순서를 되찾았습니다. 번호표 ${ticketNo}번입니다.`,
+  recoverErrors: {
+    RECOVERY_CODE_MALFORMED: '복구 코드는 영문·숫자 13자입니다. 빠진 글자가 없는지 확인하세요.',
+    RECOVERY_CODE_MISTYPED: '한 글자가 틀렸거나 두 글자의 순서가 바뀌었습니다. 코드를 확인하고 다시 입력하세요.',
+    RECOVERY_CODE_INVALID: '이 코드로는 순서를 열 수 없습니다. 확인하고 다시 입력하세요.',
+    NOT_CONNECTED: '지금 연결되어 있지 않습니다. 잠시 후 다시 시도하세요.',
+    other: '지금은 순서를 되찾지 못했습니다. 잠시 후 다시 시도하세요.',
+  },
+  // 복구 코드 키 끝.
+
   waitingErrors: {
     INVALID_MESSAGE: '서버가 이해하지 못한 요청입니다. 페이지를 새로 고치세요. 순서는 유지됩니다.',
     UNKNOWN_TYPE: '서버가 이해하지 못한 요청입니다. 페이지를 새로 고치세요. 순서는 유지됩니다.',
@@ -94,6 +118,9 @@ export const ko: Dictionary = {
     INTERNAL: '대기열에 문제가 생겼습니다. 잠시 후 다시 시도합니다. 페이지를 열어 두세요.',
     RATE_LIMITED: '지금 같은 네트워크에서 많은 사람이 대기열에 들어오고 있습니다. 잠시 후 다시 시도합니다. 페이지를 열어 두세요.',
     RECONNECT_RATE_LIMITED: '재연결이 너무 잦습니다. 잠시 후 다시 시도합니다. 대기 순서는 유지됩니다.',
+    RECOVERY_CODE_UNKNOWN: '이 복구 코드는 쓸 수 없습니다. 이미 사용되었거나, 새 코드로 바뀌었거나, 대기 순서가 끝났습니다.',
+    RECOVERY_CODE_USED: '이미 사용된 복구 코드입니다.',
+    RECOVERY_RATE_LIMITED: '복구 코드를 너무 많이 입력했습니다. 1분 뒤에 다시 시도하세요.',
     SUPERSEDED: '다른 탭이나 창에서 이 순서를 열었기 때문에 이 페이지는 더 이상 갱신되지 않습니다.',
     EVENT_WITHDRAWN: '운영 기관이 이 예약 행사를 철회했습니다. 새 일정은 공식 안내를 확인하세요.',
     PROTOCOL_VIOLATION: '서버가 연결을 끊었습니다. 계속하려면 페이지를 새로 고치세요. 순서는 유지됩니다.',

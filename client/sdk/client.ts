@@ -10,7 +10,7 @@
  *     client.on('admitted', () => client.goToBooking());
  *     client.start();
  */
-import type { ErrorMessage, PowSolution, ServerMessage, TickMessage } from '../../shared/protocol/index.js';
+import type { ClientMessage, ErrorMessage, PowSolution, ServerMessage, TickMessage } from '../../shared/protocol/index.js';
 import { etaSeconds, peopleAhead, placesKnown } from '../../shared/queue/position.js';
 import type { BackoffOptions } from '../../shared/reconnect/backoff.js';
 import { deviceJoinChallenge, possessionKey, proveWith, resumeChallenge } from '../../shared/tokens/possession.js';
@@ -22,6 +22,7 @@ import { closeErrorCode, outcomeOf, retryDelay } from './error-policy.js';
 import type { NoticeEvent, WaitroomError, WaitroomEvents, WaitroomState } from './events.js';
 import { storedHandoff, withHandoffFragment, type Handoff } from './handoff.js';
 import { defaultSolver, type ChallengeSolver } from './pow-solver.js';
+import type { RecoveryPort, RecoveryResult } from './recovery.js';
 import { defaultStorage, TicketStore, type KeyValueStorage, type StoredTicket } from './storage.js';
 import { checkEventId, gatewaySocketUrl, WaitroomOptionsError } from './urls.js';
 
@@ -82,6 +83,8 @@ export class WaitroomClient {
   private nonce: string | null = null;
   /** Stopped by the caller, by admission or by a terminal outcome: no reconnects, no reports of the close. */
   private finished = true;
+  /** Recovery requests waiting for their reply, by rid (./recovery.ts); resolved with null when the connection goes. */
+  private readonly awaiting = new Map<number, (reply: ServerMessage | null) => void>();
 
   constructor(private readonly options: WaitroomClientOptions) {
     this.eventId = checkEventId(options.eventId);
@@ -202,6 +205,50 @@ export class WaitroomClient {
     }
   }
 
+  /**
+   * The recovery code that brings this place to another browser (docs/decisions/030-recovery-code.md): made once
+   * per ticket on this device and kept by the gateway each time it is asked for. Needs the place held (after `ticket`).
+   */
+  async recoveryCode(): Promise<RecoveryResult<{ code: string; shown: string }>> {
+    // Loaded when first asked for: most people never do, and the waiting page's first load stays light.
+    const { showRecoveryCode } = await import('./recovery.js');
+    return showRecoveryCode(this.recoveryPort());
+  }
+
+  /**
+   * Takes over the place a recovery code names (typed by the person, from another device): the place held
+   * now is given up, the code's ticket and secret are stored and resumed. The code works once.
+   */
+  async recover(typed: string): Promise<RecoveryResult<{ ticketNo: number }>> {
+    const { useRecoveryCode } = await import('./recovery.js');
+    return useRecoveryCode(this.recoveryPort(), typed);
+  }
+
+  private recoveryPort(): RecoveryPort {
+    return {
+      eventId: this.eventId,
+      store: this.store,
+      serverOffsetMs: () => this.serverOffsetMs,
+      ask: (request) => {
+        const connection = this.connection;
+        if (!connection || this.nonce === null || this.status !== 'connected') return Promise.resolve(null);
+        const rid = this.nextRid++;
+        return new Promise((resolve) => {
+          this.awaiting.set(rid, resolve);
+          connection.send({ ...request, rid } as ClientMessage);
+        });
+      },
+      adopt: (entry) => {
+        if (this.store.load()?.ticketNo !== entry.ticketNo) this.connection?.send({ type: 'leave' });
+        this.stop();
+        this.store.save(entry);
+        this.pendingSecret = null;
+        this.lastTick = null;
+        this.start();
+      },
+    };
+  }
+
   /** Sends the join or resume for this connection; waits for its `hello` (the nonce to sign), which calls it again. */
   private async joinOrResume(problem: WaitroomError | null = null): Promise<void> {
     clearTimeout(this.retryTimer);
@@ -267,6 +314,12 @@ export class WaitroomClient {
   }
 
   private handle(message: ServerMessage): void {
+    const rid = 'rid' in message ? message.rid : undefined;
+    const awaited = rid === undefined ? undefined : this.awaiting.get(rid);
+    if (awaited) {
+      this.awaiting.delete(rid!);
+      return awaited(message);
+    }
     switch (message.type) {
       case 'hello':
         this.serverOffsetMs = message.serverTime - Date.now();
@@ -288,6 +341,8 @@ export class WaitroomClient {
       case 'error':
         return this.onError(message);
       case 'pong':
+      case 'recovery-kept':
+      case 'recovered':
         return;
     }
   }
@@ -377,6 +432,10 @@ export class WaitroomClient {
 
   private onStatus(status: ConnectionStatus, closeCode?: number): void {
     this.status = status;
+    if (status !== 'connected') {
+      for (const resolve of this.awaiting.values()) resolve(null);
+      this.awaiting.clear();
+    }
     if (status !== 'connected') this.lastTick = null; // figures of a lost connection are not live
     if (closeCode !== undefined && !this.finished) {
       this.finished = true;

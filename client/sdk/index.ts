@@ -19,3 +19,4 @@ export {
   type Person,
 } from './booking-api.js';
 export { WaitroomOptionsError } from './urls.js';
+export type { RecoveryErrorCode, RecoveryResult } from './recovery.js';

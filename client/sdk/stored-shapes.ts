@@ -25,6 +25,8 @@ export const StoredTicket = z.object({
   serverOffsetMs: z.number().default(0),
   /** Booking reference, once booked. */
   booked: z.string().optional(),
+  /** The recovery code this device shows for the ticket (docs/decisions/030-recovery-code.md), once it showed one. */
+  recoveryCode: z.string().optional(),
 });
 export type StoredTicket = z.infer<typeof StoredTicket>;
 

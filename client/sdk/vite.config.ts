@@ -23,6 +23,8 @@ export default defineConfig({
       fileName: (format) => (format === 'es' ? 'waitroom.mjs' : 'waitroom.js'),
     },
     rollupOptions: {
+      // One file per format: the client's lazy imports (its recovery code) are inlined here.
+      output: { inlineDynamicImports: true },
       onwarn(warning, warn) {
         // zod ships comments Rollup cannot place; harmless, and not ours to fix.
         if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('/node_modules/zod/')) return;

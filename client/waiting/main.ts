@@ -16,6 +16,7 @@ import { Announcer } from './announcer.js';
 import { askBirthDate, renderCohorts } from './birth-date.js';
 import { bindNotifyButton } from './notify-button.js';
 import { DrawCheck } from './draw-check.js';
+import { RecoveryPanel } from './recovery-panel.js';
 import { playChime, notifyIfHidden } from './turn-alert.js';
 import { emptyModel, problemOf, render, shownState, type ProblemAction } from './view.js';
 
@@ -29,12 +30,14 @@ let texts: Dictionary = dictionaries[language];
 let event: EventInfo | null = null;
 let refreshNotify = (): void => undefined;
 let drawCheck: DrawCheck | null = null;
+let recovery: RecoveryPanel | null = null;
 
 function redraw(): void {
   render(model, language, texts, Date.now());
   drawCheck?.render(language, texts);
   if (event?.cohorts.length) renderCohorts(event, language, texts);
   refreshNotify();
+  recovery?.refresh();
 }
 
 bindLanguageSwitch(language, (chosen, chosenTexts) => {
@@ -97,9 +100,11 @@ function wait(current: EventInfo): void {
     redraw();
     announcer.state(shownState(state), el('connection-state', HTMLElement).textContent ?? '');
   });
+  recovery = new RecoveryPanel(client, () => texts);
   client.on('ticket', ({ ticketNo }) => {
     model.ticketNo = ticketNo;
     drawCheck?.ownTicket(ticketNo, false);
+    recovery?.ticket(ticketNo);
     const passing = model.problem?.retryAt !== undefined || model.problem?.code === 'STORE_UNAVAILABLE' || model.problem?.code === 'INTERNAL';
     if (passing || model.problem?.code.startsWith('POW_')) model.problem = null; // "checking this browser…" is over too
     redraw();

@@ -27,6 +27,15 @@ const IpCaps = z
       .describe(
         'Of those, joins without a device key (the SDK and the page always send one, so these are other clients): a bucket of their own, far smaller; a keyless join takes from both (decision 008).',
       ),
+    recoveriesPerMinute: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .default(10)
+      .describe(
+        'Recovery codes tried from one address per minute (a token bucket), right or wrong; more get RECOVERY_RATE_LIMITED. A person types one code now and then; guessing needs millions (decision 030).',
+      ),
   })
   .strict();
 const NatRange = IpCaps.extend({ cidr: cidr.describe('The NAT range: an address or a CIDR block these caps apply to.') }).strict();
@@ -153,6 +162,15 @@ export const GatewayConfig = z
       .regex(/^[a-z0-9-]{1,64}$/, 'a lower-case HTTP header name')
       .default('x-forwarded-for')
       .describe('The header a trusted proxy (trustProxy) puts the client address in; its last untrusted address is taken.'),
+    recoveryMissesPerEventPerMinute: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .default(600)
+      .describe(
+        'Unknown recovery codes tried per event and minute, counted in the store across every gateway; at the limit every attempt for the event waits for the next minute (RECOVERY_RATE_LIMITED). Bounds guessing whatever the number of gateways and addresses: at 600 a minute, a 60-bit code, 6 million live codes and 2 days, about 1 chance in 100,000 that any guess ever hits (decision 030).',
+      ),
     resumesPerTicketPerMinute: z
       .number()
       .int()

@@ -9,7 +9,7 @@ import type { Clock } from '../clock.js';
 import type { WaitroomConfig } from '../config/schema.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { Logger } from '../observability/log.js';
-import type { BookingStore, NodeNumber, QueueStore } from '../store/types.js';
+import type { BookingStore, NodeNumber, QueueStore, RecoveryStore } from '../store/types.js';
 import type { EventRoom } from './event-room.js';
 import type { JoinBatcher } from './join-batcher.js';
 import type { Take } from './limits/token-buckets.js';
@@ -41,6 +41,9 @@ export interface RequestContext extends AdmissionContext {
   readonly joins: JoinBatcher;
   /** One resume of ticket `<event>:<number>` from the per-ticket budget (limits/client-limits.ts): taken only for a proven resume. */
   takeResume(ticketKey: string, now: number): Take;
+  /** Recovery codes (decision 030), and one code kept for ticket `<event>:<number>` from its budget (limits/client-limits.ts). */
+  readonly recovery: RecoveryStore;
+  takeRecoveryShown(ticketKey: string, now: number): Take;
   room(eventId: string): EventRoom | undefined;
 }
 

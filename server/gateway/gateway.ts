@@ -11,7 +11,7 @@ import type { EventRegistry, EventsReplaced } from '../events/event-registry.js'
 import { createGatewayMetrics } from '../observability/metrics.js';
 import type { Logger } from '../observability/log.js';
 import { newNodeNumber } from '../store/node-number.js';
-import type { BookingStore, HistoryStore, QueueStore } from '../store/types.js';
+import type { BookingStore, HistoryStore, QueueStore, RecoveryStore } from '../store/types.js';
 import { ADMIN_PREFIX, adminHttp, type AdminDependencies } from './admin/router.js';
 import type { GatewayContext, GatewayServices, RequestContext, TickContext } from './context.js';
 import { drainClients, drainingRefusal, DRAIN_STEP_MS } from './drain.js';
@@ -43,6 +43,8 @@ export interface GatewayOptions {
   bookings: BookingStore;
   /** The console's history, shared by the deployment's gateways (./history.ts). */
   history: HistoryStore;
+  /** Recovery codes (./recovery/recovery-requests.ts). */
+  recovery: RecoveryStore;
   /** The store serves at least one live event (decision 026): /readyz and /healthz. */
   storeHealthy: () => Promise<boolean>;
   tokens: TokenAuthority;
@@ -93,7 +95,15 @@ export class Gateway {
       if (!joining) return Promise.reject(new Error(`event ${eventId} was withdrawn`));
       return options.queue.joinBatch(eventId, count, options.clock.now(), node, joining.config.opensAt);
     }, config.gateway.joinBatchMs);
-    this.requests = { ...services, bookingUrl, room: roomOf, joins: this.joins, takeResume: (ticketKey, now) => this.limits.takeResume(ticketKey, now) };
+    this.requests = {
+      ...services,
+      bookingUrl,
+      room: roomOf,
+      joins: this.joins,
+      takeResume: (ticketKey, now) => this.limits.takeResume(ticketKey, now),
+      recovery: options.recovery,
+      takeRecoveryShown: (ticketKey, now) => this.limits.takeRecoveryShown(ticketKey, now),
+    };
     this.ticks = { ...services, bookingUrl, transport: () => this.transport };
     this.context = {
       ...services,

@@ -9,6 +9,7 @@ import { sendAdmitted } from './admissions.js';
 import { placeForDevice } from './devices/device-place.js';
 import { checkProofOfWork, type PowVerdict } from './pow/gate.js';
 import { provesPossession } from './possession-check.js';
+import { keepRecoveryCode, redeemRecoveryCode } from './recovery/recovery-requests.js';
 import type { RequestContext } from './context.js';
 import { closeWithdrawn, type EventRoom } from './event-room.js';
 import { Refusals, type Refusal } from './refusals.js';
@@ -26,6 +27,10 @@ export async function handleMessage(ctx: RequestContext, session: Session, messa
       return leave(ctx, session, message);
     case 'ping':
       return session.send({ type: 'pong', rid: message.rid, t: message.t, serverTime: ctx.clock.now() });
+    case 'recovery':
+      return keepRecoveryCode(ctx, session, message);
+    case 'recover':
+      return redeemRecoveryCode(ctx, session, message);
   }
 }
 

@@ -30,6 +30,10 @@ export const Refusals = {
   resumeUnproven: refusal(ErrorCode.TICKET_PROOF_INVALID, "the resume does not prove possession of the ticket's secret"),
   deviceJoinUnproven: refusal(ErrorCode.TICKET_PROOF_INVALID, "the join does not prove possession of the device's place"),
   deviceHasPlace: refusal(ErrorCode.DEVICE_HAS_PLACE, 'this device already holds a place in this event: resume the ticket stored for it'),
+  recoveryCodeUnknown: refusal(ErrorCode.RECOVERY_CODE_UNKNOWN, 'no recovery code like this is waiting: it was used, replaced by a newer one, or mistyped'),
+  recoveryCodeUsed: refusal(ErrorCode.RECOVERY_CODE_USED, 'this recovery code was used already: make a new one'),
+  recoveriesExhausted: refusal(ErrorCode.RECOVERY_RATE_LIMITED, 'too many recovery codes were tried for this event; try again at retryAt'),
+  recoveryShowsExhausted: refusal(ErrorCode.RECOVERY_RATE_LIMITED, 'this ticket kept too many recovery codes; try again at retryAt'),
   resumesExhausted: refusal(ErrorCode.RECONNECT_RATE_LIMITED, 'this ticket reconnected too often; your place is kept, resume again at retryAt'),
 } as const satisfies Record<string, Refusal>;
 

@@ -186,6 +186,7 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
         queue: stores.queue,
         bookings: stores.bookings,
         history: stores.history,
+        recovery: stores.recovery,
         storeHealthy: storeServes,
         tokens,
         log,

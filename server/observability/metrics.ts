@@ -46,6 +46,12 @@ export function createGatewayMetrics(registry: Registry) {
       labelNames: ['event'],
       registers: [registry],
     }),
+    recoveries: new Counter({
+      name: 'waitroom_recoveries_total',
+      help: "Recovery codes kept and tried on this node (decision 030), by outcome: kept, used (kept refused: used already), restored, unknown, limited (the event's wrong codes this minute)",
+      labelNames: ['event', 'outcome'],
+      registers: [registry],
+    }),
     handOffs: new Counter({
       name: 'waitroom_hand_offs_total',
       help: 'Waiters this node moved to others because it was far above an even share (rebalance)',

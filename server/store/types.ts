@@ -11,11 +11,13 @@ import type { Draw } from '../../shared/queue/draw.js';
 import type { BucketLevel } from '../../shared/queue/left-segments.js';
 import type { BookingStore } from './booking-types.js';
 import type { AuditStore, HistoryStore, OperatorSessionStore, SignInThrottleStore } from './operator-types.js';
+import type { RecoveryStore } from './recovery-types.js';
 import type { SharedEventsStore } from './shared-events.js';
 
 // The booking contract and the operators' records have files of their own; importers keep importing from here.
 export * from './booking-types.js';
 export * from './operator-types.js';
+export * from './recovery-types.js';
 
 /** What became of a ticket, as seen when its holder comes back. */
 export type ReconnectOutcome =
@@ -296,6 +298,8 @@ export interface Stores {
   events: SharedEventsStore;
   audit: AuditStore;
   history: HistoryStore;
+  /** Recovery codes (decision 030). */
+  recovery: RecoveryStore;
   /** Liveness of the backing store, every part of it (true for memory). */
   ping(): Promise<boolean>;
   /** Which parts answer now, and so which events can be served (decision 026). */

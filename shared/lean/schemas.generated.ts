@@ -108,6 +108,9 @@ export const SERVER_MESSAGE: JsonSchema = {
             'INTERNAL',
             'RATE_LIMITED',
             'RECONNECT_RATE_LIMITED',
+            'RECOVERY_CODE_UNKNOWN',
+            'RECOVERY_CODE_USED',
+            'RECOVERY_RATE_LIMITED',
           ],
         },
         message: { type: 'string' },
@@ -137,6 +140,27 @@ export const SERVER_MESSAGE: JsonSchema = {
         at: { type: 'number' },
       },
       required: ['type', 'e', 'id', 'text', 'at'],
+    },
+    {
+      type: 'object',
+      properties: {
+        type: { type: 'string', const: 'recovery-kept' },
+        rid: { type: 'integer', minimum: 0, maximum: 2147483648 },
+        expiresAt: { type: 'number' },
+      },
+      required: ['type', 'expiresAt'],
+    },
+    {
+      type: 'object',
+      properties: {
+        type: { type: 'string', const: 'recovered' },
+        rid: { type: 'integer', minimum: 0, maximum: 2147483648 },
+        eventId: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9-]*$' },
+        ticket: { type: 'string', minLength: 1, maxLength: 1024 },
+        ticketNo: { type: 'integer', exclusiveMinimum: 0, maximum: 9007199254740991 },
+        box: { type: 'string', pattern: '^[A-Za-z0-9_-]{40,200}$' },
+      },
+      required: ['type', 'eventId', 'ticket', 'ticketNo', 'box'],
     },
   ],
 };
@@ -250,6 +274,7 @@ export const STORED_TICKET: JsonSchema = {
     bookingUrl: { type: 'string' },
     serverOffsetMs: { default: 0, type: 'number' },
     booked: { type: 'string' },
+    recoveryCode: { type: 'string' },
   },
   required: ['eventId', 'ticketNo', 'secret', 'joinedAhead'],
 };

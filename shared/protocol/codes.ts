@@ -66,6 +66,12 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** This ticket was resumed too often (gateway.resumesPerTicketPerMinute): its place is kept. Resume again at `retryAt`. */
   RECONNECT_RATE_LIMITED: 'RECONNECT_RATE_LIMITED',
+  /** No live recovery code has this id: never issued, used already, replaced by a newer one, or its ticket expired. */
+  RECOVERY_CODE_UNKNOWN: 'RECOVERY_CODE_UNKNOWN',
+  /** The recovery code was used already: make a new one (a `recovery` message). */
+  RECOVERY_CODE_USED: 'RECOVERY_CODE_USED',
+  /** Too many recovery attempts from this address (gateway.perIp.recoveriesPerMinute) or failed ones for this event (gateway.recoveryMissesPerEventPerMinute). Try again at `retryAt`. */
+  RECOVERY_RATE_LIMITED: 'RECOVERY_RATE_LIMITED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -75,6 +81,7 @@ export const RETRYABLE_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCode.INTERNAL,
   ErrorCode.RATE_LIMITED,
   ErrorCode.RECONNECT_RATE_LIMITED,
+  ErrorCode.RECOVERY_RATE_LIMITED,
 ]);
 
 export const CloseCode = {

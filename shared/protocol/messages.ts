@@ -68,11 +68,25 @@ export const JoinMessage = z.object({
  */
 export const ResumeMessage = z.object({ type: z.literal('resume'), rid, ticket: token, eventId: eventId.optional(), proof });
 export const LeaveMessage = z.object({ type: z.literal('leave'), rid });
+
+/** A recovery code's look-up name: base64url SHA-256 (shared/recovery/sealed-secret.ts), 43 characters. */
+const recoveryId = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+/** The secret sealed under the code's key: base64url of IV, ciphertext and tag (95 characters for a 43-character secret). */
+const sealedSecret = z.string().regex(/^[A-Za-z0-9_-]{40,200}$/);
+
+/**
+ * Keep a recovery code for the ticket this connection holds (docs/decisions/030-recovery-code.md): `ticket` is
+ * that ticket's token, `id` and `box` come from the code, which never leaves the device. Replaces the ticket's
+ * earlier code. Answered with `recovery-kept`.
+ */
+export const RecoveryMessage = z.object({ type: z.literal('recovery'), rid, ticket: token, id: recoveryId, box: sealedSecret });
+/** Use a recovery code of `eventId` (once): answered with `recovered`, whose ticket the client then resumes. Needs no ticket. */
+export const RecoverMessage = z.object({ type: z.literal('recover'), rid, eventId, id: recoveryId });
 export const PingMessage = z.object({ type: z.literal('ping'), rid, t: z.number().finite() });
 
-export const ClientMessage = z.discriminatedUnion('type', [JoinMessage, ResumeMessage, LeaveMessage, PingMessage]);
+export const ClientMessage = z.discriminatedUnion('type', [JoinMessage, ResumeMessage, LeaveMessage, PingMessage, RecoveryMessage, RecoverMessage]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
-export const CLIENT_MESSAGE_TYPES: readonly string[] = ['join', 'resume', 'leave', 'ping'];
+export const CLIENT_MESSAGE_TYPES: readonly string[] = ['join', 'resume', 'leave', 'ping', 'recovery', 'recover'];
 
 // Server → client
 
@@ -191,6 +205,18 @@ export type NoticeMessage = z.infer<typeof NoticeMessage>;
 
 export const PongMessage = z.object({ type: z.literal('pong'), rid, t: z.number(), serverTime: z.number() });
 
+/** The code is kept for the ticket until `expiresAt` (the ticket's expiry). */
+export const RecoveryKeptMessage = z.object({ type: z.literal('recovery-kept'), rid, expiresAt: z.number() });
+/** The code's ticket and sealed secret; the code is used up. */
+export const RecoveredMessage = z.object({
+  type: z.literal('recovered'),
+  rid,
+  eventId,
+  ticket: token,
+  ticketNo: z.number().int().positive(),
+  box: sealedSecret,
+});
+
 export const ServerMessage = z.discriminatedUnion('type', [
   HelloMessage,
   TicketMessage,
@@ -199,6 +225,8 @@ export const ServerMessage = z.discriminatedUnion('type', [
   ErrorMessage,
   PongMessage,
   NoticeMessage,
+  RecoveryKeptMessage,
+  RecoveredMessage,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 export type HelloMessage = z.infer<typeof HelloMessage>;

@@ -48,6 +48,8 @@ const VALID: Record<string, unknown>[] = [
   { type: 'resume', rid: 2, ticket: 'tk1.k.eyJuIjoxfQ.sig', eventId: 'ev', proof: 'p'.repeat(86) },
   { type: 'leave', rid: 3 },
   { type: 'ping', rid: 4, t: 1 },
+  { type: 'recovery', rid: 5, ticket: 'tk1.k.eyJuIjoxfQ.sig', id: 'i'.repeat(43), box: 'b'.repeat(95) },
+  { type: 'recover', rid: 6, eventId: 'ev', id: 'i'.repeat(43) },
 ];
 const ODD_VALUES: unknown[] = [
   null,

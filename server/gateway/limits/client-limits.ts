@@ -2,7 +2,8 @@
  * Per-client caps of one gateway node (docs/protocol.md §8): open connections
  * and joins per client address (joins without a device key on a far smaller
  * budget of their own), with higher caps for configured carrier-grade NAT
- * ranges, and resumes per ticket. All state is in memory and bounded: an
+ * ranges, resumes per ticket, recovery codes tried per address and shown per
+ * ticket (decision 030). All state is in memory and bounded: an
  * address is forgotten when its last connection closes, a bucket once it has
  * refilled (`prune`, once per tick).
  */
@@ -27,6 +28,8 @@ export class ClientLimits {
   private readonly joins = new TokenBuckets();
   private readonly keylessJoins = new TokenBuckets();
   private readonly resumes = new TokenBuckets();
+  private readonly recoveries = new TokenBuckets();
+  private readonly recoveryShows = new TokenBuckets();
 
   constructor(private readonly config: LimitsConfig) {
     this.trustedProxies = addressRanges(config.trustProxy);
@@ -66,15 +69,29 @@ export class ClientLimits {
     return this.resumes.take(ticketKey, this.config.resumesPerTicketPerMinute, now);
   }
 
+  /** A recovery code tried from `address`, right or wrong (the store bounds the event's wrong ones across gateways). */
+  takeRecovery(address: string, now: number): Take {
+    return this.recoveries.take(address, this.capsOf(address).recoveriesPerMinute, now);
+  }
+
+  /** A recovery code kept for ticket `ticketKey` (one store write each): on the per-ticket resume budget's figure. */
+  takeRecoveryShown(ticketKey: string, now: number): Take {
+    return this.recoveryShows.take(ticketKey, this.config.resumesPerTicketPerMinute, now);
+  }
+
   prune(now: number): void {
-    this.joins.prune(now);
-    this.keylessJoins.prune(now);
-    this.resumes.prune(now);
+    for (const buckets of [this.joins, this.keylessJoins, this.resumes, this.recoveries, this.recoveryShows]) buckets.prune(now);
   }
 
   /** Entries held, for tests and metrics: they must not outgrow the clients actually present. */
-  get sizes(): { addresses: number; joinBuckets: number; keylessJoinBuckets: number; resumeBuckets: number } {
-    return { addresses: this.connections.size, joinBuckets: this.joins.size, keylessJoinBuckets: this.keylessJoins.size, resumeBuckets: this.resumes.size };
+  get sizes(): { addresses: number; joinBuckets: number; keylessJoinBuckets: number; resumeBuckets: number; recoveryBuckets: number } {
+    return {
+      addresses: this.connections.size,
+      joinBuckets: this.joins.size,
+      keylessJoinBuckets: this.keylessJoins.size,
+      resumeBuckets: this.resumes.size,
+      recoveryBuckets: this.recoveries.size + this.recoveryShows.size,
+    };
   }
 
   private capsOf(address: string): IpCaps {

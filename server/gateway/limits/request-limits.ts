@@ -1,6 +1,7 @@
 /**
  * Refusals before a join reaches the queue: joins per client address (keyless
- * ones on their own smaller budget too; docs/protocol.md §8). A refused request
+ * ones on their own smaller budget too; docs/protocol.md §8), and recovery codes
+ * tried per address before the store is asked (decision 030). A refused request
  * creates and changes nothing: no place, no store call. Resumes per ticket are
  * counted once the resume has proven possession (message-handler.ts): a ticket
  * alone must not be able to spend its holder's budget.
@@ -12,6 +13,17 @@ import type { ClientLimits } from './client-limits.js';
 
 /** Whether `message` was refused here (the session was told why). */
 export function refusedOverLimit(limits: ClientLimits, session: Session, message: ClientMessage, now: number): boolean {
+  if (message.type === 'recover') {
+    const take = limits.takeRecovery(session.connection.remoteAddress, now);
+    if (take.ok) return false;
+    session.sendError(
+      ErrorCode.RECOVERY_RATE_LIMITED,
+      'too many recovery codes tried from your network address; try again at retryAt',
+      message.rid,
+      take.retryAt,
+    );
+    return true;
+  }
   if (message.type !== 'join') return false;
   const take = limits.takeJoin(session.connection.remoteAddress, message.device !== undefined, now);
   if (take.ok) return false;

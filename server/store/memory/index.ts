@@ -6,6 +6,7 @@ import { MemoryEvents } from './event-state.js';
 import { MemoryHistory } from './history.js';
 import { MemoryOperatorSessions } from './operator-sessions.js';
 import { MemoryQueueStore } from './queue-store.js';
+import { MemoryRecoveryCodes } from './recovery-codes.js';
 import { MemorySharedEvents } from './shared-events.js';
 import { MemorySignInThrottle } from './sign-in-throttle.js';
 
@@ -20,6 +21,7 @@ export function createMemoryStores(drawSeed: DrawSeeds = randomDrawSeed, auditCa
     events: new MemorySharedEvents(),
     audit: new MemoryAuditTrail(auditCapacity),
     history: new MemoryHistory(),
+    recovery: new MemoryRecoveryCodes(),
     ping: async () => true,
     health: async () => ({ shards: [], serves: () => true }),
     close: async () => {},

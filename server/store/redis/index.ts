@@ -11,6 +11,7 @@ import { RedisHistory } from './history.js';
 import { assertKeyPart, eventKeys } from './keys.js';
 import { RedisOperatorSessions } from './operator-sessions.js';
 import { RedisQueueStore } from './queue-store.js';
+import { RedisRecoveryCodes } from './recovery-codes.js';
 import { Scripts } from './scripts.js';
 import { ReplicationBarrier } from './replication-barrier.js';
 import { RedisSharedEvents } from './shared-events.js';
@@ -65,6 +66,7 @@ export async function createRedisStores(options: RedisStoreOptions): Promise<Sto
       events: new RedisSharedEvents(redis, scripts, options.keyPrefix),
       audit: new RedisAuditTrail(redis, options.keyPrefix, options.auditCapacity),
       history: new RedisHistory(redis, scripts, options.keyPrefix),
+      recovery: new RedisRecoveryCodes(scripts, options.keyPrefix),
       ping: () => redis.ping(),
       health: async () => {
         const shards = await redis.shards.check();

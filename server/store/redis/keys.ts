@@ -137,6 +137,22 @@ export function historyKey(prefix: string, eventId: string): string {
   return eventKey(prefix, eventId, 'history');
 }
 
+/** The recovery codes of one event (../recovery-types.ts), alone in their scripts, so outside SCRIPT_KEY_ORDER. */
+export interface RecoveryKeys {
+  /** Hash code id → "expiresAt ticketNo ticket box", or "used" once redeemed, until the last entry's ticket expires. */
+  codes: string;
+  /** Hash ticketNo → the id of its live code. */
+  ofTicket: string;
+  /** String: failed look-ups in one minute of the clock (index = ms / 60,000), expiring at the minute's end. */
+  misses(minute: number): string;
+}
+
+export function recoveryKeys(prefix: string, eventId: string): RecoveryKeys {
+  assertKeyPart('event id', eventId);
+  const key = (name: string) => eventKey(prefix, eventId, name);
+  return { codes: key('recovery'), ofTicket: key('recovery-of'), misses: (minute) => key(`recovery-misses:${minute}`) };
+}
+
 /** Hash of the live events document every process follows (../shared-events.ts): one per deployment, outside any event's hash tag. */
 export function liveEventsKey(prefix: string): string {
   return `${prefix}:live-events`;
