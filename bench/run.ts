@@ -23,6 +23,7 @@ import { extrapolate } from './lib/extrapolate.js';
 import { round } from './lib/stats.js';
 import { Timeline } from './lib/timeline.js';
 import { renderSvg } from './report/svg.js';
+import { peersTable } from './report/peers-table.js';
 import { parseCommandLine, usageError } from '../server/main/command-line.js';
 
 const SCENARIOS = ['hold', 'fanout', 'redis', 'join', 'drain', 'grant', 'ws', 'peers'] as const;
@@ -185,6 +186,7 @@ if (scenarios.has('peers')) {
   await part('peers', async () => {
     const result = await runPeers({ peers, clients, processes: nodes, windowSeconds: peersWindow }, progress);
     results.peers = result;
+    for (const line of peersTable(result).split('\n')) progress(line);
     if (result.errors)
       throw new Error(
         Object.entries(result.errors)

@@ -18,6 +18,7 @@
  * server CPU per frame delivered (process CPU over the window / frames the
  * load generator received); delivery lag. Decision 006 says why these.
  */
+import { loadavg } from 'node:os';
 import { FloorPublisher } from '../floor/spawn.js';
 import { floorFrame } from '../floor/frame.js';
 import type { Counters, StartOptions } from '../loadgen/messages.js';
@@ -78,6 +79,8 @@ export interface PeerRow {
   frames: { delivered: number; perClientPerSecond: number; bytesPerFrame: number; publishErrors: number };
   lagMs: { p50: number; p99: number; max: number };
   windowSeconds: number;
+  /** The machine's 1-minute load average at the start and the end of the window (2 cores here: above 2, the peer waited for CPU). */
+  loadAverage: [number, number];
   /** Waitroom only: CPU per waiter per second with paced updates (issue 17 item 1), once they exist; null until then. */
   pacedCpuUsPerWaiterPerSecond?: number | null;
 }
@@ -240,6 +243,7 @@ async function measurePeer(peer: PeerName, running: Running, options: PeersOptio
       round(slope(readings.map((r) => [r.connections, value(r)])), 1);
     const opened = await pool.snapshots(true);
     const cpuBefore = await cpuSecondsOf(...running.pids);
+    const loadBefore = loadavg()[0]!;
     const windowStart = Date.now();
     progress(`peers/${peer}: ${opened.reduce((sum, s) => sum + s.waiting, 0)} holding; measuring for ${windowSeconds} s`);
     await new Promise((resolve) => setTimeout(resolve, windowSeconds * 1000));
@@ -247,6 +251,8 @@ async function measurePeer(peer: PeerName, running: Running, options: PeersOptio
     const cpu = (await cpuSecondsOf(...running.pids)) - cpuBefore;
     const seconds = (Date.now() - windowStart) / 1000;
     const waiting = closed.reduce((sum, s) => sum + s.waiting, 0);
+    // Frames per second over the workers' own counting windows (reset → snapshot), not the runner's.
+    const countedSeconds = closed.reduce((sum, s) => sum + (s.at - s.windowStartedAt), 0) / closed.length / 1000;
     const delivered = closed.reduce((sum, s) => sum + s.updates, 0);
     const bytes = closed.reduce((sum, s) => sum + s.bytes, 0);
     const lags = closed.flatMap((s) => s.lag.samples);
@@ -275,12 +281,13 @@ async function measurePeer(peer: PeerName, running: Running, options: PeersOptio
       },
       frames: {
         delivered,
-        perClientPerSecond: round(delivered / Math.max(1, waiting) / seconds, 3),
+        perClientPerSecond: round(delivered / Math.max(1, waiting) / countedSeconds, 3),
         bytesPerFrame: round(bytes / Math.max(1, delivered), 1),
         publishErrors: publisher?.errors() ?? 0,
       },
       lagMs: { p50: round(quantile(lags, 0.5), 2), p99: round(quantile(lags, 0.99), 2), max: round(Math.max(...closed.map((s) => s.lag.max)), 2) },
       windowSeconds: round(seconds, 1),
+      loadAverage: [round(loadBefore, 2), round(loadavg()[0]!, 2)],
       ...(peer === 'waitroom' ? { pacedCpuUsPerWaiterPerSecond: null } : {}),
     };
   } finally {
