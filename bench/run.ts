@@ -36,7 +36,7 @@ const COMMAND = {
   summary: 'The load benchmark: starts the system on loopback with load generators, runs the scenarios, writes the results.',
   options: {
     clients: { type: 'string', value: 'N', default: '100000', description: 'clients the hold scenario connects' },
-    nodes: { type: 'string', value: 'N', default: '6', description: 'gateway processes' },
+    nodes: { type: 'string', value: 'N', default: '6', description: 'gateway processes (peers: server processes of each server)' },
     transport: { type: 'string', value: 'uws|ws', default: 'uws', description: 'the gateway transport' },
     scenario: {
       type: 'string',
@@ -44,7 +44,7 @@ const COMMAND = {
       default: DEFAULT_SCENARIOS.join(','),
       description: `comma-separated scenarios to run (${SCENARIOS.join(', ')})`,
     },
-    peers: { type: 'string', value: 'LIST', default: PEERS.join(','), description: 'peers: which servers, in this order' },
+    peers: { type: 'string', value: 'LIST', default: PEERS.join(','), description: `peers: which servers (run in the order ${PEERS.join(', ')})` },
     'peers-window': { type: 'string', value: 'S', default: '30', description: 'peers: seconds measured per server' },
     out: { type: 'string', value: 'FILE', default: 'bench/results/latest.json', description: 'results file (and its .svg next to it)' },
   },
