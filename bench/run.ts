@@ -7,6 +7,7 @@
  *
  *   npm run bench -- [--clients 100000] [--nodes 6] [--transport uws|ws]
  *                    [--scenario hold,fanout,redis,join,drain,grant,ws] [--out bench/results/latest.json]
+ *   npm run bench -- --scenario peers [--clients 100000] [--nodes 6] [--peers waitroom,uws,soketi,nchan] [--peers-window 30]
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -16,23 +17,35 @@ import { HOLD_EVENT, runHold, TICK_MS, type HoldResult } from './scenarios/hold.
 import { DRAIN_EVENT, runDrain } from './scenarios/drain.js';
 import { RUSH_EVENT, runJoin } from './scenarios/join.js';
 import { runFloor } from './scenarios/floor.js';
+import { PEERS, runPeers, type PeerName } from './scenarios/peers.js';
+import { CLIENTS_PER_WORKER } from './lib/loadgen-pool.js';
 import { extrapolate } from './lib/extrapolate.js';
 import { round } from './lib/stats.js';
 import { Timeline } from './lib/timeline.js';
 import { renderSvg } from './report/svg.js';
+import { peersTable } from './report/peers-table.js';
 import { parseCommandLine, usageError } from '../server/main/command-line.js';
 
-const SCENARIOS = ['hold', 'fanout', 'redis', 'join', 'drain', 'grant', 'ws'] as const;
+const SCENARIOS = ['hold', 'fanout', 'redis', 'join', 'drain', 'grant', 'ws', 'peers'] as const;
 type Scenario = (typeof SCENARIOS)[number];
+/** `peers` runs only when asked for: four servers, each ramped to the whole crowd, add ~10 minutes at 100,000. */
+const DEFAULT_SCENARIOS = SCENARIOS.filter((name) => name !== 'peers');
 
 const COMMAND = {
   name: 'npm run bench --',
   summary: 'The load benchmark: starts the system on loopback with load generators, runs the scenarios, writes the results.',
   options: {
     clients: { type: 'string', value: 'N', default: '100000', description: 'clients the hold scenario connects' },
-    nodes: { type: 'string', value: 'N', default: '6', description: 'gateway processes' },
+    nodes: { type: 'string', value: 'N', default: '6', description: 'gateway processes (peers: server processes of each server)' },
     transport: { type: 'string', value: 'uws|ws', default: 'uws', description: 'the gateway transport' },
-    scenario: { type: 'string', value: 'LIST', default: SCENARIOS.join(','), description: 'comma-separated scenarios to run' },
+    scenario: {
+      type: 'string',
+      value: 'LIST',
+      default: DEFAULT_SCENARIOS.join(','),
+      description: `comma-separated scenarios to run (${SCENARIOS.join(', ')})`,
+    },
+    peers: { type: 'string', value: 'LIST', default: PEERS.join(','), description: `peers: which servers (run in the order ${PEERS.join(', ')})` },
+    'peers-window': { type: 'string', value: 'S', default: '30', description: 'peers: seconds measured per server' },
     out: { type: 'string', value: 'FILE', default: 'bench/results/latest.json', description: 'results file (and its .svg next to it)' },
   },
 } as const;
@@ -43,6 +56,12 @@ const nodes = Number(values.nodes);
 const transport = values.transport as 'uws' | 'ws';
 const scenarios = new Set(values.scenario.split(',').map((s) => s.trim()) as Scenario[]);
 for (const name of scenarios) if (!SCENARIOS.includes(name)) usageError(COMMAND, `unknown scenario "${name}" (known: ${SCENARIOS.join(', ')})`);
+const peers = values.peers.split(',').map((s) => s.trim()) as PeerName[];
+for (const name of peers) if (!PEERS.includes(name)) usageError(COMMAND, `unknown peer "${name}" (known: ${PEERS.join(', ')})`);
+const peersWindow = Number(values['peers-window']);
+if (!Number.isInteger(peersWindow) || peersWindow < 5) usageError(COMMAND, '--peers-window must be a whole number of seconds, at least 5');
+if (scenarios.has('peers') && clients / nodes > CLIENTS_PER_WORKER)
+  usageError(COMMAND, `peers: ${Math.ceil(clients / nodes)} connections a server process exceed ${CLIENTS_PER_WORKER} (the open-file cap): raise --nodes`);
 if (!['uws', 'ws'].includes(transport)) usageError(COMMAND, '--transport is uws or ws');
 for (const [name, value] of [
   ['clients', clients],
@@ -58,7 +77,7 @@ function progress(line: string): void {
 
 const results: Record<string, unknown> = {
   machine: { cores: (await import('node:os')).cpus().length, node: process.version, date: new Date().toISOString() },
-  options: { clients, nodes, transport, scenarios: [...scenarios] },
+  options: { clients, nodes, transport, scenarios: [...scenarios], ...(scenarios.has('peers') ? { peers, peersWindow } : {}) },
 };
 
 let deployment: Deployment | null = null;
@@ -161,6 +180,19 @@ if (scenarios.has('ws')) {
         fanoutWsOverUws: round(held.fanout.tickMs.p50 / held.fanout.connectionsPerNode / (uws.fanout.tickMs.p50 / uws.fanout.connectionsPerNode), 2),
       };
     }
+  });
+}
+if (scenarios.has('peers')) {
+  await part('peers', async () => {
+    const result = await runPeers({ peers, clients, processes: nodes, windowSeconds: peersWindow }, progress);
+    results.peers = result;
+    for (const line of peersTable(result).split('\n')) progress(line);
+    if (result.errors)
+      throw new Error(
+        Object.entries(result.errors)
+          .map(([peer, message]) => `${peer}: ${message}`)
+          .join('; '),
+      );
   });
 }
 timeline.stop();

@@ -14,6 +14,8 @@ export interface PublisherOptions {
   frameBytes: number;
   port?: number;
   maxSeconds?: number;
+  /** Extra node flags (the peers scenario preloads bench/peers/gc-on-signal.cjs). */
+  execArgv?: string[];
 }
 
 export type PublisherTick = Extract<PublisherReport, { type: 'tick' }>;
@@ -46,7 +48,11 @@ export class FloorPublisher {
       '--max-seconds',
       String(options.maxSeconds ?? 600),
     ];
-    const child = fork(PUBLISHER, args, { cwd: REPO_ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(PUBLISHER, args, {
+      cwd: REPO_ROOT,
+      execArgv: ['--import', 'tsx', ...(options.execArgv ?? [])],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const listening = await new Promise<Extract<PublisherReport, { type: 'listening' }>>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('floor publisher: not listening within 30 s')), 30_000);
       child.on('message', (message: PublisherReport) => {

@@ -13,21 +13,34 @@ const COUNTER_NAMES: (keyof Counters)[] = ['connected', 'opened', 'joined', 'fai
 
 export type PoolOptions = Omit<StartOptions, 'count' | 'sourceAddresses'> & { count: number };
 
+/** Workers `count` clients need. */
+export function workersFor(count: number, workersAtLeast = 1): number {
+  return Math.max(workersAtLeast, Math.ceil(count / CLIENTS_PER_WORKER));
+}
+
 export class LoadPool {
+  /** Workers spawned ahead, not yet given clients (spawning one takes seconds on a busy machine). */
+  private readonly spare: LoadWorker[] = [];
+
   private constructor(private readonly workers: LoadWorker[]) {}
 
-  /** Starts enough workers (at least `workersAtLeast`) for `count` clients and gives each its share. */
-  static async start(options: PoolOptions, workersAtLeast = 1): Promise<LoadPool> {
+  /**
+   * Starts enough workers (at least `workersAtLeast`) for `count` clients and gives each its share;
+   * `spare` more are spawned at the same time for later add()s.
+   */
+  static async start(options: PoolOptions, workersAtLeast = 1, spare = 0): Promise<LoadPool> {
     const pool = new LoadPool([]);
+    const spawned = Promise.all(Array.from({ length: spare }, () => LoadWorker.spawn()));
     await pool.add(options, workersAtLeast);
+    pool.spare.push(...(await spawned));
     return pool;
   }
 
   /** More clients, on new workers (each with source addresses of its own). */
   async add(options: PoolOptions, workersAtLeast = 1): Promise<void> {
-    const size = Math.max(workersAtLeast, Math.ceil(options.count / CLIENTS_PER_WORKER));
+    const size = workersFor(options.count, workersAtLeast);
     const first = this.workers.length;
-    const workers = await Promise.all(Array.from({ length: size }, () => LoadWorker.spawn()));
+    const workers = await Promise.all(Array.from({ length: size }, () => this.spare.shift() ?? LoadWorker.spawn()));
     this.workers.push(...workers);
     const share = (w: number) => Math.floor(options.count / size) + (w < options.count % size ? 1 : 0);
     workers.forEach((worker, w) => {
@@ -72,6 +85,7 @@ export class LoadPool {
 
   /** Closes every client and stops every worker (by PID if it does not exit). */
   async stop(): Promise<void> {
+    for (const worker of this.spare.splice(0)) worker.kill();
     await Promise.all(this.workers.map((worker) => worker.stop().catch(() => worker.kill())));
   }
 }

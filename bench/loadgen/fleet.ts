@@ -15,6 +15,7 @@ import type { Counters, DrainRecord, SnapshotMessage, StartOptions } from './mes
 import { ADMITTED, clockNow, CONNECTING, DONE, FAILED, JOINING, LoadClient, WAITING } from './load-client.js';
 import { connectionBudget, memoryUsage } from './open-files.js';
 import { Reservoir } from './reservoir.js';
+import { readStamp } from '../peers/stamp.js';
 import { newSecret, possessionKeyOf, secretHash } from './secrets.js';
 import { TickCache } from './tick-cache.js';
 
@@ -33,6 +34,7 @@ export class Fleet implements LinkHandler<LoadClient> {
   private firstTicketAt: number | null = null;
   private lastTicketAt: number | null = null;
   private updates = 0;
+  private bytes = 0;
   private windowStartedAt = clockNow();
   private windowLoop = performance.eventLoopUtilization();
   private inFlight = 0;
@@ -42,6 +44,7 @@ export class Fleet implements LinkHandler<LoadClient> {
   private booker: Booker | null = null;
   private abandoners: LoadClient[] = [];
   private sweepTimer: NodeJS.Timeout | null = null;
+  private keepaliveTimer: NodeJS.Timeout | null = null;
   private whenAllClosed: (() => void) | null = null;
   /** Connections open (or opening) at most: the open-file limit less a reserve. */
   private readonly budget: number;
@@ -71,6 +74,8 @@ export class Fleet implements LinkHandler<LoadClient> {
       await this.booker.init();
     }
     if (scenario === 'drain' && (this.options.abandonRate ?? 0) > 0) this.sweepTimer = setInterval(() => this.sweepAbandoners(), ABANDON_SWEEP_MS);
+    const keepalive = this.options.keepalive;
+    if (keepalive) this.keepaliveTimer = setInterval(() => this.keepIdleAlive(keepalive.text, keepalive.everyMs), keepalive.everyMs);
     this.windowStartedAt = clockNow();
     this.windowLoop = performance.eventLoopUtilization();
     this.pump();
@@ -80,6 +85,7 @@ export class Fleet implements LinkHandler<LoadClient> {
   async stop(graceMs = 5000): Promise<void> {
     this.stopping = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+    if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
     this.booker?.stop();
     this.counters.queued = 0;
     for (const client of this.clients) {
@@ -122,6 +128,7 @@ export class Fleet implements LinkHandler<LoadClient> {
       lag: { count: this.lag.count, sum: this.lag.sum, max: this.lag.max, samples: this.lag.values() },
       maxGapMs,
       updates: this.updates,
+      bytes: this.bytes,
       frames: this.frameCounts(),
       broadcastSpreadMs: this.ticks.flatMap((cache) => cache.spreads.map((ms) => Math.round(ms * 100) / 100)),
       loopUtilization: Math.round(performance.eventLoopUtilization(this.windowLoop).utilization * 1000) / 1000,
@@ -146,8 +153,9 @@ export class Fleet implements LinkHandler<LoadClient> {
       client.state = DONE;
       return link.close(1000);
     }
-    if (this.options.scenario === 'listen') {
+    if (this.options.scenario === 'listen' || this.options.scenario === 'peer') {
       client.state = WAITING;
+      if (this.options.subscribe !== undefined) link.sendText(this.options.subscribe);
       return;
     }
     client.state = JOINING;
@@ -160,6 +168,13 @@ export class Fleet implements LinkHandler<LoadClient> {
   message(link: Link<LoadClient>, data: Buffer): void {
     const client = link.owner;
     const now = clockNow();
+    this.bytes += data.length;
+    if (this.options.scenario === 'peer') {
+      const sentAt = readStamp(data);
+      // Unstamped: the peer's own protocol (connection established, subscribed, pong).
+      if (sentAt !== null) this.delivered(client, now, sentAt);
+      return;
+    }
     try {
       const ticks = this.ticks[client.index % this.ticks.length]!;
       const cached = ticks.lookup(data, now);
@@ -252,20 +267,33 @@ export class Fleet implements LinkHandler<LoadClient> {
 
   private onTick(client: LoadClient, tick: TickMessage, now: number): void {
     if (client.state !== WAITING) return;
-    if (client.lastUpdateAt === 0) {
+    if (client.lastUpdateAt === 0 && this.options.scenario !== 'listen') {
       client.lastUpdateAt = now;
       if (this.options.scenario === 'drain') this.firstTickOfDrainClient(client, tick, now);
       // The tick sent right after the ticket is the event's last broadcast, up to a tick old: not an update.
-      if (this.options.scenario !== 'listen') return;
-    } else {
+      return;
+    }
+    this.delivered(client, now, tick.t);
+  }
+
+  /** An update reached a waiting client: counted, its gap and its lag (receipt − `sentAt`) kept. */
+  private delivered(client: LoadClient, now: number, sentAt: number): void {
+    if (client.state !== WAITING) return;
+    if (client.lastUpdateAt !== 0) {
       const gap = now - client.lastUpdateAt;
       if (gap > client.maxGap) client.maxGap = gap;
       client.windowGaps++;
-      client.lastUpdateAt = now;
     }
+    client.lastUpdateAt = now;
     client.windowUpdates++;
     this.updates++;
-    this.lag.add(now - tick.t);
+    this.lag.add(now - sentAt);
+  }
+
+  /** What a Pusher client does after `everyMs` without a message: send its ping, so the server keeps the connection. */
+  private keepIdleAlive(text: string, everyMs: number): void {
+    const quietSince = clockNow() - everyMs;
+    for (const client of this.clients) if (client.state === WAITING && client.link && client.lastUpdateAt < quietSince) client.link.sendText(text);
   }
 
   private firstTickOfDrainClient(client: LoadClient, tick: TickMessage, now: number): void {
@@ -342,6 +370,7 @@ export class Fleet implements LinkHandler<LoadClient> {
     for (const cache of this.ticks) cache.spreads.length = 0;
     this.lag.clear();
     this.updates = 0;
+    this.bytes = 0;
     for (const client of this.clients) {
       client.maxGap = 0;
       client.windowGaps = 0;

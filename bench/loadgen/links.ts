@@ -10,6 +10,8 @@ import { MinimalWs } from './minimal-ws.js';
 export interface Link<T> {
   owner: T;
   send(data: Uint8Array): void;
+  /** One text message (a peer's JSON protocol). */
+  sendText(text: string): void;
   /** Close handshake; `close` follows. */
   close(code?: number): void;
   /** Drop now (reset: RST, no TIME_WAIT); `close` follows. */
@@ -61,6 +63,10 @@ export class WsLink<T> implements Link<T> {
 
   send(data: Uint8Array): void {
     if (this.ws.readyState === WebSocket.OPEN) this.ws.send(data);
+  }
+
+  sendText(text: string): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
   }
 
   close(code = 1000): void {

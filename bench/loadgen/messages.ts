@@ -17,8 +17,10 @@
  *         under connection churn (count may exceed what one process can hold open).
  * drain:  as hold, and book when admitted (then close); `abandonRate` of them close before their turn.
  * listen: no join: count the frames a bare publisher (bench/floor) sends, with their lag.
+ * peer:   no join: a peer server's subscriber (Soketi, Nchan: bench/peers): send `subscribe` once open, count the
+ *         frames carrying a send-time stamp (bench/peers/stamp.ts), with their lag; other frames are the peer's own.
  */
-export type Scenario = 'hold' | 'join' | 'drain' | 'listen';
+export type Scenario = 'hold' | 'join' | 'drain' | 'listen' | 'peer';
 /** net: bench/loadgen/minimal-ws.ts; ws: the `ws` package client. */
 export type LoadTransport = 'net' | 'ws';
 
@@ -45,6 +47,10 @@ export interface StartOptions {
   reservationsUrl?: string;
   /** drain: bookings in flight at most. Default 64. */
   bookingConcurrency?: number;
+  /** peer: a text message sent once the connection is open (Pusher's pusher:subscribe). */
+  subscribe?: string;
+  /** peer: a text message sent to each client that received nothing for `keepalive.everyMs` (Pusher's pusher:ping). */
+  keepalive?: { text: string; everyMs: number };
   /** Lag samples kept (uniform reservoir). Default 100,000. */
   lagReservoir?: number;
   /** The worker stops by itself after this long. Default 1800 s. */
@@ -127,8 +133,10 @@ export interface SnapshotMessage {
   lag: { count: number; sum: number; max: number; samples: number[] };
   /** Per waiting client with ≥ 1 gap in this window: its longest gap between consecutive updates, ms. */
   maxGapMs: number[];
-  /** Updates (broadcast ticks) received in this window, all clients together. */
+  /** Updates (broadcast ticks; peer: stamped frames) received in this window, all clients together. */
   updates: number;
+  /** Bytes of every message received in this window (payloads, without WebSocket framing), all clients together. */
+  bytes: number;
   /** Frames received, ever: recognised as an already-decoded tick by their bytes, or decoded (decoded ≈ ticks × targets + other messages). */
   frames: { cached: number; decoded: number };
   /**

@@ -107,6 +107,11 @@ export class MinimalWs<T = unknown> {
     if (this.readyState === OPEN) this.writeFrame(0x2, data);
   }
 
+  /** One text message. Ignored unless open. */
+  sendText(text: string): void {
+    if (this.readyState === OPEN) this.writeFrame(0x1, Buffer.from(text));
+  }
+
   /** Starts the close handshake; the socket ends when the server answers (or after the timeout). */
   close(code = 1000): void {
     if (this.readyState === CONNECTING) return this.destroy();

@@ -14,7 +14,7 @@ import { leftSegments } from '../../server/gateway/event-ticker.js';
 import type { Counters, SnapshotMessage } from '../loadgen/messages.js';
 import { cpuSecondsOf, memoryAfterGc, publishBuckets, publishCount, publishQuantileMs, rssAfterGc, type Deployment } from '../lib/deployment.js';
 import { LoadPool } from '../lib/loadgen-pool.js';
-import { median, quantile, round } from '../lib/stats.js';
+import { median, quantile, round, slope } from '../lib/stats.js';
 
 export const HOLD_EVENT = { id: 'hold', maxActive: 1, admitsPerMinute: 1 };
 /** The deployment's tick (bench/run.ts starts every gateway with it). */
@@ -148,17 +148,7 @@ async function settledGatewayRss(deployment: Deployment, progress: (line: string
 }
 
 /** The crowd in quarters: RSS after GC at each, for the slope. */
-const RSS_LEVELS = [0.25, 0.5, 0.75, 1];
-
-/** Least-squares slope of y over x. */
-function slope(points: [number, number][]): number {
-  const n = points.length;
-  const mx = points.reduce((sum, [x]) => sum + x, 0) / n;
-  const my = points.reduce((sum, [, y]) => sum + y, 0) / n;
-  const sxy = points.reduce((sum, [x, y]) => sum + (x - mx) * (y - my), 0);
-  const sxx = points.reduce((sum, [x]) => sum + (x - mx) ** 2, 0);
-  return sxx === 0 ? Number.NaN : sxy / sxx;
-}
+export const RSS_LEVELS = [0.25, 0.5, 0.75, 1];
 
 /**
  * Memory per connection is the least-squares slope of RSS after GC over the

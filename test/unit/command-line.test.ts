@@ -33,7 +33,7 @@ const COMMANDS: Record<string, string[]> = {
   'server/main/migrate.ts': ['BOOKINGS_URL'],
   'server/main/bookings-cli.ts': ['export|purge', '--event ID', '--format csv|jsonl', '--out FILE', '--before DATE', '--yes', 'BOOKINGS_URL'],
   'server/main/build-pages.ts': ['dist/client'],
-  'bench/run.ts': ['--clients N', '--nodes N', '--transport uws|ws', '--scenario LIST', '--out FILE'],
+  'bench/run.ts': ['--clients N', '--nodes N', '--transport uws|ws', '--scenario LIST', '--peers LIST', '--peers-window S', '--out FILE'],
   'tools/vectors/write.ts': ['docs/vectors'],
   'tools/config-reference/write.ts': ['docs/configuration.md'],
   'tools/schemas/write.ts': ['shared/lean/schemas.generated.ts'],
