@@ -36,6 +36,10 @@ const waitingErrors = {
   INTERNAL: 'The queue had a problem. Trying again shortly; keep this page open.',
   RATE_LIMITED: 'Many people are joining from your network right now. Trying again shortly; keep this page open.',
   RECONNECT_RATE_LIMITED: 'Reconnecting too often. Trying again shortly; your place is kept.',
+  // Priority lanes (docs/decisions/031): the page then joins the main line by itself.
+  LANE_CODE_UNKNOWN: 'This priority-lane code is not valid for this event, so you joined the main line.',
+  LANE_CODE_EXPIRED: 'This priority-lane code has expired, so you joined the main line.',
+  LANE_CODE_USED_UP: 'This priority-lane code has been used up, so you joined the main line.',
   SUPERSEDED: 'Your place is now open in another tab or window, so this page stopped updating.',
   EVENT_WITHDRAWN: 'This booking event was withdrawn by its organisers. Check the official announcements for a new date.',
   PROTOCOL_VIOLATION: 'The server ended the connection. Reload the page to continue; your place is kept.',
@@ -192,4 +196,11 @@ export const en = {
   detailsCenter: 'Center',
   detailsSlot: 'Time',
   detailsName: 'Name',
+
+  // Priority lanes (docs/decisions/031): the waiting page's code field and lane line.
+  laneCodeLabel: 'Priority-lane code (optional)',
+  laneCodeHelp: 'Only if the organisers or a help desk gave you one. Without a code you join the main line.',
+  /** `name`: the lane's name in this language. */
+  laneBadge: (name: string) => `Priority lane: ${name}`,
+  laneExplain: 'Your place and wait are counted in this lane, which has its own share of the admissions.',
 };

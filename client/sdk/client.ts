@@ -11,6 +11,7 @@
  *     client.start();
  */
 import type { ErrorMessage, PowSolution, ServerMessage, TickMessage } from '../../shared/protocol/index.js';
+import { lineOfTicket } from '../../shared/queue/lanes.js';
 import { etaSeconds, peopleAhead, placesKnown } from '../../shared/queue/position.js';
 import type { BackoffOptions } from '../../shared/reconnect/backoff.js';
 import { deviceJoinChallenge, possessionKey, proveWith, resumeChallenge } from '../../shared/tokens/possession.js';
@@ -44,6 +45,11 @@ export interface WaitroomClientOptions {
   birthDate?: (problem: WaitroomError | null) => Promise<string> | string;
   /** Reconnect waits (default: shared/reconnect/backoff.ts CLIENT_RECONNECT). */
   reconnect?: BackoffOptions;
+  /**
+   * A priority-lane code (docs/decisions/031): a new join asks for a place in the code's lane. When the code
+   * cannot be used (LANE_CODE_*, outcome `main-line`) the client joins the main line without it.
+   */
+  laneCode?: string;
   /** Solves proof-of-work challenges (default: a Web Worker in browsers, in-process in Node). */
   solveChallenge?: ChallengeSolver;
 }
@@ -68,6 +74,7 @@ export class WaitroomClient {
   /** The secret of a join not yet answered; reused if the join is resent. */
   private pendingSecret: string | null = null;
   private birthDate: string | null = null;
+  private laneCode: string | null;
   /** The solved challenge for the next join; challenges solved for this join so far; the solve under way. */
   private pow: PowSolution | null = null;
   private powAttempts = 0;
@@ -85,6 +92,7 @@ export class WaitroomClient {
 
   constructor(private readonly options: WaitroomClientOptions) {
     this.eventId = checkEventId(options.eventId);
+    this.laneCode = options.laneCode?.trim() || null;
     this.url = gatewaySocketUrl(options.gateway);
     this.earlySocket = options.earlySocket ?? null;
     const Socket = options.WebSocket ?? (globalThis.WebSocket as SocketConstructor | undefined);
@@ -242,6 +250,7 @@ export class WaitroomClient {
       device,
       ...(this.birthDate ? { birthDate: this.birthDate } : {}),
       ...(pow ? { pow } : {}),
+      ...(this.laneCode ? { code: this.laneCode } : {}),
     });
   }
 
@@ -311,11 +320,13 @@ export class WaitroomClient {
     this.updateState();
     const saved = this.store.load();
     if (!saved) return;
-    if (!placesKnown(tick)) {
+    const line = lineOfTicket(tick, saved.ticketNo);
+    if (!line) return; // a lane the tick does not show yet
+    if (line.lane === null && !placesKnown(tick)) {
       this.emitter.emit('prequeue', { waiting: tick.i, serverTime: tick.t });
       return;
     }
-    const ahead = peopleAhead(tick, saved.ticketNo);
+    const ahead = peopleAhead(line.snapshot, saved.ticketNo);
     const joinedAhead = saved.joinedAhead ?? ahead;
     if (saved.joinedAhead === null) this.store.update({ joinedAhead });
     this.emitter.emit('position', {
@@ -324,9 +335,10 @@ export class WaitroomClient {
       peopleAhead: ahead,
       joinedAhead,
       progress: joinedAhead > 0 ? Math.min(1, Math.max(0, (joinedAhead - ahead) / joinedAhead)) : 1,
+      lane: line.lane,
     });
-    const seconds = etaSeconds(tick, ahead);
-    this.emitter.emit('eta', { seconds, at: seconds === null ? null : Date.now() + seconds * 1000, ratePerMinute: tick.r });
+    const seconds = etaSeconds(line.snapshot, ahead);
+    this.emitter.emit('eta', { seconds, at: seconds === null ? null : Date.now() + seconds * 1000, ratePerMinute: line.snapshot.r });
   }
 
   private onNotice(notice: NoticeEvent, eventId: string): void {
@@ -364,6 +376,10 @@ export class WaitroomClient {
         return;
       case 'solving':
         this.solveAndJoin(error.challenge!);
+        return;
+      case 'main-line':
+        this.laneCode = null;
+        void this.joinOrResume();
         return;
       case 'needs-birth-date':
         this.birthDate = null;

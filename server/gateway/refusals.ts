@@ -30,6 +30,9 @@ export const Refusals = {
   resumeUnproven: refusal(ErrorCode.TICKET_PROOF_INVALID, "the resume does not prove possession of the ticket's secret"),
   deviceJoinUnproven: refusal(ErrorCode.TICKET_PROOF_INVALID, "the join does not prove possession of the device's place"),
   deviceHasPlace: refusal(ErrorCode.DEVICE_HAS_PLACE, 'this device already holds a place in this event: resume the ticket stored for it'),
+  laneCodeUnknown: refusal(ErrorCode.LANE_CODE_UNKNOWN, 'this priority-lane code is not one of this event; join without it for the main line'),
+  laneCodeExpired: refusal(ErrorCode.LANE_CODE_EXPIRED, 'this priority-lane code has expired; join without it for the main line'),
+  laneCodeUsedUp: refusal(ErrorCode.LANE_CODE_USED_UP, 'every use of this priority-lane code is taken; join without it for the main line'),
   resumesExhausted: refusal(ErrorCode.RECONNECT_RATE_LIMITED, 'this ticket reconnected too often; your place is kept, resume again at retryAt'),
 } as const satisfies Record<string, Refusal>;
 

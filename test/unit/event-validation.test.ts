@@ -87,6 +87,7 @@ describe('the event definition', () => {
         autoRaise?: { joinsPerSecond: number; difficulty: number; calmSeconds: number } | undefined;
       };
       centers: { id: string; name: string; slots: { id: string; label: string; capacity: number }[] }[];
+      lanes: { id: string; name: { ko: string; en: string }; share: number }[];
       identity: IdentityConfig | null;
     }>();
   });
