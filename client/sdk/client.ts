@@ -118,6 +118,11 @@ export class WaitroomClient {
     return this.store.load();
   }
 
+  /** The priority-lane code the next new join carries (see the laneCode option); null: the main line. */
+  setLaneCode(code: string | null): void {
+    this.laneCode = code?.trim() || null;
+  }
+
   /** The server's clock as far as this client knows it (ms). */
   serverNow(): number {
     return Date.now() + this.serverOffsetMs;

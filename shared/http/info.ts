@@ -18,6 +18,10 @@ export const CohortInfo = z.object({
 });
 export type CohortInfo = z.infer<typeof CohortInfo>;
 
+/** A priority lane people may join with a code (docs/decisions/031). */
+export const LaneInfo = z.object({ id: z.string(), name: LocalText });
+export type LaneInfo = z.infer<typeof LaneInfo>;
+
 export const EventInfo = z.object({
   id: z.string(),
   title: LocalText,
@@ -31,6 +35,8 @@ export const EventInfo = z.object({
   closesAt: z.number(),
   /** Empty: anyone may join, no birth date asked. */
   cohorts: z.array(CohortInfo),
+  /** The event's priority lanes; empty: the main line only (the page then asks for no code). */
+  lanes: z.array(LaneInfo),
 });
 export type EventInfo = z.infer<typeof EventInfo>;
 

@@ -204,8 +204,19 @@ export const GATEWAY_INFO: JsonSchema = {
               required: ['id', 'label', 'born', 'opensAt', 'closesAt'],
             },
           },
+          lanes: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                id: { type: 'string' },
+                name: { type: 'object', properties: { ko: { type: 'string' }, en: { type: 'string' } }, required: ['ko', 'en'] },
+              },
+              required: ['id', 'name'],
+            },
+          },
         },
-        required: ['id', 'title', 'state', 'timeZone', 'prequeueOpensAt', 'opensAt', 'closesAt', 'cohorts'],
+        required: ['id', 'title', 'state', 'timeZone', 'prequeueOpensAt', 'opensAt', 'closesAt', 'cohorts', 'lanes'],
       },
     },
   },
