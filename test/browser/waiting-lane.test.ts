@@ -86,3 +86,13 @@ it('a typed code puts the page in the priority lane, showing the lane and its ow
   await expectNoSeriousViolations(second, 'main line after a used code (phone)');
   expect(errors).toEqual([]);
 }, 60_000);
+
+it("the kiosk shows the lane's people waiting beside the main line's", async () => {
+  const kiosk = await (await newContext(browser, { viewport: { width: 1080, height: 1920 } })).newPage();
+  await kiosk.goto(`${system.gatewayUrl}/kiosk/?event=ev`);
+  const lanes = kiosk.locator('[data-testid="kiosk-lanes"]');
+  await expect.poll(() => lanes.textContent(), { timeout: 10_000 }).toContain('교통약자·장애인: 대기 2명');
+  expect(await lanes.textContent()).toContain('Accessibility: 2 waiting');
+  await expect.poll(() => kiosk.locator('[data-testid="kiosk-waiting"]').textContent()).toBe('6');
+  await expectNoSeriousViolations(kiosk, 'kiosk with a priority lane');
+}, 30_000);

@@ -94,6 +94,8 @@ describe.each(storeFactories)('priority lanes through a gateway: $name store', (
     const line = lineOfTicket(tick, LANE_SPAN + 2)!;
     expect([line.lane, peopleAhead(line.snapshot, LANE_SPAN + 2)]).toEqual(['accessible', 1]);
     expect(peopleAhead(lineOfTicket(tick, 11)!.snapshot, 11)).toBe(10);
+    const kiosk = await (await fetch(`${system.gatewayUrl}/api/kiosk?event=ev`)).json();
+    expect(kiosk.lanes).toEqual([{ id: 'accessible', name: LANES[0]!.name, waiting: 2, estimatedWaitSeconds: null }]);
     const rows = await api.call('GET', '/admin/overview');
     expect(rows.body.events[0].lanes).toEqual([{ id: 'accessible', name: LANES[0]!.name, share: 0.25, waiting: 2, admittedTotal: 0 }]);
 
