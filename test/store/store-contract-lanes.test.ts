@@ -166,6 +166,20 @@ describe.each(storeFactories)('priority lanes: $name', (factory) => {
     expect(rest.backlogged).toBe(false);
   });
 
+  it('a lane that emptied keeps no credit: when it fills again it waits 1/share admissions like the first time', async () => {
+    await stores.queue.joinBatch(E, 40, T0, NODE, 0);
+    await issue(['REFILL000001'], 'accessible', 5);
+    await joinLane('REFILL000001');
+    const shares = [{ id: 'accessible', share: 0.3 }];
+    // 0.3, 0.6, 0.9, 1.2 after four main-line admissions: the fifth is the lane's, leaving 0.2 as it empties.
+    const first = await admit(stores, { maxActive: 5, lanes: shares });
+    expect(first.admitted.map(({ ticketNo }) => lineOf(ticketNo))).toEqual([0, 0, 0, 0, 1]);
+    await joinLane('REFILL000001');
+    // Without the 0.2 carried over, the lane's turn is again the fifth, not the fourth.
+    const again = await admit(stores, { maxActive: 10, now: T0 + 1000, lanes: shares });
+    expect(again.admitted.map(({ ticketNo }) => lineOf(ticketNo))).toEqual([0, 0, 0, 0, 1]);
+  });
+
   it('a lane returner whose turn passed goes first in its lane, never in the main line', async () => {
     await stores.queue.joinBatch(E, 5, T0, NODE, 0);
     await issue(['BACK00000001'], 'accessible', 3);
