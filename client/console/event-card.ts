@@ -9,6 +9,7 @@ import { api } from './api.js';
 import { confirmAction } from './confirm-dialog.js';
 import { formatDateTime, formatNumber } from './format.js';
 import type { EventRow } from '../../shared/http/console.js';
+import { LanesPanel } from './lanes-panel.js';
 
 export interface CardContext {
   readOnly: boolean;
@@ -40,6 +41,7 @@ export class EventCard {
   readonly root: HTMLElement;
   private row: EventRow;
   private busy = false;
+  private readonly lanes: LanesPanel;
 
   constructor(
     row: EventRow,
@@ -49,7 +51,9 @@ export class EventCard {
     this.root = (template.content.firstElementChild as HTMLElement).cloneNode(true) as HTMLElement;
     this.root.dataset.eventId = row.id;
     this.row = row;
+    this.lanes = new LanesPanel(part(this.root, 'field', 'lanes'), (kind, name) => part(this.root, kind, name));
     this.wire();
+    this.lanes.wire(row.id, (doing, action) => this.run(doing, action));
     this.update(row);
   }
 
@@ -75,6 +79,7 @@ export class EventCard {
     const notice = f('current-notice');
     notice.dataset.empty = String(!row.notice);
     setText(notice, row.notice ? `“${row.notice.text}” (since ${formatDateTime(row.notice.at)})` : 'none');
+    this.lanes.update(row);
     this.enableControls();
   }
 

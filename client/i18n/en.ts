@@ -40,6 +40,10 @@ const waitingErrors = {
   RECOVERY_CODE_UNKNOWN: 'This recovery code does not work: it was used already, replaced by a newer one, or its place has ended.',
   RECOVERY_CODE_USED: 'This recovery code was used already.',
   RECOVERY_RATE_LIMITED: 'Too many recovery codes were tried. Wait a minute and try again.',
+  // Priority lanes (docs/decisions/031): the page then joins the main line by itself.
+  LANE_CODE_UNKNOWN: 'This priority-lane code is not valid for this event, so you joined the main line.',
+  LANE_CODE_EXPIRED: 'This priority-lane code has expired, so you joined the main line.',
+  LANE_CODE_USED_UP: 'This priority-lane code has been used up, so you joined the main line.',
   SUPERSEDED: 'Your place is now open in another tab or window, so this page stopped updating.',
   EVENT_WITHDRAWN: 'This booking event was withdrawn by its organisers. Check the official announcements for a new date.',
   PROTOCOL_VIOLATION: 'The server ended the connection. Reload the page to continue; your place is kept.',
@@ -249,4 +253,10 @@ export const en = {
     DRAW_PLACE_MISMATCH: 'a ticket was given another place than the draw gives it.',
   } satisfies Record<DrawCheckCode, string>,
   drawSelfCheck: (eventId: string) => `Anyone can check the whole order: npm run verify-draw -- --event ${eventId}`,
+  // Priority lanes (docs/decisions/031): the waiting page's code field and lane line.
+  laneCodeLabel: 'Priority-lane code (optional)',
+  laneCodeHelp: 'Only if the organisers or a help desk gave you one. Without a code you join the main line.',
+  /** `name`: the lane's name in this language. */
+  laneBadge: (name: string) => `Priority lane: ${name}`,
+  laneExplain: 'Your place and wait are counted in this lane, which has its own share of the admissions.',
 };

@@ -121,6 +121,10 @@ export const ko: Dictionary = {
     RECOVERY_CODE_UNKNOWN: '이 복구 코드는 쓸 수 없습니다. 이미 사용되었거나, 새 코드로 바뀌었거나, 대기 순서가 끝났습니다.',
     RECOVERY_CODE_USED: '이미 사용된 복구 코드입니다.',
     RECOVERY_RATE_LIMITED: '복구 코드를 너무 많이 입력했습니다. 1분 뒤에 다시 시도하세요.',
+    // 우선 대기열 (docs/decisions/031): 페이지가 스스로 일반 대기열에 들어갑니다.
+    LANE_CODE_UNKNOWN: '이 예약에 쓸 수 없는 우선 대기 코드라서 일반 대기열에 들어갔습니다.',
+    LANE_CODE_EXPIRED: '우선 대기 코드의 유효 기간이 지나 일반 대기열에 들어갔습니다.',
+    LANE_CODE_USED_UP: '이미 모두 사용된 우선 대기 코드라서 일반 대기열에 들어갔습니다.',
     SUPERSEDED: '다른 탭이나 창에서 이 순서를 열었기 때문에 이 페이지는 더 이상 갱신되지 않습니다.',
     EVENT_WITHDRAWN: '운영 기관이 이 예약 행사를 철회했습니다. 새 일정은 공식 안내를 확인하세요.',
     PROTOCOL_VIOLATION: '서버가 연결을 끊었습니다. 계속하려면 페이지를 새로 고치세요. 순서는 유지됩니다.',
@@ -235,4 +239,9 @@ export const ko: Dictionary = {
     DRAW_PLACE_MISMATCH: '번호표가 추첨 결과와 다른 순번을 받았습니다.',
   },
   drawSelfCheck: (eventId) => `누구나 전체 순서를 확인할 수 있습니다: npm run verify-draw -- --event ${eventId}`,
+  // 우선 대기열 (docs/decisions/031): 대기 페이지의 코드 입력란과 대기열 표시.
+  laneCodeLabel: '우선 대기 코드 (선택)',
+  laneCodeHelp: '주최 측이나 안내 창구에서 받은 경우에만 입력하세요. 코드가 없으면 일반 대기열에 들어갑니다.',
+  laneBadge: (name: string) => `우선 대기열: ${name}`,
+  laneExplain: '이 대기열에서 따로 순서와 대기 시간을 셉니다. 이 대기열에는 입장 인원의 일정 비율이 따로 배정됩니다.',
 };

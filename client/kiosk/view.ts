@@ -10,6 +10,7 @@ import type { RequestError } from '../common/fetch-json.js';
 import { formatAgo, formatClock, formatCount, formatRate, formatWait, STATE_TEXT, type Bilingual } from './format.js';
 import type { KioskResponse } from '../../shared/http/kiosk.js';
 import { HttpErrorCode } from '../../shared/http/error-codes.js';
+import { LanesView } from './lanes-view.js';
 import { SlotsView } from './slots-view.js';
 import { textSlot } from './text-slot.js';
 
@@ -54,6 +55,7 @@ export class KioskView {
   private readonly clock = textSlot(el('clock', HTMLElement));
   private readonly updated = textSlot(el('updated', HTMLElement));
   private readonly slots = new SlotsView(el('slots', HTMLOListElement), el('no-slots', HTMLElement));
+  private readonly lanes = new LanesView(el('lanes', HTMLElement), el('lane-list', HTMLUListElement));
 
   private status: KioskStatus = 'connecting';
   /** Server time of the last data shown, and the local time it arrived. */
@@ -76,6 +78,7 @@ export class KioskView {
     this.wait(formatWait(data.estimatedWaitSeconds, data.event.state));
     this.centerName(data.center.name);
     this.slots.render(data.center.slots);
+    this.lanes.render(data.lanes, data.event.state);
     const at = formatClock(data.now, data.event.timeZone);
     this.updated(`갱신 ${at} · Updated ${at}`);
     this.setStatus('live');

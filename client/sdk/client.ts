@@ -11,6 +11,7 @@
  *     client.start();
  */
 import type { ClientMessage, ErrorMessage, PowSolution, ServerMessage, TickMessage } from '../../shared/protocol/index.js';
+import { lineOfTicket } from '../../shared/queue/lanes.js';
 import { etaSeconds, peopleAhead, placesKnown } from '../../shared/queue/position.js';
 import type { BackoffOptions } from '../../shared/reconnect/backoff.js';
 import { deviceJoinChallenge, possessionKey, proveWith, resumeChallenge } from '../../shared/tokens/possession.js';
@@ -45,6 +46,11 @@ export interface WaitroomClientOptions {
   birthDate?: (problem: WaitroomError | null) => Promise<string> | string;
   /** Reconnect waits (default: shared/reconnect/backoff.ts CLIENT_RECONNECT). */
   reconnect?: BackoffOptions;
+  /**
+   * A priority-lane code (docs/decisions/031): a new join asks for a place in the code's lane. When the code
+   * cannot be used (LANE_CODE_*, outcome `main-line`) the client joins the main line without it.
+   */
+  laneCode?: string;
   /** Solves proof-of-work challenges (default: a Web Worker in browsers, in-process in Node). */
   solveChallenge?: ChallengeSolver;
 }
@@ -69,6 +75,7 @@ export class WaitroomClient {
   /** The secret of a join not yet answered; reused if the join is resent. */
   private pendingSecret: string | null = null;
   private birthDate: string | null = null;
+  private laneCode: string | null;
   /** The solved challenge for the next join; challenges solved for this join so far; the solve under way. */
   private pow: PowSolution | null = null;
   private powAttempts = 0;
@@ -88,6 +95,7 @@ export class WaitroomClient {
 
   constructor(private readonly options: WaitroomClientOptions) {
     this.eventId = checkEventId(options.eventId);
+    this.laneCode = options.laneCode?.trim() || null;
     this.url = gatewaySocketUrl(options.gateway);
     this.earlySocket = options.earlySocket ?? null;
     const Socket = options.WebSocket ?? (globalThis.WebSocket as SocketConstructor | undefined);
@@ -111,6 +119,11 @@ export class WaitroomClient {
   /** What storage holds for this event (ticket, grant once admitted, reference once booked). */
   stored(): StoredTicket | null {
     return this.store.load();
+  }
+
+  /** The priority-lane code the next new join carries (see the laneCode option); null: the main line. */
+  setLaneCode(code: string | null): void {
+    this.laneCode = code?.trim() || null;
   }
 
   /** The server's clock as far as this client knows it (ms). */
@@ -289,6 +302,7 @@ export class WaitroomClient {
       device,
       ...(this.birthDate ? { birthDate: this.birthDate } : {}),
       ...(pow ? { pow } : {}),
+      ...(this.laneCode ? { code: this.laneCode } : {}),
     });
   }
 
@@ -366,11 +380,13 @@ export class WaitroomClient {
     this.updateState();
     const saved = this.store.load();
     if (!saved) return;
-    if (!placesKnown(tick)) {
+    const line = lineOfTicket(tick, saved.ticketNo);
+    if (!line) return; // a lane the tick does not show yet
+    if (line.lane === null && !placesKnown(tick)) {
       this.emitter.emit('prequeue', { waiting: tick.i, serverTime: tick.t });
       return;
     }
-    const ahead = peopleAhead(tick, saved.ticketNo);
+    const ahead = peopleAhead(line.snapshot, saved.ticketNo);
     const joinedAhead = saved.joinedAhead ?? ahead;
     if (saved.joinedAhead === null) this.store.update({ joinedAhead });
     this.emitter.emit('position', {
@@ -379,9 +395,10 @@ export class WaitroomClient {
       peopleAhead: ahead,
       joinedAhead,
       progress: joinedAhead > 0 ? Math.min(1, Math.max(0, (joinedAhead - ahead) / joinedAhead)) : 1,
+      lane: line.lane,
     });
-    const seconds = etaSeconds(tick, ahead);
-    this.emitter.emit('eta', { seconds, at: seconds === null ? null : Date.now() + seconds * 1000, ratePerMinute: tick.r });
+    const seconds = etaSeconds(line.snapshot, ahead);
+    this.emitter.emit('eta', { seconds, at: seconds === null ? null : Date.now() + seconds * 1000, ratePerMinute: line.snapshot.r });
   }
 
   private onNotice(notice: NoticeEvent, eventId: string): void {
@@ -419,6 +436,10 @@ export class WaitroomClient {
         return;
       case 'solving':
         this.solveAndJoin(error.challenge!);
+        return;
+      case 'main-line':
+        this.laneCode = null;
+        void this.joinOrResume();
         return;
       case 'needs-birth-date':
         this.birthDate = null;

@@ -52,6 +52,9 @@ export const POW_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 /** Challenges solved in a row without a place before the client gives up (a broken solver must not spin). */
 export const MAX_POW_ATTEMPTS = 5;
 
+/** A priority-lane code that cannot be used: the person still joins, in the main line. */
+const LANE_CODE_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([ErrorCode.LANE_CODE_UNKNOWN, ErrorCode.LANE_CODE_EXPIRED, ErrorCode.LANE_CODE_USED_UP]);
+
 export interface ErrorContext {
   /** The error answers the join or resume in flight (same rid). */
   answersRequest: boolean;
@@ -74,6 +77,7 @@ export function outcomeOf(
   if (POW_REFUSALS.has(error.code) && answersRequest) return error.challenge && powAttempts < MAX_POW_ATTEMPTS ? 'solving' : 'stopped';
   // Another tab of this device holds the place: take it over; with no ticket stored, another browser profile holds it.
   if (error.code === ErrorCode.DEVICE_HAS_PLACE && answersRequest) return hasStoredTicket ? 'resuming' : 'stopped';
+  if (LANE_CODE_REFUSALS.has(error.code) && answersRequest) return 'main-line';
   if (START_OVER.has(error.code)) return 'rejoining';
   if (STOP.has(error.code)) return 'stopped';
   if (NOT_YET.has(error.code) && error.retryAt !== undefined && answersRequest) return 'retrying';

@@ -34,6 +34,8 @@ export interface PositionEvent {
   joinedAhead: number;
   /** 0 at joining, 1 at the front. */
   progress: number;
+  /** The priority lane's id (docs/decisions/031) when the ticket is in one; null in the main line. */
+  lane: string | null;
 }
 
 export interface EtaEvent {
@@ -83,7 +85,8 @@ export type WaitroomErrorCode = ErrorCode | CloseErrorCode;
  * `renewing` the device key to join anew (the device's earlier place ended
  * and a person chose to join again), or `info` (nothing changes).
  */
-export type ErrorOutcome = 'retrying' | 'rejoining' | 'needs-birth-date' | 'stopped' | 'solving' | 'resuming' | 'renewing' | 'info';
+/** `main-line`: the join's priority-lane code could not be used; the client joins the main line without it. */
+export type ErrorOutcome = 'retrying' | 'rejoining' | 'needs-birth-date' | 'stopped' | 'solving' | 'resuming' | 'renewing' | 'main-line' | 'info';
 
 export interface WaitroomError {
   code: WaitroomErrorCode;

@@ -14,6 +14,7 @@ import { WaitroomClient } from '../sdk/client.js';
 import type { WaitroomError } from '../sdk/index.js';
 import { Announcer } from './announcer.js';
 import { askBirthDate, renderCohorts } from './birth-date.js';
+import { askLaneCode } from './lane-code.js';
 import { bindNotifyButton } from './notify-button.js';
 import { DrawCheck } from './draw-check.js';
 import { RecoveryPanel } from './recovery-panel.js';
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
   model.status = null;
   model.title = event.title;
   drawCheck = new DrawCheck(event, pageStorage(), redraw);
+  model.laneNames = Object.fromEntries(event.lanes.map(({ id, name }) => [id, name]));
   wait(event);
 }
 
@@ -149,8 +151,20 @@ function wait(current: EventInfo): void {
     setTimeout(() => client.goToBooking(), MOVE_TO_BOOKING_AFTER_MS);
   });
   refreshNotify = bindNotifyButton(() => texts);
-  client.start();
   redraw();
+  // An event with priority lanes asks for a code before a new join (`?code=` fills it in); a stored ticket resumes at once.
+  if (current.lanes.length > 0 && !client.stored()?.ticket) {
+    earlySocket?.socket.close(1000); // the person may take a while: the client opens its own socket after
+    model.askingLaneCode = true;
+    redraw();
+    void askLaneCode(new URLSearchParams(location.search).get('code') ?? '').then((code) => {
+      model.askingLaneCode = false;
+      client.setLaneCode(code);
+      client.start();
+    });
+    return;
+  }
+  client.start();
 }
 
 function actionFor(error: WaitroomError, actions: Record<ProblemAction['label'], ProblemAction>): { action?: ProblemAction } {

@@ -5,6 +5,7 @@
  */
 import { el, setText, show } from '../common/dom.js';
 import { applyTexts, formatClock, formatCountdown, formatDateTime, formatDuration, localeOf, type Dictionary, type Language } from '../i18n/index.js';
+import { LANE_SPAN } from '../../shared/queue/lanes.js';
 import type { EtaEvent, PositionEvent, StateEvent, WaitroomError, WaitroomErrorCode } from '../sdk/index.js';
 
 /** The values of the test hook `[data-testid="connection-state"]`'s data-state. */
@@ -36,10 +37,13 @@ export interface WaitingModel {
   prequeue: { opensAt: number; timeZone: string; waiting: number } | null;
   notice: string;
   problem: Problem | null;
-  /** The birth-date form is showing instead of the line. */
+  /** The birth-date form, or the lane-code form, is showing instead of the line. */
   askingBirthDate: boolean;
+  askingLaneCode: boolean;
   /** Admitted: grant expiry by this device's clock. */
   turnEndsAt: number | null;
+  /** The event's priority lanes' names by id (docs/decisions/031). */
+  laneNames: Record<string, { ko: string; en: string }>;
   booked: string | null;
 }
 
@@ -56,7 +60,9 @@ export function emptyModel(): WaitingModel {
     notice: '',
     problem: null,
     askingBirthDate: false,
+    askingLaneCode: false,
     turnEndsAt: null,
+    laneNames: {},
     booked: null,
   };
 }
@@ -96,7 +102,7 @@ export function render(model: WaitingModel, language: Language, texts: Dictionar
 
   const stopped = model.problem?.stopped === true;
   const admitted = model.turnEndsAt !== null;
-  show(el('waiting', HTMLElement), model.title !== null && !stopped && !admitted && !model.askingBirthDate && model.booked === null);
+  show(el('waiting', HTMLElement), model.title !== null && !stopped && !admitted && !model.askingBirthDate && !model.askingLaneCode && model.booked === null);
   renderState(model, texts);
   renderLine(model, language, texts, now);
   renderProblem(model.problem, language, texts);
@@ -131,7 +137,11 @@ function renderLine(model: WaitingModel, language: Language, texts: Dictionary, 
   // Digits only (a test hook); the empty element shows a dash through the style.
   setText(el('people-ahead', HTMLElement), position ? String(position.peopleAhead) : '');
   setText(el('place', HTMLElement), position ? String(position.place) : '–');
-  setText(el('ticket-no', HTMLElement), model.ticketNo === null ? '' : String(model.ticketNo));
+  // A lane ticket shows its number within the lane (shared/queue/lanes.ts).
+  setText(el('ticket-no', HTMLElement), model.ticketNo === null ? '' : String(model.ticketNo % LANE_SPAN));
+  const lane = position?.lane ?? null;
+  show(el('lane', HTMLElement), lane !== null);
+  setText(el('lane-name', HTMLElement), lane === null ? '' : texts.laneBadge(model.laneNames[lane]?.[language] ?? lane));
   const percent = Math.round((position?.progress ?? 0) * 100);
   const bar = el('progress', HTMLElement);
   bar.setAttribute('aria-valuenow', String(percent));

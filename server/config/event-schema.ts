@@ -92,6 +92,22 @@ export const CenterConfig = z
   .strict()
   .superRefine((center, ctx) => reportDuplicates(center.slots, 'slots', ctx), ALWAYS);
 
+/** A priority lane (docs/decisions/031-priority-lanes.md): people join it with a code an operator issued. */
+export const LaneConfig = z
+  .object({
+    id: id.describe("The lane's id: lowercase letters, digits and dashes."),
+    name: text.describe('The lane as people read it ("priority lane: <name>"): one text, or { "ko", "en" }.'),
+    share: z
+      .number()
+      .gt(0)
+      .max(0.5)
+      .describe("The lane's share of the admissions while people wait in it (0 < share ≤ 0.5); unused share goes to the main line."),
+  })
+  .strict();
+
+/** The lanes' shares together leave at least this much of the admissions to the main line. */
+export const MAIN_LINE_MIN_SHARE = 0.1;
+
 const EventInput = z
   .object({
     id: id.describe("The event's id, in URLs and the protocol: lowercase letters, digits and dashes."),
@@ -156,6 +172,11 @@ const EventInput = z
         "Proof of work at join (docs/protocol.md §3.1.2): leading zero bits a solution's SHA-256 must have (0: off; each bit doubles the work: 14 is about 0.7 s on this 2-core desktop with WebCrypto, ~45 µs a hash, and an estimated 1–3 s on a phone), and how long a challenge stays valid.",
       ),
     centers: z.array(CenterConfig).min(1, 'an event needs at least one center').describe('The places people book at, each with its slots.'),
+    lanes: z
+      .array(LaneConfig)
+      .max(8)
+      .default([])
+      .describe('Priority lanes, each with its own share of the admissions (docs/decisions/031); empty: the main line only.'),
     identity: IdentityConfig.nullish().describe(
       'Absent or null: the person is the typed name and birth date. Present: a signed identity assertion is required (./identity-schema.ts).',
     ),
@@ -181,6 +202,8 @@ function checkEvent(event: EventInput, ctx: z.RefinementCtx): void {
   const report = (problems: Problem[]) => problems.forEach(({ path, message }) => ctx.addIssue({ code: 'custom', path, message }));
   reportDuplicates(event.centers, 'centers', ctx);
   reportDuplicates(event.cohorts, 'cohorts', ctx);
+  reportDuplicates(event.lanes, 'lanes', ctx);
+  report(laneShareProblems(event.lanes));
   const zone = typeof event.timeZone === 'string' && isTimeZone(event.timeZone) ? event.timeZone : null;
   if (!zone) return; // every time below depends on the zone, whose problem is already reported
   report(zoneProblems(event, zone));
@@ -205,6 +228,14 @@ function checkEvent(event: EventInput, ctx: z.RefinementCtx): void {
   report(contradictions(spans, zone));
   report(eligibilityHoles(spans, zone));
   if (event.allowCohortGaps !== true) report(birthGaps(spans));
+}
+
+/** The lanes' shares must leave the main line at least MAIN_LINE_MIN_SHARE. */
+function laneShareProblems(lanes: unknown): Problem[] {
+  if (!Array.isArray(lanes)) return [];
+  const total = lanes.reduce((sum: number, lane: { share?: unknown } | null) => sum + (typeof lane?.share === 'number' ? lane.share : 0), 0);
+  if (total <= 1 - MAIN_LINE_MIN_SHARE + 1e-9) return [];
+  return [{ path: ['lanes'], message: `the lanes' shares add up to ${total}; at most ${1 - MAIN_LINE_MIN_SHARE} leaves the main line its part` }];
 }
 
 /** Local times the zone skips or repeats; malformed ones are reported by the field itself. */
@@ -269,6 +300,7 @@ function resolveEvent(event: EventInput) {
     ticketTtlSeconds: event.ticketTtlSeconds,
     proofOfWork: event.proofOfWork,
     centers: event.centers,
+    lanes: event.lanes,
     identity: event.identity ?? null,
   };
 }

@@ -27,7 +27,7 @@ import type { EventConfig } from '../config/event-schema.js';
 import type { Notice, QueueFigures } from '../store/types.js';
 import { Refusals } from './refusals.js';
 import { eventTopic, type HeldTicket, type Session } from './session.js';
-import { EventWaiters } from './waiters.js';
+import { EventWaiters, type LineCursor } from './waiters.js';
 
 /** The store calls a flush of departures makes, for the room's event. */
 export interface DepartureStore {
@@ -156,9 +156,9 @@ export class EventRoom {
   }
 
   /** Waiters placed at or behind `cursor` under the store's `draw`, still waiting. */
-  takeDue(cursor: number, draw: Draw | null): Session[] {
+  takeDue(cursor: number, draw: Draw | null, lanes: readonly LineCursor[] = []): Session[] {
     this.waiters.setDraw(draw);
-    return this.waiters.takeDue(cursor);
+    return this.waiters.takeDue([{ line: 0, cursor }, ...lanes]);
   }
 
   /**

@@ -6,12 +6,12 @@
  * here is per waiter in the store (DESIGN.md rule 1).
  */
 import { encode } from '../../shared/protocol/codec.js';
-import type { TickMessage } from '../../shared/protocol/messages.js';
+import type { LaneTick, TickMessage } from '../../shared/protocol/messages.js';
 import { BUCKET_WIDTHS } from '../../shared/queue/left-segments.js';
-import { peopleAhead } from '../../shared/queue/position.js';
+import { peopleAhead, type QueueSnapshot } from '../../shared/queue/position.js';
 import { throttledWarn, type Warn } from '../observability/throttled-warn.js';
 import { eventState } from '../queue/event-state.js';
-import type { QueueFigures } from '../store/types.js';
+import type { LaneFigures, QueueFigures } from '../store/types.js';
 import { settleDue } from './admissions.js';
 import type { TickContext } from './context.js';
 import type { EventRoom } from './event-room.js';
@@ -37,7 +37,26 @@ export function tickFrame(room: EventRoom, figures: QueueFigures, now: number, d
     l: leftSegments(figures.left),
     ...(figures.draw ? { dn: figures.draw.size, ds: figures.draw.seed } : {}),
     ...(degraded ? { d: true } : {}),
+    ...(figures.lanes.length > 0 ? { ln: laneTicks(room, figures) } : {}),
   };
+}
+
+/** The lanes' part of the tick: each lane anyone joined, with its share in the event's config (0 once taken out of it). */
+function laneTicks(room: EventRoom, figures: QueueFigures): LaneTick[] {
+  return figures.lanes.map((lane) => ({
+    k: lane.line,
+    id: lane.id,
+    s: room.config.lanes.find(({ id }) => id === lane.id)?.share ?? 0,
+    c: lane.cursor,
+    i: lane.issued,
+    q: lane.requeued,
+    l: leftSegments(lane.left),
+  }));
+}
+
+/** A lane's figures as peopleAhead reads them (its rate does not matter for counting). */
+export function laneSnapshot(lane: LaneFigures): QueueSnapshot {
+  return { st: 'open', c: lane.cursor, i: lane.issued, q: lane.requeued, r: 0, l: leftSegments(lane.left) };
 }
 
 /** People waiting in the whole event: ahead of the next ticket to be issued. */
@@ -81,7 +100,11 @@ export class EventTicker {
       ctx.metrics.queueWaiting.set({ event: eventId }, room.queueWaiting);
       ctx.metrics.eventOpen.set({ event: eventId }, frame.st === 'open' ? 1 : 0);
       ctx.metrics.maxActive.set({ event: eventId }, room.config.maxActive);
-      const due = room.takeDue(figures.cursor, figures.draw);
+      const due = room.takeDue(
+        figures.cursor,
+        figures.draw,
+        figures.lanes.map(({ line, cursor }) => ({ line, cursor })),
+      );
       if (due.length > 0) await settleDue(ctx, room, due, now);
     } catch (error) {
       // Fail closed: nobody is admitted; waiters keep their place and learn the queue is reconnecting.

@@ -61,6 +61,7 @@ export function gatewayHttp({ ctx, startedAt, storeHealthy, ready, reservationsU
           // Who may join when: the page asks for a birth date when there are cohorts.
           cohorts: config.cohorts.map(({ id, label, born, opensAt, closesAt }) => ({ id, label, born, opensAt, closesAt })),
           draw: publicDraw(lastFigures),
+          lanes: config.lanes.map(({ id, name }) => ({ id, name })),
         }));
         return json(200, { node: ctx.config.nodeId, reservationsUrl: reservationsUrl(), events } satisfies GatewayInfo);
       }

@@ -8,7 +8,9 @@
  */
 import type { KioskResponse } from '../../shared/http/kiosk.js';
 import { HttpErrorCode } from '../../shared/http/error-codes.js';
-import { etaSeconds } from '../../shared/queue/position.js';
+import type { TickMessage } from '../../shared/protocol/messages.js';
+import { lineOfTicket } from '../../shared/queue/lanes.js';
+import { etaSeconds, peopleAhead } from '../../shared/queue/position.js';
 import { eventState } from '../queue/event-state.js';
 import { centerAvailability } from '../reservations/availability.js';
 import type { EventRoom, GatewayContext } from './context.js';
@@ -54,5 +56,17 @@ export async function kiosk(ctx: GatewayContext, request: HttpRequest): Promise<
     // Someone joining now has everyone waiting ahead of them.
     estimatedWaitSeconds: tick ? etaSeconds({ ...tick, st: state }, waiting) : null,
     center: centerAvailability(center, taken),
+    lanes: tick ? laneFigures(room, { ...tick, st: state }) : [],
   } satisfies KioskResponse);
+}
+
+/** Each configured lane the tick shows: its waiting people and the wait of someone joining it now (docs/decisions/031). */
+function laneFigures(room: EventRoom, tick: TickMessage): KioskResponse['lanes'] {
+  return (tick.ln ?? []).flatMap((lane) => {
+    const config = room.config.lanes.find(({ id }) => id === lane.id);
+    const line = lineOfTicket(tick, lane.i + 1);
+    if (!config || !line) return [];
+    const waiting = peopleAhead(line.snapshot, lane.i + 1);
+    return [{ id: lane.id, name: config.name, waiting, estimatedWaitSeconds: etaSeconds(line.snapshot, waiting) }];
+  });
 }

@@ -1,7 +1,8 @@
 /** What a gateway does with each valid client message. */
 import { ErrorCode, CloseCode } from '../../shared/protocol/codes.js';
 import type { ClientMessage } from '../../shared/protocol/messages.js';
-import type { ReconnectOutcome } from '../store/types.js';
+import type { LaneJoin, ReconnectOutcome } from '../store/types.js';
+import { normaliseLaneCode } from '../../shared/queue/lane-code.js';
 import { joinDecision } from '../events/eligibility.js';
 import type { TicketClaims } from '../../shared/tokens/claims.js';
 import { deviceJoinChallenge, resumeChallenge } from '../../shared/tokens/possession.js';
@@ -64,6 +65,7 @@ async function joinOrRefuse(ctx: RequestContext, session: Session, message: Of<'
     session.unclaim();
     return session.send({ type: 'error', rid: message.rid, code: pow.code, message: pow.message, retryable: false, challenge: pow.challenge });
   }
+  if (message.code !== undefined) return joinWithCode(ctx, session, room, message, message.code);
   if (message.device) return joinAsDevice(ctx, session, room, message, message.device);
   const ticketNo = await storeStep(session, room, message.rid, () => ctx.joins.join(room.config.id));
   if (ticketNo !== null) issueNew(ctx, session, room, message, ticketNo, ctx.clock.now());
@@ -161,6 +163,32 @@ async function joinAsDevice(ctx: RequestContext, session: Session, room: EventRo
   // The same ticket as first issued: same number, secret and key, same issue time, so the same expiry.
   const { token, claims } = ctx.tokens.issueTicket(room.config, place.ticketNo, message, place.issuedAt);
   takeBack(ctx, session, room, message.rid, token, claims, place.outcome);
+}
+
+/** The store's refusals of a lane code. */
+const LANE_REFUSALS: Record<Exclude<LaneJoin['kind'], 'joined'>, Refusal> = {
+  unknown: Refusals.laneCodeUnknown,
+  expired: Refusals.laneCodeExpired,
+  used_up: Refusals.laneCodeUsedUp,
+};
+
+/**
+ * A join with a priority-lane code (docs/decisions/031): the store checks and uses the code and issues the
+ * lane's next ticket in one step. A code that cannot be used is refused; joining without it joins the main line.
+ */
+async function joinWithCode(ctx: RequestContext, session: Session, room: EventRoom, message: Of<'join'>, input: string): Promise<void> {
+  const code = normaliseLaneCode(input);
+  if (!code) {
+    session.unclaim();
+    return session.refuse(Refusals.laneCodeUnknown, message.rid);
+  }
+  const now = ctx.clock.now();
+  const lanes = room.config.lanes.map(({ id }) => id);
+  const joined = await storeStep(session, room, message.rid, () => ctx.queue.joinLane(room.config.id, code, lanes, now, ctx.node));
+  if (!joined) return;
+  if (joined.kind !== 'joined') return session.refuse(LANE_REFUSALS[joined.kind], message.rid);
+  ctx.metrics.laneJoins.inc({ event: room.config.id, lane: joined.laneId });
+  issueNew(ctx, session, room, message, joined.ticketNo, now);
 }
 
 /** The store's answers to a resume that refuse it. */

@@ -34,6 +34,9 @@ export const Refusals = {
   recoveryCodeUsed: refusal(ErrorCode.RECOVERY_CODE_USED, 'this recovery code was used already: make a new one'),
   recoveriesExhausted: refusal(ErrorCode.RECOVERY_RATE_LIMITED, 'too many recovery codes were tried for this event; try again at retryAt'),
   recoveryShowsExhausted: refusal(ErrorCode.RECOVERY_RATE_LIMITED, 'this ticket kept too many recovery codes; try again at retryAt'),
+  laneCodeUnknown: refusal(ErrorCode.LANE_CODE_UNKNOWN, 'this priority-lane code is not one of this event; join without it for the main line'),
+  laneCodeExpired: refusal(ErrorCode.LANE_CODE_EXPIRED, 'this priority-lane code has expired; join without it for the main line'),
+  laneCodeUsedUp: refusal(ErrorCode.LANE_CODE_USED_UP, 'every use of this priority-lane code is taken; join without it for the main line'),
   resumesExhausted: refusal(ErrorCode.RECONNECT_RATE_LIMITED, 'this ticket reconnected too often; your place is kept, resume again at retryAt'),
 } as const satisfies Record<string, Refusal>;
 

@@ -1,16 +1,27 @@
 /**
  * The waiters of one event connected to this node, ordered by place in line,
  * so each tick finds the few whose turn may have come without looking at the
- * rest: those at or behind the cursor become "due" and are checked against the
- * store until they are admitted or finished. Places are ticket numbers except
- * in the pre-queue, whose places the draw at the opening decides.
+ * rest: those at or behind their line's cursor become "due" and are checked
+ * against the store until they are admitted or finished. Places are ticket
+ * numbers except in the pre-queue, whose places the draw at the opening
+ * decides; each priority lane is a line of its own (docs/decisions/031).
  */
 import { placeOf, type Draw } from '../../shared/queue/draw.js';
+import { lineOf } from '../../shared/queue/lanes.js';
 import { MinHeap } from './min-heap.js';
 import type { Session } from './session.js';
 
+type PlaceHeap = MinHeap<{ place: number; session: Session }>;
+
+/** A line's cursor as the tick's figures give it: 0 the main line, k lane k. */
+export interface LineCursor {
+  line: number;
+  cursor: number;
+}
+
 export class EventWaiters {
-  private byPlace = new MinHeap<{ place: number; session: Session }>((entry) => entry.place);
+  /** One heap per line. */
+  private readonly byPlace = new Map<number, PlaceHeap>();
   private draw: Draw | null = null;
   private readonly due = new Set<Session>();
   private readonly members = new Set<Session>();
@@ -25,15 +36,23 @@ export class EventWaiters {
 
   add(session: Session): void {
     this.members.add(session);
-    this.byPlace.push({ place: placeOf(session.ticket!.ticketNo, this.draw), session });
+    this.push(session);
+  }
+
+  private push(session: Session): void {
+    const ticketNo = session.ticket!.ticketNo;
+    const line = lineOf(ticketNo);
+    let heap = this.byPlace.get(line);
+    if (!heap) this.byPlace.set(line, (heap = new MinHeap((entry) => entry.place)));
+    heap.push({ place: line === 0 ? placeOf(ticketNo, this.draw) : ticketNo, session });
   }
 
   /** The store's draw as of this tick: when it was just made, the pre-queue's waiters take their places. */
   setDraw(draw: Draw | null): void {
     if (draw?.size === this.draw?.size && draw?.seed === this.draw?.seed) return;
     this.draw = draw;
-    this.byPlace = new MinHeap((entry) => entry.place);
-    for (const session of this.members) this.byPlace.push({ place: placeOf(session.ticket!.ticketNo, draw), session });
+    this.byPlace.delete(0);
+    for (const session of this.members) if (lineOf(session.ticket!.ticketNo) === 0) this.push(session);
   }
 
   /** The session no longer waits here (closed, admitted or finished); the heap forgets it lazily. */
@@ -42,11 +61,14 @@ export class EventWaiters {
     this.due.delete(session);
   }
 
-  /** Sessions placed at or behind `cursor` and still waiting. */
-  takeDue(cursor: number): Session[] {
-    for (let top = this.byPlace.peek(); top && top.place <= cursor; top = this.byPlace.peek()) {
-      this.byPlace.pop();
-      if (this.members.has(top.session)) this.due.add(top.session);
+  /** Sessions placed at or behind their line's cursor and still waiting. */
+  takeDue(cursors: readonly LineCursor[]): Session[] {
+    for (const { line, cursor } of cursors) {
+      const heap = this.byPlace.get(line);
+      for (let top = heap?.peek(); heap && top && top.place <= cursor; top = heap.peek()) {
+        heap.pop();
+        if (this.members.has(top.session)) this.due.add(top.session);
+      }
     }
     return [...this.due];
   }

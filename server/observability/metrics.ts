@@ -34,6 +34,12 @@ export function createGatewayMetrics(registry: Registry) {
       registers: [registry],
     }),
     joins: new Counter({ name: 'waitroom_joins_total', help: 'Tickets issued by this node', labelNames: ['event'], registers: [registry] }),
+    laneJoins: new Counter({
+      name: 'waitroom_lane_joins_total',
+      help: 'Tickets issued by this node into a priority lane, with a code (also counted in waitroom_joins_total)',
+      labelNames: ['event', 'lane'],
+      registers: [registry],
+    }),
     grantsIssued: new Counter({
       name: 'waitroom_grants_issued_total',
       help: 'Grants handed to clients by this node',

@@ -112,6 +112,7 @@ export class AdmissionController {
         grantTtlMs: event.grantTtlSeconds * 1000,
         maxSteps: this.options.maxStepsPerTick,
         ratePerMinute: rate.perMinute(),
+        lanes: event.lanes.map(({ id, share }) => ({ id, share })),
       });
       this.setLeading(event.id, result.leader);
       if (!result.leader) return null;

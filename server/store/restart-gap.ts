@@ -8,3 +8,6 @@
  * under 100,000 joins a second).
  */
 export const RESTART_TICKET_GAP = 100_000;
+
+/** The same for each priority lane's own numbers (docs/decisions/031): lanes take far fewer joins a second. */
+export const LANE_RESTART_GAP = 10_000;

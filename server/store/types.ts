@@ -10,6 +10,7 @@
 import type { Draw } from '../../shared/queue/draw.js';
 import type { BucketLevel } from '../../shared/queue/left-segments.js';
 import type { BookingStore } from './booking-types.js';
+import type { LaneFigures, LaneShare, LaneStore } from './lane-types.js';
 import type { AuditStore, HistoryStore, OperatorSessionStore, SignInThrottleStore } from './operator-types.js';
 import type { RecoveryStore } from './recovery-types.js';
 import type { SharedEventsStore } from './shared-events.js';
@@ -18,6 +19,7 @@ import type { SharedEventsStore } from './shared-events.js';
 export * from './booking-types.js';
 export * from './operator-types.js';
 export * from './recovery-types.js';
+export * from './lane-types.js';
 
 /** What became of a ticket, as seen when its holder comes back. */
 export type ReconnectOutcome =
@@ -120,6 +122,8 @@ export interface QueueFigures {
    * the ticket numbers of the last RECENT_REVOCATIONS of them, oldest first.
    */
   revoked: { seq: number; recent: number[] };
+  /** The event's priority lanes that anyone joined, by lane number (docs/decisions/031). */
+  lanes: LaneFigures[];
 }
 
 /** The figures of an event nobody has joined yet. */
@@ -136,6 +140,7 @@ export const NO_FIGURES: Readonly<QueueFigures> = {
   left: [],
   notice: null,
   revoked: { seq: 0, recent: [] },
+  lanes: [],
 };
 
 /** A gateway process as it last reported itself (once per tick). */
@@ -190,6 +195,8 @@ export interface AdmitStep {
   maxSteps: number;
   /** The controller's current rate estimate, stored for nodes to put in their ticks. */
   ratePerMinute: number;
+  /** The event's priority lanes and their shares of the admissions (none: the main line only). */
+  lanes?: readonly LaneShare[];
 }
 
 export type AdmitResult = { leader: false } | AdmitStepResult;
@@ -209,7 +216,7 @@ export interface AdmitStepResult {
   reaped: number;
 }
 
-export interface QueueStore {
+export interface QueueStore extends LaneStore {
   /**
    * Issues `count` consecutive ticket numbers (the joins that arrived together
    * at `node`); returns the first. Numbers never repeat, not even across a

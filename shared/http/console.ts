@@ -20,6 +20,17 @@ export type NoticeView = z.infer<typeof NoticeView>;
 
 const count = z.number().int().nonnegative();
 
+/** A priority lane of an event as the console lists it (docs/decisions/031). */
+export const LaneRow = z.object({
+  id: z.string(),
+  name: LocalText,
+  /** Its share of the admissions while people wait in it. */
+  share: z.number().nonnegative(),
+  waiting: count,
+  admittedTotal: count,
+});
+export type LaneRow = z.infer<typeof LaneRow>;
+
 export const EventRow = z.object({
   id: z.string(),
   title: LocalText,
@@ -43,6 +54,8 @@ export const EventRow = z.object({
    * this gateway's last tick of it (zeros before any), bookings 0, and nothing of it can be changed (decision 026).
    */
   storeReachable: z.boolean(),
+  /** The event's configured priority lanes. */
+  lanes: z.array(LaneRow),
 });
 export type EventRow = z.infer<typeof EventRow>;
 
@@ -142,3 +155,32 @@ export type NoticeResponse = z.infer<typeof NoticeResponse>;
 /** `revoke`: whether the ticket had been admitted (its unused grant now books nothing). */
 export const RevokeResponse = z.object({ ticketNo: z.number().int().min(1), wasAdmitted: z.boolean() });
 export type RevokeResponse = z.infer<typeof RevokeResponse>;
+
+/** Most codes one request issues. */
+export const MAX_CODES_PER_REQUEST = 500;
+
+/** `POST /admin/events/:id/lane-codes`: `count` codes for `laneId`, each good for `uses` joins (1: single-use) until `expiresAt` (ms). */
+export const LaneCodesBody = z
+  .object({
+    laneId: z.string().min(1).max(64),
+    count: z.number().int().min(1).max(MAX_CODES_PER_REQUEST),
+    uses: z.number().int().min(1).max(100_000),
+    expiresAt: z.number().int().positive(),
+  })
+  .strict();
+export type LaneCodesBody = z.infer<typeof LaneCodesBody>;
+
+/** An issued code, shown as XXXX-XXXX-XXXX. */
+export const LaneCodeView = z.object({
+  code: z.string(),
+  laneId: z.string(),
+  uses: count,
+  used: count,
+  expiresAt: z.number(),
+  issuedAt: z.number(),
+});
+export type LaneCodeView = z.infer<typeof LaneCodeView>;
+
+/** The answer of both lane-code routes: the codes issued by the POST, or every code of the event (newest first) for the GET. */
+export const LaneCodesResponse = z.object({ codes: z.array(LaneCodeView) });
+export type LaneCodesResponse = z.infer<typeof LaneCodesResponse>;

@@ -55,6 +55,12 @@ export const HttpErrorCode = {
   TICKET_USED: 'TICKET_USED',
   /** Revoke: the ticket left the queue and its turn has passed. */
   TICKET_FINISHED: 'TICKET_FINISHED',
+  /** The lane named is not one of the event's priority lanes. */
+  UNKNOWN_LANE: 'UNKNOWN_LANE',
+  /** The codes' expiry is not in the future. */
+  LANE_CODE_EXPIRY: 'LANE_CODE_EXPIRY',
+  /** The event keeps as many codes as it may (10,000): no more are issued. */
+  LANE_CODES_FULL: 'LANE_CODES_FULL',
 } as const;
 export type HttpErrorCode = (typeof HttpErrorCode)[keyof typeof HttpErrorCode];
 

@@ -19,6 +19,10 @@ export const CohortInfo = z.object({
 });
 export type CohortInfo = z.infer<typeof CohortInfo>;
 
+/** A priority lane people may join with a code (docs/decisions/031). */
+export const LaneInfo = z.object({ id: z.string(), name: LocalText });
+export type LaneInfo = z.infer<typeof LaneInfo>;
+
 export const EventInfo = z.object({
   id: z.string(),
   title: LocalText,
@@ -34,6 +38,8 @@ export const EventInfo = z.object({
   cohorts: z.array(CohortInfo),
   /** The pre-queue draw's commitment and, after the opening, its reveal (./draw.ts; docs/protocol.md §10.2). */
   draw: PublicDraw,
+  /** The event's priority lanes; empty: the main line only (the page then asks for no code). */
+  lanes: z.array(LaneInfo),
 });
 export type EventInfo = z.infer<typeof EventInfo>;
 

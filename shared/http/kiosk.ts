@@ -19,5 +19,7 @@ export const KioskResponse = z.object({
   /** For someone joining now; null while the rate is unknown. */
   estimatedWaitSeconds: z.number().nonnegative().nullable(),
   center: CenterAvailability,
+  /** The event's priority lanes anyone joined (docs/decisions/031): people waiting in each and the wait of someone joining it now. */
+  lanes: z.array(z.object({ id: z.string(), name: LocalText, waiting: count, estimatedWaitSeconds: z.number().nonnegative().nullable() })),
 });
 export type KioskResponse = z.infer<typeof KioskResponse>;

@@ -58,6 +58,12 @@ export const ErrorCode = {
   POW_EXPIRED: 'POW_EXPIRED',
   /** The challenge was already used for a join. A fresh `challenge` comes along. */
   POW_REUSED: 'POW_REUSED',
+  /** The join's priority-lane code is not one the event issued (or its lane was taken out of the event). Join without it for the main line. */
+  LANE_CODE_UNKNOWN: 'LANE_CODE_UNKNOWN',
+  /** The join's priority-lane code has expired. Join without it for the main line. */
+  LANE_CODE_EXPIRED: 'LANE_CODE_EXPIRED',
+  /** Every use of the join's priority-lane code is taken. Join without it for the main line. */
+  LANE_CODE_USED_UP: 'LANE_CODE_USED_UP',
   /** The queue store is unreachable; the request may be retried. */
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
   /** An unexpected server fault; the request may be retried. */

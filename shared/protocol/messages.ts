@@ -50,6 +50,9 @@ export type PowSolution = z.infer<typeof PowSolution>;
  * `pow`: the solved challenge, when the event asks for proof of work.
  * `pk`: the public key derived from the secret (shared/tokens/possession.ts); the ticket carries it.
  * `proof`: with `device`, the signature of the device-join challenge: needed when the device's place is handed over.
+ * `code`: a priority-lane code an operator issued (docs/decisions/031): the ticket is then in the code's lane. Case,
+ * spaces and dashes do not matter; a code that cannot be used is refused with LANE_CODE_*, and a join without it
+ * joins the main line. A join with a code takes no device place.
  */
 export const JoinMessage = z.object({
   type: z.literal('join'),
@@ -61,6 +64,7 @@ export const JoinMessage = z.object({
   birthDate: birthDate.optional(),
   device: secretHash.optional(),
   pow: PowSolution.optional(),
+  code: z.string().min(1).max(32).optional(),
 });
 /**
  * `eventId`, when given, must match the ticket's event (a page for one event refuses another's ticket).
@@ -126,6 +130,28 @@ export const LeftSegment = z.object({
 });
 export type LeftSegment = z.infer<typeof LeftSegment>;
 
+/**
+ * One priority lane's figures in the tick (docs/decisions/031): a lane is a
+ * sequence of its own, numbered k·2^40 + 1, k·2^40 + 2, … (shared/queue/lanes.ts),
+ * so a lane ticket's place and ETA come from these exactly as a main-line
+ * ticket's come from c, i, q and l.
+ */
+export const LaneTick = z.object({
+  /** The lane's number k. */
+  k: z.number().int().positive(),
+  /** The lane's id in the event config. */
+  id: z.string().min(1).max(64),
+  /** The lane's share of the admissions while people wait in it. */
+  s: z.number().nonnegative().max(1),
+  /** The lane's cursor, issued count and requeued returners, as c, i and q of the tick. */
+  c: z.number().int().nonnegative(),
+  i: z.number().int().nonnegative(),
+  q: z.number().int().nonnegative(),
+  /** The lane's leavers, as the tick's l. */
+  l: z.array(LeftSegment).max(16),
+});
+export type LaneTick = z.infer<typeof LaneTick>;
+
 /** The one frame broadcast, identical, to every waiter of an event each tick. */
 export const TickMessage = z.object({
   type: z.literal('tick'),
@@ -159,6 +185,8 @@ export const TickMessage = z.object({
     .optional(),
   /** Present and true when the node cannot reach the queue store: figures are the last known, the queue is reconnecting. */
   d: z.boolean().optional(),
+  /** The event's priority lanes anyone joined (absent: none). */
+  ln: z.array(LaneTick).max(8).optional(),
 });
 export type TickMessage = z.infer<typeof TickMessage>;
 

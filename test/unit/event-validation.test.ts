@@ -37,6 +37,20 @@ function problems(input: unknown): string[] {
 const paths = (input: unknown) => problems(input).map((problem) => problem.split(': ')[0]);
 
 describe('the event definition', () => {
+  it('takes priority lanes with a name in both languages and a share; refuses shares above 0.5, over 0.9 together, and duplicate ids', () => {
+    const lane = (id: string, share: number) => ({ id, name: { ko: '교통약자', en: 'Accessibility' }, share });
+    expect(EventConfig.parse(event({ lanes: [lane('accessible', 0.1), { id: 'desk', name: 'Desk', share: 0.2 }] })).lanes).toEqual([
+      { id: 'accessible', name: { ko: '교통약자', en: 'Accessibility' }, share: 0.1 },
+      { id: 'desk', name: { ko: 'Desk', en: 'Desk' }, share: 0.2 },
+    ]);
+    expect(EventConfig.parse(event()).lanes).toEqual([]);
+    expect(paths(event({ lanes: [lane('a', 0.6)] }))).toEqual(['lanes.0.share']);
+    expect(problems(event({ lanes: [lane('a', 0.5), lane('b', 0.5)] }))).toEqual([
+      "lanes: the lanes' shares add up to 1; at most 0.9 leaves the main line its part",
+    ]);
+    expect(paths(event({ lanes: [lane('a', 0.1), lane('a', 0.1)] }))).toEqual(['lanes.1.id']);
+  });
+
   it('resolves local times in the event zone (default Asia/Seoul), fills defaults and gives both languages', () => {
     const parsed = EventConfig.parse(event({ cohorts: [cohort('born-1969-1971', '1969-01-01', '1971-12-31')] }));
     expect(parsed).toMatchObject({
@@ -87,6 +101,7 @@ describe('the event definition', () => {
         autoRaise?: { joinsPerSecond: number; difficulty: number; calmSeconds: number } | undefined;
       };
       centers: { id: string; name: string; slots: { id: string; label: string; capacity: number }[] }[];
+      lanes: { id: string; name: { ko: string; en: string }; share: number }[];
       identity: IdentityConfig | null;
     }>();
   });

@@ -1,9 +1,10 @@
 /** An event as the console lists it: its configuration, the queue's figures and the bookings, read from the store now. */
-import type { EventRow } from '../../../shared/http/console.js';
+import type { EventRow, LaneRow } from '../../../shared/http/console.js';
+import { peopleAhead } from '../../../shared/queue/position.js';
 import { eventState } from '../../queue/event-state.js';
 import { NO_FIGURES, type QueueFigures } from '../../store/types.js';
 import type { EventRoom, GatewayContext } from '../context.js';
-import { tickFrame, waitingIn } from '../event-ticker.js';
+import { laneSnapshot, tickFrame, waitingIn } from '../event-ticker.js';
 
 export function rowOf(room: EventRoom, figures: QueueFigures, bookings: number, now: number, storeReachable = true): EventRow {
   const { config } = room;
@@ -23,7 +24,17 @@ export function rowOf(room: EventRoom, figures: QueueFigures, bookings: number, 
     bookings,
     notice: figures.notice?.text ? figures.notice : null,
     storeReachable,
+    lanes: laneRows(room, figures),
   };
+}
+
+/** The configured lanes with their figures (none yet for a lane nobody joined). */
+function laneRows(room: EventRoom, figures: QueueFigures): LaneRow[] {
+  return room.config.lanes.map(({ id, name, share }) => {
+    const lane = figures.lanes.find((each) => each.id === id);
+    const waiting = lane ? peopleAhead(laneSnapshot(lane), lane.issued + 1) : 0;
+    return { id, name, share, waiting, admittedTotal: lane?.admittedTotal ?? 0 };
+  });
 }
 
 /** The row of an event whose store cannot be read now: the figures of this gateway's last tick of it, flagged. */

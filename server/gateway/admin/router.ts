@@ -25,6 +25,7 @@ import { changeLimits, closeNow, openNow } from './schedule-actions.js';
 import { changeDifficulty } from '../pow/difficulty-route.js';
 import type { AdminCall, AdminServices, EventCall } from './services.js';
 import { signIn, signOut, whoAmI } from './session-routes.js';
+import { issueLaneCodes, listLaneCodes } from './lane-codes.js';
 
 export const ADMIN_PREFIX = '/admin/';
 
@@ -68,8 +69,12 @@ const EVENT_ROUTES = new Map<string, Route<EventCall>>(
     'close-now': { permission: 'events.change', action: 'event.close-now', handle: closeNow },
     notice: { permission: 'queue.control', action: 'queue.notice', handle: sendNotice },
     revoke: { permission: 'queue.control', action: 'ticket.revoke', handle: revokeTicket },
+    'lane-codes': { permission: 'queue.control', action: 'lane.codes', handle: issueLaneCodes },
   }),
 );
+
+/** `GET /admin/events/:id/<name>`: the lane codes can be used to join a lane, so only those who may issue them read them. */
+const EVENT_READ_ROUTES = new Map<string, Route<EventCall>>(Object.entries({ 'lane-codes': { permission: 'queue.control', handle: listLaneCodes } }));
 const EVENT_ROUTE = /^\/admin\/events\/([^/]{1,64})\/([a-z-]{1,16})$/;
 
 function methodNotAllowed(allow: string[]): HttpResponse {
@@ -145,8 +150,10 @@ export function adminHttp(dependencies: AdminDependencies, gateway: { ctx: Gatew
     }
     const eventRoute = EVENT_ROUTE.exec(request.path);
     const perEvent = eventRoute ? EVENT_ROUTES.get(eventRoute[2]!) : undefined;
+    const reading = eventRoute ? EVENT_READ_ROUTES.get(eventRoute[2]!) : undefined;
+    if (reading && method === 'GET') return run(reading, request, eventCall(reading, eventRoute![1]!), eventRoute![1]);
     if (perEvent) {
-      if (method !== 'POST') return methodNotAllowed(['POST']);
+      if (method !== 'POST') return methodNotAllowed(reading ? ['GET', 'POST'] : ['POST']);
       return run(perEvent, request, eventCall(perEvent, eventRoute![1]!), eventRoute![1]);
     }
     const routes = ROUTES.get(request.path);

@@ -3,7 +3,18 @@ import type { Draw } from '../../../shared/queue/draw.js';
 import type { DrawProposal } from '../draw-seed.js';
 import { BUCKET_WIDTHS } from '../../../shared/queue/left-segments.js';
 import { Status } from '../ticket-status.js';
-import type { BookingRecord, Notice } from '../types.js';
+import type { BookingRecord, LaneCode, Notice } from '../types.js';
+
+/** One priority lane's sequence (docs/decisions/031): cursor and issued are ticket numbers in its range. */
+export interface MemoryLane {
+  id: string;
+  line: number;
+  cursor: number;
+  issued: number;
+  /** Admissions the lane is owed from its share (can reach a little above 1). */
+  credit: number;
+  admittedTotal: number;
+}
 
 export class MemoryEventState {
   issued = 0;
@@ -38,6 +49,10 @@ export class MemoryEventState {
   /** Revocations ever made, and the ticket numbers of the latest (RECENT_REVOCATIONS), oldest first. */
   revokedSeq = 0;
   revokedRecent: number[] = [];
+  /** Priority lanes by id, numbered in the order of their first join. */
+  readonly lanes = new Map<string, MemoryLane>();
+  /** Lane codes by code. */
+  readonly laneCodes = new Map<string, LaneCode>();
 
   /** Grant id → booking reference and the request fingerprint that used it. */
   readonly usedGrants = new Map<string, { reference: string; fingerprint: string }>();

@@ -6,6 +6,7 @@
 import { placeOf, ticketAt } from '../../../shared/queue/draw.js';
 import type { DrawProposal, DrawProposals } from '../draw-seed.js';
 import { bucketsOf, segmentLayout } from '../../../shared/queue/left-segments.js';
+import { laneBase, lineOf } from '../../../shared/queue/lanes.js';
 import { admissionStatusOf, grantExpiryOf, grantedStatus, Status, stillBooks } from '../ticket-status.js';
 import {
   RECENT_REVOCATIONS,
@@ -23,18 +24,14 @@ import {
   type QueueStore,
   type ReconnectOutcome,
   type RevokeOutcome,
+  type LaneCode,
+  type LaneJoin,
+  type NewLaneCode,
+  MAX_LANE_CODES,
 } from '../types.js';
+import { admitLines, anyoneWaiting, countLeft, requeuedOf } from './admission-lines.js';
 import { markUsed, type MemoryEvents, type MemoryEventState } from './event-state.js';
 import { ExpiringMap } from './expiring-map.js';
-
-function countLeft(state: MemoryEventState, place: number, delta: 1 | -1): void {
-  bucketsOf(place).forEach((bucket, level) => {
-    const counts = state.leftBuckets[level]!;
-    const next = (counts.get(bucket) ?? 0) + delta;
-    if (next === 0) counts.delete(bucket);
-    else counts.set(bucket, next);
-  });
-}
 
 /** Counts (1) or un-counts (-1) a leaver at its place; before the draw it has none yet and waits in `deferred`. */
 function countLeaver(state: MemoryEventState, ticketNo: number, delta: 1 | -1): void {
@@ -44,6 +41,15 @@ function countLeaver(state: MemoryEventState, ticketNo: number, delta: 1 | -1): 
   }
   if (delta < 0 && state.deferred.delete(ticketNo)) return;
   countLeft(state, placeOf(ticketNo, state.draw), delta);
+}
+
+/** Leaver counts over (cursor, issued] as the figures carry them. */
+function leftCounts(state: MemoryEventState, cursor: number, issued: number): QueueFigures['left'] {
+  return segmentLayout(cursor, issued).map(({ level, firstBucket, count }) => ({
+    level,
+    firstBucket,
+    counts: Array.from({ length: count }, (_, k) => state.leftBuckets[level]!.get(firstBucket + k) ?? 0),
+  }));
 }
 
 /**
@@ -222,19 +228,24 @@ export class MemoryQueueStore implements QueueStore {
       issued: state.issued,
       // As in Redis: expired grants leave the count at the controller's next step.
       active: state.active.size,
-      requeued: state.requeued.size,
+      requeued: requeuedOf(state, 0).length,
       paused: state.paused,
       ratePerMinute: state.ratePerMinute,
       admittedTotal: state.admittedTotal,
       draw: state.draw,
       drawCommitment: state.commitment && { hash: state.commitment.commitment, at: state.commitment.at, nonce: state.draw ? state.commitment.nonce : null },
-      left: segmentLayout(state.cursor, state.issued).map(({ level, firstBucket, count }) => ({
-        level,
-        firstBucket,
-        counts: Array.from({ length: count }, (_, k) => state.leftBuckets[level]!.get(firstBucket + k) ?? 0),
-      })),
+      left: leftCounts(state, state.cursor, state.issued),
       notice: state.notice,
       revoked: { seq: state.revokedSeq, recent: [...state.revokedRecent] },
+      lanes: [...state.lanes.values()].map((lane) => ({
+        id: lane.id,
+        line: lane.line,
+        cursor: lane.cursor,
+        issued: lane.issued,
+        requeued: requeuedOf(state, lane.line).length,
+        admittedTotal: lane.admittedTotal,
+        left: leftCounts(state, lane.cursor, lane.issued),
+      })),
     };
   }
 
@@ -278,40 +289,23 @@ export class MemoryQueueStore implements QueueStore {
     const burst = Math.max(1, limits.admitsPerMinute / 60);
     state.tokens = halted ? 0 : Math.min(burst, state.tokens + (Math.max(0, now - state.tokensAt) * limits.admitsPerMinute) / 60_000);
     state.tokensAt = now;
-    let budget = Math.max(0, Math.min(Math.floor(state.tokens), limits.maxActive - state.active.size));
+    const budget = Math.max(0, Math.min(Math.floor(state.tokens), limits.maxActive - state.active.size));
     const admitted: AdmitStepResult['admitted'] = [];
     const grantExpiresAt = now + limits.grantTtlMs;
-
-    const placed = (ticketNo: number) => placeOf(ticketNo, state.draw);
-    for (const ticketNo of [...state.requeued].sort((a, b) => placed(a) - placed(b))) {
-      if (budget === 0) break;
-      state.requeued.delete(ticketNo);
-      grant(state, ticketNo, grantExpiresAt);
-      admitted.push({ ticketNo, grantExpiresAt });
-      budget--;
-    }
-    let skipped = 0;
-    // While paused the cursor stands still: nobody's turn passes while nobody is admitted.
-    for (let steps = 0; !halted && steps < limits.maxSteps && state.cursor < state.issued; steps++) {
-      const place = state.cursor + 1;
-      const ticketNo = ticketAt(place, state.draw);
-      const status = state.status.get(ticketNo);
-      if (status === Status.WAITING) {
-        if (budget === 0) break;
+    const walk = {
+      state,
+      maxSteps: limits.maxSteps,
+      skipped: 0,
+      grant: (ticketNo: number) => {
         grant(state, ticketNo, grantExpiresAt);
         admitted.push({ ticketNo, grantExpiresAt });
-        budget--;
-      } else if (status === Status.AWAY) {
-        state.away.delete(ticketNo);
-        state.status.set(ticketNo, Status.PASSED);
-        skipped++;
-      } else if (status === Status.LEFT || status === Status.REVOKED) {
-        countLeft(state, place, -1);
-        if (status === Status.LEFT) state.status.set(ticketNo, Status.FINISHED);
-        skipped++;
-      }
-      state.cursor = place;
-    }
+        const lane = lineOf(ticketNo);
+        if (lane > 0) [...state.lanes.values()].find((l) => l.line === lane)!.admittedTotal++;
+      },
+    };
+    // While paused the cursors stand still: nobody's turn passes while nobody is admitted.
+    if (!halted) admitLines(walk, limits.lanes ?? [], budget);
+    const skipped = walk.skipped;
     state.tokens -= admitted.length;
     return {
       leader: true,
@@ -320,8 +314,38 @@ export class MemoryQueueStore implements QueueStore {
       cursor: state.cursor,
       active: state.active.size,
       skipped,
-      backlogged: state.cursor < state.issued || state.requeued.size > 0,
+      backlogged: anyoneWaiting(state),
     };
+  }
+
+  async joinLane(eventId: string, input: string, lanes: readonly string[], now: number, node: NodeNumber): Promise<LaneJoin> {
+    const state = this.events.get(eventId);
+    const code = state.laneCodes.get(input);
+    if (!code || !lanes.includes(code.laneId)) return { kind: 'unknown' };
+    if (code.expiresAt <= now) return { kind: 'expired' };
+    if (code.used >= code.uses) return { kind: 'used_up' };
+    code.used++;
+    let lane = state.lanes.get(code.laneId);
+    if (!lane) {
+      const line = state.lanes.size + 1;
+      lane = { id: code.laneId, line, cursor: laneBase(line), issued: laneBase(line), credit: 0, admittedTotal: 0 };
+      state.lanes.set(code.laneId, lane);
+    }
+    const ticketNo = ++lane.issued;
+    state.status.set(ticketNo, Status.WAITING);
+    state.held.set(ticketNo, node);
+    return { kind: 'joined', ticketNo, laneId: code.laneId };
+  }
+
+  async issueCodes(eventId: string, codes: readonly NewLaneCode[], now: number): Promise<boolean> {
+    const state = this.events.get(eventId);
+    if (state.laneCodes.size + codes.length > MAX_LANE_CODES || codes.some(({ code }) => state.laneCodes.has(code))) return false;
+    for (const code of codes) state.laneCodes.set(code.code, { ...code, used: 0, issuedAt: now });
+    return true;
+  }
+
+  async listCodes(eventId: string): Promise<LaneCode[]> {
+    return [...this.events.get(eventId).laneCodes.values()].map((code) => ({ ...code })).reverse();
   }
 
   async setPaused(eventId: string, paused: boolean): Promise<void> {

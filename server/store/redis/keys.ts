@@ -28,7 +28,13 @@ export interface EventKeys {
    * number): pre-queue leavers, whose places are drawn at the opening.
    */
   deferred: string;
-  /** One hash per BUCKET_WIDTHS level: bucket index → leavers not yet passed. */
+  /** Hash lane id → its lane number k (shared/queue/lanes.ts), given at the lane's first join (docs/decisions/031). */
+  lanes: string;
+  /** Hash lane code → "laneId uses expiresAt issuedAt". */
+  laneCodes: string;
+  /** Hash lane code → how many joins used it. */
+  laneCodeUses: string;
+  /** One hash per BUCKET_WIDTHS level: bucket index → leavers not yet passed (main line and lanes: their numbers never meet). */
   left: string[];
   /**
    * Hash: issued (highest ticket number), cursor, active and requeued (kept equal to
@@ -38,7 +44,8 @@ export interface EventKeys {
    * secret until the opening: docs/decisions/005), once the pre-queue is drawn
    * drawSize, drawSeed and drawNonce (shared/queue/draw.ts), the operators'
    * notice (noticeId, noticeText, noticeAt) and revocations (revokedSeq, and
-   * revokedRecent: the latest revoked ticket numbers, space-separated, oldest first).
+   * revokedRecent: the latest revoked ticket numbers, space-separated, oldest first); for the priority lanes
+   * lineCount (lanes numbered so far) and per lane k: Lkc cursor, Lki issued, Lkq requeued, Lka admitted, Lkk credit.
    */
   meta: string;
   /** String per device: "ticketNo secretHash issuedAt" of its place, expiring with its ticket. */
@@ -80,6 +87,9 @@ export const SCRIPT_KEY_ORDER = [
   'people',
   'slotsTaken',
   'bookings',
+  'lanes',
+  'laneCodes',
+  'laneCodeUses',
 ] as const;
 
 /** KEYS for an event script, in SCRIPT_KEY_ORDER. */
@@ -109,6 +119,9 @@ export function eventKeys(prefix: string, eventId: string): EventKeys {
     gaps: key('gaps'),
     reclaimed: key('reclaimed'),
     deferred: key('deferred'),
+    lanes: key('lanes'),
+    laneCodes: key('lane-codes'),
+    laneCodeUses: key('lane-code-uses'),
     left: BUCKET_WIDTHS.map((width) => key(`left:${width}`)),
     meta: key('meta'),
     device: (deviceHash) => {

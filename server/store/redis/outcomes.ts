@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { Booking } from '../../../shared/booking/api.js';
 import { grantExpiryOf, Status } from '../ticket-status.js';
 import { decodeStored } from './stored-value.js';
-import type { AdmitResult, BookingRecord, BookingRequest, CommitOutcome, DevicePlace, ReconnectOutcome, RevokeOutcome } from '../types.js';
+import type { AdmitResult, BookingRecord, BookingRequest, CommitOutcome, DevicePlace, LaneJoin, ReconnectOutcome, RevokeOutcome } from '../types.js';
 
 function replyArray(reply: unknown, script: string, minLength = 1): unknown[] {
   if (!Array.isArray(reply) || reply.length < minLength) throw new Error(`Unexpected reply from ${script}.lua: ${JSON.stringify(reply)}`);
@@ -84,4 +84,16 @@ export function devicePlace(reply: unknown): DevicePlace {
   const [ticketNo, secretHash, issuedAt] = typeof place === 'string' ? place.split(' ') : [];
   if (secretHash === undefined) throw new Error(`Unexpected place from device-join.lua: ${JSON.stringify(place)}`);
   return { ticketNo: replyNumber(ticketNo, 'device-join'), secretHash, issuedAt: replyNumber(issuedAt, 'device-join'), fresh: fresh === 1 };
+}
+
+/** lane-join.lua's codes, in order. */
+const LANE_JOIN_KINDS = ['unknown', 'joined', 'expired', 'used_up'] as const;
+
+/** lane-join.lua: {1, ticketNo, laneId} or {code}. */
+export function laneJoinOutcome(reply: unknown): LaneJoin {
+  const [code, ticketNo, laneId] = replyArray(reply, 'lane-join');
+  const kind = kindOf(LANE_JOIN_KINDS, code, 'lane-join');
+  if (kind !== 'joined') return { kind };
+  if (typeof laneId !== 'string') throw new Error(`Unexpected lane id from lane-join.lua: ${JSON.stringify(laneId)}`);
+  return { kind, ticketNo: replyNumber(ticketNo, 'lane-join'), laneId };
 }

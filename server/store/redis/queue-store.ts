@@ -21,10 +21,15 @@ import {
   type QueueStore,
   type ReconnectOutcome,
   type RevokeOutcome,
+  type LaneCode,
+  type LaneJoin,
+  type NewLaneCode,
+  MAX_LANE_CODES,
 } from '../types.js';
 import type { RedisConnection } from './client.js';
 import { eventKeys, globalKeys, scriptKeys, type EventKeys } from './keys.js';
-import { admitResult, devicePlace, reconnectOutcome, revokeOutcome } from './outcomes.js';
+import { admitResult, devicePlace, laneJoinOutcome, reconnectOutcome, revokeOutcome } from './outcomes.js';
+import { laneFigures, laneCodeOf, laneCodeRecord } from './lane-figures.js';
 import { admissionStatusOf, stillBooks } from '../ticket-status.js';
 import type { Scripts } from './scripts.js';
 import type { DrawProposal, DrawProposals } from '../draw-seed.js';
@@ -51,11 +56,26 @@ const FIGURE_FIELDS = [
   'noticeAt',
   'revokedSeq',
   'revokedRecent',
+  'lineCount',
 ];
 
 /** The ARGV of a draw proposal, in the scripts' order: seed, nonce, commitment. */
 function proposalArgs({ seed, nonce, commitment }: DrawProposal): [number, string, string] {
   return [seed, nonce, commitment];
+}
+
+/** The leaver counts over (cursor, issued], span by span (one HMGET each). */
+async function leftCounts(client: RedisConnection, k: EventKeys, cursor: number, issued: number): Promise<QueueFigures['left']> {
+  const spans = segmentLayout(cursor, issued);
+  const counts = await Promise.all(
+    spans.map(({ level, firstBucket, count }) =>
+      client.hmGet(
+        k.left[level]!,
+        Array.from({ length: count }, (_, i) => String(firstBucket + i)),
+      ),
+    ),
+  );
+  return spans.map(({ level, firstBucket }, i) => ({ level, firstBucket, counts: counts[i]!.map((n) => Number(n ?? 0)) }));
 }
 
 /** Tickets per disconnect.lua call, so one node's mass disconnect does not block Redis in one long script. */
@@ -142,6 +162,7 @@ export class RedisQueueStore implements QueueStore {
       noticeAt,
       revokedSeq,
       revokedRecent,
+      lineCount,
     ] = meta;
     const figures = {
       cursor: Number(cursor ?? 0),
@@ -156,20 +177,12 @@ export class RedisQueueStore implements QueueStore {
       notice: noticeId == null ? null : { id: Number(noticeId), text: noticeText ?? '', at: Number(noticeAt ?? 0) },
       revoked: { seq: Number(revokedSeq ?? 0), recent: (revokedRecent ?? '').split(' ').filter(Boolean).map(Number) },
     };
-    const spans = segmentLayout(figures.cursor, figures.issued);
-    // Issued together, these go out as one pipeline.
-    const counts = await Promise.all(
-      spans.map(({ level, firstBucket, count }) =>
-        this.client.hmGet(
-          k.left[level]!,
-          Array.from({ length: count }, (_, i) => String(firstBucket + i)),
-        ),
-      ),
-    );
-    return {
-      ...figures,
-      left: spans.map(({ level, firstBucket }, i) => ({ level, firstBucket, counts: counts[i]!.map((n) => Number(n ?? 0)) })),
-    };
+    // Issued together, these go out as one pipeline; lanes only once anyone joined one (docs/decisions/031).
+    const [left, lanes] = await Promise.all([
+      leftCounts(this.client, k, figures.cursor, figures.issued),
+      Number(lineCount ?? 0) > 0 ? laneFigures(this.client, k, (client, cursor, issued) => leftCounts(client, k, cursor, issued)) : [],
+    ]);
+    return { ...figures, left, lanes };
   }
 
   async admissionStatus(eventId: string, ticketNos: readonly number[], now: number): Promise<AdmissionStatus[]> {
@@ -204,8 +217,36 @@ export class RedisQueueStore implements QueueStore {
       step.reapDeadNodes ? 1 : 0,
       step.opensAt,
       ...proposalArgs(this.proposals.for(eventId)),
+      step.lanes?.length ?? 0,
+      ...(step.lanes ?? []).flatMap(({ id, share }) => [id, share]),
     ]);
     return admitResult(reply);
+  }
+
+  async joinLane(eventId: string, code: string, lanes: readonly string[], now: number, node: NodeNumber): Promise<LaneJoin> {
+    return laneJoinOutcome(await this.scripts.run('lane-join', scriptKeys(this.keys(eventId)), [code, now, node, ...lanes]));
+  }
+
+  async issueCodes(eventId: string, codes: readonly NewLaneCode[], now: number): Promise<boolean> {
+    const k = this.keys(eventId);
+    const [held, existing] = await Promise.all([
+      this.client.hLen(k.laneCodes),
+      this.client.hmGet(
+        k.laneCodes,
+        codes.map(({ code }) => code),
+      ),
+    ]);
+    if (held + codes.length > MAX_LANE_CODES || existing.some((record) => record !== null)) return false;
+    await Promise.all(codes.map((code) => this.client.hSet(k.laneCodes, code.code, laneCodeRecord(code, now))));
+    return true;
+  }
+
+  async listCodes(eventId: string): Promise<LaneCode[]> {
+    const k = this.keys(eventId);
+    const [records, uses] = await Promise.all([this.client.hGetAll(k.laneCodes), this.client.hGetAll(k.laneCodeUses)]);
+    return Object.entries(records)
+      .map(([code, record]) => laneCodeOf(code, record, Number(uses[code] ?? 0)))
+      .sort((a, b) => b.issuedAt - a.issuedAt || (a.code < b.code ? -1 : 1));
   }
 
   async setPaused(eventId: string, paused: boolean): Promise<void> {

@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { BUCKET_WIDTHS } from '../../../shared/queue/left-segments.js';
-import { RESTART_TICKET_GAP } from '../restart-gap.js';
+import { LANE_SPAN } from '../../../shared/queue/lanes.js';
+import { LANE_RESTART_GAP, RESTART_TICKET_GAP } from '../restart-gap.js';
 import { Status } from '../ticket-status.js';
 import type { RedisConnection } from './client.js';
 import { SCRIPT_KEY_ORDER } from './keys.js';
@@ -31,6 +32,7 @@ export const SCRIPT_NAMES = [
   'history-append',
   'recovery-set',
   'recovery-redeem',
+  'lane-join',
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 
@@ -42,6 +44,8 @@ function prelude(name: ScriptName): string {
     `local S = { ${statuses.join(', ')} }`,
     `local BUCKET_WIDTHS = { ${BUCKET_WIDTHS.join(', ')} }`,
     `local RESTART_TICKET_GAP = ${RESTART_TICKET_GAP}`,
+    `local LANE_RESTART_GAP = ${LANE_RESTART_GAP}`,
+    `local LANE_SPAN = ${LANE_SPAN}`,
     'local function event_keys()',
     `  local k = { ${SCRIPT_KEY_ORDER.map((name, i) => `${name} = KEYS[${i + 1}]`).join(', ')} }`,
     `  k.left = {}`,

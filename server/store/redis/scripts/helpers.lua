@@ -5,6 +5,8 @@
 --   S              ticket statuses of server/store/ticket-status.ts (S.WAITING = 'w', ...)
 --   BUCKET_WIDTHS  leaver bucket widths of shared/queue/left-segments.ts (e.g. {16, 1024, 65536, 4194304})
 --   RESTART_TICKET_GAP  ticket numbers skipped after a Redis restart (../../restart-gap.ts)
+--   LANE_RESTART_GAP    the same for each priority lane's numbers
+--   LANE_SPAN      width of each priority lane's range of ticket numbers (shared/queue/lanes.ts)
 --   event_keys()   the event's keys as one named table k (k.status, k.meta, k.left[level], k.device, ...),
 --                  read from KEYS in the one order of ../keys.ts (SCRIPT_KEY_ORDER): every script of an
 --                  event is called with that list, and every helper takes k, never positional keys
@@ -261,11 +263,27 @@ local function issued_after_restart(k)
   return run_id, issued, issued + RESTART_TICKET_GAP, false
 end
 
+-- Each priority lane skips LANE_RESTART_GAP numbers of its own, counted as
+-- leavers in its range (the lane's cursor un-counts them one by one, admit.lua).
+local function recover_lanes(k)
+  local lanes = redis.call('HVALS', k.lanes)
+  for _, line in ipairs(lanes) do
+    local issued_field = 'L' .. line .. 'i'
+    local issued = tonumber(redis.call('HGET', k.meta, issued_field))
+    -- branch: helpers/recover-lane-gap
+    if issued > tonumber(line) * LANE_SPAN then
+      count_left_range(k.left, issued + 1, issued + LANE_RESTART_GAP, 1)
+      redis.call('HSET', k.meta, issued_field, str(issued + LANE_RESTART_GAP))
+    end
+  end
+end
+
 -- Writes: the restart check itself (once per Redis run).
 local function recover_after_restart(k)
   local run_id, issued, recovered, same_run = issued_after_restart(k)
   -- branch: helpers/recover-same-run
   if same_run then return end
+  recover_lanes(k)
   if issued > 0 then
     if draw_of(k.meta) then
       -- branch: helpers/recover-gap-drawn (skipped numbers counted at their drawn places)
@@ -284,13 +302,20 @@ local function recover_after_restart(k)
 end
 
 -- The meta counters figures() reads instead of counting the sets each tick.
--- Requeued tickets are admitted lowest place first.
+-- Requeued tickets are admitted lowest place first; a lane's are counted in its own field
+-- (their places, = their numbers, lie in the lane's range of the one sorted set).
+local function requeued_field(ticket)
+  local line = math.floor(tonumber(ticket) / LANE_SPAN)
+  if line == 0 then return 'requeued' end
+  return 'L' .. line .. 'q'
+end
+
 local function add_requeued(k, ticket, place)
-  if redis.call('ZADD', k.requeued, place, ticket) == 1 then redis.call('HINCRBY', k.meta, 'requeued', 1) end
+  if redis.call('ZADD', k.requeued, place, ticket) == 1 then redis.call('HINCRBY', k.meta, requeued_field(ticket), 1) end
 end
 
 local function remove_requeued(k, ticket)
-  if redis.call('ZREM', k.requeued, ticket) == 1 then redis.call('HINCRBY', k.meta, 'requeued', -1) end
+  if redis.call('ZREM', k.requeued, ticket) == 1 then redis.call('HINCRBY', k.meta, requeued_field(ticket), -1) end
 end
 
 local function remove_active(k, ticket)
