@@ -12,10 +12,12 @@ import type { BucketLevel } from '../../shared/queue/left-segments.js';
 import type { BookingStore } from './booking-types.js';
 import type { AuditStore, HistoryStore, OperatorSessionStore, SignInThrottleStore } from './operator-types.js';
 import type { SharedEventsStore } from './shared-events.js';
+import type { TurnNoticeStore } from './turn-notice-types.js';
 
 // The booking contract and the operators' records have files of their own; importers keep importing from here.
 export * from './booking-types.js';
 export * from './operator-types.js';
+export * from './turn-notice-types.js';
 
 /** What became of a ticket, as seen when its holder comes back. */
 export type ReconnectOutcome =
@@ -290,6 +292,8 @@ export interface Stores {
   events: SharedEventsStore;
   audit: AuditStore;
   history: HistoryStore;
+  /** Contacts for turn notices and their once-per-ticket claims (./turn-notice-types.ts). */
+  turnNotices: TurnNoticeStore;
   /** Liveness of the backing store, every part of it (true for memory). */
   ping(): Promise<boolean>;
   /** Which parts answer now, and so which events can be served (decision 026). */

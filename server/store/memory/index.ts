@@ -8,6 +8,7 @@ import { MemoryOperatorSessions } from './operator-sessions.js';
 import { MemoryQueueStore } from './queue-store.js';
 import { MemorySharedEvents } from './shared-events.js';
 import { MemorySignInThrottle } from './sign-in-throttle.js';
+import { MemoryTurnNotices } from './turn-notices.js';
 
 /** `drawSeed`: seeds of pre-queue draws; random unless a test fixes them. `auditCapacity`: audit entries kept (AUDIT_CAPACITY unless a test wants fewer). */
 export function createMemoryStores(drawSeed: DrawSeeds = randomDrawSeed, auditCapacity?: number): Stores {
@@ -20,6 +21,7 @@ export function createMemoryStores(drawSeed: DrawSeeds = randomDrawSeed, auditCa
     events: new MemorySharedEvents(),
     audit: new MemoryAuditTrail(auditCapacity),
     history: new MemoryHistory(),
+    turnNotices: new MemoryTurnNotices(),
     ping: async () => true,
     health: async () => ({ shards: [], serves: () => true }),
     close: async () => {},

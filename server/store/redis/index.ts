@@ -15,6 +15,7 @@ import { Scripts } from './scripts.js';
 import { ReplicationBarrier } from './replication-barrier.js';
 import { RedisSharedEvents } from './shared-events.js';
 import { RedisSignInThrottle } from './sign-in-throttle.js';
+import { RedisTurnNotices } from './turn-notices.js';
 
 export interface RedisStoreOptions {
   redisUrl: string;
@@ -65,6 +66,7 @@ export async function createRedisStores(options: RedisStoreOptions): Promise<Sto
       events: new RedisSharedEvents(redis, scripts, options.keyPrefix),
       audit: new RedisAuditTrail(redis, options.keyPrefix, options.auditCapacity),
       history: new RedisHistory(redis, scripts, options.keyPrefix),
+      turnNotices: new RedisTurnNotices(redis, scripts, options.keyPrefix),
       ping: () => redis.ping(),
       health: async () => {
         const shards = await redis.shards.check();

@@ -29,6 +29,8 @@ export const SCRIPT_NAMES = [
   'sign-in-admit',
   'sign-in-succeeded',
   'history-append',
+  'contact-save',
+  'notice-claim',
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 
