@@ -60,7 +60,16 @@ export function gatewayHttp({ ctx, startedAt, storeHealthy, ready, reservationsU
           // Who may join when: the page asks for a birth date when there are cohorts.
           cohorts: config.cohorts.map(({ id, label, born, opensAt, closesAt }) => ({ id, label, born, opensAt, closesAt })),
         }));
-        return json(200, { node: ctx.config.nodeId, reservationsUrl: reservationsUrl(), events } satisfies GatewayInfo);
+        const notices = ctx.turnNotices;
+        const turnNotices = notices.enabled
+          ? { ...(notices.vapidPublicKey ? { vapidPublicKey: notices.vapidPublicKey } : {}), phone: notices.phoneEnabled }
+          : undefined;
+        return json(200, {
+          node: ctx.config.nodeId,
+          reservationsUrl: reservationsUrl(),
+          events,
+          ...(turnNotices ? { turnNotices } : {}),
+        } satisfies GatewayInfo);
       }
     }
     const file = await files(request.path, request.headers);

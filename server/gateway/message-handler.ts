@@ -13,6 +13,7 @@ import type { RequestContext } from './context.js';
 import { closeWithdrawn, type EventRoom } from './event-room.js';
 import { Refusals, type Refusal } from './refusals.js';
 import type { HeldTicket, Session } from './session.js';
+import { saveTurnContact } from './turn-notices/contact-request.js';
 
 type Of<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }>;
 
@@ -26,6 +27,8 @@ export async function handleMessage(ctx: RequestContext, session: Session, messa
       return leave(ctx, session, message);
     case 'ping':
       return session.send({ type: 'pong', rid: message.rid, t: message.t, serverTime: ctx.clock.now() });
+    case 'turn-contact':
+      return saveTurnContact(ctx, session, message);
   }
 }
 

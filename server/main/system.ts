@@ -184,6 +184,7 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
         queue: stores.queue,
         bookings: stores.bookings,
         history: stores.history,
+        turnNotices: stores.turnNotices,
         storeHealthy: storeServes,
         tokens,
         log,

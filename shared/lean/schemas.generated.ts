@@ -108,6 +108,8 @@ export const SERVER_MESSAGE: JsonSchema = {
             'INTERNAL',
             'RATE_LIMITED',
             'RECONNECT_RATE_LIMITED',
+            'TURN_NOTICES_OFF',
+            'PUSH_SERVICE_REFUSED',
           ],
         },
         message: { type: 'string' },
@@ -137,6 +139,16 @@ export const SERVER_MESSAGE: JsonSchema = {
         at: { type: 'number' },
       },
       required: ['type', 'e', 'id', 'text', 'at'],
+    },
+    {
+      type: 'object',
+      properties: {
+        type: { type: 'string', const: 'turn-contact-saved' },
+        rid: { type: 'integer', minimum: 0, maximum: 2147483648 },
+        push: { type: 'boolean' },
+        phone: { type: 'boolean' },
+      },
+      required: ['type', 'push', 'phone'],
     },
   ],
 };
@@ -176,6 +188,7 @@ export const GATEWAY_INFO: JsonSchema = {
         required: ['id', 'title', 'state', 'timeZone', 'prequeueOpensAt', 'opensAt', 'closesAt', 'cohorts'],
       },
     },
+    turnNotices: { type: 'object', properties: { vapidPublicKey: { type: 'string' }, phone: { type: 'boolean' } }, required: ['phone'] },
   },
   required: ['node', 'reservationsUrl', 'events'],
 };

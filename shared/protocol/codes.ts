@@ -66,6 +66,10 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** This ticket was resumed too often (gateway.resumesPerTicketPerMinute): its place is kept. Resume again at `retryAt`. */
   RECONNECT_RATE_LIMITED: 'RECONNECT_RATE_LIMITED',
+  /** The turn-contact asked for a notice this gateway does not send (no VAPID keys for push, no messaging webhook for a phone number). */
+  TURN_NOTICES_OFF: 'TURN_NOTICES_OFF',
+  /** The push subscription's endpoint is not at a push service the gateway sends to (gateway.turnNotices.pushServices). */
+  PUSH_SERVICE_REFUSED: 'PUSH_SERVICE_REFUSED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
