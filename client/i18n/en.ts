@@ -137,7 +137,6 @@ export const en = {
   notifyWhileOpen: 'You will get a notification when your turn comes, as long as this page stays open (also in the background).',
   notifyDenied: 'Notifications are blocked in this browser. Keep this page visible; a sound plays when it is your turn.',
   notifyUnsupported: 'This browser cannot show notifications. Keep this page open; a sound plays when it is your turn.',
-  notifyFailed: 'Notifications could not be turned on. Keep this page open; a sound plays when it is your turn.',
   phoneLabel: 'Or a text message to this mobile number (optional)',
   phoneHelp: 'Used only to tell you about this turn. Deleted once your turn is announced, and when the booking event ends.',
   phoneSave: 'Send me a text message',

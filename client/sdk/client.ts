@@ -23,6 +23,7 @@ import type { NoticeEvent, WaitroomError, WaitroomEvents, WaitroomState } from '
 import { storedHandoff, withHandoffFragment, type Handoff } from './handoff.js';
 import { defaultSolver, type ChallengeSolver } from './pow-solver.js';
 import { defaultStorage, TicketStore, type KeyValueStorage, type StoredTicket } from './storage.js';
+import { TurnContactSender, type TurnContact } from './turn-contact.js';
 import { checkEventId, gatewaySocketUrl, WaitroomOptionsError } from './urls.js';
 
 export interface WaitroomClientOptions {
@@ -82,6 +83,10 @@ export class WaitroomClient {
   private nonce: string | null = null;
   /** Stopped by the caller, by admission or by a terminal outcome: no reconnects, no reports of the close. */
   private finished = true;
+  private readonly turnContact = new TurnContactSender(
+    (message) => this.connection?.send(message),
+    (event) => this.emitter.emit('turnContact', event),
+  );
 
   constructor(private readonly options: WaitroomClientOptions) {
     this.eventId = checkEventId(options.eventId);
@@ -108,6 +113,11 @@ export class WaitroomClient {
   /** What storage holds for this event (ticket, grant once admitted, reference once booked). */
   stored(): StoredTicket | null {
     return this.store.load();
+  }
+
+  /** Where to send this ticket's turn notices (a push subscription, a phone number), kept for the event; null forgets it. */
+  setTurnContact(contact: TurnContact | null): void {
+    this.turnContact.set(contact);
   }
 
   /** The server's clock as far as this client knows it (ms). */
@@ -267,6 +277,7 @@ export class WaitroomClient {
   }
 
   private handle(message: ServerMessage): void {
+    if (this.turnContact.answer(message)) return;
     switch (message.type) {
       case 'hello':
         this.serverOffsetMs = message.serverTime - Date.now();
@@ -288,6 +299,7 @@ export class WaitroomClient {
       case 'error':
         return this.onError(message);
       case 'pong':
+      case 'turn-contact-saved':
         return;
     }
   }
@@ -303,6 +315,7 @@ export class WaitroomClient {
     }
     this.connection?.resetBackoff();
     this.emitter.emit('ticket', { ticketNo, resumed });
+    this.turnContact.held(ticketNo);
   }
 
   private onTick(tick: TickMessage): void {
@@ -378,6 +391,7 @@ export class WaitroomClient {
   private onStatus(status: ConnectionStatus, closeCode?: number): void {
     this.status = status;
     if (status !== 'connected') this.lastTick = null; // figures of a lost connection are not live
+    if (status !== 'connected') this.turnContact.dropped();
     if (closeCode !== undefined && !this.finished) {
       this.finished = true;
       this.emitter.emit('error', {

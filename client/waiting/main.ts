@@ -3,7 +3,7 @@
  * person's place through the SDK and shows it; on the turn, alerts and moves
  * to the booking page (/book/). Korean by default, English on request.
  */
-import type { EventInfo } from '../../shared/http/info.js';
+import type { EventInfo, GatewayInfo } from '../../shared/http/info.js';
 import { loadInfo, pickEvent } from '../common/gateway-info.js';
 import { dropEarlySocket, takeEarlySocket } from '../common/early-socket.js';
 import { bindLanguageSwitch } from '../common/language-switch.js';
@@ -15,7 +15,9 @@ import type { WaitroomError } from '../sdk/index.js';
 import { Announcer } from './announcer.js';
 import { askBirthDate, renderCohorts } from './birth-date.js';
 import { bindNotifyButton } from './notify-button.js';
-import { playChime, notifyIfHidden } from './turn-alert.js';
+import { bindPhoneField } from './phone-field.js';
+import { notifyIfHidden, playChime, unlockChimeOnGesture } from './turn-alert.js';
+import { PageTurnContact } from './turn-contact.js';
 import { emptyModel, problemOf, render, shownState, type ProblemAction } from './view.js';
 
 /** Long enough to see "your turn" (and hear the chime), short enough not to waste the grant's minutes. */
@@ -57,10 +59,10 @@ async function main(): Promise<void> {
   }
   model.status = null;
   model.title = event.title;
-  wait(event);
+  wait(event, info.turnNotices);
 }
 
-function wait(current: EventInfo): void {
+function wait(current: EventInfo, notices: GatewayInfo['turnNotices']): void {
   const earlySocket = takeEarlySocket();
   const client = new WaitroomClient({
     eventId: current.id,
@@ -131,12 +133,19 @@ function wait(current: EventInfo): void {
     model.problem = null;
     redraw();
     playChime();
-    notifyIfHidden(texts.turnHeading, texts.turnNotification);
+    void notifyIfHidden(texts.turnHeading, texts.turnNotification, `waitroom-turn-${current.id}`);
     announcer.now(texts.announceTurn(formatDuration((expiresAt - offset - Date.now()) / 1000, texts)));
     el('go-booking', HTMLButtonElement).onclick = () => client.goToBooking();
     setTimeout(() => client.goToBooking(), MOVE_TO_BOOKING_AFTER_MS);
   });
-  refreshNotify = bindNotifyButton(() => texts);
+  const contact = new PageTurnContact(client, () => language);
+  refreshNotify = bindNotifyButton({
+    texts: () => texts,
+    vapidPublicKey: notices?.vapidPublicKey,
+    subscribed: (subscription) => contact.setPush(subscription),
+  });
+  if (notices?.phone) bindPhoneField(contact, () => texts);
+  unlockChimeOnGesture();
   client.start();
   redraw();
 }

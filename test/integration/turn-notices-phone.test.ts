@@ -55,7 +55,15 @@ it('sends the near and come notices to the messaging webhook, signed, through tw
     ['near', 3, true],
     ['turn', 1, true],
   ]);
-  expect(bodies[2]!.body).toMatchObject({ type: 'turn_notice', eventId: 'ev', ticketNo: 3, phone: '+821012345678', lang: 'ko', url: '/?event=ev', peopleAhead: 0 });
+  expect(bodies[2]!.body).toMatchObject({
+    type: 'turn_notice',
+    eventId: 'ev',
+    ticketNo: 3,
+    phone: '+821012345678',
+    lang: 'ko',
+    url: '/?event=ev',
+    peopleAhead: 0,
+  });
   expect(bodies[3]!.body).toMatchObject({ type: 'turn_notice', ticketNo: 3, phone: '+821012345678' });
   expect(bodies[3]!.body.grantSeconds).toBeGreaterThan(0);
   expect(receiver.refused).toEqual([]);
