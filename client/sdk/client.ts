@@ -115,7 +115,7 @@ export class WaitroomClient {
     return this.store.load();
   }
 
-  /** Where to send this ticket's turn notices (a push subscription, a phone number), kept for the event; null forgets it. */
+  /** Where to send this ticket's turn notices (a push subscription, a phone number), kept for the event; one with neither deletes it there, null sends none. */
   setTurnContact(contact: TurnContact | null): void {
     this.turnContact.set(contact);
   }
