@@ -48,6 +48,9 @@ const waitingErrors = {
   EVENT_WITHDRAWN: 'This booking event was withdrawn by its organisers. Check the official announcements for a new date.',
   PROTOCOL_VIOLATION: 'The server ended the connection. Reload the page to continue; your place is kept.',
   CONNECTION_CLOSED: 'The server ended the connection. Reload the page to continue; your place is kept.',
+  // Turn notices (issue 18 §1): a turn-contact the gateway refused.
+  TURN_NOTICES_OFF: 'This queue does not send that kind of notice. Keep this page open; a sound plays when it is your turn.',
+  PUSH_SERVICE_REFUSED: "This browser's notification service is not one the queue sends to. Keep this page open.",
 } satisfies Record<WaitroomErrorCode, string>;
 
 const bookingErrors = {
@@ -136,9 +139,21 @@ export const en = {
     'Refreshing this page or losing your network does not lose your place, and it does not move you ahead either. You may switch to other apps; keep this page open.',
   noticeHeading: 'Notice from the organisers',
 
-  notifyButton: 'Notify me when it is my turn',
-  notifyOn: 'You will be notified when it is your turn.',
+  // Turn notices (issue 18 §1): a notification or a text message that reaches a closed page; the service worker's texts.
+  notifyButton: 'Notify me, even if I close this page',
+  notifyOn: 'You will get a notification when your turn is near and when it comes, even if you close this page.',
+  notifyWhileOpen: 'You will get a notification when your turn comes, as long as this page stays open (also in the background).',
   notifyDenied: 'Notifications are blocked in this browser. Keep this page visible; a sound plays when it is your turn.',
+  notifyUnsupported: 'This browser cannot show notifications. Keep this page open; a sound plays when it is your turn.',
+  phoneLabel: 'Or a text message to this mobile number (optional)',
+  phoneHelp: 'Used only to tell you about this turn. Deleted once your turn is announced, and when the booking event ends.',
+  phoneSave: 'Send me a text message',
+  phoneInvalid: 'Enter a mobile number such as 010-1234-5678 or +82 10 1234 5678.',
+  phoneSaved: (number: string) => `A text message will go to ${number} when your turn is near and when it comes.`,
+  noticeNearTitle: 'Your turn is near',
+  noticeNearBody: (ahead: number) => `${ahead} people are ahead of you. Open the page to be ready.`,
+  noticeTurnBody: (duration: string) => `Book within ${duration}. Tap to continue.`,
+  noticePassedBody: 'Your turn came while the page was closed. Tap to open it: you go first.',
 
   prequeueHeading: 'The queue has not opened yet',
   opensAtLabel: 'Opens at',

@@ -41,9 +41,21 @@ export const ko: Dictionary = {
   keepPlace: '이 페이지를 새로 고치거나 네트워크가 끊겨도 순서는 사라지지 않으며, 앞당겨지지도 않습니다. 다른 앱을 사용해도 되지만 이 페이지는 닫지 마세요.',
   noticeHeading: '운영자 공지',
 
-  notifyButton: '차례가 되면 알림 받기',
-  notifyOn: '차례가 되면 알림을 보내 드립니다.',
+  // 차례 알림 (issue 18 §1): 페이지를 닫아도 받는 알림과 문자, 서비스 워커의 문구.
+  notifyButton: '페이지를 닫아도 알림 받기',
+  notifyOn: '차례가 가까워지면, 그리고 차례가 되면 알림을 보내 드립니다. 페이지를 닫아도 됩니다.',
+  notifyWhileOpen: '이 페이지가 열려 있는 동안(백그라운드 포함) 차례가 되면 알림을 보내 드립니다.',
   notifyDenied: '이 브라우저에서 알림이 차단되어 있습니다. 페이지를 열어 두세요. 차례가 되면 소리가 납니다.',
+  notifyUnsupported: '이 브라우저는 알림을 보여 줄 수 없습니다. 페이지를 열어 두세요. 차례가 되면 소리가 납니다.',
+  phoneLabel: '또는 이 휴대전화 번호로 문자 받기 (선택)',
+  phoneHelp: '이번 차례를 알리는 데에만 씁니다. 차례를 알린 뒤, 그리고 예약이 끝나면 지웁니다.',
+  phoneSave: '문자로 알림 받기',
+  phoneInvalid: '010-1234-5678 또는 +82 10 1234 5678처럼 휴대전화 번호를 입력하세요.',
+  phoneSaved: (number) => `차례가 가까워지면, 그리고 차례가 되면 ${number}(으)로 문자를 보내 드립니다.`,
+  noticeNearTitle: '곧 차례입니다',
+  noticeNearBody: (ahead) => `앞에 ${ahead}명이 있습니다. 페이지를 열어 준비하세요.`,
+  noticeTurnBody: (duration) => `${duration} 안에 예약하세요. 눌러서 계속하세요.`,
+  noticePassedBody: '페이지가 닫혀 있는 동안 차례가 지났습니다. 눌러서 여세요. 가장 먼저 들어갑니다.',
 
   prequeueHeading: '대기열이 아직 열리지 않았습니다',
   opensAtLabel: '시작 시각',
@@ -129,6 +141,9 @@ export const ko: Dictionary = {
     EVENT_WITHDRAWN: '운영 기관이 이 예약 행사를 철회했습니다. 새 일정은 공식 안내를 확인하세요.',
     PROTOCOL_VIOLATION: '서버가 연결을 끊었습니다. 계속하려면 페이지를 새로 고치세요. 순서는 유지됩니다.',
     CONNECTION_CLOSED: '서버가 연결을 끊었습니다. 계속하려면 페이지를 새로 고치세요. 순서는 유지됩니다.',
+    // 차례 알림 (issue 18 §1): 게이트웨이가 거절한 연락처.
+    TURN_NOTICES_OFF: '이 대기열은 그런 알림을 보내지 않습니다. 페이지를 열어 두세요. 차례가 되면 소리가 납니다.',
+    PUSH_SERVICE_REFUSED: '이 브라우저의 알림 서비스로는 알림을 보낼 수 없습니다. 페이지를 열어 두세요.',
   },
   notYet: (clock) => `${clock}에 이 페이지가 자동으로 대기열에 들어갑니다. 페이지를 열어 두세요.`,
   joinAgain: '대기열에 다시 들어가기',

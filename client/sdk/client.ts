@@ -25,6 +25,7 @@ import { storedHandoff, withHandoffFragment, type Handoff } from './handoff.js';
 import { defaultSolver, type ChallengeSolver } from './pow-solver.js';
 import type { RecoveryPort, RecoveryResult } from './recovery.js';
 import { defaultStorage, TicketStore, type KeyValueStorage, type StoredTicket } from './storage.js';
+import { TurnContactSender, type TurnContact } from './turn-contact.js';
 import { checkEventId, gatewaySocketUrl, WaitroomOptionsError } from './urls.js';
 
 export interface WaitroomClientOptions {
@@ -92,6 +93,10 @@ export class WaitroomClient {
   private finished = true;
   /** Recovery requests waiting for their reply, by rid (./recovery.ts); resolved with null when the connection goes. */
   private readonly awaiting = new Map<number, (reply: ServerMessage | null) => void>();
+  private readonly turnContact = new TurnContactSender(
+    (message) => this.connection?.send(message),
+    (event) => this.emitter.emit('turnContact', event),
+  );
 
   constructor(private readonly options: WaitroomClientOptions) {
     this.eventId = checkEventId(options.eventId);
@@ -124,6 +129,11 @@ export class WaitroomClient {
   /** The priority-lane code the next new join carries (see the laneCode option); null: the main line. */
   setLaneCode(code: string | null): void {
     this.laneCode = code?.trim() || null;
+  }
+
+  /** Where to send this ticket's turn notices (a push subscription, a phone number), kept for the event; one with neither deletes it there, null sends none. */
+  setTurnContact(contact: TurnContact | null): void {
+    this.turnContact.set(contact);
   }
 
   /** The server's clock as far as this client knows it (ms). */
@@ -334,6 +344,7 @@ export class WaitroomClient {
       this.awaiting.delete(rid!);
       return awaited(message);
     }
+    if (this.turnContact.answer(message)) return;
     switch (message.type) {
       case 'hello':
         this.serverOffsetMs = message.serverTime - Date.now();
@@ -357,6 +368,7 @@ export class WaitroomClient {
       case 'pong':
       case 'recovery-kept':
       case 'recovered':
+      case 'turn-contact-saved':
         return;
     }
   }
@@ -372,6 +384,7 @@ export class WaitroomClient {
     }
     this.connection?.resetBackoff();
     this.emitter.emit('ticket', { ticketNo, resumed });
+    this.turnContact.held(ticketNo);
   }
 
   private onTick(tick: TickMessage): void {
@@ -458,6 +471,7 @@ export class WaitroomClient {
       this.awaiting.clear();
     }
     if (status !== 'connected') this.lastTick = null; // figures of a lost connection are not live
+    if (status !== 'connected') this.turnContact.dropped();
     if (closeCode !== undefined && !this.finished) {
       this.finished = true;
       this.emitter.emit('error', {

@@ -98,6 +98,9 @@ export interface WaitroomError {
   closeCode?: number;
 }
 
+/** The gateway's answer to the turn contact (client.setTurnContact): which notices the ticket gets, or why none. */
+export type TurnContactEvent = { saved: true; push: boolean; phone: boolean } | { saved: false; code: ErrorCode; message: string };
+
 export interface WaitroomEvents {
   state: StateEvent;
   ticket: TicketEvent;
@@ -107,4 +110,5 @@ export interface WaitroomEvents {
   admitted: AdmittedEvent;
   notice: NoticeEvent;
   error: WaitroomError;
+  turnContact: TurnContactEvent;
 }

@@ -3,7 +3,7 @@
  * person's place through the SDK and shows it; on the turn, alerts and moves
  * to the booking page (/book/). Korean by default, English on request.
  */
-import type { EventInfo } from '../../shared/http/info.js';
+import type { EventInfo, GatewayInfo } from '../../shared/http/info.js';
 import { loadInfo, pickEvent } from '../common/gateway-info.js';
 import { dropEarlySocket, takeEarlySocket } from '../common/early-socket.js';
 import { bindLanguageSwitch } from '../common/language-switch.js';
@@ -18,7 +18,9 @@ import { askLaneCode } from './lane-code.js';
 import { bindNotifyButton } from './notify-button.js';
 import { DrawCheck } from './draw-check.js';
 import { RecoveryPanel } from './recovery-panel.js';
-import { playChime, notifyIfHidden } from './turn-alert.js';
+import { bindPhoneField } from './phone-field.js';
+import { notifyIfHidden, playChime, unlockChimeOnGesture } from './turn-alert.js';
+import { PageTurnContact } from './turn-contact.js';
 import { emptyModel, problemOf, render, shownState, type ProblemAction } from './view.js';
 
 /** Long enough to see "your turn" (and hear the chime), short enough not to waste the grant's minutes. */
@@ -66,10 +68,10 @@ async function main(): Promise<void> {
   model.title = event.title;
   drawCheck = new DrawCheck(event, pageStorage(), redraw);
   model.laneNames = Object.fromEntries(event.lanes.map(({ id, name }) => [id, name]));
-  wait(event);
+  wait(event, info.turnNotices);
 }
 
-function wait(current: EventInfo): void {
+function wait(current: EventInfo, notices: GatewayInfo['turnNotices']): void {
   const earlySocket = takeEarlySocket();
   const client = new WaitroomClient({
     eventId: current.id,
@@ -145,12 +147,19 @@ function wait(current: EventInfo): void {
     model.problem = null;
     redraw();
     playChime();
-    notifyIfHidden(texts.turnHeading, texts.turnNotification);
+    void notifyIfHidden(texts.turnHeading, texts.turnNotification, `waitroom-turn-${current.id}`);
     announcer.now(texts.announceTurn(formatDuration((expiresAt - offset - Date.now()) / 1000, texts)));
     el('go-booking', HTMLButtonElement).onclick = () => client.goToBooking();
     setTimeout(() => client.goToBooking(), MOVE_TO_BOOKING_AFTER_MS);
   });
-  refreshNotify = bindNotifyButton(() => texts);
+  const contact = new PageTurnContact(client, () => language);
+  refreshNotify = bindNotifyButton({
+    texts: () => texts,
+    vapidPublicKey: notices?.vapidPublicKey,
+    subscribed: (subscription) => contact.setPush(subscription),
+  });
+  if (notices?.phone) bindPhoneField(contact, () => texts);
+  unlockChimeOnGesture();
   redraw();
   // An event with priority lanes asks for a code before a new join (`?code=` fills it in); a stored ticket resumes at once.
   if (current.lanes.length > 0 && !client.stored()?.ticket) {

@@ -1,6 +1,7 @@
 /** The gateway's section of the configuration (server/config/schema.ts): listening, ticks, limits per address and ticket. */
 import { z } from 'zod';
 import { port, url, origin, cidr } from './schema-fields.js';
+import { TurnNoticesConfig } from './turn-notices-schema.js';
 
 const IpCaps = z
   .object({
@@ -179,5 +180,8 @@ export const GatewayConfig = z
       .default(30)
       .describe('Resumes of one ticket per minute (a token bucket: bursts up to this, then one every 60/n s).'),
     staticDir: z.string().default('dist/client').describe('Where built pages are served from.'),
+    turnNotices: TurnNoticesConfig.default(TurnNoticesConfig.parse({})).describe(
+      'Notices of a near and a come turn that reach people who closed the page: Web Push and a messaging webhook (decision 029).',
+    ),
   })
   .strict();

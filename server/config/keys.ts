@@ -1,6 +1,7 @@
 /** Turns configured key texts into key objects, for the role that needs them. */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import webpush from 'web-push';
 import type { GrantKeyLookup, GrantPublicKeys, GrantSigningKey } from '../../shared/tokens/grant.js';
 import type { TicketKeyRing } from '../../shared/tokens/ticket.js';
 import { remoteGrantKeys } from './jwks.js';
@@ -75,5 +76,6 @@ export function generateKeys(kid = 'demo'): Keys {
   return {
     grant: { current: kid, privateKeys: { [kid]: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() }, publicKeys: {} },
     ticket: { current: kid, secrets: { [kid]: randomBytes(32).toString('base64') } },
+    vapid: { ...webpush.generateVAPIDKeys(), subject: 'mailto:operators@example.org' },
   };
 }

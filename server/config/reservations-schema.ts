@@ -1,6 +1,6 @@
 /** The reservation handler's section of the configuration (server/config/schema.ts), with its booking webhooks. */
 import { z } from 'zod';
-import { port, url } from './schema-fields.js';
+import { port, url, webhookSecret } from './schema-fields.js';
 
 /**
  * A signed POST per committed booking (docs/webhooks.md, decision 020). Sent from the PostgreSQL
@@ -9,10 +9,7 @@ import { port, url } from './schema-fields.js';
 export const WebhookConfig = z
   .object({
     url: z.url().describe("The receiver's URL: every committed booking is POSTed there as JSON, signed (docs/webhooks.md)."),
-    secret: z
-      .string()
-      .refine((value) => value.startsWith('file:') || value.length >= 32, 'at least 32 characters, or file:<path>')
-      .describe('The HMAC secret shared with the receiver: at least 32 characters, or `file:<path>` to read it from a file.'),
+    secret: webhookSecret,
     timeoutMs: z.number().int().min(100).max(120_000).default(10_000).describe('An attempt with no complete answer by then counts as failed (and is retried).'),
     retryBaseMs: z
       .number()

@@ -19,3 +19,9 @@ export const cidr = z.string().refine(isAddressOrCidr, 'an IP address or a CIDR 
 // Behind a preprocess or a transform, defaults are `.prefault` (an input value, parsed like one), so that
 // z.toJSONSchema, and with it docs/configuration.md, shows them.
 export const flag = z.preprocess((value) => (value === '1' || value === 'true' ? true : value === '0' || value === 'false' ? false : value), z.boolean());
+
+/** A shared HMAC secret of a signed webhook: at least 32 characters, or `file:<path>`. */
+export const webhookSecret = z
+  .string()
+  .refine((value) => value.startsWith('file:') || value.length >= 32, 'at least 32 characters, or file:<path>')
+  .describe('The HMAC secret shared with the receiver: at least 32 characters, or `file:<path>` to read it from a file.');

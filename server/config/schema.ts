@@ -111,6 +111,21 @@ export const KeysConfig = z
       .strict()
       .optional()
       .describe('Gateways need these; the reservation handler does not.'),
+    vapid: z
+      .object({
+        publicKey: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{87}$/, 'the uncompressed P-256 point, base64url (87 characters)')
+          .describe('The VAPID public key (base64url of the 65-byte P-256 point), published in /api/info for pages to subscribe with.'),
+        privateKey: keyText.describe('The VAPID private key (base64url of the 32-byte P-256 scalar), or `file:<path>`.'),
+        subject: z
+          .string()
+          .regex(/^(mailto:|https:\/\/)\S+$/, 'mailto:… or https://…')
+          .describe('A contact for the push services (mailto: or https:), sent in every VAPID token.'),
+      })
+      .strict()
+      .optional()
+      .describe('Web Push (RFC 8292) keys: without them gateways send no push notices and pages offer none. `npx web-push generate-vapid-keys` makes a pair.'),
   })
   .strict();
 

@@ -15,6 +15,7 @@ import type { JoinBatcher } from './join-batcher.js';
 import type { Take } from './limits/token-buckets.js';
 import type { TokenAuthority } from './token-authority.js';
 import type { Transport } from './transport/types.js';
+import type { TurnNotices } from './turn-notices/turn-notices.js';
 
 export type { EventRoom } from './event-room.js';
 
@@ -28,6 +29,8 @@ export interface GatewayServices {
   readonly tokens: TokenAuthority;
   readonly metrics: GatewayMetrics;
   readonly log: Logger;
+  /** Notices of a near and a come turn for people who left a contact (./turn-notices/). */
+  readonly turnNotices: TurnNotices;
 }
 
 /** Handing a grant over (the tick path and a resume of an admitted ticket). */

@@ -2,7 +2,8 @@
  * One tick of one event on one node: read the shared figures once, broadcast
  * one identical frame to every waiter, record departures in one call, and
  * check only the few waiters whose turn may have come. The same read carries
- * the operators' notice and the latest revocations, acted on here. Nothing
+ * the operators' notice and the latest revocations, acted on here; then the
+ * turn notices of the places it brought near or to their turn. Nothing
  * here is per waiter in the store (DESIGN.md rule 1).
  */
 import { encode } from '../../shared/protocol/codec.js';
@@ -106,6 +107,7 @@ export class EventTicker {
         figures.lanes.map(({ line, cursor }) => ({ line, cursor })),
       );
       if (due.length > 0) await settleDue(ctx, room, due, now);
+      await this.noticeTurns(frame, now);
     } catch (error) {
       // Fail closed: nobody is admitted; waiters keep their place and learn the queue is reconnecting.
       if (room.lastFigures) this.publish(tickFrame(room, room.lastFigures, now, true));
@@ -113,6 +115,15 @@ export class EventTicker {
     } finally {
       ctx.metrics.waiting.set({ event: eventId }, room.waiterCount);
       stopTimer();
+    }
+  }
+
+  /** The turn notices of the places this tick brought near or to their turn: a failure here fails no tick. */
+  private async noticeTurns(frame: TickMessage, now: number): Promise<void> {
+    try {
+      await this.ctx.turnNotices.afterTick(this.room, frame, now);
+    } catch (error) {
+      this.warnTickFailed({ err: error, event: this.room.config.id }, 'turn notices not claimed: store unreachable');
     }
   }
 

@@ -11,7 +11,7 @@ import type { EventRegistry, EventsReplaced } from '../events/event-registry.js'
 import { createGatewayMetrics } from '../observability/metrics.js';
 import type { Logger } from '../observability/log.js';
 import { newNodeNumber } from '../store/node-number.js';
-import type { BookingStore, HistoryStore, QueueStore, RecoveryStore } from '../store/types.js';
+import type { BookingStore, HistoryStore, QueueStore, RecoveryStore, TurnNoticeStore } from '../store/types.js';
 import { ADMIN_PREFIX, adminHttp, type AdminDependencies } from './admin/router.js';
 import type { GatewayContext, GatewayServices, RequestContext, TickContext } from './context.js';
 import { drainClients, drainingRefusal, DRAIN_STEP_MS } from './drain.js';
@@ -32,6 +32,7 @@ import { Session } from './session.js';
 import type { TokenAuthority } from './token-authority.js';
 import { createTransport } from './transport/index.js';
 import type { Connection, HttpHandler, Transport } from './transport/types.js';
+import { createTurnNotices } from './turn-notices/index.js';
 
 export interface GatewayOptions {
   config: Readonly<WaitroomConfig>;
@@ -45,6 +46,8 @@ export interface GatewayOptions {
   history: HistoryStore;
   /** Recovery codes (./recovery/recovery-requests.ts). */
   recovery: RecoveryStore;
+  /** Contacts for turn notices and their claims (./turn-notices/). */
+  turnNotices: TurnNoticeStore;
   /** The store serves at least one live event (decision 026): /readyz and /healthz. */
   storeHealthy: () => Promise<boolean>;
   tokens: TokenAuthority;
@@ -86,7 +89,17 @@ export class Gateway {
     for (const event of options.events.current()) this.rooms.set(event.id, new EventRoom(event));
     const metrics = createGatewayMetrics(options.registry);
     const node = newNodeNumber();
-    const services: GatewayServices = { config, clock: options.clock, queue: options.queue, node, tokens: options.tokens, metrics, log: options.log };
+    const turnNotices = createTurnNotices({ config, store: options.turnNotices, queue: options.queue, clock: options.clock, log: options.log, metrics });
+    const services: GatewayServices = {
+      config,
+      clock: options.clock,
+      queue: options.queue,
+      node,
+      tokens: options.tokens,
+      metrics,
+      log: options.log,
+      turnNotices,
+    };
     const bookingUrl = (eventId: string): string => `${options.reservationsUrl()}/api/events/${eventId}/bookings`;
     const roomOf = (eventId: string): EventRoom | undefined => this.rooms.get(eventId);
     this.joins = new JoinBatcher((eventId, count) => {

@@ -63,7 +63,16 @@ export function gatewayHttp({ ctx, startedAt, storeHealthy, ready, reservationsU
           draw: publicDraw(lastFigures),
           lanes: config.lanes.map(({ id, name }) => ({ id, name })),
         }));
-        return json(200, { node: ctx.config.nodeId, reservationsUrl: reservationsUrl(), events } satisfies GatewayInfo);
+        const notices = ctx.turnNotices;
+        const turnNotices = notices.enabled
+          ? { ...(notices.vapidPublicKey ? { vapidPublicKey: notices.vapidPublicKey } : {}), phone: notices.phoneEnabled }
+          : undefined;
+        return json(200, {
+          node: ctx.config.nodeId,
+          reservationsUrl: reservationsUrl(),
+          events,
+          ...(turnNotices ? { turnNotices } : {}),
+        } satisfies GatewayInfo);
       }
     }
     if (request.path.startsWith(DRAW_PATH_PREFIX)) return drawRecord(ctx, request.path);

@@ -15,6 +15,7 @@ import type { RequestContext } from './context.js';
 import { closeWithdrawn, type EventRoom } from './event-room.js';
 import { Refusals, type Refusal } from './refusals.js';
 import type { HeldTicket, Session } from './session.js';
+import { saveTurnContact } from './turn-notices/contact-request.js';
 
 type Of<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }>;
 
@@ -32,6 +33,8 @@ export async function handleMessage(ctx: RequestContext, session: Session, messa
       return keepRecoveryCode(ctx, session, message);
     case 'recover':
       return redeemRecoveryCode(ctx, session, message);
+    case 'turn-contact':
+      return saveTurnContact(ctx, session, message);
   }
 }
 

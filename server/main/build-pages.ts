@@ -12,8 +12,8 @@ import { precompress } from './precompress.js';
 
 /** Written after both builds: its age is the age of the whole build. */
 const STAMP = 'dist/client/.built';
-/** The pages first: their build empties dist/client, the SDK's then adds dist/client/sdk. */
-export const BUILD_CONFIGS = ['client/vite.config.ts', 'client/sdk/vite.config.ts'];
+/** The pages first: their build empties dist/client, the SDK's then adds dist/client/sdk, the service worker's dist/client/sw.js. */
+export const BUILD_CONFIGS = ['client/vite.config.ts', 'client/sdk/vite.config.ts', 'client/service-worker/vite.config.ts'];
 
 function newestMtime(dir: string): number {
   let newest = 0;

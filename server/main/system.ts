@@ -187,6 +187,7 @@ export async function startSystem({ config, clock, log, roles, stores: given }: 
         bookings: stores.bookings,
         history: stores.history,
         recovery: stores.recovery,
+        turnNotices: stores.turnNotices,
         storeHealthy: storeServes,
         tokens,
         log,

@@ -64,6 +64,19 @@ export function createGatewayMetrics(registry: Registry) {
       registers: [registry],
     }),
     errors: new Counter({ name: 'waitroom_errors_total', help: 'Error replies and closes, by code', labelNames: ['code'], registers: [registry] }),
+    turnNotices: new Counter({
+      name: 'waitroom_turn_notices_total',
+      help: 'Turn notices this node sent (decision 029), by kind (near, turn), channel (push, phone) and outcome (sent, gone, failed)',
+      labelNames: ['event', 'kind', 'channel', 'outcome'],
+      registers: [registry],
+    }),
+    turnNoticeDelay: new Histogram({
+      name: 'waitroom_turn_notice_delay_seconds',
+      help: 'From a turn (the admission) to its notice accepted by the push service or the messaging provider',
+      labelNames: ['channel'],
+      buckets: [0.25, 0.5, 1, 2, 5, 10, 30, 120],
+      registers: [registry],
+    }),
     signIns: new Counter({
       name: 'waitroom_operator_sign_ins_total',
       help: 'Operator password checks (console sign-in, HTTP Basic) by outcome: ok, wrong, lockout (wrong, and it started a lockout), throttled (refused unchecked while locked), busy, unavailable',

@@ -14,12 +14,14 @@ import type { LaneFigures, LaneShare, LaneStore } from './lane-types.js';
 import type { AuditStore, HistoryStore, OperatorSessionStore, SignInThrottleStore } from './operator-types.js';
 import type { RecoveryStore } from './recovery-types.js';
 import type { SharedEventsStore } from './shared-events.js';
+import type { TurnNoticeStore } from './turn-notice-types.js';
 
 // The booking contract and the operators' records have files of their own; importers keep importing from here.
 export * from './booking-types.js';
 export * from './operator-types.js';
 export * from './recovery-types.js';
 export * from './lane-types.js';
+export * from './turn-notice-types.js';
 
 /** What became of a ticket, as seen when its holder comes back. */
 export type ReconnectOutcome =
@@ -307,6 +309,8 @@ export interface Stores {
   history: HistoryStore;
   /** Recovery codes (decision 030). */
   recovery: RecoveryStore;
+  /** Contacts for turn notices and their once-per-ticket claims (./turn-notice-types.ts). */
+  turnNotices: TurnNoticeStore;
   /** Liveness of the backing store, every part of it (true for memory). */
   ping(): Promise<boolean>;
   /** Which parts answer now, and so which events can be served (decision 026). */

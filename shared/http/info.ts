@@ -49,6 +49,11 @@ export const GatewayInfo = z.object({
   /** The reservation handler's base URL (docs/protocol.md §9). */
   reservationsUrl: z.string(),
   events: z.array(EventInfo),
+  /**
+   * Turn notices this gateway sends (docs/decisions/029-turn-notices.md): `vapidPublicKey` (base64url) to
+   * subscribe to Web Push with, when it sends them; `phone` when it takes a phone number for a text message.
+   */
+  turnNotices: z.object({ vapidPublicKey: z.string().optional(), phone: z.boolean() }).optional(),
 });
 export type GatewayInfo = z.infer<typeof GatewayInfo>;
 

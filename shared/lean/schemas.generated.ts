@@ -143,6 +143,8 @@ export const SERVER_MESSAGE: JsonSchema = {
             'RECOVERY_CODE_UNKNOWN',
             'RECOVERY_CODE_USED',
             'RECOVERY_RATE_LIMITED',
+            'TURN_NOTICES_OFF',
+            'PUSH_SERVICE_REFUSED',
           ],
         },
         message: { type: 'string' },
@@ -193,6 +195,16 @@ export const SERVER_MESSAGE: JsonSchema = {
         box: { type: 'string', pattern: '^[A-Za-z0-9_-]{40,200}$' },
       },
       required: ['type', 'eventId', 'ticket', 'ticketNo', 'box'],
+    },
+    {
+      type: 'object',
+      properties: {
+        type: { type: 'string', const: 'turn-contact-saved' },
+        rid: { type: 'integer', minimum: 0, maximum: 2147483648 },
+        push: { type: 'boolean' },
+        phone: { type: 'boolean' },
+      },
+      required: ['type', 'push', 'phone'],
     },
   ],
 };
@@ -269,6 +281,7 @@ export const GATEWAY_INFO: JsonSchema = {
         required: ['id', 'title', 'state', 'timeZone', 'prequeueOpensAt', 'opensAt', 'closesAt', 'cohorts', 'draw', 'lanes'],
       },
     },
+    turnNotices: { type: 'object', properties: { vapidPublicKey: { type: 'string' }, phone: { type: 'boolean' } }, required: ['phone'] },
   },
   required: ['node', 'reservationsUrl', 'events'],
 };

@@ -78,6 +78,10 @@ export const ErrorCode = {
   RECOVERY_CODE_USED: 'RECOVERY_CODE_USED',
   /** Too many recovery attempts from this address (gateway.perIp.recoveriesPerMinute) or failed ones for this event (gateway.recoveryMissesPerEventPerMinute). Try again at `retryAt`. */
   RECOVERY_RATE_LIMITED: 'RECOVERY_RATE_LIMITED',
+  /** The turn-contact asked for a notice this gateway does not send (no VAPID keys for push, no messaging webhook for a phone number). */
+  TURN_NOTICES_OFF: 'TURN_NOTICES_OFF',
+  /** The push subscription's endpoint is not at a push service the gateway sends to (gateway.turnNotices.pushServices). */
+  PUSH_SERVICE_REFUSED: 'PUSH_SERVICE_REFUSED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -88,9 +88,50 @@ export const RecoveryMessage = z.object({ type: z.literal('recovery'), rid, tick
 export const RecoverMessage = z.object({ type: z.literal('recover'), rid, eventId, id: recoveryId });
 export const PingMessage = z.object({ type: z.literal('ping'), rid, t: z.number().finite() });
 
-export const ClientMessage = z.discriminatedUnion('type', [JoinMessage, ResumeMessage, LeaveMessage, PingMessage, RecoveryMessage, RecoverMessage]);
+// Turn notices (docs/decisions/029-turn-notices.md): how the person wants to hear of a turn after closing the page.
+
+/** A Web Push subscription as the browser's PushSubscription.toJSON() gives it (keys base64url). */
+export const PushSubscriptionJson = z.object({
+  endpoint: z
+    .url()
+    .max(1024)
+    .refine((value) => /^https?:/.test(value), 'an http(s) URL'),
+  keys: z.object({
+    /** The browser's P-256 public key, uncompressed (65 bytes). */
+    p256dh: z.string().regex(/^[A-Za-z0-9_-]{87}$/),
+    /** The authentication secret (16 bytes). */
+    auth: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
+  }),
+});
+export type PushSubscriptionJson = z.infer<typeof PushSubscriptionJson>;
+/** E.164: a plus, the country code, the number; no spaces or dashes (the page writes 010-1234-5678 as +821012345678). */
+export const PhoneNumber = z.string().regex(/^\+[1-9][0-9]{7,14}$/);
+export const NoticeLanguage = z.enum(['ko', 'en']);
+
+/**
+ * Sent by a connection that holds a ticket: replaces the ticket's contact for its turn notices ("near" and
+ * "come"), kept for the event only. Neither `push` nor `phone` forgets the contact. Answered `turn-contact-saved`,
+ * or an error: NOT_JOINED, TURN_NOTICES_OFF (the gateway sends no notices of that kind), PUSH_SERVICE_REFUSED.
+ */
+export const TurnContactMessage = z.object({
+  type: z.literal('turn-contact'),
+  rid,
+  push: PushSubscriptionJson.optional(),
+  phone: PhoneNumber.optional(),
+  lang: NoticeLanguage,
+});
+
+export const ClientMessage = z.discriminatedUnion('type', [
+  JoinMessage,
+  ResumeMessage,
+  LeaveMessage,
+  PingMessage,
+  RecoveryMessage,
+  RecoverMessage,
+  TurnContactMessage,
+]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
-export const CLIENT_MESSAGE_TYPES: readonly string[] = ['join', 'resume', 'leave', 'ping', 'recovery', 'recover'];
+export const CLIENT_MESSAGE_TYPES: readonly string[] = ['join', 'resume', 'leave', 'ping', 'recovery', 'recover', 'turn-contact'];
 
 // Server → client
 
@@ -231,6 +272,9 @@ export const NoticeMessage = z.object({
 });
 export type NoticeMessage = z.infer<typeof NoticeMessage>;
 
+/** The answer to `turn-contact`: which notices the ticket will get now. */
+export const TurnContactSavedMessage = z.object({ type: z.literal('turn-contact-saved'), rid, push: z.boolean(), phone: z.boolean() });
+
 export const PongMessage = z.object({ type: z.literal('pong'), rid, t: z.number(), serverTime: z.number() });
 
 /** The code is kept for the ticket until `expiresAt` (the ticket's expiry). */
@@ -255,6 +299,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   NoticeMessage,
   RecoveryKeptMessage,
   RecoveredMessage,
+  TurnContactSavedMessage,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 export type HelloMessage = z.infer<typeof HelloMessage>;

@@ -1,7 +1,7 @@
 /**
  * A real webhook receiver on loopback for tests: checks every request's
  * signature (shared/webhooks/signature.ts) as an integrator would, answers
- * 500 to the first `failFirst` requests, can be shut (connections refused)
+ * 500 (or another status) to the first `failFirst` requests, can be shut (connections refused)
  * and opened again on the same port, and keeps what arrived.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -18,8 +18,9 @@ export interface Received {
 
 export interface WebhookReceiverOptions {
   secret: string;
-  /** Requests answered 500 before the receiver starts answering 200. */
+  /** Requests answered 500 (or `failStatus`) before the receiver starts answering 200. */
   failFirst?: number;
+  failStatus?: number;
   /** Waits this long before answering each request. */
   delayMs?: number;
 }
@@ -85,6 +86,6 @@ export class WebhookReceiver {
     const acknowledged = this.answered++ >= (this.options.failFirst ?? 0);
     const body = JSON.parse(raw.toString('utf8')) as Received['body'];
     this.received.push({ id: body.id, attempt: Number(req.headers['waitroom-attempt']), acknowledged, body });
-    res.writeHead(acknowledged ? 200 : 500, { 'content-type': 'text/plain' }).end(acknowledged ? 'ok' : 'not now');
+    res.writeHead(acknowledged ? 200 : (this.options.failStatus ?? 500), { 'content-type': 'text/plain' }).end(acknowledged ? 'ok' : 'not now');
   }
 }

@@ -108,6 +108,12 @@ export class TestClient {
     return this.reply('ticket', 2);
   }
 
+  /** Leaves (or, with neither push nor phone, forgets) the ticket's contact for turn notices; a refusal rejects with its code. */
+  async saveTurnContact(fields: Omit<Extract<ClientMessage, { type: 'turn-contact' }>, 'type' | 'rid'>): Promise<Of<'turn-contact-saved'>> {
+    this.send({ type: 'turn-contact', rid: 3, ...fields });
+    return this.reply('turn-contact-saved', 3);
+  }
+
   /** The reply to request `rid`: the expected type, or an error rejected with its code. */
   private async reply<T extends ServerMessage['type']>(type: T, rid: number): Promise<Of<T>> {
     const message: ServerMessage = await Promise.race<ServerMessage>([

@@ -9,6 +9,7 @@ import { MemoryQueueStore } from './queue-store.js';
 import { MemoryRecoveryCodes } from './recovery-codes.js';
 import { MemorySharedEvents } from './shared-events.js';
 import { MemorySignInThrottle } from './sign-in-throttle.js';
+import { MemoryTurnNotices } from './turn-notices.js';
 
 /** `drawSeed`: seeds of pre-queue draws; random unless a test fixes them. `auditCapacity`: audit entries kept (AUDIT_CAPACITY unless a test wants fewer). */
 export function createMemoryStores(drawSeed: DrawSeeds = randomDrawSeed, auditCapacity?: number): Stores {
@@ -22,6 +23,7 @@ export function createMemoryStores(drawSeed: DrawSeeds = randomDrawSeed, auditCa
     audit: new MemoryAuditTrail(auditCapacity),
     history: new MemoryHistory(),
     recovery: new MemoryRecoveryCodes(),
+    turnNotices: new MemoryTurnNotices(),
     ping: async () => true,
     health: async () => ({ shards: [], serves: () => true }),
     close: async () => {},

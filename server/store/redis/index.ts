@@ -16,6 +16,7 @@ import { Scripts } from './scripts.js';
 import { ReplicationBarrier } from './replication-barrier.js';
 import { RedisSharedEvents } from './shared-events.js';
 import { RedisSignInThrottle } from './sign-in-throttle.js';
+import { RedisTurnNotices } from './turn-notices.js';
 
 export interface RedisStoreOptions {
   redisUrl: string;
@@ -67,6 +68,7 @@ export async function createRedisStores(options: RedisStoreOptions): Promise<Sto
       audit: new RedisAuditTrail(redis, options.keyPrefix, options.auditCapacity),
       history: new RedisHistory(redis, scripts, options.keyPrefix),
       recovery: new RedisRecoveryCodes(scripts, options.keyPrefix),
+      turnNotices: new RedisTurnNotices(redis, scripts, options.keyPrefix),
       ping: () => redis.ping(),
       health: async () => {
         const shards = await redis.shards.check();

@@ -166,6 +166,19 @@ export function recoveryKeys(prefix: string, eventId: string): RecoveryKeys {
   return { codes: key('recovery'), ofTicket: key('recovery-of'), misses: (minute) => key(`recovery-misses:${minute}`) };
 }
 
+/** The turn notice keys of one event (../turn-notice-types.ts), in its hash tag: the claim script touches both at once. */
+export interface TurnNoticeKeys {
+  /** Hash ticketNo → the contact (JSON), expiring at the event's end. */
+  contacts: string;
+  /** String per ticket and notice kind: claimed, expiring at the event's end. */
+  claim(kind: string, ticketNo: number): string;
+}
+
+export function turnNoticeKeys(prefix: string, eventId: string): TurnNoticeKeys {
+  assertKeyPart('event id', eventId);
+  return { contacts: eventKey(prefix, eventId, 'contacts'), claim: (kind, ticketNo) => eventKey(prefix, eventId, `notice:${kind}:${ticketNo}`) };
+}
+
 /** Hash of the live events document every process follows (../shared-events.ts): one per deployment, outside any event's hash tag. */
 export function liveEventsKey(prefix: string): string {
   return `${prefix}:live-events`;

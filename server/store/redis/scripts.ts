@@ -33,6 +33,8 @@ export const SCRIPT_NAMES = [
   'recovery-set',
   'recovery-redeem',
   'lane-join',
+  'contact-save',
+  'notice-claim',
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 
