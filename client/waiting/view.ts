@@ -122,6 +122,7 @@ function renderLine(model: WaitingModel, language: Language, texts: Dictionary, 
   const prequeue = model.prequeue;
   show(el('prequeue', HTMLElement), prequeue !== null);
   show(el('line', HTMLElement), prequeue === null);
+  show(el('line-details', HTMLElement), prequeue === null);
   if (prequeue) {
     setText(el('opens-at', HTMLElement), formatDateTime(prequeue.opensAt, language, prequeue.timeZone));
     setText(el('opens-in', HTMLElement), formatCountdown(prequeue.opensAt - now));
@@ -145,7 +146,7 @@ function renderLine(model: WaitingModel, language: Language, texts: Dictionary, 
   setText(el('rate', HTMLElement), rate > 0 ? texts.rateValue(rateText) : texts.rateUnknown);
   // Figures of a lost connection are not live: dimmed until a tick comes again, with the time they are from.
   const shown = shownState(model.state);
-  el('line', HTMLElement).classList.toggle('stale', shown === 'reconnecting' || shown === 'connecting');
+  el('waiting', HTMLElement).classList.toggle('stale', shown === 'reconnecting' || shown === 'connecting');
   const clock = new Intl.DateTimeFormat(localeOf(language), { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
   setText(el('updated', HTMLElement), model.updatedAt === null ? '' : texts.updatedAt(clock.format(model.updatedAt)));
 }

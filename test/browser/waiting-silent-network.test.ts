@@ -51,7 +51,7 @@ it('notices a silent network within the bound, comes back, gets the turn that ca
   const boundMs = deadAfterMs(system.config.gateway.tickMs) + checkEveryMs(system.config.gateway.tickMs);
   await expect.poll(() => shownState(page), { timeout: boundMs + 1_500, interval: 100 }).toBe('reconnecting');
   console.log(`page said reconnecting ${Date.now() - stalledAt} ms after the network went silent (bound ${boundMs} ms)`);
-  expect(await page.locator('#line').getAttribute('class')).toContain('stale');
+  expect(await page.locator('#waiting').getAttribute('class')).toContain('stale');
 
   await page.waitForTimeout(2_000);
   expect(page.url()).not.toContain('/book/');
