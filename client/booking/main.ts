@@ -144,6 +144,19 @@ async function submit(current: Handoff): Promise<void> {
     if (result.code === 'SLOT_FULL' || result.code === 'UNKNOWN_SLOT') void refreshAvailability(current);
   }
   render();
+  answerFocus(result.ok);
+}
+
+/**
+ * After a submit the focus goes to what answered it, so a keyboard or screen-reader user lands there (not on the
+ * body the disabled button left it to): the confirmation's heading, said in the live region too, or the refusal.
+ */
+function answerFocus(booked: boolean): void {
+  if (booked && model.booked) {
+    setText(el('booking-announcer', HTMLElement), texts.announceBooked(model.booked.reference));
+    return el('done-heading', HTMLElement).focus();
+  }
+  el(model.closed ? 'closed-text' : 'booking-status', HTMLElement).focus();
 }
 
 function start(current: Handoff): void {

@@ -186,6 +186,7 @@ export const en = {
   noHandoff: 'There is no booking pass in this browser. Booking needs your turn in the waiting line first.',
   goToWaiting: 'Go to the waiting line',
   grantRanOut: 'Your time to book ran out.',
+  announceBooked: (reference: string) => `Your booking is confirmed. Your reference is ${reference}.`,
   confirmedHeading: 'You are booked',
   referenceLabel: 'Booking reference',
   confirmedNote: 'Write it down or take a screenshot; you will need it at the center.',

@@ -174,6 +174,7 @@ export const ko: Dictionary = {
   noHandoff: '이 브라우저에는 예약 권한이 없습니다. 예약하려면 먼저 대기열에서 차례를 기다려야 합니다.',
   goToWaiting: '대기열로 가기',
   grantRanOut: '예약 가능 시간이 지났습니다.',
+  announceBooked: (reference) => `예약이 완료되었습니다. 예약 번호는 ${reference}입니다.`,
   confirmedHeading: '예약이 완료되었습니다',
   referenceLabel: '예약 번호',
   confirmedNote: '예약 번호를 적어 두거나 화면을 캡처하세요. 접종 기관에서 필요합니다.',

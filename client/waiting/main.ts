@@ -91,6 +91,8 @@ function wait(current: EventInfo): void {
     model.state = state;
     if (state.state !== 'prequeue') model.prequeue = null;
     redraw();
+    // Admitted, the client closes the connection on purpose just before it reports the turn: not "not connected".
+    if (state.state === 'closed' && client.handoff()) return;
     announcer.state(shownState(state), el('connection-state', HTMLElement).textContent ?? '');
   });
   client.on('ticket', ({ ticketNo }) => {
