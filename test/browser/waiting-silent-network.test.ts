@@ -61,7 +61,7 @@ it('notices a silent network within the bound, comes back, gets the turn that ca
   // booking page then loads over the browser's kept-alive connection, which flows again with the network.
   await page.waitForURL(/\/book\/\?event=ev$/, { timeout: 45_000 });
   console.log(`on the booking page ${Date.now() - resumedAt} ms after the network came back (${proxy.accepted} connections through the proxy)`);
-  await page.locator('#slots input[value="s1"]:checked').waitFor();
+  await page.check('#slots input[value="s1"]');
   await page.fill('#name', '홍길동');
   await page.fill('#birth-date', '1968-05-17');
   await page.click('#book');
