@@ -109,6 +109,10 @@ export const en = {
   peopleAheadLabel: 'People ahead of you',
   placeLabel: 'Your place in line',
   ticketLabel: 'Ticket number',
+  numbersExplain:
+    'Your place is where you are in line: the people ahead, plus you. Your ticket number was given when you joined; it can be higher than your place, as people ahead of you have already booked.',
+  etaSlower: (rate: string) => `Admissions slowed down to ${rate}, so the estimated wait went up.`,
+  etaLonger: 'The estimated wait went up: estimates follow the pace of admissions.',
   progressLabel: 'Progress to the front',
   progressValue: (percent: number) => `${percent}% of the way`,
   etaLabel: 'Estimated wait',
@@ -157,13 +161,14 @@ export const en = {
   useThisTab: 'Use this tab instead',
   reload: 'Reload',
 
-  announceAhead: (count: number) => `${count} people ahead of you.`,
+  announceAhead: (count: number) => (count === 0 ? 'You are next: any moment now.' : count === 1 ? '1 person ahead of you.' : `${count} people ahead of you.`),
   announceTurn: (duration: string) => `It is your turn. You have ${duration} to book.`,
   announceNotice: (text: string) => `Notice from the organisers: ${text}`,
 
   durationHoursMinutes: (hours: number, minutes: number) => `${hours} h ${minutes} min`,
   durationMinutes: (minutes: number) => `${minutes} min`,
   durationSeconds: (seconds: number) => `${seconds} s`,
+  durationUnderMinute: 'less than a minute',
 
   bookHeading: 'Book your vaccination',
   centerLabel: 'Vaccination center',

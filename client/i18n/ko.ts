@@ -24,6 +24,9 @@ export const ko: Dictionary = {
   peopleAheadLabel: '내 앞의 대기 인원',
   placeLabel: '내 대기 순번',
   ticketLabel: '번호표',
+  numbersExplain: '순번은 줄에서 내 위치(앞의 인원 + 나)입니다. 번호표는 들어올 때 받은 번호로, 앞서 예약을 마친 분들이 있어 순번보다 클 수 있습니다.',
+  etaSlower: (rate) => `입장 속도가 ${rate}으로 느려져 예상 대기 시간이 늘었습니다.`,
+  etaLonger: '예상 대기 시간이 늘었습니다. 예상 시간은 입장 속도에 따라 바뀝니다.',
   progressLabel: '진행 상황',
   progressValue: (percent) => `${percent}% 진행`,
   etaLabel: '예상 대기 시간',
@@ -104,13 +107,14 @@ export const ko: Dictionary = {
   useThisTab: '이 탭에서 계속하기',
   reload: '새로 고침',
 
-  announceAhead: (count) => `앞에 ${count}명이 있습니다.`,
+  announceAhead: (count) => (count === 0 ? '곧 차례입니다.' : `앞에 ${count}명이 있습니다.`),
   announceTurn: (duration) => `차례가 되었습니다. ${duration} 안에 예약하세요.`,
   announceNotice: (text) => `운영자 공지: ${text}`,
 
   durationHoursMinutes: (hours, minutes) => `${hours}시간 ${minutes}분`,
   durationMinutes: (minutes) => `${minutes}분`,
   durationSeconds: (seconds) => `${seconds}초`,
+  durationUnderMinute: '1분 이내',
 
   bookHeading: '백신 접종 예약',
   centerLabel: '접종 기관',

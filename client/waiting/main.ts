@@ -13,6 +13,7 @@ import { dictionaries, formatDuration, pageLanguage, type Dictionary, type Langu
 import { WaitroomClient } from '../sdk/client.js';
 import type { WaitroomError } from '../sdk/index.js';
 import { Announcer } from './announcer.js';
+import { EtaChangeWatch } from './eta-change.js';
 import { askBirthDate, renderCohorts } from './birth-date.js';
 import { bindNotifyButton } from './notify-button.js';
 import { playChime, notifyIfHidden } from './turn-alert.js';
@@ -23,12 +24,14 @@ const MOVE_TO_BOOKING_AFTER_MS = 3_000;
 
 const model = emptyModel();
 const announcer = new Announcer();
+const etaWatch = new EtaChangeWatch();
 let language: Language = pageLanguage();
 let texts: Dictionary = dictionaries[language];
 let event: EventInfo | null = null;
 let refreshNotify = (): void => undefined;
 
 function redraw(): void {
+  model.etaChange = etaWatch.current(Date.now());
   render(model, language, texts, Date.now());
   if (event?.cohorts.length) renderCohorts(event, language, texts);
   refreshNotify();
@@ -113,7 +116,9 @@ function wait(current: EventInfo): void {
   });
   client.on('eta', (eta) => {
     model.eta = eta;
+    const change = etaWatch.update(eta.seconds, eta.ratePerMinute, Date.now());
     redraw();
+    if (change) announcer.now(el('eta-change', HTMLElement).textContent ?? '');
   });
   client.on('notice', ({ text }) => {
     model.notice = text;

@@ -75,7 +75,8 @@ function measure(page: Page): Promise<Layout> {
       titleLines: Math.round(title.getBoundingClientRect().height / lineHeight),
       titleWidth: title.getBoundingClientRect().width,
       longestWordWidth,
-      aheadBottom: document.getElementById('people-ahead')!.getBoundingClientRect().bottom,
+      // The one prominent figure: the number, or "any moment now" at 0 (a hidden element's box is empty).
+      aheadBottom: Math.max(...['people-ahead', 'ahead-soon'].map((id) => document.getElementById(id)!.getBoundingClientRect().bottom)),
       pageWidth: document.documentElement.scrollWidth,
     };
   });
