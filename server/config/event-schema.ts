@@ -81,11 +81,11 @@ export const SlotConfig = z
     label: z.string().min(1).max(64).describe('The slot as people read it, e.g. a time of day.'),
     capacity: z.number().int().min(1, 'a slot needs a capacity of at least 1').describe('Bookings the slot takes.'),
     startsAt: time
-      .optional()
+      .nullish()
       .describe(
         'When the slot starts (its date and time on the confirmation and in its calendar file); absent: the confirmation shows the label only and offers no calendar file.',
       ),
-    endsAt: time.optional().describe('When the slot ends, after startsAt; absent: the calendar entry has no end (a point in time).'),
+    endsAt: time.nullish().describe('When the slot ends, after startsAt; absent: the calendar entry has no end (a point in time).'),
   })
   .strict();
 
@@ -93,7 +93,7 @@ export const CenterConfig = z
   .object({
     id: id.describe("The center's id: lowercase letters, digits and dashes."),
     name: text.describe('The center as people read it: one text, or { "ko", "en" }.'),
-    address: text.optional().describe('The center\'s address on the confirmation and in the calendar file: one text, or { "ko", "en" }; absent: not shown.'),
+    address: text.nullish().describe('The center\'s address on the confirmation and in the calendar file: one text, or { "ko", "en" }; absent: not shown.'),
     slots: z.array(SlotConfig).min(1, 'a center needs at least one slot').describe('What can be booked at the center.'),
   })
   .strict()
@@ -251,9 +251,9 @@ function slotProblems(centers: unknown, zone: string): Problem[] {
   centers.forEach((center: { slots?: unknown } | null, c) => {
     if (!Array.isArray(center?.slots)) return;
     center.slots.forEach((slot: { startsAt?: unknown; endsAt?: unknown } | null, k) => {
-      if (slot?.endsAt === undefined) return;
+      if (slot?.endsAt == null) return; // null: a resolved event read again
       const path = ['centers', c, 'slots', k, 'endsAt'];
-      if (slot.startsAt === undefined) return problems.push({ path, message: 'endsAt needs a startsAt' });
+      if (slot.startsAt == null) return problems.push({ path, message: 'endsAt needs a startsAt' });
       const startsAt = instantOf(slot.startsAt, zone);
       const endsAt = instantOf(slot.endsAt, zone);
       if (startsAt !== undefined && endsAt !== undefined && endsAt <= startsAt) problems.push({ path, message: 'endsAt must be after startsAt' });
@@ -310,8 +310,8 @@ function resolveEvent(event: EventInput) {
         id: slot.id,
         label: slot.label,
         capacity: slot.capacity,
-        startsAt: slot.startsAt === undefined ? null : at(slot.startsAt),
-        endsAt: slot.endsAt === undefined ? null : at(slot.endsAt),
+        startsAt: slot.startsAt == null ? null : at(slot.startsAt),
+        endsAt: slot.endsAt == null ? null : at(slot.endsAt),
       })),
     })),
     identity: event.identity ?? null,
