@@ -15,11 +15,11 @@ import {
   readHandoff,
   TicketStore,
   type Availability,
-  type Booking,
   type BookingFailureCode,
   type Handoff,
 } from '../sdk/index.js';
 import { focusField, readForm, type Field } from './form.js';
+import { renderConfirmation, type Booked } from './confirmation.js';
 import { renderSlots } from './slots.js';
 
 /** Availability is informational (the commit enforces capacity); every few seconds keeps it honest. */
@@ -34,7 +34,7 @@ interface BookingModel {
   /** The grant can no longer book: why. */
   closed: BookingFailureCode | 'RAN_OUT' | null;
   /** Once booked: the reference (all details when booked on this visit). */
-  booked: (Pick<Booking, 'reference'> & Partial<Booking>) | null;
+  booked: Booked | null;
 }
 
 const storage = defaultStorage();
@@ -81,33 +81,7 @@ function render(): void {
   status.dataset.kind = model.status?.kind ?? '';
   el('book', HTMLButtonElement).disabled = model.status?.kind === 'busy';
   show(el('done', HTMLElement), model.booked !== null);
-  if (model.booked) renderBooked(model.booked);
-}
-
-function renderBooked(booked: NonNullable<BookingModel['booked']>): void {
-  setText(el('reference', HTMLElement), booked.reference);
-  const center = model.availability?.centers.find((c) => c.centerId === booked.centerId);
-  const rows: [string, string | undefined][] = [
-    [texts.detailsCenter, center?.name ?? booked.centerId],
-    [texts.detailsSlot, center?.slots.find((s) => s.slotId === booked.slotId)?.label ?? booked.slotId],
-    [texts.detailsName, booked.name],
-  ];
-  el('booking-details', HTMLElement).replaceChildren(
-    ...rows
-      .filter((row): row is [string, string] => row[1] !== undefined)
-      .map(([label, value]) => {
-        const item = document.createElement('div');
-        const term = document.createElement('dt');
-        term.className = 'figure-label';
-        term.textContent = label;
-        const detail = document.createElement('dd');
-        detail.className = 'figure-value';
-        detail.style.margin = '0';
-        detail.textContent = value;
-        item.append(term, detail);
-        return item;
-      }),
-  );
+  if (model.booked) renderConfirmation(model.booked, model.availability, language, texts);
 }
 
 async function refreshAvailability(current: Handoff): Promise<void> {
@@ -144,6 +118,19 @@ async function submit(current: Handoff): Promise<void> {
     if (result.code === 'SLOT_FULL' || result.code === 'UNKNOWN_SLOT') void refreshAvailability(current);
   }
   render();
+  answerFocus(result.ok);
+}
+
+/**
+ * After a submit the focus goes to what answered it, so a keyboard or screen-reader user lands there (not on the
+ * body the disabled button left it to): the confirmation's heading, said in the live region too, or the refusal.
+ */
+function answerFocus(booked: boolean): void {
+  if (booked && model.booked) {
+    setText(el('booking-announcer', HTMLElement), texts.announceBooked(model.booked.reference));
+    return el('done-heading', HTMLElement).focus();
+  }
+  el(model.closed ? 'closed-text' : 'booking-status', HTMLElement).focus();
 }
 
 function start(current: Handoff): void {

@@ -18,7 +18,10 @@ let drawn = '';
 
 /**
  * Redraws the centers and the chosen center's slots, keeping the person's
- * choice while it is still free; otherwise the first free slot is chosen.
+ * choice while it is still free. Nothing is chosen for them: not at first
+ * (choosing the earliest free slot for everyone steers the crowd onto the
+ * slot most likely to fill), nor after their slot filled (the page says so
+ * and they choose again).
  */
 export function renderSlots(availability: Availability | null, texts: Dictionary): void {
   const center = el('center', HTMLSelectElement);
@@ -32,7 +35,7 @@ export function renderSlots(availability: Availability | null, texts: Dictionary
   const signature = JSON.stringify([center.value, slots, texts.slotFull]);
   if (signature === drawn) return;
   drawn = signature;
-  const keep = slots.find((s) => s.slotId === previous.slotId && s.remaining > 0) ?? slots.find((s) => s.remaining > 0);
+  const keep = slots.find((s) => s.slotId === previous.slotId && s.remaining > 0);
   el('slots', HTMLElement).replaceChildren(
     ...slots.map((slot) => {
       const label = document.createElement('label');

@@ -7,6 +7,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { HistoryPoint, HistoryResponse } from '../../shared/http/console.js';
+import { formatClock, formatDateTime } from './format.js';
 
 interface Figure {
   title: string;
@@ -46,10 +47,16 @@ function options(width: number, series: uPlot.Series[], legend: boolean): uPlot.
     cursor: { points: { size: 6 } },
     scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, Math.ceil(max * 1.15))] } },
     axes: [
-      { stroke: '#475569', grid: { stroke: '#e2e8f0', width: 1 }, ticks: { stroke: '#cbd5e1' } },
+      {
+        stroke: '#475569',
+        grid: { stroke: '#e2e8f0', width: 1 },
+        ticks: { stroke: '#cbd5e1' },
+        values: (_u, splits) => splits.map((seconds) => formatClock(seconds * 1000)),
+      },
       { stroke: '#475569', grid: { stroke: '#e2e8f0', width: 1 }, ticks: { stroke: '#cbd5e1' }, size: 56 },
     ],
-    series: [{}, ...series],
+    // The cursor's time in the legend as the rest of the console writes times ("2026-11-25 14:03:22"), not uPlot's US form.
+    series: [{ value: (_u, seconds) => (seconds == null ? '' : formatDateTime(seconds * 1000)) }, ...series],
   };
 }
 

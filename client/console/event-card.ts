@@ -31,6 +31,13 @@ function part<T extends HTMLElement = HTMLElement>(root: HTMLElement, kind: 'fie
   return node;
 }
 
+/** Shows a limit's current value in its field, unless the operator is editing it (focused, or typed and not yet sent). */
+function showCurrent(form: HTMLFormElement, name: string, value: number): void {
+  const input = form.elements.namedItem(name) as HTMLInputElement;
+  if (input.dataset.edited === 'true' || document.activeElement === input) return;
+  if (input.value !== String(value)) input.value = String(value);
+}
+
 /** The whole number typed in `input`, or undefined when it is empty. */
 function intField(form: HTMLFormElement, name: string): number | undefined {
   const input = form.elements.namedItem(name) as HTMLInputElement;
@@ -74,6 +81,9 @@ export class EventCard {
     setText(f('bookings'), formatNumber(row.bookings));
     setText(f('max-active'), formatNumber(row.maxActive));
     setText(f('admits-per-minute'), formatNumber(row.admitsPerMinute));
+    const limits = part<HTMLFormElement>(this.root, 'form', 'limits');
+    showCurrent(limits, 'maxActive', row.maxActive);
+    showCurrent(limits, 'admitsPerMinute', row.admitsPerMinute);
     setText(f('opens'), formatDateTime(row.opensAt));
     setText(f('closes'), formatDateTime(row.closesAt));
     const notice = f('current-notice');
@@ -144,9 +154,11 @@ export class EventCard {
           ...(admitsPerMinute === undefined ? {} : { admitsPerMinute }),
         });
         form.reset();
+        for (const input of form.querySelectorAll('input')) delete input.dataset.edited; // the next refresh shows the new values
         return `Limits of ${name()}: ${event.maxActive} booking at once, ${event.admitsPerMinute} admitted per minute.`;
       });
     });
+    part(this.root, 'form', 'limits').addEventListener('input', (event) => ((event.target as HTMLInputElement).dataset.edited = 'true'));
     submit('notice', (form) => {
       const text = (form.elements.namedItem('text') as HTMLTextAreaElement).value.trim();
       void this.run(`Broadcast a notice to ${id}`, async () => {

@@ -17,6 +17,13 @@ export function formatDateTime(ms: number): string {
   return dateTime.format(ms).replace(',', '');
 }
 
+const clock = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** "14:03": the charts' time axis (uPlot's own is the US "2:03pm" and "11/25"). */
+export function formatClock(ms: number): string {
+  return clock.format(ms);
+}
+
 export function formatTime(ms: number): string {
   return time.format(ms);
 }

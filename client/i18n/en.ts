@@ -120,6 +120,10 @@ export const en = {
   peopleAheadLabel: 'People ahead of you',
   placeLabel: 'Your place in line',
   ticketLabel: 'Ticket number',
+  numbersExplain:
+    'Your place is where you are in line: the people ahead, plus you. Your ticket number was given when you joined; it can be higher than your place, as people ahead of you have already booked.',
+  etaSlower: (rate: string) => `Admissions slowed down to ${rate}, so the estimated wait went up.`,
+  etaLonger: 'The estimated wait went up: estimates follow the pace of admissions.',
   progressLabel: 'Progress to the front',
   progressValue: (percent: number) => `${percent}% of the way`,
   etaLabel: 'Estimated wait',
@@ -204,13 +208,14 @@ export const en = {
   useThisTab: 'Use this tab instead',
   reload: 'Reload',
 
-  announceAhead: (count: number) => `${count} people ahead of you.`,
+  announceAhead: (count: number) => (count === 0 ? 'You are next: any moment now.' : count === 1 ? '1 person ahead of you.' : `${count} people ahead of you.`),
   announceTurn: (duration: string) => `It is your turn. You have ${duration} to book.`,
   announceNotice: (text: string) => `Notice from the organisers: ${text}`,
 
   durationHoursMinutes: (hours: number, minutes: number) => `${hours} h ${minutes} min`,
   durationMinutes: (minutes: number) => `${minutes} min`,
   durationSeconds: (seconds: number) => `${seconds} s`,
+  durationUnderMinute: 'less than a minute',
 
   bookHeading: 'Book your vaccination',
   centerLabel: 'Vaccination center',
@@ -233,10 +238,13 @@ export const en = {
   noHandoff: 'There is no booking pass in this browser. Booking needs your turn in the waiting line first.',
   goToWaiting: 'Go to the waiting line',
   grantRanOut: 'Your time to book ran out.',
+  announceBooked: (reference: string) => `Your booking is confirmed. Your reference is ${reference}.`,
   confirmedHeading: 'You are booked',
   referenceLabel: 'Booking reference',
-  confirmedNote: 'Write it down or take a screenshot; you will need it at the center.',
+  confirmedNote: 'Write it down, print this page or add it to your calendar; you will need it at the center.',
   detailsCenter: 'Center',
+  detailsAddress: 'Address',
+  detailsDate: 'Date and time',
   detailsSlot: 'Time',
   detailsName: 'Name',
 
@@ -274,4 +282,8 @@ export const en = {
   /** `name`: the lane's name in this language. */
   laneBadge: (name: string) => `Priority lane: ${name}`,
   laneExplain: 'Your place and wait are counted in this lane, which has its own share of the admissions.',
+  printButton: 'Print',
+  calendarButton: 'Add to calendar (.ics)',
+  calendarSummary: (center: string) => `Vaccination at ${center}`,
+  calendarDescription: (reference: string) => `Booking reference ${reference}. Bring an ID.`,
 };

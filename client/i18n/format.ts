@@ -17,6 +17,23 @@ export function formatDuration(seconds: number, texts: Dictionary): string {
   return texts.durationHoursMinutes(Math.floor(minutes / 60), minutes % 60);
 }
 
+/** A wait in the steps it is shown in: 0 (under a minute), whole minutes to 10, 5-minute steps above; never shorter. */
+export function shownWaitMinutes(seconds: number): number {
+  if (seconds < 60) return 0;
+  const minutes = Math.ceil(seconds / 60);
+  return minutes <= 10 ? minutes : Math.ceil(minutes / 5) * 5;
+}
+
+/**
+ * An estimated wait as a person should read it: "less than a minute", "7 min", "25 min", "1 h 25 min" — not
+ * "40 s" (an estimate from a rate is not that precise, and "40 s" then "5 min" reads as a jump).
+ */
+export function formatWait(seconds: number, texts: Dictionary): string {
+  const minutes = shownWaitMinutes(seconds);
+  if (minutes === 0) return texts.durationUnderMinute;
+  return minutes < 60 ? texts.durationMinutes(minutes) : texts.durationHoursMinutes(Math.floor(minutes / 60), minutes % 60);
+}
+
 /** "4:05" or "1:04:05": a countdown that changes every second. */
 export function formatCountdown(ms: number): string {
   const total = Math.max(0, Math.ceil(ms / 1000));

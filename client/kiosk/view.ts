@@ -91,7 +91,7 @@ export class KioskView {
     this.bannerDetail(`${error.code}${error.status ? ` (HTTP ${error.status})` : ''}: ${error.message} · 재시도 ${retry}초 후 · retrying in ${retry} s`);
     if (SETUP_CODES.has(error.code)) {
       this.bannerText({
-        ko: '화면 설정을 확인해 주세요: 주소의 행사 또는 접종센터가 없습니다',
+        ko: '화면 설정을 확인해 주세요: 주소의 예약 또는 접종센터가 없습니다',
         en: 'Display setup problem: the address names an event or centre that does not exist',
       });
       this.setStatus('setup');

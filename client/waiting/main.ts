@@ -13,6 +13,7 @@ import { dictionaries, formatDuration, pageLanguage, type Dictionary, type Langu
 import { WaitroomClient } from '../sdk/client.js';
 import type { WaitroomError } from '../sdk/index.js';
 import { Announcer } from './announcer.js';
+import { EtaChangeWatch } from './eta-change.js';
 import { askBirthDate, renderCohorts } from './birth-date.js';
 import { askLaneCode } from './lane-code.js';
 import { bindNotifyButton } from './notify-button.js';
@@ -28,6 +29,7 @@ const MOVE_TO_BOOKING_AFTER_MS = 3_000;
 
 const model = emptyModel();
 const announcer = new Announcer();
+const etaWatch = new EtaChangeWatch();
 let language: Language = pageLanguage();
 let texts: Dictionary = dictionaries[language];
 let event: EventInfo | null = null;
@@ -36,6 +38,7 @@ let drawCheck: DrawCheck | null = null;
 let recovery: RecoveryPanel | null = null;
 
 function redraw(): void {
+  model.etaChange = etaWatch.current(Date.now());
   render(model, language, texts, Date.now());
   drawCheck?.render(language, texts);
   if (event?.cohorts.length) renderCohorts(event, language, texts);
@@ -102,6 +105,8 @@ function wait(current: EventInfo, notices: GatewayInfo['turnNotices']): void {
     model.state = state;
     if (state.state !== 'prequeue') model.prequeue = null;
     redraw();
+    // Admitted, the client closes the connection on purpose just before it reports the turn: not "not connected".
+    if (state.state === 'closed' && client.handoff()) return;
     announcer.state(shownState(state), el('connection-state', HTMLElement).textContent ?? '');
   });
   recovery = new RecoveryPanel(client, () => texts);
@@ -127,7 +132,9 @@ function wait(current: EventInfo, notices: GatewayInfo['turnNotices']): void {
   });
   client.on('eta', (eta) => {
     model.eta = eta;
+    const change = etaWatch.update(eta.seconds, eta.ratePerMinute, Date.now());
     redraw();
+    if (change) announcer.now(el('eta-change', HTMLElement).textContent ?? '');
   });
   client.on('notice', ({ text }) => {
     model.notice = text;

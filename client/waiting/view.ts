@@ -4,9 +4,10 @@
  * No protocol knowledge here: the SDK's events fill the model.
  */
 import { el, setText, show } from '../common/dom.js';
-import { applyTexts, formatClock, formatCountdown, formatDateTime, formatDuration, localeOf, type Dictionary, type Language } from '../i18n/index.js';
+import { applyTexts, formatClock, formatCountdown, formatDateTime, formatWait, localeOf, type Dictionary, type Language } from '../i18n/index.js';
 import { LANE_SPAN } from '../../shared/queue/lanes.js';
 import type { EtaEvent, PositionEvent, StateEvent, WaitroomError, WaitroomErrorCode } from '../sdk/index.js';
+import { shownRate, type EtaChange } from './eta-change.js';
 
 /** The values of the test hook `[data-testid="connection-state"]`'s data-state. */
 export type ShownState = 'connecting' | 'connected' | 'reconnecting' | 'paused' | 'closed' | 'prequeue';
@@ -32,6 +33,8 @@ export interface WaitingModel {
   ticketNo: number | null;
   position: PositionEvent | null;
   eta: EtaEvent | null;
+  /** Why the estimate just rose (./eta-change.ts), while it is explained. */
+  etaChange: EtaChange | null;
   /** When the figures last came from the server (this device's clock); null before the first. */
   updatedAt: number | null;
   prequeue: { opensAt: number; timeZone: string; waiting: number } | null;
@@ -55,6 +58,7 @@ export function emptyModel(): WaitingModel {
     ticketNo: null,
     position: null,
     eta: null,
+    etaChange: null,
     updatedAt: null,
     prequeue: null,
     notice: '',
@@ -82,7 +86,7 @@ function etaText(model: WaitingModel, language: Language, texts: Dictionary): st
   const shown = shownState(model.state);
   if (model.position?.peopleAhead === 0 && shown === 'connected') return texts.etaSoon;
   if (model.eta?.seconds != null && model.eta.at !== null && shown === 'connected') {
-    return texts.etaValue(formatDuration(model.eta.seconds, texts), formatClock(model.eta.at, language));
+    return texts.etaValue(formatWait(model.eta.seconds, texts), formatClock(model.eta.at, language));
   }
   if (shown === 'paused') return texts.etaUnknownPaused;
   if (shown === 'prequeue') return texts.etaUnknownPrequeue;
@@ -128,14 +132,19 @@ function renderLine(model: WaitingModel, language: Language, texts: Dictionary, 
   const prequeue = model.prequeue;
   show(el('prequeue', HTMLElement), prequeue !== null);
   show(el('line', HTMLElement), prequeue === null);
+  show(el('line-details', HTMLElement), prequeue === null);
   if (prequeue) {
     setText(el('opens-at', HTMLElement), formatDateTime(prequeue.opensAt, language, prequeue.timeZone));
     setText(el('opens-in', HTMLElement), formatCountdown(prequeue.opensAt - now));
     setText(el('prequeue-count', HTMLElement), texts.prequeueCount(prequeue.waiting));
   }
   const position = model.position;
-  // Digits only (a test hook); the empty element shows a dash through the style.
+  // Digits only (a test hook); the empty element shows a dash through the style. At 0 the words say it instead.
   setText(el('people-ahead', HTMLElement), position ? String(position.peopleAhead) : '');
+  const next = position?.peopleAhead === 0;
+  show(el('people-ahead', HTMLElement), !next);
+  show(el('ahead-label', HTMLElement), !next);
+  show(el('ahead-soon', HTMLElement), next);
   setText(el('place', HTMLElement), position ? String(position.place) : '–');
   // A lane ticket shows its number within the lane (shared/queue/lanes.ts).
   setText(el('ticket-no', HTMLElement), model.ticketNo === null ? '' : String(model.ticketNo % LANE_SPAN));
@@ -150,14 +159,21 @@ function renderLine(model: WaitingModel, language: Language, texts: Dictionary, 
   setText(el('progress-text', HTMLElement), texts.progressValue(percent));
   setText(el('eta', HTMLElement), etaText(model, language, texts));
   const rate = model.eta?.ratePerMinute ?? 0;
-  // One decimal below 10 a minute, so a slow queue does not read "0".
-  const rateText = new Intl.NumberFormat(localeOf(language), { maximumFractionDigits: rate < 10 ? 1 : 0 }).format(rate);
-  setText(el('rate', HTMLElement), rate > 0 ? texts.rateValue(rateText) : texts.rateUnknown);
+  const rateText = texts.rateValue(new Intl.NumberFormat(localeOf(language)).format(shownRate(rate)));
+  setText(el('rate', HTMLElement), rate > 0 ? rateText : texts.rateUnknown);
+  const change = el('eta-change', HTMLElement);
+  show(change, model.etaChange !== null);
+  setText(change, etaChangeText(model.etaChange, rateText, texts));
   // Figures of a lost connection are not live: dimmed until a tick comes again, with the time they are from.
   const shown = shownState(model.state);
-  el('line', HTMLElement).classList.toggle('stale', shown === 'reconnecting' || shown === 'connecting');
+  el('waiting', HTMLElement).classList.toggle('stale', shown === 'reconnecting' || shown === 'connecting');
   const clock = new Intl.DateTimeFormat(localeOf(language), { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
   setText(el('updated', HTMLElement), model.updatedAt === null ? '' : texts.updatedAt(clock.format(model.updatedAt)));
+}
+
+export function etaChangeText(change: EtaChange | null, rateText: string, texts: Dictionary): string {
+  if (change === 'slower') return texts.etaSlower(rateText);
+  return change === 'longer' ? texts.etaLonger : '';
 }
 
 function renderProblem(problem: Problem | null, language: Language, texts: Dictionary): void {

@@ -80,13 +80,20 @@ export const SlotConfig = z
     id: id.describe("The slot's id: lowercase letters, digits and dashes."),
     label: z.string().min(1).max(64).describe('The slot as people read it, e.g. a time of day.'),
     capacity: z.number().int().min(1, 'a slot needs a capacity of at least 1').describe('Bookings the slot takes.'),
+    startsAt: time
+      .nullish()
+      .describe(
+        'When the slot starts (its date and time on the confirmation and in its calendar file); absent: the confirmation shows the label only and offers no calendar file.',
+      ),
+    endsAt: time.nullish().describe('When the slot ends, after startsAt; absent: the calendar entry has no end (a point in time).'),
   })
   .strict();
 
 export const CenterConfig = z
   .object({
     id: id.describe("The center's id: lowercase letters, digits and dashes."),
-    name: z.string().min(1).max(200).describe('The center as people read it.'),
+    name: text.describe('The center as people read it: one text, or { "ko", "en" }.'),
+    address: text.nullish().describe('The center\'s address on the confirmation and in the calendar file: one text, or { "ko", "en" }; absent: not shown.'),
     slots: z.array(SlotConfig).min(1, 'a center needs at least one slot').describe('What can be booked at the center.'),
   })
   .strict()
@@ -225,6 +232,7 @@ function checkEvent(event: EventInput, ctx: z.RefinementCtx): void {
     const span = spanOf(cohort, index, window);
     if (span) spans.push(span);
   });
+  report(slotProblems(event.centers, zone));
   report(contradictions(spans, zone));
   report(eligibilityHoles(spans, zone));
   if (event.allowCohortGaps !== true) report(birthGaps(spans));
@@ -250,12 +258,38 @@ function zoneProblems(event: EventInput, zone: string): Problem[] {
       fields.push([['cohorts', index, 'opensAt'], cohort?.opensAt], [['cohorts', index, 'closesAt'], cohort?.closesAt]);
     });
   }
+  if (Array.isArray(event.centers)) {
+    event.centers.forEach((center, c) => {
+      if (!Array.isArray(center?.slots)) return;
+      center.slots.forEach((slot, k) => {
+        fields.push([['centers', c, 'slots', k, 'startsAt'], slot?.startsAt], [['centers', c, 'slots', k, 'endsAt'], slot?.endsAt]);
+      });
+    });
+  }
   const problems: Problem[] = [];
   for (const [path, value] of fields) {
     if ((typeof value !== 'number' && typeof value !== 'string') || !toInstant(value, 'UTC').ok) continue;
     const read = toInstant(value, zone);
     if (!read.ok) problems.push({ path, message: read.message });
   }
+  return problems;
+}
+
+/** A slot that ends, ends after it starts, and has a start to end after. */
+function slotProblems(centers: unknown, zone: string): Problem[] {
+  if (!Array.isArray(centers)) return [];
+  const problems: Problem[] = [];
+  centers.forEach((center: { slots?: unknown } | null, c) => {
+    if (!Array.isArray(center?.slots)) return;
+    center.slots.forEach((slot: { startsAt?: unknown; endsAt?: unknown } | null, k) => {
+      if (slot?.endsAt == null) return; // null: a resolved event read again
+      const path = ['centers', c, 'slots', k, 'endsAt'];
+      if (slot.startsAt == null) return problems.push({ path, message: 'endsAt needs a startsAt' });
+      const startsAt = instantOf(slot.startsAt, zone);
+      const endsAt = instantOf(slot.endsAt, zone);
+      if (startsAt !== undefined && endsAt !== undefined && endsAt <= startsAt) problems.push({ path, message: 'endsAt must be after startsAt' });
+    });
+  });
   return problems;
 }
 
@@ -299,7 +333,18 @@ function resolveEvent(event: EventInput) {
     graceSeconds: event.graceSeconds,
     ticketTtlSeconds: event.ticketTtlSeconds,
     proofOfWork: event.proofOfWork,
-    centers: event.centers,
+    centers: event.centers.map((center) => ({
+      id: center.id,
+      name: center.name,
+      address: center.address ?? null,
+      slots: center.slots.map((slot) => ({
+        id: slot.id,
+        label: slot.label,
+        capacity: slot.capacity,
+        startsAt: slot.startsAt == null ? null : at(slot.startsAt),
+        endsAt: slot.endsAt == null ? null : at(slot.endsAt),
+      })),
+    })),
     lanes: event.lanes,
     identity: event.identity ?? null,
   };

@@ -7,14 +7,18 @@
  * HistoryStore), so gateways need no coordination and any one of them keeps
  * the history going. Waiting, admitted and active come from the figures the
  * last tick read; bookings (one count per event) and connections per node
- * (every gateway's report) are read here. Per-minute rates are differences
- * between neighbouring samples.
+ * (every gateway's report) are read here. Per-minute rates are measured
+ * over the minute before each point (RATE_WINDOW_MS): admissions come in the
+ * controller's bursts, and a difference over one 5-s step showed twice the
+ * limit (one admission in 5 s reads as 12 a minute against a limit of 6).
  */
 import type { HistoryPoint } from '../../shared/http/console.js';
 import type { HistorySample, HistoryStore, NodePresence } from '../store/types.js';
 import type { GatewayContext } from './context.js';
 
 const HOUR_MS = 3_600_000;
+/** The span a per-minute rate is measured over (the step when that is longer). */
+export const RATE_WINDOW_MS = 60_000;
 /** How long the store keeps an event's samples (docs/operations.md gives the memory this takes). */
 export const HISTORY_KEEP_MS = 24 * HOUR_MS;
 
@@ -76,12 +80,20 @@ export class EventHistory {
       );
   }
 
-  /** The event's samples of the last `windowMs` before `now`, oldest first; each point's rates are measured since the point before it. */
+  /**
+   * The event's samples of the last `windowMs` before `now`, oldest first; each point's rates are measured over the
+   * RATE_WINDOW_MS before it (or since the oldest sample, for the first points of a young history).
+   */
   async series(eventId: string, now: number, windowMs: number): Promise<HistoryPoint[]> {
-    // One sample more than the window: the first point's rates need the one before it.
-    const samples = await this.store.read(eventId, now - windowMs - this.options.stepMs);
-    return samples.slice(1).map((sample, k) => {
-      const before = samples[k]!;
+    const rateWindow = Math.max(RATE_WINDOW_MS, this.options.stepMs);
+    const from = now - windowMs;
+    // Samples from a rate window before the first point: its rates need them.
+    const samples = await this.store.read(eventId, from - rateWindow);
+    let start = 0; // the sample a point's rates are measured from: the oldest within the rate window before it
+    return samples.flatMap((sample, k) => {
+      while (start < k - 1 && samples[start]!.t < sample.t - rateWindow) start++;
+      const before = samples[start]!;
+      if (k === 0 || sample.t < from) return [];
       const perMinute = (now: number, then: number) => (Math.max(0, now - then) * 60_000) / Math.max(1, sample.t - before.t);
       return {
         t: sample.t,

@@ -45,18 +45,27 @@ export type Booking = z.infer<typeof Booking>;
 export const BookingResponse = z.object({ booking: Booking, repeated: z.boolean() });
 export type BookingResponse = z.infer<typeof BookingResponse>;
 
+const Texts = z.object({ ko: z.string(), en: z.string() });
+
 export const SlotAvailability = z.object({
   slotId: z.string(),
   label: z.string(),
   capacity: z.number(),
   remaining: z.number(),
+  /** When the slot starts and ends (ms), when the event says; absent from older handlers. */
+  startsAt: z.number().nullish(),
+  endsAt: z.number().nullish(),
 });
 export const CenterAvailability = z.object({
   centerId: z.string(),
+  /** The Korean name (the one name of older handlers); `names` has both languages. */
   name: z.string(),
+  names: Texts.optional(),
+  address: Texts.nullish(),
   slots: z.array(SlotAvailability),
 });
-export const AvailabilityResponse = z.object({ eventId: z.string(), centers: z.array(CenterAvailability) });
+/** `timeZone`: the event's, in which slot times are shown (absent from older handlers). */
+export const AvailabilityResponse = z.object({ eventId: z.string(), timeZone: z.string().optional(), centers: z.array(CenterAvailability) });
 export type AvailabilityResponse = z.infer<typeof AvailabilityResponse>;
 
 export { BOOKING_ERROR_STATUS, type BookingErrorCode } from './error-codes.js';

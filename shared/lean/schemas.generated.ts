@@ -390,6 +390,7 @@ export const AVAILABILITY_RESPONSE: JsonSchema = {
   type: 'object',
   properties: {
     eventId: { type: 'string' },
+    timeZone: { type: 'string' },
     centers: {
       type: 'array',
       items: {
@@ -397,11 +398,20 @@ export const AVAILABILITY_RESPONSE: JsonSchema = {
         properties: {
           centerId: { type: 'string' },
           name: { type: 'string' },
+          names: { type: 'object', properties: { ko: { type: 'string' }, en: { type: 'string' } }, required: ['ko', 'en'] },
+          address: { anyOf: [{ type: 'object', properties: { ko: { type: 'string' }, en: { type: 'string' } }, required: ['ko', 'en'] }, { type: 'null' }] },
           slots: {
             type: 'array',
             items: {
               type: 'object',
-              properties: { slotId: { type: 'string' }, label: { type: 'string' }, capacity: { type: 'number' }, remaining: { type: 'number' } },
+              properties: {
+                slotId: { type: 'string' },
+                label: { type: 'string' },
+                capacity: { type: 'number' },
+                remaining: { type: 'number' },
+                startsAt: { type: ['number', 'null'] },
+                endsAt: { type: ['number', 'null'] },
+              },
               required: ['slotId', 'label', 'capacity', 'remaining'],
             },
           },

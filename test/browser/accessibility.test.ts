@@ -113,8 +113,10 @@ for (const language of ['ko', 'en'] as const) {
     await check(page, `waiting ${language} turn`);
 
     await page.waitForURL(/\/book\/\?event=ev$/, { timeout: 15_000 });
-    const chosen = await page.locator('#slots input:checked').first();
+    const chosen = page.locator('#slots input:not(:disabled)').first();
     await chosen.waitFor({ timeout: 5_000 });
+    await page.click(`label.slot:has(input[value="${await chosen.getAttribute('value')}"])`);
+    expect(await chosen.isChecked()).toBe(true);
     await check(page, `booking ${language} form`);
     // axe waits on timers: the clock stays paused only from the rival's booking to the refusal.
     await page.clock.pauseAt(Date.now() + 1_000);

@@ -40,7 +40,7 @@ it('explains a withdrawn grant and offers a new place in line', async () => {
   const errors = pageErrors(page);
   await page.goto(`${system.gatewayUrl}/?event=ev&lang=en`);
   await page.waitForURL(/\/book\/\?event=ev$/, { timeout: 15_000 });
-  await page.locator('#slots input:checked').waitFor({ timeout: 5_000 });
+  await page.check('#slots input:not(:disabled)', { timeout: 5_000 });
 
   const cookie = await signIn(system.gatewayUrl!, OPERATOR);
   expect(await adminRequest(system.gatewayUrl!, 'POST', '/admin/events/ev/revoke', { cookie, body: { ticketNo: 1 } })).toMatchObject({

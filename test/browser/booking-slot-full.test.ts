@@ -1,8 +1,10 @@
 /**
- * The booking page when a slot fills under the person's eyes: the refusal
- * (409 SLOT_FULL) is explained in the page's language, the availability is
- * reloaded at once (the full slot can no longer be chosen), and booking
- * another slot with the same grant succeeds.
+ * The booking page when a slot fills under the person's eyes: nothing is
+ * chosen for the person when the form appears (the crowd is not steered onto
+ * the earliest slot); the refusal (409 SLOT_FULL) is explained in the page's
+ * language, the availability is reloaded at once (the full slot can no
+ * longer be chosen) and no other slot is chosen in its place; the person
+ * chooses one, and booking it with the same grant succeeds.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -53,7 +55,9 @@ it('explains SLOT_FULL, reloads the availability at once and books another slot'
   await page.clock.install();
   await page.goto(`${system.gatewayUrl}/?event=ev`);
   await page.waitForURL(/\/book\/\?event=ev$/, { timeout: 15_000 });
-  await page.locator('#slots input[value="s1"]:checked').waitFor({ timeout: 5_000 });
+  await page.locator('#slots input[value="s2"]').waitFor({ timeout: 5_000 });
+  expect(await page.locator('#slots input:checked').count()).toBe(0);
+  await page.check('#slots input[value="s1"]');
   await page.clock.pauseAt(Date.now() + 1_000);
 
   expect((await postBooking(system.reservationsUrl, 'ev', bookingBody(grant.grant, rival[0]!.secret, { slotId: 's1' }))).status).toBe(201);
@@ -62,11 +66,15 @@ it('explains SLOT_FULL, reloads the availability at once and books another slot'
   await page.click('#book');
   await expect.poll(() => hook(page, 'booking-status'), { timeout: 5_000 }).toBe(dictionaries.ko.bookingErrors.SLOT_FULL);
   await page.locator('#slots input[value="s1"]:disabled').waitFor({ timeout: 5_000 });
-  expect(await page.locator('#slots input[value="s2"]').isChecked()).toBe(true);
+  expect(await page.locator('#slots input:checked').count()).toBe(0); // not moved to another slot behind the person's back
   expect(await page.textContent('label.slot:has(input[value="s1"])')).toContain(dictionaries.ko.slotFull);
   await screenshot(page, 'booking-slot-full-ko-phone');
   await page.clock.resume();
 
+  await page.click('#book'); // without a choice: asked to choose, on the slots
+  expect(await hook(page, 'booking-status')).toBe(dictionaries.ko.fieldHints.slotId);
+  expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('slot');
+  await page.check('#slots input[value="s2"]');
   await page.click('#book');
   await page.locator('[data-testid="booking-reference"]').filter({ hasText: /^WR-/ }).waitFor({ timeout: 10_000 });
   expect(Object.fromEntries(await system.stores.bookings.taken('ev'))).toEqual({ 'c1/s1': 1, 'c1/s2': 1 });

@@ -72,7 +72,6 @@ it('joins, watches people ahead fall, is admitted, books and shows the stored re
     .waitFor({ timeout: 10_000 });
   await screenshot(page, 'waiting-turn-ko-desktop');
   await page.waitForURL(/\/book\/\?event=ev$/, { timeout: 10_000 });
-  await page.locator('#slots input[value="s1"]:checked').waitFor();
   await page.click('label.slot:has(input[value="s2"])');
   await page.fill('#name', '홍길동');
   await page.fill('#birth-date', '1968-05-17');

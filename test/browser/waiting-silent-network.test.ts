@@ -51,7 +51,7 @@ it('notices a silent network within the bound, comes back, gets the turn that ca
   const boundMs = deadAfterMs(system.config.gateway.tickMs) + checkEveryMs(system.config.gateway.tickMs);
   await expect.poll(() => shownState(page), { timeout: boundMs + 1_500, interval: 100 }).toBe('reconnecting');
   console.log(`page said reconnecting ${Date.now() - stalledAt} ms after the network went silent (bound ${boundMs} ms)`);
-  expect(await page.locator('#line').getAttribute('class')).toContain('stale');
+  expect(await page.locator('#waiting').getAttribute('class')).toContain('stale');
 
   await page.waitForTimeout(2_000);
   expect(page.url()).not.toContain('/book/');
@@ -61,7 +61,7 @@ it('notices a silent network within the bound, comes back, gets the turn that ca
   // booking page then loads over the browser's kept-alive connection, which flows again with the network.
   await page.waitForURL(/\/book\/\?event=ev$/, { timeout: 45_000 });
   console.log(`on the booking page ${Date.now() - resumedAt} ms after the network came back (${proxy.accepted} connections through the proxy)`);
-  await page.locator('#slots input[value="s1"]:checked').waitFor();
+  await page.check('#slots input[value="s1"]');
   await page.fill('#name', '홍길동');
   await page.fill('#birth-date', '1968-05-17');
   await page.click('#book');

@@ -100,10 +100,61 @@ describe('the event definition', () => {
         challengeTtlSeconds: number;
         autoRaise?: { joinsPerSecond: number; difficulty: number; calmSeconds: number } | undefined;
       };
-      centers: { id: string; name: string; slots: { id: string; label: string; capacity: number }[] }[];
+      centers: {
+        id: string;
+        name: { ko: string; en: string };
+        address: { ko: string; en: string } | null;
+        slots: { id: string; label: string; capacity: number; startsAt: number | null; endsAt: number | null }[];
+      }[];
       lanes: { id: string; name: { ko: string; en: string }; share: number }[];
       identity: IdentityConfig | null;
     }>();
+  });
+
+  it('reads per-language center names and addresses and slot times, with defaults for files without them', () => {
+    const base = { id: 'c1', slots: [{ id: 's1', label: '09:00', capacity: 5 }] };
+    const parsed = EventConfig.parse(
+      event({
+        timeZone: 'Asia/Seoul',
+        centers: [
+          { ...base, name: '중구 보건소' },
+          {
+            id: 'c2',
+            name: { ko: '서울 중구 예방접종센터', en: 'Seoul Jung-gu Vaccination Center' },
+            address: { ko: '서울 중구 을지로 1', en: '1 Eulji-ro, Jung-gu, Seoul' },
+            slots: [{ id: 's1', label: '09:00', capacity: 5, startsAt: '2021-07-26T09:00', endsAt: '2021-07-26T09:30:00+09:00' }],
+          },
+        ],
+      }),
+    );
+    expect(parsed.centers[0]).toEqual({
+      id: 'c1',
+      name: { ko: '중구 보건소', en: '중구 보건소' },
+      address: null,
+      slots: [{ id: 's1', label: '09:00', capacity: 5, startsAt: null, endsAt: null }],
+    });
+    expect(parsed.centers[1]!.address).toEqual({ ko: '서울 중구 을지로 1', en: '1 Eulji-ro, Jung-gu, Seoul' });
+    expect(parsed.centers[1]!.slots[0]).toMatchObject({ startsAt: Date.UTC(2021, 6, 26, 0), endsAt: Date.UTC(2021, 6, 26, 0, 30) });
+
+    const wrong = EventConfig.safeParse(
+      event({
+        centers: [
+          {
+            ...base,
+            name: 'x',
+            slots: [
+              { id: 's1', label: 'a', capacity: 1, startsAt: '2021-07-26T09:00', endsAt: '2021-07-26T08:00' },
+              { id: 's2', label: 'b', capacity: 1, endsAt: '2021-07-26T08:00' },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(wrong.success).toBe(false);
+    expect(wrong.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
+      ['centers.0.slots.0.endsAt', 'endsAt must be after startsAt'],
+      ['centers.0.slots.1.endsAt', 'endsAt needs a startsAt'],
+    ]);
   });
 
   it('keeps the demo event valid and open now', () => {
