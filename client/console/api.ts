@@ -48,7 +48,7 @@ export const api = {
   openNow: (id: string) => post(eventPath(id, 'open-now'), EventActionResponse),
   closeNow: (id: string) => post(eventPath(id, 'close-now'), EventActionResponse),
   limits: (id: string, limits: LimitsBody) => post(eventPath(id, 'limits'), EventActionResponse, limits),
-  notice: (id: string, text: string) => post(eventPath(id, 'notice'), NoticeResponse, { text } satisfies NoticeBody),
+  notice: (id: string, text: string, en = '') => post(eventPath(id, 'notice'), NoticeResponse, { text, ...(en ? { en } : {}) } satisfies NoticeBody),
   revoke: (id: string, ticketNo: number) => post(eventPath(id, 'revoke'), RevokeResponse, { ticketNo } satisfies RevokeBody),
   issueLaneCodes: (id: string, body: LaneCodesBody) => post(eventPath(id, 'lane-codes'), LaneCodesResponse, body),
   laneCodes: (id: string) => get(eventPath(id, 'lane-codes'), LaneCodesResponse),

@@ -88,7 +88,7 @@ export class EventCard {
     setText(f('closes'), formatDateTime(row.closesAt));
     const notice = f('current-notice');
     notice.dataset.empty = String(!row.notice);
-    setText(notice, row.notice ? `“${row.notice.text}” (since ${formatDateTime(row.notice.at)})` : 'none');
+    setText(notice, row.notice ? `“${row.notice.text}”${row.notice.en ? ` / “${row.notice.en}”` : ''} (since ${formatDateTime(row.notice.at)})` : 'none');
     this.lanes.update(row);
     this.enableControls();
   }
@@ -161,8 +161,9 @@ export class EventCard {
     part(this.root, 'form', 'limits').addEventListener('input', (event) => ((event.target as HTMLInputElement).dataset.edited = 'true'));
     submit('notice', (form) => {
       const text = (form.elements.namedItem('text') as HTMLTextAreaElement).value.trim();
+      const en = (form.elements.namedItem('en') as HTMLTextAreaElement).value.trim();
       void this.run(`Broadcast a notice to ${id}`, async () => {
-        await api.notice(id, text);
+        await api.notice(id, text, en);
         form.reset();
         return text ? `Notice sent to everyone waiting in ${name()}.` : `Notice of ${name()} cleared.`;
       });

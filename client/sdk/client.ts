@@ -362,7 +362,7 @@ export class WaitroomClient {
         this.emitter.emit('admitted', { ticketNo: message.ticketNo, grant: message.grant, expiresAt: message.expiresAt, bookingUrl: message.bookingUrl });
         return;
       case 'notice':
-        return this.onNotice({ id: message.id, text: message.text, at: message.at }, message.e);
+        return this.onNotice({ id: message.id, text: message.text, ...(message.en ? { en: message.en } : {}), at: message.at }, message.e);
       case 'error':
         return this.onError(message);
       case 'pong':
@@ -417,7 +417,8 @@ export class WaitroomClient {
   private onNotice(notice: NoticeEvent, eventId: string): void {
     if (eventId !== this.eventId) return;
     // The same notice comes again after every resume; an older one can overtake a newer one across nodes.
-    if (this.notice && (notice.id < this.notice.id || (notice.id === this.notice.id && notice.text === this.notice.text))) return;
+    if (this.notice && (notice.id < this.notice.id || (notice.id === this.notice.id && notice.text === this.notice.text && notice.en === this.notice.en)))
+      return;
     this.notice = notice;
     this.emitter.emit('notice', notice);
   }

@@ -66,8 +66,10 @@ export interface AdmittedEvent {
 
 export interface NoticeEvent {
   id: number;
-  /** The operators' message; '' means the notice was cleared. */
+  /** The operators' message (in Korean, or in every language); '' means the notice was cleared. */
   text: string;
+  /** The message in English, when the operators gave one (show it on English pages). */
+  en?: string;
   at: number;
 }
 

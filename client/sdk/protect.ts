@@ -42,7 +42,8 @@ function part(tag: string, style = ''): HTMLElement {
 export function protect(options: ProtectOptions): Protection {
   if (typeof options.bookingUrl !== 'string' || options.bookingUrl === '')
     throw new WaitroomOptionsError('bookingUrl is required: the page people go to when admitted');
-  const texts = dictionaries[options.lang ?? chooseLanguage({ query: null, stored: null, browser: globalThis.navigator?.language })];
+  const language = options.lang ?? chooseLanguage({ query: null, stored: null, browser: globalThis.navigator?.language });
+  const texts = dictionaries[language];
   const client = new WaitroomClient(options);
 
   const overlay = part('div', OVERLAY_STYLE);
@@ -72,7 +73,7 @@ export function protect(options: ProtectOptions): Protection {
   });
   client.on('position', ({ peopleAhead }) => (ahead.textContent = String(peopleAhead)));
   client.on('eta', ({ seconds }) => (eta.textContent = seconds === null ? '' : `${texts.etaLabel}: ${formatDuration(seconds, texts)}`));
-  client.on('notice', ({ text }) => (title.textContent = text ? `${texts.noticeHeading}: ${text}` : texts.waitingRoom));
+  client.on('notice', ({ text, en }) => (title.textContent = text ? `${texts.noticeHeading}: ${language === 'en' && en ? en : text}` : texts.waitingRoom));
   client.on('error', (error: WaitroomError) => {
     if (error.outcome === 'needs-birth-date' || error.outcome === 'resuming' || error.outcome === 'renewing') return;
     status.textContent = texts.waitingErrors[error.code];

@@ -136,10 +136,10 @@ function wait(current: EventInfo, notices: GatewayInfo['turnNotices']): void {
     redraw();
     if (change) announcer.now(el('eta-change', HTMLElement).textContent ?? '');
   });
-  client.on('notice', ({ text }) => {
-    model.notice = text;
+  client.on('notice', ({ text, en }) => {
+    model.notice = { text, en: en ?? null };
     redraw();
-    if (text) announcer.now(texts.announceNotice(text));
+    if (text) announcer.now(texts.announceNotice(language === 'en' && en ? en : text));
   });
   client.on('error', (error) => {
     const problem = problemOf(error);

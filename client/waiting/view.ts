@@ -38,7 +38,8 @@ export interface WaitingModel {
   /** When the figures last came from the server (this device's clock); null before the first. */
   updatedAt: number | null;
   prequeue: { opensAt: number; timeZone: string; waiting: number } | null;
-  notice: string;
+  /** The operators' notice: `text` in Korean or every language, `en` its English text if given; text '': none. */
+  notice: { text: string; en: string | null };
   problem: Problem | null;
   /** The birth-date form, or the lane-code form, is showing instead of the line. */
   askingBirthDate: boolean;
@@ -61,7 +62,7 @@ export function emptyModel(): WaitingModel {
     etaChange: null,
     updatedAt: null,
     prequeue: null,
-    notice: '',
+    notice: { text: '', en: null },
     problem: null,
     askingBirthDate: false,
     askingLaneCode: false,
@@ -111,8 +112,8 @@ export function render(model: WaitingModel, language: Language, texts: Dictionar
   renderLine(model, language, texts, now);
   renderProblem(model.problem, language, texts);
 
-  show(el('notice', HTMLElement), model.notice !== '' && model.booked === null);
-  setText(el('notice-text', HTMLElement), model.notice);
+  show(el('notice', HTMLElement), model.notice.text !== '' && model.booked === null);
+  setText(el('notice-text', HTMLElement), language === 'en' && model.notice.en ? model.notice.en : model.notice.text);
 
   show(el('turn', HTMLElement), admitted && model.booked === null);
   if (model.turnEndsAt !== null) setText(el('grant-left', HTMLElement), formatCountdown(model.turnEndsAt - now));

@@ -24,7 +24,14 @@ function isNewer(notice: Notice, than: Notice | null): boolean {
 /** Broadcasts `notice` to the event's waiters on this node when it is newer than the last one sent. */
 export function followNotice(ctx: Pick<TickContext, 'transport'>, room: EventRoom, notice: Notice | null): void {
   if (!notice || !isNewer(notice, room.notice)) return;
-  const message: NoticeMessage = { type: 'notice', e: room.config.id, id: notice.id, text: notice.text, at: notice.at };
+  const message: NoticeMessage = {
+    type: 'notice',
+    e: room.config.id,
+    id: notice.id,
+    text: notice.text,
+    ...(notice.en ? { en: notice.en } : {}),
+    at: notice.at,
+  };
   room.notice = notice;
   room.noticeFrame = encode(message);
   ctx.transport().publish(eventTopic(room.config.id), room.noticeFrame);

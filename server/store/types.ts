@@ -80,7 +80,10 @@ export type AdmissionStatus =
 export interface Notice {
   /** Increases with every notice of the event. */
   id: number;
+  /** The notice in Korean, or in every language when the operator gave one text. */
   text: string;
+  /** The notice in English; null: English readers see `text` too. */
+  en: string | null;
   at: number;
 }
 
@@ -278,7 +281,7 @@ export interface QueueStore extends LaneStore {
   admit(eventId: string, step: AdmitStep): Promise<AdmitResult>;
   setPaused(eventId: string, paused: boolean): Promise<void>;
   /** Replaces the event's notice ('' clears it); every node broadcasts it at its next tick. */
-  setNotice(eventId: string, text: string, now: number): Promise<Notice>;
+  setNotice(eventId: string, text: string, now: number, en?: string | null): Promise<Notice>;
   /**
    * An operator's revocation: a waiting ticket (connected, away, left, passed
    * or requeued) or an admitted one stops for good. It stops counting as ahead

@@ -15,7 +15,7 @@ export const OperatorView = z.object({ name: z.string(), role: OperatorRole });
 export type OperatorView = z.infer<typeof OperatorView>;
 
 /** A current notice; a cleared one (text '') is reported as none. */
-export const NoticeView = z.object({ id: z.number().int().nonnegative(), text: z.string(), at: z.number() });
+export const NoticeView = z.object({ id: z.number().int().nonnegative(), text: z.string(), en: z.string().nullable(), at: z.number() });
 export type NoticeView = z.infer<typeof NoticeView>;
 
 const count = z.number().int().nonnegative();
@@ -137,7 +137,13 @@ export const DifficultyBody = z.object({ difficulty: z.number().int().min(0).max
 export type DifficultyBody = z.infer<typeof DifficultyBody>;
 
 /** `notice`: `''` clears it. */
-export const NoticeBody = z.object({ text: z.string().max(MAX_NOTICE_LENGTH, `at most ${MAX_NOTICE_LENGTH} characters`) }).strict();
+/** `text`: the notice in Korean, or in both languages; `en`: the English text, if it differs (omitted or '': none). */
+export const NoticeBody = z
+  .object({
+    text: z.string().max(MAX_NOTICE_LENGTH, `at most ${MAX_NOTICE_LENGTH} characters`),
+    en: z.string().max(MAX_NOTICE_LENGTH, `at most ${MAX_NOTICE_LENGTH} characters`).optional(),
+  })
+  .strict();
 export type NoticeBody = z.infer<typeof NoticeBody>;
 
 /** `revoke`. */

@@ -171,6 +171,7 @@ export const SERVER_MESSAGE: JsonSchema = {
         e: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9-]*$' },
         id: { type: 'integer', minimum: 0, maximum: 9007199254740991 },
         text: { type: 'string', maxLength: 500 },
+        en: { type: 'string', maxLength: 500 },
         at: { type: 'number' },
       },
       required: ['type', 'e', 'id', 'text', 'at'],

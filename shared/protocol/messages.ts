@@ -266,7 +266,10 @@ export const NoticeMessage = z.object({
   e: eventId,
   /** Increases with every notice the operators send for this event. */
   id: z.number().int().nonnegative(),
+  /** The notice in Korean, or in every language when the operator gave one text. */
   text: z.string().max(MAX_NOTICE_LENGTH),
+  /** The notice in English, when the operator gave one; English pages show it instead of `text`. */
+  en: z.string().max(MAX_NOTICE_LENGTH).optional(),
   /** When the operator sent it, ms since the Unix epoch. */
   at: z.number(),
 });

@@ -2,7 +2,7 @@
  * The operator console in real Chromium, steering a live queue: an operator
  * signs in through the form, pauses admission (an open waiting page shows
  * "paused" within 2 s and nobody is admitted while paused), resumes (people
- * are admitted again), broadcasts a notice (it appears on the waiting page),
+ * are admitted again), broadcasts a notice (it appears on the waiting page; one in Korean and English shows each on its language's page),
  * changes a limit, revokes a waiting ticket (its holder is closed with
  * TICKET_REVOKED) and sees a refusal with its code; every action lands in the
  * audit table. Eighty real WebSocket clients wait ahead of the waiting page,
@@ -98,6 +98,19 @@ describe('operator console (real Chromium)', () => {
     await expect.poll(() => shown.textContent(), { timeout: 5000 }).toContain(text);
     await expect(shown.isVisible()).resolves.toBe(true);
     await expect.poll(() => console_.locator('[data-testid="event-notice"]').textContent(), { timeout: 5000 }).toContain(text);
+  });
+
+  it('broadcasts a notice in Korean and English: each language of the waiting page shows its own', async () => {
+    await console_.fill('[data-testid="notice-text"]', '잠시 후 입장을 재개합니다.');
+    await console_.fill('[data-testid="notice-text-en"]', 'Admission resumes shortly.');
+    await console_.click('[data-testid="broadcast"]');
+    const shown = waiting.locator('[data-testid="operator-notice"]');
+    await expect.poll(() => shown.textContent(), { timeout: 5000 }).toContain('잠시 후 입장을 재개합니다.');
+    await waiting.click('[data-testid="lang-en"]');
+    await expect.poll(() => shown.textContent(), { timeout: 5000 }).toContain('Admission resumes shortly.');
+    await waiting.click('[data-testid="lang-ko"]');
+    await expect.poll(() => shown.textContent(), { timeout: 5000 }).toContain('잠시 후 입장을 재개합니다.');
+    await expect.poll(() => console_.locator('[data-testid="event-notice"]').textContent(), { timeout: 5000 }).toContain('Admission resumes shortly.');
   });
 
   it('changes the admission rate', async () => {

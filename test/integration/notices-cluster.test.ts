@@ -52,6 +52,7 @@ describe('notices on two gateways sharing a Redis store', () => {
     expect(sent.body.notice).toMatchObject({ id: 1, text: '잠시 후 재개합니다 / Resuming shortly' });
     const notices = await Promise.all(clients.map((client) => client.waitFor('notice', (n) => n.id === 1, 3000)));
     for (const notice of notices) expect(notice).toEqual({ type: 'notice', e: 'ev', id: 1, text: sent.body.notice.text, at: sent.body.notice.at });
+    expect(sent.body.notice.en).toBeNull();
     // One broadcast per change: nobody gets the same notice twice.
     await new Promise((resolve) => setTimeout(resolve, 200));
     for (const client of clients) expect(client.messages.filter((m) => m.type === 'notice')).toHaveLength(1);
@@ -81,5 +82,19 @@ describe('notices on two gateways sharing a Redis store', () => {
     expect([long.status, long.body.error.code]).toEqual([400, 'VALIDATION']);
     const notText = await api.call('POST', '/admin/events/ev/notice', { body: { text: 42 } });
     expect([notText.status, notText.body.error.code]).toEqual([400, 'VALIDATION']);
+  });
+
+  it('carries an English text beside the Korean one to both gateways; an English text past the limit is refused', async () => {
+    const api = new ConsoleApi(a.gatewayUrl!);
+    await api.signIn('ana');
+    const sent = await api.call('POST', '/admin/events/ev/notice', { body: { text: '잠시 후 재개합니다', en: 'Resuming shortly' } });
+    expect(sent.body.notice).toMatchObject({ id: 3, text: '잠시 후 재개합니다', en: 'Resuming shortly' });
+    const notices = await Promise.all(clients.map((client) => client.waitFor('notice', (n) => n.id === 3, 3000)));
+    for (const notice of notices)
+      expect(notice).toEqual({ type: 'notice', e: 'ev', id: 3, text: '잠시 후 재개합니다', en: 'Resuming shortly', at: sent.body.notice.at });
+    expect((await api.call('GET', '/admin/overview')).body.events[0].notice).toMatchObject({ text: '잠시 후 재개합니다', en: 'Resuming shortly' });
+
+    const long = await api.call('POST', '/admin/events/ev/notice', { body: { text: '공지', en: 'x'.repeat(MAX_NOTICE_LENGTH + 1) } });
+    expect([long.status, long.body.error.code]).toEqual([400, 'VALIDATION']);
   });
 });

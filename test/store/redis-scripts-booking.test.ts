@@ -227,8 +227,9 @@ describe('set-notice.lua and publish-events.lua', () => {
   });
 
   it('set-notice/set: each notice takes the next id', async () => {
-    expect(await bench.stores.queue.setNotice(EVENT, 'one', T0)).toEqual({ id: 1, text: 'one', at: T0 });
-    expect(await bench.stores.queue.setNotice(EVENT, '', T0 + 1)).toEqual({ id: 2, text: '', at: T0 + 1 });
+    expect(await bench.stores.queue.setNotice(EVENT, 'one', T0)).toEqual({ id: 1, text: 'one', en: null, at: T0 });
+    expect(await bench.stores.queue.setNotice(EVENT, '', T0 + 1)).toEqual({ id: 2, text: '', en: null, at: T0 + 1 });
+    expect(await bench.stores.queue.setNotice(EVENT, '하나', T0 + 2, 'one')).toEqual({ id: 3, text: '하나', en: 'one', at: T0 + 2 });
   });
 
   const published = { document: { events: [] }, fileDigest: 'd1', publishedBy: 'ops', publishedAt: T0 };

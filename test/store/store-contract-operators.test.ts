@@ -42,12 +42,24 @@ describe.each(storeFactories)('store contract, operators: $name', (factory) => {
 
   it('keeps one notice per event under increasing ids, read with the figures; an empty text clears it', async () => {
     expect((await stores.queue.figures(E, T0, NODE)).notice).toBeNull();
-    expect(await stores.queue.setNotice(E, '점검 중입니다', T0)).toEqual({ id: 1, text: '점검 중입니다', at: T0 });
-    expect(await stores.queue.setNotice(E, 'Back soon', T0 + 1000)).toEqual({ id: 2, text: 'Back soon', at: T0 + 1000 });
-    expect((await stores.queue.figures(E, T0 + 2000, NODE)).notice).toEqual({ id: 2, text: 'Back soon', at: T0 + 1000 });
+    expect(await stores.queue.setNotice(E, '점검 중입니다', T0)).toEqual({ id: 1, text: '점검 중입니다', en: null, at: T0 });
+    expect(await stores.queue.setNotice(E, 'Back soon', T0 + 1000)).toEqual({ id: 2, text: 'Back soon', en: null, at: T0 + 1000 });
+    expect((await stores.queue.figures(E, T0 + 2000, NODE)).notice).toEqual({ id: 2, text: 'Back soon', en: null, at: T0 + 1000 });
     expect((await stores.queue.figures('ev-other', T0, NODE)).notice).toBeNull();
     await stores.queue.setNotice(E, '', T0 + 3000);
-    expect((await stores.queue.figures(E, T0 + 3000, NODE)).notice).toEqual({ id: 3, text: '', at: T0 + 3000 });
+    expect((await stores.queue.figures(E, T0 + 3000, NODE)).notice).toEqual({ id: 3, text: '', en: null, at: T0 + 3000 });
+  });
+
+  it('keeps a notice in two languages; the next one-language notice drops the English text', async () => {
+    expect(await stores.queue.setNotice(E, '잠시 후 재개합니다', T0, 'Resuming shortly')).toEqual({
+      id: 1,
+      text: '잠시 후 재개합니다',
+      en: 'Resuming shortly',
+      at: T0,
+    });
+    expect((await stores.queue.figures(E, T0 + 1000, NODE)).notice).toEqual({ id: 1, text: '잠시 후 재개합니다', en: 'Resuming shortly', at: T0 });
+    await stores.queue.setNotice(E, '재개했습니다', T0 + 2000);
+    expect((await stores.queue.figures(E, T0 + 3000, NODE)).notice).toEqual({ id: 2, text: '재개했습니다', en: null, at: T0 + 2000 });
   });
 
   it('revokes a waiting ticket: nobody counts it ahead, it is never admitted, cannot resume or book', async () => {

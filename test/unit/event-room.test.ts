@@ -68,7 +68,7 @@ describe('EventRoom', () => {
     const room = newRoom();
     const { connect, all } = people();
     room.lastFrame = encode({ type: 'pong', t: 1, serverTime: 2 });
-    room.notice = { id: 3, text: 'doors at nine', at: 4 };
+    room.notice = { id: 3, text: 'doors at nine', en: null, at: 4 };
     room.noticeFrame = encode({ type: 'notice', e: 'ev', id: 3, text: 'doors at nine', at: 4 });
     const session = holding(room, connect(), 7);
     expect(session.state).toEqual({ kind: 'waiting', ticket: { eventId: 'ev', ticketNo: 7, secretHash: 'sh7' } });

@@ -46,9 +46,15 @@ export async function sendNotice(services: AdminServices, call: EventCall): Prom
     const { ctx } = services;
     const eventId = call.room.config.id;
     const before = (await ctx.queue.figures(eventId, call.now, ctx.node)).notice;
-    const notice = await ctx.queue.setNotice(eventId, body.value.text, call.now);
+    // Clearing the notice clears both languages.
+    const en = body.value.text && body.value.en ? body.value.en : null;
+    const notice = await ctx.queue.setNotice(eventId, body.value.text, call.now, en);
     followNotice(ctx, call.room, notice);
-    audit(services, call, 'queue.notice', 'applied', { event: eventId, before: { text: before?.text ?? '' }, after: { text: notice.text, id: notice.id } });
+    audit(services, call, 'queue.notice', 'applied', {
+      event: eventId,
+      before: { text: before?.text ?? '', en: before?.en ?? null },
+      after: { text: notice.text, en: notice.en, id: notice.id },
+    });
     return json(200, { notice } satisfies NoticeResponse);
   });
 }

@@ -352,9 +352,9 @@ export class MemoryQueueStore implements QueueStore {
     this.events.get(eventId).paused = paused;
   }
 
-  async setNotice(eventId: string, text: string, now: number): Promise<Notice> {
+  async setNotice(eventId: string, text: string, now: number, en: string | null = null): Promise<Notice> {
     const state = this.events.get(eventId);
-    state.notice = { id: (state.notice?.id ?? 0) + 1, text, at: now };
+    state.notice = { id: (state.notice?.id ?? 0) + 1, text, en: en || null, at: now };
     return state.notice;
   }
 

@@ -53,6 +53,7 @@ const FIGURE_FIELDS = [
   'committedAt',
   'noticeId',
   'noticeText',
+  'noticeEn',
   'noticeAt',
   'revokedSeq',
   'revokedRecent',
@@ -159,6 +160,7 @@ export class RedisQueueStore implements QueueStore {
       committedAt,
       noticeId,
       noticeText,
+      noticeEn,
       noticeAt,
       revokedSeq,
       revokedRecent,
@@ -174,7 +176,7 @@ export class RedisQueueStore implements QueueStore {
       admittedTotal: Number(admittedTotal ?? 0),
       draw: drawSize == null ? null : ({ size: Number(drawSize), seed: Number(drawSeed) } satisfies Draw),
       drawCommitment: commitment == null ? null : { hash: commitment, at: Number(committedAt), nonce: drawNonce ?? null },
-      notice: noticeId == null ? null : { id: Number(noticeId), text: noticeText ?? '', at: Number(noticeAt ?? 0) },
+      notice: noticeId == null ? null : { id: Number(noticeId), text: noticeText ?? '', en: noticeEn || null, at: Number(noticeAt ?? 0) },
       revoked: { seq: Number(revokedSeq ?? 0), recent: (revokedRecent ?? '').split(' ').filter(Boolean).map(Number) },
     };
     // Issued together, these go out as one pipeline; lanes only once anyone joined one (docs/decisions/031).
@@ -253,9 +255,9 @@ export class RedisQueueStore implements QueueStore {
     await this.client.hSet(this.keys(eventId).meta, 'paused', paused ? '1' : '0');
   }
 
-  async setNotice(eventId: string, text: string, now: number): Promise<Notice> {
-    const id = await this.scripts.run('set-notice', [this.keys(eventId).meta], [text, now]);
-    return { id: Number(id), text, at: now };
+  async setNotice(eventId: string, text: string, now: number, en: string | null = null): Promise<Notice> {
+    const id = await this.scripts.run('set-notice', [this.keys(eventId).meta], [text, now, en ?? '']);
+    return { id: Number(id), text, en: en || null, at: now };
   }
 
   async revoke(eventId: string, ticketNo: number): Promise<RevokeOutcome> {
