@@ -8,7 +8,7 @@
  * saw, and the person's ticket (or any number typed in) against the draw.
  */
 import type { DrawRecord } from '../../shared/http/draw.js';
-import { drawRecordPath } from '../../shared/http/draw.js';
+import { drawRecordPath } from '../../shared/http/draw-route.js';
 import type { EventInfo } from '../../shared/http/info.js';
 import { check } from '../../shared/lean/check.js';
 import { DRAW_RECORD } from '../../shared/lean/schemas.generated.js';

@@ -17,7 +17,7 @@ import { EtaChangeWatch } from './eta-change.js';
 import { askBirthDate, renderCohorts } from './birth-date.js';
 import { askLaneCode } from './lane-code.js';
 import { bindNotifyButton } from './notify-button.js';
-import { DrawCheck } from './draw-check.js';
+import type { DrawCheck } from './draw-check.js';
 import { RecoveryPanel } from './recovery-panel.js';
 import { bindPhoneField } from './phone-field.js';
 import { notifyIfHidden, playChime, unlockChimeOnGesture } from './turn-alert.js';
@@ -69,9 +69,19 @@ async function main(): Promise<void> {
   }
   model.status = null;
   model.title = event.title;
-  drawCheck = new DrawCheck(event, pageStorage(), redraw);
+  // Only an event with a pre-queue has a draw to check: its section loads then, outside the page's first bytes.
+  if (event.prequeueOpensAt !== null) void loadDrawCheck(event);
   model.laneNames = Object.fromEntries(event.lanes.map(({ id, name }) => [id, name]));
   wait(event, info.turnNotices);
+}
+
+async function loadDrawCheck(event: EventInfo): Promise<void> {
+  const { DrawCheck } = await import('./draw-check.js');
+  drawCheck = new DrawCheck(event, pageStorage(), redraw);
+  // What happened while it loaded: the ticket (in the pre-queue or not) and the draw.
+  if (model.ticketNo !== null) drawCheck.ownTicket(model.ticketNo, model.prequeue !== null);
+  if (model.position) drawCheck.drawn();
+  redraw();
 }
 
 function wait(current: EventInfo, notices: GatewayInfo['turnNotices']): void {

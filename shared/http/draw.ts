@@ -46,8 +46,3 @@ export const DrawRecord = PublicDraw.extend({
   issued: z.number().int().nonnegative(),
 });
 export type DrawRecord = z.infer<typeof DrawRecord>;
-
-/** The route of one event's record. */
-export function drawRecordPath(eventId: string): string {
-  return `/api/draw/${encodeURIComponent(eventId)}`;
-}

@@ -7,7 +7,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { dictionaries, formatClock } from '../../client/i18n/index.js';
-import { DrawRecord, drawRecordPath } from '../../shared/http/draw.js';
+import { DrawRecord } from '../../shared/http/draw.js';
+import { drawRecordPath } from '../../shared/http/draw-route.js';
 import { placeOf } from '../../shared/queue/draw.js';
 import { expectNoSeriousViolations } from '../support/axe.js';
 import { launchBrowser, newContext, pageErrors, PHONE, SCREENSHOT_DIR } from '../support/browser.js';

@@ -2,14 +2,15 @@
  * The waiting page's weight budget (issue 16 §5): everything a phone fetches
  * to show its place (the HTML and every script and stylesheet it names), as
  * the gateway sends it (the brotli variant where the build wrote one), stays
- * under 30 KB; and none of it is zod or msgpackr, which the server keeps.
+ * under 36 KB (30 KB until issue 18 added five features to the page; decision 022 says
+ * why it moved); and none of it is zod or msgpackr, which the server keeps.
  * Fails with the figures when the page grows.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { beforeAll, expect, it } from 'vitest';
 import { buildPagesIfStale } from '../../server/main/build-pages.js';
 
-const BUDGET_BYTES = 30_000;
+const BUDGET_BYTES = 36_000;
 
 beforeAll(() => buildPagesIfStale(), 120_000);
 

@@ -14,7 +14,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { parseCommandLine, usageError } from '../../server/main/command-line.js';
-import { DrawRecord, drawRecordPath } from '../../shared/http/draw.js';
+import { DrawRecord } from '../../shared/http/draw.js';
+import { drawRecordPath } from '../../shared/http/draw-route.js';
 import { drawnOrder, orderDigest, verifyDraw, type DrawEvidence } from '../../shared/queue/verify-draw.js';
 
 const SPEC = {
