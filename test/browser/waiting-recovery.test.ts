@@ -114,7 +114,8 @@ it('shows a code on one browser, restores the same place from it on another, and
     expect((await postBooking(system.reservationsUrl, 'ev', bookingBody(grant.grant, client.secret))).status).toBe(201);
   }
   await linked.waitForURL(/\/book\/\?event=ev$/, { timeout: 15_000 });
-  await linked.locator('#slots input:checked').waitFor();
+  // Nothing is chosen for the person (issue 18 §5): the first free slot is.
+  await linked.check('#slots input:not(:disabled)', { timeout: 5_000 });
   await linked.fill('#name', 'Hong Gildong');
   await linked.fill('#birth-date', '1968-05-17');
   const handedOver = JSON.parse((await linked.evaluate(() => localStorage.getItem('waitroom:ev')))!) as { grant: string; secret: string };
