@@ -61,9 +61,14 @@ export function bindNotifyButton(options: NotifyOptions): () => void {
     setText(status, key ? (options.texts()[key] as string) : '');
     status.dataset.state = state;
   };
-  if (supported) void navigator.serviceWorker.register('/sw.js').catch((error: unknown) => console.warn('waitroom: no service worker', error));
+  // The service worker is registered only once notifications are allowed: a page that never asks fetches no /sw.js
+  // (nor fails to, while its gateway restarts).
+  const register = (): void => void navigator.serviceWorker.register('/sw.js').catch((error: unknown) => console.warn('waitroom: no service worker', error));
   // Allowed on an earlier visit: subscribe again for this ticket without asking.
-  if (state === 'local') void subscribe(options).then(update);
+  if (state === 'local') {
+    register();
+    void subscribe(options).then(update);
+  }
   button.onclick = async () => {
     unlockChime();
     let permission: NotificationPermission;
@@ -72,6 +77,7 @@ export function bindNotifyButton(options: NotifyOptions): () => void {
     } catch {
       permission = Notification.permission;
     }
+    if (permission === 'granted') register();
     update(permission === 'granted' ? await subscribe(options) : permission);
   };
   const refresh = (): void => update(state);
