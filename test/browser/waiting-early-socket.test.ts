@@ -61,11 +61,13 @@ it("opens the WebSocket before the page's scripts have loaded, and holds the pla
   ahead = await joinAhead(system.wsUrl, 2);
   const { page, log } = await slowedPage();
   const errors = pageErrors(page);
+  const startedAt = Date.now();
   // Not until `load`: under the emulated network on a loaded machine (CI, Node 24) `load` once took over 30 s while
   // the place was what this test is about; the polls below bound how soon it must show.
-  await page.goto(`${system.gatewayUrl}/?event=ev`, { waitUntil: 'domcontentloaded' });
+  await page.goto(`${system.gatewayUrl}/?event=ev`, { waitUntil: 'domcontentloaded', timeout: 50_000 });
   await expect.poll(() => hook(page, 'ticket-no'), { timeout: 20_000 }).toBe('3');
   await expect.poll(() => hook(page, 'people-ahead')).toBe('2');
+  console.log(`early socket: the place showed ${Date.now() - startedAt} ms after navigating`);
 
   const scripts = log.events.filter((entry) => /^loaded \/assets\/.*\.js$/.test(entry));
   expect(scripts.length).toBeGreaterThan(1);
@@ -77,7 +79,7 @@ it("opens the WebSocket before the page's scripts have loaded, and holds the pla
   expect(log.framesSent).toBeGreaterThan(0); // the join went out on it
   expect(errors).toEqual([]);
   await page.context().close();
-}, 60_000);
+}, 90_000);
 
 it('closes the early socket when the named event does not exist', async () => {
   const { page, log } = await slowedPage();
